@@ -1,0 +1,70 @@
+# intelbench: two commands on a fresh machine (Python, git and make only):
+#   make demo   runs the main job on the sample force and writes out/
+#   make test   runs ruff, mypy, pytest (unit tests and doctests), the notebooks and the browser tests
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAMPLES := data_samples/.complete
+SEED ?= 2026
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+
+.PHONY: demo test lint typecheck unit notebooks browser lab forms bench chromium venv data clean
+
+venv: $(STAMP)
+
+# The venv is built from the lock file with uv (pinned), which itself comes from PyPI by pip.
+$(STAMP): requirements-lock.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements-lock.txt
+	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+
+data: $(SAMPLES)
+
+$(SAMPLES): $(STAMP) $(wildcard intelbench/samples*.py intelbench/_samples/*.py)
+	$(BIN)/intelbench samples --out data_samples --seed $(SEED)
+
+# Debian's Chromium for the browser tests; never `playwright install`.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@command -v chromium >/dev/null
+
+demo: $(STAMP) $(SAMPLES)
+	$(BIN)/intelbench demo --data data_samples --out out
+
+lint: $(STAMP)
+	$(BIN)/ruff check intelbench tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP) $(SAMPLES)
+	$(BIN)/pytest -n 2 -m "not browser" tests intelbench --doctest-modules -p no:cacheprovider
+
+notebooks: $(STAMP) $(SAMPLES)
+	$(BIN)/pytest -n 2 --nbmake --nbmake-timeout=300 notebooks -p no:cacheprovider
+
+browser: $(STAMP) $(SAMPLES) chromium
+	$(BIN)/pytest -m browser tests/browser -p no:cacheprovider
+
+test: lint typecheck unit notebooks browser
+
+lab: $(STAMP) $(SAMPLES)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser
+
+forms: $(STAMP) $(SAMPLES)
+	$(BIN)/voila widgets/ --no-browser --Voila.ip=127.0.0.1 --port=8866
+
+bench: $(STAMP) $(SAMPLES)
+	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f; done
+
+clean:
+	rm -rf $(VENV) out data_samples/* .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,71 @@
+"""intelbench: a JupyterLab workbench for police intelligence analysts.
+
+The top-level namespace is curated and lazy: ``import intelbench`` loads only this file and
+:mod:`intelbench.exceptions`. Each public name is imported from its module on first use, so
+the heavy scientific stack (and never ipywidgets, folium or matplotlib) loads only when an
+analyst reaches for it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from intelbench.exceptions import (
+    AuditIntegrityError,
+    CRSError,
+    DisseminationRefused,
+    GradingError,
+    IntelbenchError,
+    IntelbenchWarning,
+    NetworkInputError,
+    ParameterError,
+    PlanError,
+    ProfileError,
+    SanitisationError,
+    SchemaError,
+    StoreError,
+)
+
+__version__ = "0.1.0"
+
+# public name -> (module, attribute); attribute None means the module itself.
+_LAZY: dict[str, tuple[str, str | None]] = {
+    # Each capability adds its modules and curated entry points here.
+    "samples": ("intelbench.samples", None),
+}
+
+__all__ = [
+    "AuditIntegrityError",
+    "CRSError",
+    "DisseminationRefused",
+    "GradingError",
+    "IntelbenchError",
+    "IntelbenchWarning",
+    "NetworkInputError",
+    "ParameterError",
+    "PlanError",
+    "ProfileError",
+    "SanitisationError",
+    "SchemaError",
+    "StoreError",
+    "__version__",
+    *sorted(_LAZY),
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use (PEP 562)."""
+    try:
+        module_name, attr = _LAZY[name]
+    except KeyError:
+        raise AttributeError(f"module 'intelbench' has no attribute {name!r}") from None
+    module = importlib.import_module(module_name)
+    value = module if attr is None else getattr(module, attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+

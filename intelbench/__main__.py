@@ -1,0 +1,7 @@
+"""``python -m intelbench`` runs the command line."""
+
+import sys
+
+from intelbench.cli import main
+
+sys.exit(main())

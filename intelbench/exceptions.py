@@ -1,0 +1,77 @@
+"""The one exception hierarchy of intelbench.
+
+Every exception derives from :class:`IntelbenchError` and also from the built-in type a
+caller would naturally catch, so ``except ValueError`` keeps working. Messages name the
+parameter or field, the allowed values and the value received, and never quote sensitive
+record content.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AuditIntegrityError",
+    "CRSError",
+    "DisseminationRefused",
+    "GradingError",
+    "IntelbenchError",
+    "IntelbenchWarning",
+    "NetworkInputError",
+    "ParameterError",
+    "PlanError",
+    "ProfileError",
+    "SanitisationError",
+    "SchemaError",
+    "StoreError",
+]
+
+
+class IntelbenchError(Exception):
+    """Root of every error raised by intelbench."""
+
+
+class IntelbenchWarning(UserWarning):
+    """Root of every warning issued by intelbench."""
+
+
+class GradingError(IntelbenchError, ValueError):
+    """A grade does not fit its scheme or breaks the grading policy."""
+
+
+class PlanError(IntelbenchError, ValueError):
+    """A collection plan or one of its questions breaks a rule."""
+
+
+class SchemaError(IntelbenchError, ValueError):
+    """Input data does not have the expected structure (file, row, column, expectation)."""
+
+
+class ParameterError(IntelbenchError, ValueError):
+    """A parameter is outside its sensible range."""
+
+
+class CRSError(IntelbenchError, ValueError):
+    """Geometries have no CRS or a CRS that cannot be used."""
+
+
+class NetworkInputError(IntelbenchError, ValueError):
+    """Network input (links, nodes) cannot be used."""
+
+
+class ProfileError(IntelbenchError, ValueError):
+    """A profile is incomplete or breaks a product rule."""
+
+
+class StoreError(IntelbenchError, RuntimeError):
+    """The workspace store cannot do what was asked."""
+
+
+class AuditIntegrityError(IntelbenchError, RuntimeError):
+    """The audit log's hash chain does not verify."""
+
+
+class SanitisationError(IntelbenchError, RuntimeError):
+    """Sanitisation could not vouch for a value."""
+
+
+class DisseminationRefused(IntelbenchError, PermissionError):
+    """The dissemination gate refused a request; nothing was written."""
