@@ -38,6 +38,8 @@ def leaflet_assets() -> tuple[str, str, str]:
     """Return (leaflet.js, leaflet.css with images as data URIs, default-icon script)."""
     d = _data_dir()
     js = (d / "leaflet.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
+    # the attribution prefix would otherwise be a link off the machine
+    js = js.replace('<a href="https://leafletjs.com" title=', "<a title=")
     css = (d / "leaflet.css").read_text(encoding="utf-8")
 
     def inline(match: re.Match[str]) -> str:

@@ -367,9 +367,10 @@ def map(
     k : int
         Number of classes.
     popup : sequence of str, optional
-        Columns of ``points`` (or ``areas``) to show in popups; values are HTML-escaped.
+        Columns of ``points`` to show in popups (those present in ``areas`` are used there
+        too); values are HTML-escaped.
     tooltip : str, optional
-        Column of ``points`` (or ``areas``) shown on hover, escaped.
+        Column of ``points`` shown on hover (and of ``areas`` if present there), escaped.
     tiles : str, optional
         An internal tile URL template (``https://tiles.force.local/{z}/{x}/{y}.png``). The
         default is no tile layer: the map makes no request to any server.
@@ -445,8 +446,8 @@ def map(
                 raise SchemaError(f"value={value!r}: not a column of areas")
             cls, bins = _classes(a[value].to_numpy(dtype=float), k, scheme)
             colors = _SEQ[: len(bins)]
-            cols = list(popup) if popup else [c for c in a.columns
-                                             if c not in ("geometry",)][:3]
+            cols = [c for c in (popup or []) if c in a.columns] or [
+                c for c in a.columns if c != a.geometry.name][:3]
             if value not in cols:
                 cols.append(value)
             fields = {c: a[c].tolist() for c in cols}
@@ -457,7 +458,8 @@ def map(
                              "items": list(zip(colors, _range_labels(bins, lo)))})
         else:
             ll = _ll(a)
-            tips = [_esc(v) for v in a[tooltip].tolist()] if tooltip else None
+            tips = ([_esc(v) for v in a[tooltip].tolist()]
+                    if tooltip and tooltip in a.columns else None)
             data_fc = _feature_collection(ll, [None] * len(ll), None, tips)
             b.add("Areas", "geojson", {"data": data_fc, "colors": [], "opacity": 0,
                                        "stroke": "#777777", "weight": 1, "fill": None}, ll)
@@ -523,6 +525,9 @@ def map(
         if (~ok).any():
             notes.append(f"points: {int((~ok).sum())} without a location left out")
         p = p[ok]
+        for col in [*(popup or []), *([tooltip] if tooltip else [])]:
+            if col not in p.columns:
+                raise SchemaError(f"popup/tooltip column {col!r}: not a column of points")
         if len(p) and not bool((p.geom_type == "Point").all()):
             raise SchemaError("points: geometry must be Point")
         if for_sharing or len(p) > int(max_points):
