@@ -159,12 +159,25 @@ def _classes(values: np.ndarray, k: int, scheme: str) -> tuple[np.ndarray, list[
     return cls, bins.tolist()
 
 
-def _range_labels(bins: list[float], lowest: float) -> list[str]:
+def _range_labels(bins: list[float], lowest: float, *, integer: bool = False) -> list[str]:
+    """Legend labels per class; counts read "1", "2", "3 to 6"."""
     labels, lo = [], lowest
     for b in bins:
-        labels.append(f"{lo:,.4g} to {b:,.4g}")
-        lo = b
+        if integer:
+            labels.append(f"{int(lo):,}" if int(lo) >= int(b) else f"{int(lo):,} to {int(b):,}")
+            lo = math.floor(b) + 1
+        else:
+            labels.append(f"{lo:,.4g} to {b:,.4g}")
+            lo = b
     return labels
+
+
+def _ramp(palette: list[str], n: int) -> list[str]:
+    """``n`` colours spread over the palette, darkest last."""
+    if n <= 1:
+        return [palette[len(palette) // 2]]
+    idx = np.round(np.linspace(0, len(palette) - 1, n)).astype(int)
+    return [palette[i] for i in idx]
 
 
 def _rings_spec(gdf_ll: Any) -> dict[str, Any]:
@@ -445,7 +458,7 @@ def map(
             if value not in a.columns:
                 raise SchemaError(f"value={value!r}: not a column of areas")
             cls, bins = _classes(a[value].to_numpy(dtype=float), k, scheme)
-            colors = _SEQ[: len(bins)]
+            colors = _ramp(_SEQ, len(bins))
             cols = [c for c in (popup or []) if c in a.columns] or [
                 c for c in a.columns if c != a.geometry.name][:3]
             if value not in cols:
@@ -476,7 +489,7 @@ def map(
         polys = _geo(polys, "kde", notes)
         band = (polys["band"].to_numpy(dtype=int) if "band" in polys.columns
                 else np.arange(len(polys)))
-        colors = (_DENSITY * 2)[: int(band.max()) + 1] if len(band) else []
+        colors = _ramp(_DENSITY, int(band.max()) + 1) if len(band) else []
         kde_fields: dict[str, Sequence[Any]] | None = None
         if {"lower", "upper"} <= set(polys.columns):
             kde_fields = {"density from": polys["lower"].tolist(),
@@ -495,11 +508,11 @@ def map(
             raise SchemaError("grid: expected a 'count' column")
         g = g[g["count"].to_numpy() > 0]
         cls, bins = _classes(g["count"].to_numpy(dtype=float), k, scheme)
-        colors = _SEQ[: len(bins)]
+        colors = _ramp(_SEQ, len(bins))
         _add_polygons(b, g, "Grid counts", cls, colors, {"count": g["count"].tolist()},
                       opacity=0.65, weight=0.3)
         b.legend.append({"title": "Grid counts",
-                         "items": list(zip(colors, _range_labels(bins, 1.0)))})
+                         "items": list(zip(colors, _range_labels(bins, 1.0, integer=True)))})
 
     if hotspots is not None:
         h = _geo(hotspots, "hotspots", notes)
@@ -536,11 +549,11 @@ def map(
             why = "for sharing" if for_sharing else f"more than {int(max_points):,} points"
             notes.append(f"points: {len(p):,} aggregated to {size:g} m cells ({why})")
             cls, bins = _classes(cells["count"].to_numpy(dtype=float), k, scheme)
-            colors = _SEQ[: len(bins)]
+            colors = _ramp(_SEQ, len(bins))
             name = f"Points per {size:g} m cell ({len(p):,})"
             _add_polygons(b, cells, name, cls, colors, {"count": cells["count"].tolist()},
                           opacity=0.65, weight=0.3)
-            b.legend.append({"title": name, "items": list(zip(colors, _range_labels(bins, 1.0)))})
+            b.legend.append({"title": name, "items": list(zip(colors, _range_labels(bins, 1.0, integer=True)))})
         else:
             ll = _ll(p)
             spec: dict[str, Any] = {"lat": _round(ll.geometry.y), "lon": _round(ll.geometry.x),
