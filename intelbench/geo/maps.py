@@ -553,7 +553,8 @@ def map(
             name = f"Points per {size:g} m cell ({len(p):,})"
             _add_polygons(b, cells, name, cls, colors, {"count": cells["count"].tolist()},
                           opacity=0.65, weight=0.3)
-            b.legend.append({"title": name, "items": list(zip(colors, _range_labels(bins, 1.0, integer=True)))})
+            labels = _range_labels(bins, 1.0, integer=True)
+            b.legend.append({"title": name, "items": list(zip(colors, labels))})
         else:
             ll = _ll(p)
             spec: dict[str, Any] = {"lat": _round(ll.geometry.y), "lon": _round(ll.geometry.x),
