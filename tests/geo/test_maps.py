@@ -15,6 +15,7 @@ from intelbench.exceptions import CRSError, SchemaError
 from intelbench.geo import map as geo_map
 from intelbench.geo._mapassets import offline_html, script_json
 from intelbench.geo.maps import MapResult
+from tests.offline_scan import external_fetches
 
 NASTY = "</script><script>window.__pwned=1</script>`${x}`'\"&{{ 7*7 }} http://evil.example/x"
 
@@ -49,11 +50,12 @@ def _no_remote(page: str) -> None:
         assert cdn not in page
 
 
-def test_points_map_is_offline_and_escaped() -> None:
+def test_points_map_is_offline_and_escaped(tmp_path) -> None:  # type: ignore[no-untyped-def]
     m = geo_map(points=_points(50), popup=["ref", "note"], tooltip="note", title=NASTY)
     assert isinstance(m, MapResult)
     page = m.html
     _no_remote(page)
+    assert external_fetches(m.save(tmp_path / "points.html")) == []  # the project's scanner
     assert "<script>window.__pwned" not in page
     assert "window.__pwned" in page  # present, but only as inert escaped text
     assert "{{ 7*7 }}" in page.replace("\\u0026", "&") or "{{ 7*7 }}" in page
@@ -96,7 +98,7 @@ def test_aggregated_counts_sum_to_points() -> None:
     assert len(joined) == 5_000 or len(gpd.sjoin(pts, cells, predicate="intersects")) >= 5_000
 
 
-def test_hotspots_grid_kde_areas_layers_and_legends() -> None:
+def test_hotspots_grid_kde_areas_layers_and_legends(tmp_path) -> None:  # type: ignore[no-untyped-def]
     hs = _cells([5, 3, 1, 0, 2, 9])
     hs["hotspot"] = ["hot 99%", "hot 90%", "not significant", "cold 95%", "not significant",
                      "hot 95%"]
@@ -112,6 +114,7 @@ def test_hotspots_grid_kde_areas_layers_and_legends() -> None:
     boundary = gpd.GeoDataFrame(geometry=[shapely.box(429000, 529000, 432000, 531000)],
                                 crs=27700)
     m = geo_map(hs, grid=grid, kde=kde, areas=areas, value="rate", boundary=boundary)
+    assert external_fetches(m.save(tmp_path / "layers.html")) == []
     assert m.layers == ["Areas: rate", "Boundary", "Density (KDE)", "Grid counts",
                         "Hotspots (Gi*)"]
     page = m.html
