@@ -71,7 +71,9 @@ def parse_datetimes(values: pd.Series, parameter: str) -> tuple[pd.Series, pd.Se
     <parameter>"``.
     """
     reason = pd.Series("", index=values.index, dtype=object)
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
+    if isinstance(values.dtype, pd.PeriodDtype):  # police.uk months: the start of the month
+        parsed = values.dt.to_timestamp()
+    elif isinstance(values.dtype, pd.DatetimeTZDtype):
         parsed = values.dt.tz_localize(None)
     elif pd.api.types.is_datetime64_any_dtype(values.dtype):
         parsed = values
