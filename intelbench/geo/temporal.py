@@ -222,8 +222,10 @@ def trends(
     freq : {"W", "M"}
         Weeks (Monday to Sunday) or calendar months.
     start, end : date-like, optional
-        The period the data covers; default the first and last event date. Periods not
-        wholly inside it are marked ``complete=False`` and left out of the control limits.
+        The period the data covers; default the first and last event date (for a
+        ``period[M]`` column such as police.uk ``month``, the end of the last month).
+        Periods not wholly inside it are marked ``complete=False`` and left out of the
+        control limits.
 
     Returns
     -------
@@ -247,12 +249,18 @@ def trends(
     """
     if freq not in ("W", "M"):
         raise ParameterError(f"freq must be one of ['W', 'M'], received {freq!r}")
-    parsed, reason = parse_datetimes(require_column(events, date, "date"), "date")
+    column = require_column(events, date, "date")
+    parsed, reason = parse_datetimes(column, "date")
     ok = (reason == "").to_numpy().copy()
     if not ok.any():
         raise SchemaError(f"date: no row of column {date!r} has a usable date")
     lo = _day(start, "start") if start is not None else parsed[ok].min().normalize()
-    hi = _day(end, "end") if end is not None else parsed[ok].max().normalize()
+    if end is not None:
+        hi = _day(end, "end")
+    elif isinstance(column.dtype, pd.PeriodDtype):  # months: the data cover the last month
+        hi = pd.Timestamp(column.max().end_time).normalize()
+    else:
+        hi = parsed[ok].max().normalize()
     outside = ok & ((parsed < lo) | (parsed >= hi + pd.Timedelta(days=1))).to_numpy()
     reason[outside] = "date outside start/end"
     ok &= ~outside

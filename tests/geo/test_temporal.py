@@ -125,6 +125,12 @@ def test_trends_monthly_with_limits_and_change() -> None:
     assert sorted(t.excluded["reason"]) == ["missing date", "unparseable date"]
 
 
+def test_trends_on_police_uk_months() -> None:
+    months = pd.Series(pd.PeriodIndex(["2025-01"] * 3 + ["2025-02"] * 5 + ["2025-03"], freq="M"))
+    t = trends(pd.DataFrame({"month": months}), date="month", freq="M")
+    assert t["count"].tolist() == [3, 5, 1] and t["complete"].all()
+
+
 def test_trends_flags_and_partial_periods() -> None:
     rng = np.random.default_rng(0)
     base = pd.Timestamp("2025-01-06")  # Monday
