@@ -41,7 +41,7 @@ _DENSITY = ["#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#
 _NICE_CELLS = [25, 50, 100, 150, 200, 250, 500, 1000, 2000, 5000, 10000, 20000]
 
 
-@dataclass
+@dataclass(repr=False)
 class MapResult:
     """An offline map: self-contained HTML with Leaflet inlined and no external fetch.
 
@@ -76,6 +76,10 @@ class MapResult:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(self.html, encoding="utf-8")
         return p
+
+    def __repr__(self) -> str:
+        size = len(self.html.encode("utf-8")) / 1e6
+        return f"MapResult(layers={self.layers!r}, html={size:.2f} MB, offline)"
 
     def _repr_html_(self) -> str:
         doc = html.escape(self.html, quote=True)
@@ -277,7 +281,7 @@ class _Builder:
         import folium
 
         self.folium = folium
-        self.m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True,
+        self.m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoomSnap=0.25,
                             attributionControl=bool(tiles))
         if tiles:
             folium.TileLayer(tiles=tiles, attr=attribution or "internal tiles",

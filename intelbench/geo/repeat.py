@@ -222,7 +222,8 @@ def near_repeat(
     ...                    "date": ["01/01/2025", "02/01/2025", "03/01/2025", "20/03/2025"]})
     >>> nr = ib.geo.near_repeat(ev, [100], [7], permutations=9, seed=1)
     >>> nr.observed
-                         [0, 7] days  > 7 days
+    time                 [0, 7] days  > 7 days
+    distance
     same location (0 m)            1         0
     (0, 100] m                     2         0
     > 100 m                        0         3

@@ -177,6 +177,7 @@ def test_save_and_repr_html(tmp_path) -> None:  # type: ignore[no-untyped-def]
     m = geo_map(points=_points(3))
     path = m.save(tmp_path / "m" / "map.html")
     assert path.read_text(encoding="utf-8") == m.html
+    assert repr(m).startswith("MapResult(layers=['Points (3)'], html=") and "<" not in repr(m)
     frame = m._repr_html_()
     assert frame.startswith("<iframe srcdoc=") and "sandbox=" in frame
     assert html.unescape(frame.split('srcdoc="')[1].split('" style=')[0]) == m.html
