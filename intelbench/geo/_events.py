@@ -45,8 +45,9 @@ _FORMATS = (
 class ReportFrame(pd.DataFrame):
     """A DataFrame that carries the rows an analysis left out (``excluded``) and notes."""
 
-    _metadata = ["excluded", "notes"]
+    _metadata = ["excluded", "flagged", "notes"]
     excluded: pd.DataFrame
+    flagged: pd.DataFrame
     notes: list[str]
 
     @property

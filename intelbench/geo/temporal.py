@@ -65,8 +65,8 @@ def aoristic(
     ReportFrame
         7×24 frame (rows ``Mon``..``Sun``, columns hours 0..23) of summed weights. Extra
         attributes: ``excluded`` (rows left out, with ``reason``: missing start, missing end,
-        unparseable start or end, end before start) and ``notes`` (counts of events used and
-        of long windows spread evenly).
+        unparseable start or end, end before start), ``flagged`` (rows used but with a window
+        of 7 days or more, spread evenly) and ``notes`` (counts).
 
     Raises
     ------
@@ -135,6 +135,9 @@ def aoristic(
         columns=pd.Index(range(24), name="hour"),
     )
     matrix.excluded = excluded_table(events, reason)
+    flag = pd.Series("", index=events.index, dtype=object)
+    flag.iloc[np.flatnonzero(valid)[long]] = "window of 7 days or more: spread evenly"
+    matrix.flagged = excluded_table(events, flag)
     matrix.notes = [
         f"{n} events used, {len(matrix.excluded)} excluded",
         f"{int(long.sum())} events with a window of 7 days or more spread evenly over the week",
@@ -291,6 +294,7 @@ def trends(
     prev = out["count"].shift(1)
     out["pct_change"] = np.where(prev > 0, out["change"] / prev.where(prev > 0) * 100, np.nan)
     out.excluded = excluded_table(events, reason)
+    out.flagged = out.excluded.iloc[0:0]
     out.notes = [f"{int(ok.sum())} events counted, {len(out.excluded)} excluded"]
     return out
 

@@ -42,6 +42,8 @@ def test_long_windows_spread_evenly_and_flagged() -> None:
     week = aoristic(ev, start="s", end="e")
     np.testing.assert_allclose(week.to_numpy(), 1 / 168)
     assert any("1 events with a window of 7 days" in n for n in week.notes)
+    assert week.flagged["reason"].tolist() == ["window of 7 days or more: spread evenly"]
+    assert week.round(3).excluded is week.excluded  # metadata survives frame operations
 
 
 def test_bad_rows_are_reported_with_reasons() -> None:
