@@ -97,7 +97,8 @@ class Workspace:
     engine : sqlalchemy.engine.Engine
         The engine (SQLAlchemy Core).
     analyst, role : str
-        The identity written into revisions and audit entries.
+        The identity written into revisions and audit entries; setting either changes it
+        for later writes.
     schema_version : int
         The schema version of the database.
     audit : AuditLog
@@ -125,7 +126,6 @@ class Workspace:
     def __init__(
         self,
         path_or_url: str | os.PathLike[str],
-        *,
         analyst: str | None = None,
         role: str | None = None,
     ) -> None:
@@ -143,7 +143,7 @@ class Workspace:
                 raise StoreError(f"path_or_url: cannot create the folder {folder} ({exc})") from exc
             self.path = folder.resolve()
             self.url = f"sqlite:///{self.path / DB_FILE}"
-        self.analyst, self.role = _resolve_identity(self.path, analyst, role)
+        self._analyst, self._role = _resolve_identity(self.path, analyst, role)
         self.engine = _db.make_engine(self.url)
         try:
             self.schema_version = self._upgrade()
@@ -157,6 +157,30 @@ class Workspace:
             self.engine.dispose()
             raise
         self.audit = AuditLog(self.engine, analyst=self.analyst, role=self.role)
+
+    # ------------------------------------------------------------------ identity
+
+    @property
+    def analyst(self) -> str:
+        """Who is working; written into every revision and audit entry from now on."""
+        return self._analyst
+
+    @analyst.setter
+    def analyst(self, value: str) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise ParameterError(f"analyst must be a non-empty str; got {value!r}")
+        self._analyst, _ = _resolve_identity(None, value, self._role)
+        self.audit.analyst = self._analyst
+
+    @property
+    def role(self) -> str:
+        """The analyst's role, one of :data:`ROLES`."""
+        return self._role
+
+    @role.setter
+    def role(self, value: str) -> None:
+        _, self._role = _resolve_identity(None, self._analyst, value or "?")
+        self.audit.role = self._role
 
     # ------------------------------------------------------------------ schema
 

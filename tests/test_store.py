@@ -545,3 +545,58 @@ def test_two_writer_processes_take_turns(tmp_path: Path) -> None:
     entries = w.audit.entries()
     assert len(entries) == 80 and list(entries["seq"]) == list(range(1, 81))
     assert entries.groupby("analyst").size().to_dict() == {"W1": 40, "W2": 40}
+
+
+def test_identity_can_change_for_later_writes(ws: Workspace) -> None:
+    ws.put("plan", "p", {})
+    ws.analyst, ws.role = "B. Supervisor", "supervisor"
+    ws.put("plan", "p", {"v": 2})
+    assert list(ws.history("plan", "p")["analyst"]) == ["A. Analyst", "B. Supervisor"]
+    assert list(ws.audit.entries()["role"]) == ["ANALYST", "SUPERVISOR"]
+    with pytest.raises(ParameterError, match="analyst must be a non-empty str"):
+        ws.analyst = " "
+    with pytest.raises(ParameterError, match="role must be one of"):
+        ws.role = "BOSS"
+    assert (ws.analyst, ws.role) == ("B. Supervisor", "SUPERVISOR")
+    assert Workspace(ws.path, "Positional", "RESEARCHER").analyst == "Positional"
+
+
+def test_writes_begin_immediate_and_reads_do_not(ws: Workspace) -> None:
+    seen: list[str] = []
+
+    @sa.event.listens_for(ws.engine, "before_cursor_execute")
+    def spy(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("BEGIN"):
+            seen.append(statement)
+
+    ws.put("plan", "p", {})
+    ws.get("plan", "p")
+    ws.audit.record("CONSULT", justification="j", record_ref="plan/p")
+    ws.delete("plan", "p", justification="j")
+    assert seen[0] == "BEGIN IMMEDIATE" and "BEGIN" in seen[1:]
+    assert seen.count("BEGIN IMMEDIATE") == 3
+
+
+def test_in_memory_and_threads(tmp_path: Path) -> None:
+    import threading
+
+    mem = Workspace("sqlite://", analyst="M")
+    mem.put("plan", "a", {"x": 1})
+    assert mem.get("plan", "a") == {"x": 1} and mem.audit.verify()
+    w = Workspace(tmp_path / "t", analyst="T")
+    errors: list[str] = []
+
+    def work(i: int) -> None:
+        try:
+            for j in range(10):
+                w.put("plan", f"k{i}", {"j": j})
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(w.audit) == 40 and w.audit.verify()
+    assert [len(w.history("plan", f"k{i}")) for i in range(4)] == [10] * 4
