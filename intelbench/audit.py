@@ -49,7 +49,7 @@ from intelbench._db import (
     utc_now,
     write_tx,
 )
-from intelbench.exceptions import AuditIntegrityError, ParameterError, StoreError
+from intelbench.exceptions import AuditIntegrityError, ParameterError
 
 __all__ = [
     "ACTIONS",
@@ -218,6 +218,29 @@ def _validate(
     return action, justification, record_ref.strip(), recipient, clean
 
 
+def _row_digest(row: Any) -> str:
+    """Recompute the hash of a stored row (fast path of :func:`entry_hash`).
+
+    Stored values are JSON-native already, so plain sorted ``json.dumps`` gives exactly the
+    canonical JSON that :func:`entry_hash` hashed when the entry was written.
+    """
+    fields = {
+        "seq": int(row.seq),
+        "timestamp": row.timestamp,
+        "analyst": row.analyst,
+        "role": row.role,
+        "action": row.action,
+        "justification": row.justification,
+        "record_ref": row.record_ref,
+        "recipient": row.recipient,
+        "detail": json.loads(row.detail),
+        "prev_hash": row.prev_hash,
+    }
+    text = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+    return sha256_hex(text)
+
+
 def _row_to_entry(row: Any) -> AuditEntry:
     return AuditEntry(
         seq=int(row.seq),
@@ -339,33 +362,45 @@ class AuditLog:
         recipient: str | None,
         detail: dict[str, Any],
     ) -> AuditEntry:
+        return self._append_many(conn, [(action, justification, record_ref, recipient, detail)])[0]
+
+    def _append_many(
+        self,
+        conn: Connection,
+        items: list[tuple[str, str, str, str | None, dict[str, Any]]],
+    ) -> list[AuditEntry]:
+        """Chain and insert already-validated entries in the caller's write transaction."""
+        if not items:
+            return []
         head = conn.execute(
             sa.select(state.c.audit_seq, state.c.audit_head).where(state.c.id == 1)
         ).one()
-        fields: dict[str, Any] = {
-            "seq": int(head.audit_seq) + 1,
-            "timestamp": utc_now().isoformat(timespec="microseconds"),
-            "analyst": self.analyst,
-            "role": self.role,
-            "action": action,
-            "justification": justification,
-            "record_ref": record_ref,
-            "recipient": recipient,
-            "detail": detail,
-            "prev_hash": head.audit_head,
-        }
-        digest = entry_hash(fields)
+        seq, prev = int(head.audit_seq), str(head.audit_head)
+        timestamp = utc_now().isoformat(timespec="microseconds")
+        made: list[AuditEntry] = []
+        rows: list[dict[str, Any]] = []
+        for action, justification, record_ref, recipient, detail in items:
+            seq += 1
+            fields: dict[str, Any] = {
+                "seq": seq,
+                "timestamp": timestamp,
+                "analyst": self.analyst,
+                "role": self.role,
+                "action": action,
+                "justification": justification,
+                "record_ref": record_ref,
+                "recipient": recipient,
+                "detail": detail,
+                "prev_hash": prev,
+            }
+            prev = entry_hash(fields)
+            made.append(AuditEntry(**fields, hash=prev))
+            rows.append({**fields, "detail": canonical_json(detail), "hash": prev})
+        conn.execute(sa.insert(audit_log), rows)
         conn.execute(
-            sa.insert(audit_log).values(
-                **{**fields, "detail": canonical_json(detail)}, hash=digest
-            )
+            sa.update(state).where(state.c.id == 1).values(audit_seq=seq, audit_head=prev)
         )
-        conn.execute(
-            sa.update(state)
-            .where(state.c.id == 1)
-            .values(audit_seq=fields["seq"], audit_head=digest)
-        )
-        return AuditEntry(**fields, hash=digest)
+        return made
 
     # ------------------------------------------------------------------ reading
 
@@ -437,9 +472,8 @@ class AuditLog:
                         "deleted, moved or rewritten at or before this point)",
                     )
                 try:
-                    entry = _row_to_entry(row)
-                    digest = entry_hash(entry.to_dict())
-                except (ValueError, TypeError, StoreError):
+                    digest = _row_digest(row)
+                except (ValueError, TypeError):
                     _fail(seq, f"entry {seq} cannot be read (its detail is not valid JSON)")
                 if digest != row.hash:
                     _fail(seq, f"entry {seq} does not match its hash (it was edited)")

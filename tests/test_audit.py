@@ -328,3 +328,18 @@ def test_property_chain_verifies_and_any_single_tampering_is_detected(
         ws.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_rich_detail_hashes_the_same_when_written_and_verified(ws: Workspace) -> None:
+    import datetime as dt
+    import decimal
+
+    detail = {"ratio": 0.1, "names": ["Ærø", "€"], "nested": {"b": 1, "a": [1.5, None, True]},
+              1: "int key", "when": dt.date(2026, 1, 2), "amount": decimal.Decimal("1.10")}
+    e = ws.audit.record("COMBINE", record_ref="network/ocg-1", detail=detail)
+    assert e.detail["1"] == "int key" and e.detail["when"] == "2026-01-02"
+    assert e.hash == entry_hash(e.to_dict())
+    assert ws.audit.verify()
+    stored = ws.audit.entries().iloc[0].to_dict()
+    stored["timestamp"] = e.timestamp
+    assert entry_hash(stored) == e.hash

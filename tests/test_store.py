@@ -252,7 +252,7 @@ def test_audit_failure_rolls_back_the_document(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise sa.exc.OperationalError("INSERT", {}, Exception("disk full"))
 
-    monkeypatch.setattr(ws.audit, "_append_checked", broken)
+    monkeypatch.setattr(ws.audit, "_append_many", broken)
     with pytest.raises(sa.exc.OperationalError):
         ws.put("plan", "CP-1", {"n": 1})
     monkeypatch.undo()
@@ -600,3 +600,33 @@ def test_in_memory_and_threads(tmp_path: Path) -> None:
         t.join()
     assert errors == [] and len(w.audit) == 40 and w.audit.verify()
     assert [len(w.history("plan", f"k{i}")) for i in range(4)] == [10] * 4
+
+
+def test_put_many_is_one_transaction(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws.put("report", "IR-1", {"n": 0}, action="COLLECT")
+    revs = ws.put_many("report", [("IR-1", {"n": 1}), ("IR-2", {"n": 2}), ("IR-1", {"n": 3})],
+                       action="ALTER", detail={"batch": "intake-1"})
+    assert revs == {"IR-1": 3, "IR-2": 1}
+    assert [d["n"] for d in ws.history("report", "IR-1")["doc"]] == [0, 1, 3]
+    e = ws.audit.entries()
+    assert list(e["record_ref"]) == ["report/IR-1@1", "report/IR-1@2", "report/IR-2@1",
+                                     "report/IR-1@3"]
+    assert e["detail"][3]["batch"] == "intake-1" and ws.audit.verify()
+    assert ws.put_many("report", {}) == {}
+    # one bad document: nothing of the batch is saved
+    with pytest.raises(StoreError, match="NaN"):
+        ws.put_many("report", {"IR-3": {"n": 1}, "IR-4": {"n": float("nan")}})
+    with pytest.raises(ParameterError, match="key must be"):
+        ws.put_many("report", [("IR-3", {}), ("", {})])
+    monkeypatch.setattr(_db, "_BEFORE_COMMIT", lambda: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        ws.put_many("report", {"IR-5": {}, "IR-6": {}})
+    monkeypatch.setattr(_db, "_BEFORE_COMMIT", None)
+    assert ws.keys("report") == ["IR-1", "IR-2"] and len(ws.audit) == 4 and ws.audit.verify()
+
+
+def test_put_many_scales_past_the_parameter_chunk(ws: Workspace) -> None:
+    docs = {f"IR-{i:05d}": {"i": i} for i in range(1200)}
+    assert set(ws.put_many("report", docs, action="COLLECT").values()) == {1}
+    assert set(ws.put_many("report", docs).values()) == {2}
+    assert len(ws.keys("report")) == 1200 and len(ws.audit) == 2400 and ws.audit.verify()
