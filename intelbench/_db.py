@@ -121,8 +121,9 @@ def canonical_json(obj: Any) -> str:
     """
     data = to_jsonable(obj)
     try:
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                          allow_nan=False)
+        return json.dumps(
+            data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        )
     except ValueError:
         raise StoreError(
             "doc: NaN and infinite floats cannot be stored; use None for a missing number"
@@ -231,8 +232,7 @@ def make_engine(url: str) -> Engine:
         engine = sa.create_engine(url, **_engine_kwargs(url))
     except (ImportError, sa.exc.ArgumentError) as exc:
         raise StoreError(
-            f"url: cannot open a database engine for {_redact(url)!r} "
-            f"({type(exc).__name__}: {exc})"
+            f"url: cannot open a database engine for {_redact(url)!r} ({type(exc).__name__}: {exc})"
         ) from exc
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)

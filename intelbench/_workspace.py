@@ -42,6 +42,7 @@ CONFIG_FILES: tuple[str, ...] = ("workspace.toml", "workspace.json")
 
 _NAME_MAX = {"kind": 100, "key": 300}
 
+
 @dataclass(frozen=True)
 class Migration:
     """One schema step: ``apply(conn)`` takes the database from ``version - 1`` to ``version``.
@@ -63,9 +64,7 @@ class Migration:
 
 def _migrate_1(conn: Connection) -> None:
     _db.metadata_v1.create_all(conn, checkfirst=True)
-    conn.execute(
-        sa.insert(state).values(id=1, writes=0, audit_seq=0, audit_head=GENESIS_HASH)
-    )
+    conn.execute(sa.insert(state).values(id=1, writes=0, audit_seq=0, audit_head=GENESIS_HASH))
     _db.install_audit_guards(conn)
 
 
@@ -75,9 +74,7 @@ MIGRATIONS: list[Migration] = [
 ]
 
 
-def resolve_identity(
-    folder: Path | None, analyst: str | None, role: str | None
-) -> tuple[str, str]:
+def resolve_identity(folder: Path | None, analyst: str | None, role: str | None) -> tuple[str, str]:
     config: dict[str, Any] = {}
     if folder is not None:
         for name in CONFIG_FILES:
@@ -130,10 +127,13 @@ def render_html(ws: Any) -> str:
         chain = "<span style='color:#1a7f37'>verifies</span>"
     except AuditIntegrityError as exc:
         chain = f"<span style='color:#b42318'>DOES NOT VERIFY: {esc(str(exc))}</span>"
-    kinds = "".join(
-        f"<tr><td>{esc(str(r.kind))}</td><td>{r.documents}</td><td>{r.revisions}</td></tr>"
-        for r in summary.itertuples()
-    ) or "<tr><td colspan='3'>(no documents)</td></tr>"
+    kinds = (
+        "".join(
+            f"<tr><td>{esc(str(r.kind))}</td><td>{r.documents}</td><td>{r.revisions}</td></tr>"
+            for r in summary.itertuples()
+        )
+        or "<tr><td colspan='3'>(no documents)</td></tr>"
+    )
     return (
         "<div><b>intelbench workspace</b>"
         "<table>"

@@ -194,9 +194,7 @@ def _validate(
     if justification is None:
         justification = ""
     if not isinstance(justification, str):
-        raise ParameterError(
-            f"justification must be a str; got {type(justification).__name__}"
-        )
+        raise ParameterError(f"justification must be a str; got {type(justification).__name__}")
     justification = justification.strip()
     if action in JUSTIFICATION_REQUIRED and not justification:
         raise ParameterError(
@@ -236,8 +234,9 @@ def _row_digest(row: Any) -> str:
         "detail": json.loads(row.detail),
         "prev_hash": row.prev_hash,
     }
-    text = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    text = json.dumps(
+        fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
     return sha256_hex(text)
 
 
@@ -397,9 +396,7 @@ class AuditLog:
             made.append(AuditEntry(**fields, hash=prev))
             rows.append({**fields, "detail": canonical_json(detail), "hash": prev})
         conn.execute(sa.insert(audit_log), rows)
-        conn.execute(
-            sa.update(state).where(state.c.id == 1).values(audit_seq=seq, audit_head=prev)
-        )
+        conn.execute(sa.update(state).where(state.c.id == 1).values(audit_seq=seq, audit_head=prev))
         return made
 
     # ------------------------------------------------------------------ reading
@@ -487,15 +484,23 @@ class AuditLog:
             ).one()
         last = expected - 1
         if expected_head is not None and expected_head[0] > last:
-            _fail(last + 1, f"entry {last + 1} is missing (expected the log to reach "
-                  f"entry {expected_head[0]})")
+            _fail(
+                last + 1,
+                f"entry {last + 1} is missing (expected the log to reach entry {expected_head[0]})",
+            )
         head_seq = int(anchor.audit_seq)
         if last > head_seq:
-            _fail(head_seq + 1, f"entry {head_seq + 1} is beyond the recorded head "
-                  f"(entry {head_seq}); it was added outside the store")
+            _fail(
+                head_seq + 1,
+                f"entry {head_seq + 1} is beyond the recorded head "
+                f"(entry {head_seq}); it was added outside the store",
+            )
         if last < head_seq:
-            _fail(last + 1, f"entry {last + 1} is missing (the recorded head is entry "
-                  f"{head_seq} but the log ends at entry {last})")
+            _fail(
+                last + 1,
+                f"entry {last + 1} is missing (the recorded head is entry "
+                f"{head_seq} but the log ends at entry {last})",
+            )
         if last and anchor.audit_head != prev:
             _fail(last, f"entry {last} does not match the recorded head hash")
         return True
@@ -557,16 +562,32 @@ class AuditLog:
             "<tr>"
             + "".join(
                 f"<td>{html.escape(str(v))}</td>"
-                for v in (r.seq, r.timestamp, r.analyst, r.role, r.action, r.record_ref,
-                          r.recipient or "", r.justification)
+                for v in (
+                    r.seq,
+                    r.timestamp,
+                    r.analyst,
+                    r.role,
+                    r.action,
+                    r.record_ref,
+                    r.recipient or "",
+                    r.justification,
+                )
             )
             + "</tr>"
             for r in tail.itertuples()
         )
         head = "".join(
             f"<th>{h}</th>"
-            for h in ("seq", "when (UTC)", "analyst", "role", "action", "record",
-                      "recipient", "justification")
+            for h in (
+                "seq",
+                "when (UTC)",
+                "analyst",
+                "role",
+                "action",
+                "record",
+                "recipient",
+                "justification",
+            )
         )
         return (
             f"<div><b>Audit log</b>: {n} entries; chain "
@@ -583,4 +604,3 @@ def _fail(seq: int, message: str) -> NoReturn:
     err = AuditIntegrityError(f"audit log does not verify: {message} [first bad entry: seq {seq}]")
     err.seq = seq  # type: ignore[attr-defined]
     raise err
-

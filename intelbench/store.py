@@ -34,13 +34,17 @@ from sqlalchemy.engine import Connection
 
 from intelbench import _db
 from intelbench._db import (
-    canonical_json,
     documents,
     read_tx,
-    schema_version,
-    sha256_hex,
     utc_now,
     write_tx,
+)
+from intelbench._documents import (
+    flush_wal,
+    live_keys_stmt,
+    save_documents,
+    summary_frame,
+    upgrade,
 )
 from intelbench._workspace import (
     CONFIG_FILES,
@@ -72,7 +76,6 @@ class DocumentNotFoundError(StoreError, KeyError):
 
     def __str__(self) -> str:
         return str(self.args[0]) if self.args else ""
-
 
 
 class Workspace:
@@ -146,7 +149,7 @@ class Workspace:
         self._analyst, self._role = _resolve_identity(self.path, analyst, role)
         self.engine = _db.make_engine(self.url)
         try:
-            self.schema_version = self._upgrade()
+            self.schema_version = upgrade(self.engine, MIGRATIONS, self._where())
         except sa.exc.DatabaseError as exc:
             self.engine.dispose()
             raise StoreError(
@@ -186,42 +189,6 @@ class Workspace:
 
     def _where(self) -> str:
         return str(self.path) if self.path is not None else _db._redact(self.url)
-
-    @staticmethod
-    def _current_version(conn: Connection) -> int:
-        if not sa.inspect(conn).has_table(schema_version.name):
-            return 0
-        value = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
-        return int(value or 0)
-
-    def _upgrade(self) -> int:
-        steps = sorted(MIGRATIONS, key=lambda m: m.version)
-        known = steps[-1].version if steps else 0
-        with read_tx(self.engine) as conn:
-            current = self._current_version(conn)
-        if current > known:
-            raise StoreError(
-                f"schema_version: the workspace at {self._where()} has schema version {current}, "
-                f"newer than this intelbench supports ({known}); upgrade intelbench"
-            )
-        if current == known:
-            return current
-        with write_tx(self.engine, lock_state=False) as conn:
-            schema_version.create(conn, checkfirst=True)
-            current = self._current_version(conn)  # another process may have upgraded it
-            for step in steps:
-                if step.version <= current:
-                    continue
-                step.apply(conn)
-                conn.execute(
-                    sa.insert(schema_version).values(
-                        version=step.version,
-                        description=step.description,
-                        applied_at=utc_now().isoformat(timespec="seconds"),
-                    )
-                )
-                current = step.version
-        return current
 
     # ------------------------------------------------------------------ documents
 
@@ -282,7 +249,9 @@ class Workspace:
         >>> ws.get("report", "IR-2026-000123")
         {'created': '2026-03-01'}
         """
-        return self._save(kind, [(key, doc)], action, justification, audit, recipient, detail)[0]
+        return save_documents(
+            self, kind, [(key, doc)], action, justification, audit, recipient, detail
+        )[0]
 
     def put_many(
         self,
@@ -323,71 +292,8 @@ class Workspace:
         (2, True)
         """
         items = list(docs.items()) if isinstance(docs, Mapping) else list(docs)
-        revs = self._save(kind, items, action, justification, audit, None, detail)
+        revs = save_documents(self, kind, items, action, justification, audit, None, detail)
         return {key: rev for (key, _), rev in zip(items, revs, strict=True)}
-
-    def _save(
-        self,
-        kind: str,
-        items: list[tuple[str, Mapping[str, Any]]],
-        action: str,
-        justification: str,
-        audit: bool,
-        recipient: str | None,
-        detail: Mapping[str, Any] | None,
-    ) -> list[int]:
-        _check_name("kind", kind)
-        if isinstance(action, str) and action.upper() == "ERASE":
-            raise ParameterError("action must not be ERASE for put; use Workspace.delete")
-        action, justification, _, recipient, extra = _validate(
-            action, justification, kind, recipient, detail
-        )
-        prepared: list[tuple[str, str, str]] = []
-        for item in items:
-            if not isinstance(item, tuple) or len(item) != 2:
-                raise ParameterError(f"docs must hold (key, doc) pairs; got {type(item).__name__}")
-            key, doc = item
-            _check_name("key", key)
-            if not isinstance(doc, Mapping):
-                raise ParameterError(
-                    f"doc must be a dict; got {type(doc).__name__} for key {key!r}"
-                )
-            text = canonical_json(doc)
-            prepared.append((key, text, sha256_hex(text)))
-        if not prepared:
-            return []
-        saved_at = utc_now().isoformat(timespec="microseconds")
-        with write_tx(self.engine) as conn:
-            last: dict[str, int] = {}
-            unique = sorted({key for key, _, _ in prepared})
-            for i in range(0, len(unique), 500):
-                chunk = unique[i : i + 500]
-                last.update(
-                    (str(k), int(r))
-                    for k, r in conn.execute(
-                        sa.select(documents.c.key, sa.func.max(documents.c.revision))
-                        .where(documents.c.kind == kind, documents.c.key.in_(chunk))
-                        .group_by(documents.c.key)
-                    )
-                )
-            rows: list[dict[str, Any]] = []
-            entries: list[tuple[str, str, str, str | None, dict[str, Any]]] = []
-            for key, text, digest in prepared:
-                rev = last[key] = last.get(key, 0) + 1
-                rows.append(
-                    {"kind": kind, "key": key, "revision": rev, "saved_at": saved_at,
-                     "analyst": self.analyst, "role": self.role, "action": action,
-                     "doc": text, "sha256": digest}
-                )
-                entries.append(
-                    (action, justification, f"{kind}/{key}@{rev}", recipient,
-                     {**extra, "kind": kind, "key": key, "revision": rev, "sha256": digest,
-                      "bytes": len(text.encode("utf-8"))})
-                )
-            conn.execute(sa.insert(documents), rows)
-            if audit:
-                self.audit._append_many(conn, entries)
-        return [int(r["revision"]) for r in rows]
 
     def _latest(self, conn: Connection, kind: str, key: str) -> Any:
         return conn.execute(
@@ -499,17 +405,6 @@ class Workspace:
         )
         return frame
 
-    def _live_keys_stmt(self) -> sa.Select[Any]:
-        inner = documents.alias("newer")
-        newest = (
-            sa.select(sa.func.max(inner.c.revision))
-            .where(inner.c.kind == documents.c.kind, inner.c.key == documents.c.key)
-            .scalar_subquery()
-        )
-        return sa.select(documents.c.kind, documents.c.key).where(
-            documents.c.revision == newest, documents.c.doc.is_not(None)
-        )
-
     def keys(self, kind: str) -> list[str]:
         """Return the keys of the documents of one kind that exist (sorted).
 
@@ -522,7 +417,7 @@ class Workspace:
         (['A', 'B'], [])
         """
         _check_name("kind", kind)
-        stmt = self._live_keys_stmt().where(documents.c.kind == kind).order_by(documents.c.key)
+        stmt = live_keys_stmt().where(documents.c.kind == kind).order_by(documents.c.key)
         with read_tx(self.engine) as conn:
             return [str(r.key) for r in conn.execute(stmt)]
 
@@ -613,17 +508,8 @@ class Workspace:
                 record_ref=f"{kind}/{key}",
                 detail={"kind": kind, "key": key, "revisions_erased": int(n)},
             )
-        self._flush_wal()
+        flush_wal(self.engine)
         return int(n)
-
-    def _flush_wal(self) -> None:
-        """Copy the WAL into the database and truncate it, so erased pages leave the WAL."""
-        if self.engine.dialect.name != "sqlite":
-            return
-        with self.engine.connect() as conn:
-            raw = conn.connection.dbapi_connection
-            if raw is not None:
-                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # ------------------------------------------------------------------ summaries
 
@@ -644,28 +530,7 @@ class Workspace:
            kind  documents  revisions
         0  plan          1          2
         """
-        live = self._live_keys_stmt().subquery()
-        with read_tx(self.engine) as conn:
-            docs: dict[str, int] = dict(
-                conn.execute(
-                    sa.select(live.c.kind, sa.func.count()).group_by(live.c.kind)
-                ).all()
-            )
-            revs: dict[str, int] = dict(
-                conn.execute(
-                    sa.select(documents.c.kind, sa.func.count())
-                    .where(documents.c.doc.is_not(None))
-                    .group_by(documents.c.kind)
-                ).all()
-            )
-        kinds = sorted(set(docs) | set(revs))
-        return pd.DataFrame(
-            {
-                "kind": kinds,
-                "documents": [int(docs.get(k, 0)) for k in kinds],
-                "revisions": [int(revs.get(k, 0)) for k in kinds],
-            }
-        )
+        return summary_frame(self.engine)
 
     def close(self) -> None:
         """Release the database connections (the workspace can be reopened at any time)."""
@@ -685,7 +550,6 @@ class Workspace:
 
     def _repr_html_(self) -> str:
         return render_html(self)
-
 
 
 def demo_step(ctx: Any) -> list[str]:

@@ -52,11 +52,16 @@ def _bad_seq(ws: Workspace) -> int:
 
 
 def test_record_returns_the_stored_entry(ws: Workspace) -> None:
-    e = ws.audit.record("consult", justification=" briefing ", record_ref="report/IR-1",
-                        detail={"rows": 3})
+    e = ws.audit.record(
+        "consult", justification=" briefing ", record_ref="report/IR-1", detail={"rows": 3}
+    )
     assert isinstance(e, AuditEntry)
     assert (e.seq, e.action, e.justification, e.analyst, e.role) == (
-        1, "CONSULT", "briefing", "A. Analyst", "INTEL_UNIT"
+        1,
+        "CONSULT",
+        "briefing",
+        "A. Analyst",
+        "INTEL_UNIT",
     )
     assert e["record_ref"] == "report/IR-1" and e.to_dict()["detail"] == {"rows": 3}
     assert e.prev_hash == "0" * 64 and e.hash == entry_hash(e.to_dict())
@@ -68,13 +73,23 @@ def test_record_returns_the_stored_entry(ws: Workspace) -> None:
 
 def test_entries_frame(ws: Workspace) -> None:
     ws.audit.record("COLLECT", record_ref="report/IR-1")
-    ws.audit.record("DISCLOSE", justification="tasking", record_ref="report/IR-1",
-                    recipient="Partner agency")
+    ws.audit.record(
+        "DISCLOSE", justification="tasking", record_ref="report/IR-1", recipient="Partner agency"
+    )
     ws.audit.record("OSINT_QUERY", justification="Op Larch", record_ref="osint/Q-1")
     frame = ws.audit.entries()
     assert list(frame.columns) == [
-        "seq", "timestamp", "analyst", "role", "action", "justification", "record_ref",
-        "recipient", "detail", "prev_hash", "hash",
+        "seq",
+        "timestamp",
+        "analyst",
+        "role",
+        "action",
+        "justification",
+        "record_ref",
+        "recipient",
+        "detail",
+        "prev_hash",
+        "hash",
     ]
     assert list(frame["seq"]) == [1, 2, 3]
     assert str(frame["timestamp"].dt.tz) == "UTC"
@@ -106,8 +121,11 @@ def test_justification_optional(ws: Workspace, action: str) -> None:
         ({"action": "COLLECT", "record_ref": ""}, "record_ref must be a non-empty"),
         ({"action": "COLLECT", "record_ref": "r", "detail": [1]}, "detail must be a dict"),
         (
-            {"action": "COLLECT", "record_ref": "r",
-             "detail": {"t": "x" * (MAX_DETAIL_STRING + 1)}},
+            {
+                "action": "COLLECT",
+                "record_ref": "r",
+                "detail": {"t": "x" * (MAX_DETAIL_STRING + 1)},
+            },
             "limited to 512 characters",
         ),
         (
@@ -124,8 +142,15 @@ def test_record_rejects(ws: Workspace, kwargs: dict[str, Any], match: str) -> No
 
 
 def test_actions_are_the_domain_list() -> None:
-    assert set(ACTIONS) == {"COLLECT", "ALTER", "CONSULT", "DISCLOSE", "COMBINE", "ERASE",
-                            "OSINT_QUERY"}
+    assert set(ACTIONS) == {
+        "COLLECT",
+        "ALTER",
+        "CONSULT",
+        "DISCLOSE",
+        "COMBINE",
+        "ERASE",
+        "OSINT_QUERY",
+    }
 
 
 def test_empty_log_verifies(ws: Workspace) -> None:
@@ -137,8 +162,16 @@ def test_empty_log_verifies(ws: Workspace) -> None:
 
 @pytest.mark.parametrize(
     "column",
-    ["timestamp", "analyst", "role", "action", "justification", "record_ref", "recipient",
-     "detail"],
+    [
+        "timestamp",
+        "analyst",
+        "role",
+        "action",
+        "justification",
+        "record_ref",
+        "recipient",
+        "detail",
+    ],
 )
 def test_edit_of_any_field_is_detected(ws: Workspace, column: str) -> None:
     _fill(ws)
@@ -155,8 +188,10 @@ def test_edit_with_recomputed_hash_breaks_the_next_link(ws: Workspace) -> None:
     entry["timestamp"] = entry["timestamp"].isoformat()
     new_hash = entry_hash(entry)
     with _raw(ws) as raw:
-        raw.execute("UPDATE ib_audit_log SET analyst = ?, hash = ? WHERE seq = 3",
-                    ("Someone Else", new_hash))
+        raw.execute(
+            "UPDATE ib_audit_log SET analyst = ?, hash = ? WHERE seq = 3",
+            ("Someone Else", new_hash),
+        )
     assert _bad_seq(ws) == 4
 
 
@@ -191,13 +226,33 @@ def test_insertion_in_the_middle_is_detected(ws: Workspace) -> None:
         for seq in range(6, 2, -1):
             raw.execute("UPDATE ib_audit_log SET seq = ? WHERE seq = ?", (seq + 1, seq))
         prev = raw.execute("SELECT hash FROM ib_audit_log WHERE seq = 2").fetchone()[0]
-        fields = dict(seq=3, timestamp="2026-01-01T00:00:00+00:00", analyst="X", role="ANALYST",
-                      action="CONSULT", justification="j", record_ref="report/IR-9",
-                      recipient=None, detail={}, prev_hash=prev)
+        fields = dict(
+            seq=3,
+            timestamp="2026-01-01T00:00:00+00:00",
+            analyst="X",
+            role="ANALYST",
+            action="CONSULT",
+            justification="j",
+            record_ref="report/IR-9",
+            recipient=None,
+            detail={},
+            prev_hash=prev,
+        )
         raw.execute(
             "INSERT INTO ib_audit_log VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (3, fields["timestamp"], "X", "ANALYST", "CONSULT", "j", "report/IR-9", None, "{}",
-             prev, entry_hash(fields)),
+            (
+                3,
+                fields["timestamp"],
+                "X",
+                "ANALYST",
+                "CONSULT",
+                "j",
+                "report/IR-9",
+                None,
+                "{}",
+                prev,
+                entry_hash(fields),
+            ),
         )
     # the forged entry itself is well formed, so the first bad link is the entry after it
     assert _bad_seq(ws) == 4
@@ -207,13 +262,33 @@ def test_append_outside_the_store_is_detected(ws: Workspace) -> None:
     _fill(ws, 3)
     with _raw(ws) as raw:
         seq, prev = raw.execute("SELECT seq, hash FROM ib_audit_log ORDER BY seq DESC").fetchone()
-        fields = dict(seq=seq + 1, timestamp="2026-01-01T00:00:00+00:00", analyst="X",
-                      role="ANALYST", action="COLLECT", justification="", record_ref="r",
-                      recipient=None, detail={}, prev_hash=prev)
+        fields = dict(
+            seq=seq + 1,
+            timestamp="2026-01-01T00:00:00+00:00",
+            analyst="X",
+            role="ANALYST",
+            action="COLLECT",
+            justification="",
+            record_ref="r",
+            recipient=None,
+            detail={},
+            prev_hash=prev,
+        )
         raw.execute(
             "INSERT INTO ib_audit_log VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (seq + 1, fields["timestamp"], "X", "ANALYST", "COLLECT", "", "r", None, "{}", prev,
-             entry_hash(fields)),
+            (
+                seq + 1,
+                fields["timestamp"],
+                "X",
+                "ANALYST",
+                "COLLECT",
+                "",
+                "r",
+                None,
+                "{}",
+                prev,
+                entry_hash(fields),
+            ),
         )
     with pytest.raises(AuditIntegrityError, match="beyond the recorded head"):
         ws.audit.verify()
@@ -228,15 +303,32 @@ def test_full_rewrite_is_caught_by_a_kept_head(ws: Workspace) -> None:
         raw.execute("DELETE FROM ib_audit_log")
         prev = "0" * 64
         for row in rows:
-            fields = dict(zip(["seq", "timestamp", "analyst", "role", "action", "justification",
-                               "record_ref", "recipient", "detail", "prev_hash"], row[:10],
-                              strict=True))
+            fields = dict(
+                zip(
+                    [
+                        "seq",
+                        "timestamp",
+                        "analyst",
+                        "role",
+                        "action",
+                        "justification",
+                        "record_ref",
+                        "recipient",
+                        "detail",
+                        "prev_hash",
+                    ],
+                    row[:10],
+                    strict=True,
+                )
+            )
             fields["detail"] = {}
             fields["analyst"] = "Rewriter"
             fields["prev_hash"] = prev
             prev = entry_hash(fields)
-            raw.execute("INSERT INTO ib_audit_log VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                        (*[fields[k] for k in list(fields)[:8]], "{}", fields["prev_hash"], prev))
+            raw.execute(
+                "INSERT INTO ib_audit_log VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (*[fields[k] for k in list(fields)[:8]], "{}", fields["prev_hash"], prev),
+            )
         raw.execute("UPDATE ib_state SET audit_head = ?", (prev,))
     assert ws.audit.verify()  # internally consistent ...
     with pytest.raises(AuditIntegrityError) as info:  # ... but not the chain we kept
@@ -263,15 +355,24 @@ def test_html_shows_failure(ws: Workspace) -> None:
 # --------------------------------------------------------------------------- properties
 
 _op = st.one_of(
-    st.tuples(st.just("put"), st.sampled_from(["plan", "report", "grade_history"]),
-              st.sampled_from(["a", "b", "c"]),
-              st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=10),
-                              max_size=3)),
-    st.tuples(st.just("record"), st.sampled_from(ACTIONS),
-              st.text("abcXYZ/-@0123456789", min_size=1, max_size=20),
-              st.none()),
-    st.tuples(st.just("delete"), st.sampled_from(["plan", "report"]),
-              st.sampled_from(["a", "b", "c"]), st.none()),
+    st.tuples(
+        st.just("put"),
+        st.sampled_from(["plan", "report", "grade_history"]),
+        st.sampled_from(["a", "b", "c"]),
+        st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=10), max_size=3),
+    ),
+    st.tuples(
+        st.just("record"),
+        st.sampled_from(ACTIONS),
+        st.text("abcXYZ/-@0123456789", min_size=1, max_size=20),
+        st.none(),
+    ),
+    st.tuples(
+        st.just("delete"),
+        st.sampled_from(["plan", "report"]),
+        st.sampled_from(["a", "b", "c"]),
+        st.none(),
+    ),
 )
 
 _TAMPER = ["edit", "delete", "swap", "append"]
@@ -290,8 +391,12 @@ def test_property_chain_verifies_and_any_single_tampering_is_detected(
             if op[0] == "put":
                 ws.put(op[1], op[2], op[3])
             elif op[0] == "record":
-                ws.audit.record(op[1], justification="because", record_ref=op[2],
-                                recipient="R" if op[1] == "DISCLOSE" else None)
+                ws.audit.record(
+                    op[1],
+                    justification="because",
+                    record_ref=op[2],
+                    recipient="R" if op[1] == "DISCLOSE" else None,
+                )
             elif ws.exists(op[1], op[2]):
                 ws.delete(op[1], op[2], justification="review")
         assert ws.audit.verify()
@@ -301,10 +406,14 @@ def test_property_chain_verifies_and_any_single_tampering_is_detected(
         seq = data.draw(st.integers(1, n - 1 if kind == "swap" else n))
         with _raw(ws) as raw:
             if kind == "edit":
-                column = data.draw(st.sampled_from(["timestamp", "analyst", "action",
-                                                    "justification", "record_ref", "detail"]))
-                old = raw.execute(f"SELECT {column} FROM ib_audit_log WHERE seq = ?",
-                                  (seq,)).fetchone()[0]
+                column = data.draw(
+                    st.sampled_from(
+                        ["timestamp", "analyst", "action", "justification", "record_ref", "detail"]
+                    )
+                )
+                old = raw.execute(
+                    f"SELECT {column} FROM ib_audit_log WHERE seq = ?", (seq,)
+                ).fetchone()[0]
                 new = '{"x":1}' if column == "detail" else old + " "
                 raw.execute(f"UPDATE ib_audit_log SET {column} = ? WHERE seq = ?", (new, seq))
                 expected = seq
@@ -334,8 +443,14 @@ def test_rich_detail_hashes_the_same_when_written_and_verified(ws: Workspace) ->
     import datetime as dt
     import decimal
 
-    detail = {"ratio": 0.1, "names": ["Ærø", "€"], "nested": {"b": 1, "a": [1.5, None, True]},
-              1: "int key", "when": dt.date(2026, 1, 2), "amount": decimal.Decimal("1.10")}
+    detail = {
+        "ratio": 0.1,
+        "names": ["Ærø", "€"],
+        "nested": {"b": 1, "a": [1.5, None, True]},
+        1: "int key",
+        "when": dt.date(2026, 1, 2),
+        "amount": decimal.Decimal("1.10"),
+    }
     e = ws.audit.record("COMBINE", record_ref="network/ocg-1", detail=detail)
     assert e.detail["1"] == "int key" and e.detail["when"] == "2026-01-02"
     assert e.hash == entry_hash(e.to_dict())

@@ -172,8 +172,14 @@ def test_put_audits_references_and_hash_only(ws: Workspace) -> None:
     secret = "Jon SMITH 07700 900123"
     ws.put("report", "IR-1", {"text": secret}, action="COLLECT")
     ws.put("report", "IR-1", {"text": secret + "!"}, detail={"source_count": 2})
-    ws.put("dissemination", "D-1", {"to": "x"}, action="DISCLOSE", justification="Op Larch",
-           recipient="Northshire Council")
+    ws.put(
+        "dissemination",
+        "D-1",
+        {"to": "x"},
+        action="DISCLOSE",
+        justification="Op Larch",
+        recipient="Northshire Council",
+    )
     e = ws.audit.entries()
     assert list(e["action"]) == ["COLLECT", "ALTER", "DISCLOSE"]
     assert list(e["record_ref"]) == ["report/IR-1@1", "report/IR-1@2", "dissemination/D-1@1"]
@@ -193,8 +199,13 @@ def test_put_without_audit(ws: Workspace) -> None:
 def test_delete_erases_content_everywhere(ws: Workspace) -> None:
     secret = "ZQXJ-secret-marker-4471"
     for n in range(3):
-        ws.put("osint", "Q-1", {"query": f"{secret} {n}", "pad": "p" * 5000}, action="OSINT_QUERY",
-               justification="Op Larch")
+        ws.put(
+            "osint",
+            "Q-1",
+            {"query": f"{secret} {n}", "pad": "p" * 5000},
+            action="OSINT_QUERY",
+            justification="Op Larch",
+        )
     with pytest.raises(ParameterError, match="justification is required for ERASE"):
         ws.delete("osint", "Q-1", justification="  ")
     assert ws.delete("osint", "Q-1", justification="MoPI review") == 3
@@ -604,13 +615,21 @@ def test_in_memory_and_threads(tmp_path: Path) -> None:
 
 def test_put_many_is_one_transaction(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     ws.put("report", "IR-1", {"n": 0}, action="COLLECT")
-    revs = ws.put_many("report", [("IR-1", {"n": 1}), ("IR-2", {"n": 2}), ("IR-1", {"n": 3})],
-                       action="ALTER", detail={"batch": "intake-1"})
+    revs = ws.put_many(
+        "report",
+        [("IR-1", {"n": 1}), ("IR-2", {"n": 2}), ("IR-1", {"n": 3})],
+        action="ALTER",
+        detail={"batch": "intake-1"},
+    )
     assert revs == {"IR-1": 3, "IR-2": 1}
     assert [d["n"] for d in ws.history("report", "IR-1")["doc"]] == [0, 1, 3]
     e = ws.audit.entries()
-    assert list(e["record_ref"]) == ["report/IR-1@1", "report/IR-1@2", "report/IR-2@1",
-                                     "report/IR-1@3"]
+    assert list(e["record_ref"]) == [
+        "report/IR-1@1",
+        "report/IR-1@2",
+        "report/IR-2@1",
+        "report/IR-1@3",
+    ]
     assert e["detail"][3]["batch"] == "intake-1" and ws.audit.verify()
     assert ws.put_many("report", {}) == {}
     # one bad document: nothing of the batch is saved
