@@ -33,6 +33,9 @@ __version__ = "0.1.0"
 _LAZY: dict[str, tuple[str, str | None]] = {
     # Each capability adds its modules and curated entry points here.
     "samples": ("intelbench.samples", None),
+    "io": ("intelbench.io", None),
+    "read_police_uk": ("intelbench.io", "read_police_uk"),
+    "read_table": ("intelbench.io", "read_table"),
 }
 
 __all__ = [
