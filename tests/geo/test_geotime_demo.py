@@ -71,3 +71,17 @@ def test_demo_step_uses_shared_hotspots(tmp_path: Path) -> None:
     assert "Gi* step" in lines[1]
     page = (ctx.out / "geo_burglary_hotspots.html").read_text(encoding="utf-8")
     assert "Hotspots (Gi*)" in page and "hot 99%" in page
+
+
+def test_demo_step_on_sample_force_is_offline(samples: Path, tmp_path: Path) -> None:
+    from tests.offline_scan import external_fetches
+
+    ctx = DemoContext(data=samples, out=tmp_path)
+    lines = demo_step(ctx)
+    assert (tmp_path / "geo_burglary_hotspots.html").exists()
+    assert (tmp_path / "geo_burglary_day_hour.png").exists()
+    assert external_fetches(tmp_path) == []
+    extract = pd.read_csv(samples / "burglary_extract.csv", dtype=str)
+    excluded = pd.read_csv(tmp_path / "geo_burglary_day_hour_excluded.csv")
+    used = len(extract) - len(excluded)
+    assert any(f"({used} events" in line for line in lines)  # the aoristic sum, to the event
