@@ -341,6 +341,21 @@ def _add_polygons(b: _Builder, gdf: Any, name: str, cls: np.ndarray, colors: lis
                             "stroke": stroke, "weight": weight, "fill": None}, ll)
 
 
+def _add_contours(b: _Builder, lines: Any) -> None:
+    """Density contour lines (``level`` column), darker for higher levels."""
+    levels = (lines["level"].to_numpy(dtype=float) if "level" in lines.columns
+              else np.arange(len(lines), dtype=float))
+    rank = np.argsort(np.argsort(levels))
+    colors = _ramp(_DENSITY[2:], len(lines))
+    ll = _ll(lines)
+    tips = [_esc(f"density {v:,.3g}") for v in levels]
+    data = _feature_collection(ll, rank.tolist(), None, tips)
+    b.add("Density contours", "geojson", {"data": data, "colors": colors, "opacity": 0,
+                                          "stroke": None, "weight": 2, "fill": None}, ll)
+    b.legend.append({"title": "Density contours",
+                     "items": [(colors[r], f"{v:,.3g}") for r, v in zip(rank, levels)]})
+
+
 def map(
     data: Any = None,
     *,
@@ -491,6 +506,10 @@ def map(
     if kde is not None:
         polys = kde.to_polygons(k=k) if hasattr(kde, "to_polygons") else kde
         polys = _geo(polys, "kde", notes)
+        if len(polys) and polys.geom_type.isin(["LineString", "MultiLineString"]).all():
+            _add_contours(b, polys)
+            polys = polys.iloc[0:0]
+    if kde is not None and len(polys):
         band = (polys["band"].to_numpy(dtype=int) if "band" in polys.columns
                 else np.arange(len(polys)))
         colors = _ramp(_DENSITY, int(band.max()) + 1) if len(band) else []

@@ -138,6 +138,12 @@ def test_density_surface_object_is_recognised() -> None:
 
     m = geo_map(Surface())
     assert m.layers == ["Density (KDE)"]
+    contours = gpd.GeoDataFrame({"level": [0.2, 0.5]},
+                                geometry=[shapely.box(430000, 530000, 431000, 531000).boundary,
+                                          shapely.box(430200, 530200, 430800, 530800).boundary],
+                                crs=27700)
+    m = geo_map(kde=contours)
+    assert m.layers == ["Density contours"] and "density 0.5" in m.html
 
 
 def test_tiles_only_when_asked() -> None:
