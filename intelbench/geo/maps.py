@@ -566,7 +566,9 @@ def map(
                 raise SchemaError(f"popup/tooltip column {col!r}: not a column of points")
         if len(p) and not bool((p.geom_type == "Point").all()):
             raise SchemaError("points: geometry must be Point")
-        if for_sharing or len(p) > int(max_points):
+        if len(p) == 0:
+            notes.append("points: no located points to draw")
+        elif for_sharing or len(p) > int(max_points):
             proj = _project(p, "points", notes)
             cells, size = _aggregate(proj, cell_size)
             why = "for sharing" if for_sharing else f"more than {int(max_points):,} points"

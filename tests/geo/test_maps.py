@@ -158,6 +158,8 @@ def test_geographic_input_and_errors() -> None:
     pts = _points(20).to_crs(4326)
     assert geo_map(points=pts).layers == ["Points (20)"]
     assert geo_map(points=pts, for_sharing=True).notes[0].startswith("points: projected")
+    empty = geo_map(points=_points(3).iloc[0:0], for_sharing=True)
+    assert empty.layers == [] and empty.notes == ["points: no located points to draw"]
     with pytest.raises(CRSError):
         geo_map(points=gpd.GeoDataFrame(geometry=gpd.points_from_xy([1], [1])))
     with pytest.raises(SchemaError, match="nothing to draw"):
