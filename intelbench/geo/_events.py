@@ -128,7 +128,13 @@ def _fast_uk(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         sel = np.flatnonzero(lengths == width)
         if sel.size == 0:
             continue
-        codes = text[sel].astype(f"U{width}").view(np.uint32).reshape(-1, width)
+        if sel.size == n and text.dtype == np.dtype(f"<U{width}"):
+            sub = text  # every value has this width: no copy
+        else:
+            sub = text[sel].astype(f"U{width}")
+        wide = sub.view(np.uint32).reshape(-1, width)
+        ascii_ok = (wide < 128).all(axis=1)
+        codes = wide.astype(np.uint8)
         digit_pos = [0, 1, 3, 4, 6, 7, 8, 9] + ([11, 12, 14, 15] if width >= 16 else [])
         digit_pos += [17, 18] if width == 19 else []
         seps = {2: 47, 5: 47}
@@ -136,17 +142,17 @@ def _fast_uk(text: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             seps.update({10: 32, 13: 58})
         if width == 19:
             seps[16] = 58
-        good = np.ones(sel.size, dtype=bool)
+        good = ascii_ok.copy()
         for pos, code in seps.items():
             good &= codes[:, pos] == code
-        dig = codes[:, digit_pos].astype(np.int64) - 48
+        dig = codes[:, digit_pos].astype(np.int16) - 48
         good &= ((dig >= 0) & (dig <= 9)).all(axis=1)
         col = {p: k for k, p in enumerate(digit_pos)}
 
         def num(*pos: int, dig: np.ndarray = dig, col: dict[int, int] = col) -> np.ndarray:
             v = np.zeros(dig.shape[0], dtype=np.int64)
             for p in pos:
-                v = v * 10 + dig[:, col[p]]
+                v = v * 10 + dig[:, col[p]].astype(np.int64)
             return v
 
         day, month, year = num(0, 1), num(3, 4), num(6, 7, 8, 9)
