@@ -146,3 +146,20 @@ def test_trends_flags_and_partial_periods() -> None:
     assert not mid["complete"].iloc[0] and mid["complete"].iloc[1]
     with pytest.raises(ParameterError, match="freq"):
         trends(ev, freq="D")  # type: ignore[arg-type]
+
+
+def test_date_parsing_is_day_first_and_reports_bad_values() -> None:
+    from intelbench.geo._events import parse_datetimes
+
+    values = pd.Series(["03/04/2025 13:20", "31/02/2025 10:00", "2025-04-03 13:20", "03/04/2025",
+                        "15/06/2025 08:30:15", "", None, "not known", "03-04-2025"])
+    parsed, reason = parse_datetimes(values, "start")
+    assert parsed[0] == pd.Timestamp("2025-04-03 13:20")  # 3 April, never 4 March
+    assert parsed[2] == pd.Timestamp("2025-04-03 13:20")
+    assert parsed[3] == pd.Timestamp("2025-04-03")
+    assert parsed[4] == pd.Timestamp("2025-06-15 08:30:15")
+    assert parsed[8] == pd.Timestamp("2025-04-03")
+    assert reason.tolist() == ["", "unparseable start", "", "", "", "missing start",
+                               "missing start", "unparseable start", ""]
+    aware = pd.Series(pd.to_datetime(["2025-07-01 09:00"]).tz_localize("Europe/London"))
+    assert parse_datetimes(aware, "start")[0][0] == pd.Timestamp("2025-07-01 09:00")
