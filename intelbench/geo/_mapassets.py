@@ -86,18 +86,14 @@ def script_json(obj: Any) -> str:
 # Drawing helpers used by every layer; data arrive as JSON specs built in maps.py.
 IB_JS = r"""
 window.IB = (function () {
-  function esc(s) {
-    return String(s).replace(/[&<>"'`]/g, function (c) {
-      return "&#" + c.charCodeAt(0) + ";";
-    });
-  }
   function renderer() { return L.canvas({padding: 0.5}); }
+  // fields and values arrive HTML-escaped from Python (maps._esc)
   function cellPopup(spec, k) {
     if (!spec.fields) { return null; }
     var rows = "";
     for (var f = 0; f < spec.fields.length; f++) {
       var v = spec.values[f][k];
-      rows += "<tr><th>" + esc(spec.fields[f]) + "</th><td>" + esc(v === null ? "" : v) +
+      rows += "<tr><th>" + spec.fields[f] + "</th><td>" + (v === null ? "" : v) +
         "</td></tr>";
     }
     return "<table class='ib-popup'>" + rows + "</table>";

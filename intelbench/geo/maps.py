@@ -328,7 +328,7 @@ def _add_polygons(b: _Builder, gdf: Any, name: str, cls: np.ndarray, colors: lis
         spec.update({"cls": np.asarray(cls, dtype=int).tolist(), "colors": colors,
                      "opacity": opacity, "stroke": stroke, "weight": weight})
         if fields:
-            spec["fields"] = list(fields)
+            spec["fields"] = [_esc(f) for f in fields]
             spec["values"] = [[_esc(v) for v in vals] for vals in fields.values()]
         b.add(name, "rings", spec, ll)
         return

@@ -83,6 +83,21 @@ def test_map_renders_offline_and_keeps_payload_as_text(
         }"""
     )
     assert PAYLOAD in text
+    # an area's popup (compact polygon layer): the name shows exactly, escaped once
+    area_text = page.evaluate(
+        """() => {
+          const map = window[document.querySelector('.folium-map').id];
+          map.closePopup();
+          let target = null;
+          map.eachLayer(l => {
+            if (!target && l instanceof L.Polygon && l.getPopup() &&
+                l.getPopup().getContent().indexOf('rate') >= 0) { target = l; }
+          });
+          target.openPopup();
+          return document.querySelector('.leaflet-popup-content').innerText;
+        }"""
+    )
+    assert PAYLOAD in area_text and "&lt;" not in area_text and "&amp;" not in area_text
     assert page.locator(".leaflet-popup-content img").count() == 0
     page.wait_for_timeout(300)
     assert page.evaluate("() => window.__pwned === undefined")
