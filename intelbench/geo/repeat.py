@@ -295,7 +295,11 @@ def near_repeat(
     observed = full_table(near_counts(t))
     rng = np.random.default_rng(seed)
     sims = np.empty((int(permutations), n_rows, n_cols), dtype=np.int64)
-    for k in range(int(permutations)):
+    from tqdm.auto import tqdm
+
+    quiet = i.size * int(permutations) < 50_000_000  # a progress bar only for long runs
+    for k in tqdm(range(int(permutations)), desc="near_repeat permutations", disable=quiet,
+                  leave=False):
         sims[k] = full_table(near_counts(t[rng.permutation(n)]))
     expected = sims.mean(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
