@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from intelbench.geo.maps import _aggregate, map
+from intelbench.geo._maplayers import aggregate
+from intelbench.geo.maps import map
 from intelbench.geo.repeat import near_repeat
 from intelbench.geo.temporal import aoristic, plot_day_hour
 
@@ -54,7 +55,7 @@ def run_demo_step(ctx: DemoContext) -> list[str]:
         m = map(hs, areas=areas, boundary=boundary, title="Burglary hotspots (Gi*, FDR)")
         lines.append("hotspot map from the Gi* step (ctx.shared['hotspots'])")
     else:
-        cells, size = _aggregate(pts, 250.0)
+        cells, size = aggregate(pts, 250.0)
         m = map(grid=cells, areas=areas, boundary=boundary, title="Burglary per 250 m cell")
         lines.append(f"no Gi* result shared; mapped burglary counts per {size:g} m cell")
     map_path = m.save(ctx.out / "geo_burglary_hotspots.html")

@@ -88,10 +88,10 @@ def test_aggregates_above_threshold_and_for_sharing() -> None:
 
 
 def test_aggregated_counts_sum_to_points() -> None:
-    from intelbench.geo.maps import _aggregate
+    from intelbench.geo._maplayers import aggregate
 
     pts = _points(5_000)
-    cells, size = _aggregate(pts, 250)
+    cells, size = aggregate(pts, 250)
     assert size == 250 and cells["count"].sum() == 5_000
     assert np.allclose(cells.area, 250 * 250)
     joined = gpd.sjoin(pts, cells, predicate="within")
