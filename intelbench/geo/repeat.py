@@ -50,7 +50,7 @@ __all__ = [
 _NS_PER_DAY = 86_400 * 10**9
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class NearRepeatResult:
     """The Knox table of a near-repeat analysis.
 
@@ -326,7 +326,7 @@ def near_repeat(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RepeatVictimisation:
     """Exact-location repeats: where, how much crime they hold, and how soon they recur.
 
