@@ -200,3 +200,19 @@ def test_repeat_victimisation_snap_and_missing_location() -> None:
     assert snapped.excluded["reason"].tolist() == ["missing location"]
     with pytest.raises(ParameterError, match="snap"):
         repeat_victimisation(ev, snap=0)
+
+
+def test_no_all_pairs_matrix_in_memory() -> None:
+    import tracemalloc
+
+    rng = np.random.default_rng(9)
+    n = 20_000  # an all-pairs distance matrix would need n*n*8 bytes = 3.2 GB
+    ev = pd.DataFrame({"x": rng.uniform(0, 30_000, n), "y": rng.uniform(0, 30_000, n),
+                       "date": pd.Timestamp("2025-01-01")
+                       + pd.to_timedelta(rng.integers(0, 365, n), unit="D")})
+    tracemalloc.start()
+    res = near_repeat(ev, [100, 200], [7, 14], permutations=5, seed=0)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert res.observed.to_numpy().sum() == n * (n - 1) // 2
+    assert peak < 150 * 2**20, f"peak {peak / 2**20:.0f} MiB"
