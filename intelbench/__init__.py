@@ -33,6 +33,15 @@ __version__ = "0.1.0"
 _LAZY: dict[str, tuple[str, str | None]] = {
     # Each capability adds its modules and curated entry points here.
     "samples": ("intelbench.samples", None),
+    "grading": ("intelbench.grading", None),
+    "reports": ("intelbench.reports", None),
+    "forms": ("intelbench.forms", None),
+    "Grade": ("intelbench.grading", "Grade"),
+    "GradingPolicy": ("intelbench.grading_policy", "GradingPolicy"),
+    "LegacyGrade": ("intelbench.grading_legacy", "LegacyGrade"),
+    "validate_grades": ("intelbench.grading_checks", "validate_grades"),
+    "grading_summary": ("intelbench.grading_overview", "grading_summary"),
+    "read_reports": ("intelbench.reports", "read_reports"),
 }
 
 __all__ = [
