@@ -22,14 +22,28 @@ from intelbench.reports import (
 )
 from intelbench.store import Workspace
 
-CSV = """urn,created_at,date_of_intelligence,classification,collection_method,scheme,source_eval,intel_assess,handling,handling_conditions,action_code,sanitisation_code,risk_assessment_ref,grade_rationale,legacy_grade,status,original_text,sanitised_text
-IR-2026-000001,2026-01-02 09:30,2026-01-01,OFFICIAL,ROUTINE,3x5x2,2,B,P,,,,,,,EVALUATED,Secret original one,Sanitised one
-IR-2026-000002,2026-01-03 10:00,2026-01-02,OFFICIAL-SENSITIVE,TASKED,3x5x2,1,A,C,No arrest,A1,S2,RA-1,,,SUBMITTED,Secret original two,
-IR-2026-000003,31/02/2026,2026-01-02,OFFICIAL,ROUTINE,3x5x2,B,2,P,,,,,,,EVALUATED,Secret original three,Sanitised three
-IR-2012-000004,2012-05-01 08:00,2012-04-30,RESTRICTED,ROUTINE,5x5x5,,,,,,,,,B24,EVALUATED,Secret original four,Sanitised four
-IR-2026-000005,2026-02-01 08:00,2026-01-31,OFFICIAL,SOMETIMES,3x5x2,,,,,,,,,,DRAFT,Secret original five,
-IR-2026-000006,2026-02-02 08:00,2026-02-01,OFFICIAL,ROUTINE,3x5x2,3,C,C,,,,,,,EVALUATED,Secret original six,Sanitised six
-"""
+HEADER = (
+    "urn", "created_at", "date_of_intelligence", "classification", "collection_method",
+    "scheme", "source_eval", "intel_assess", "handling", "handling_conditions", "action_code",
+    "sanitisation_code", "risk_assessment_ref", "grade_rationale", "legacy_grade", "status",
+    "original_text", "sanitised_text",
+)
+ROWS = [
+    ['IR-2026-000001', '2026-01-02 09:30', '2026-01-01', 'OFFICIAL', 'ROUTINE', '3x5x2', '2',
+     'B', 'P', '', '', '', '', '', '', 'EVALUATED', 'Secret original one', 'Sanitised one'],
+    ['IR-2026-000002', '2026-01-03 10:00', '2026-01-02', 'OFFICIAL-SENSITIVE', 'TASKED',
+     '3x5x2', '1', 'A', 'C', 'No arrest', 'A1', 'S2', 'RA-1', '', '', 'SUBMITTED',
+     'Secret original two', ''],
+    ['IR-2026-000003', '31/02/2026', '2026-01-02', 'OFFICIAL', 'ROUTINE', '3x5x2', 'B', '2',
+     'P', '', '', '', '', '', '', 'EVALUATED', 'Secret original three', 'Sanitised three'],
+    ['IR-2012-000004', '2012-05-01 08:00', '2012-04-30', 'RESTRICTED', 'ROUTINE', '5x5x5', '',
+     '', '', '', '', '', '', '', 'B24', 'EVALUATED', 'Secret original four', 'Sanitised four'],
+    ['IR-2026-000005', '2026-02-01 08:00', '2026-01-31', 'OFFICIAL', 'SOMETIMES', '3x5x2', '',
+     '', '', '', '', '', '', '', '', 'DRAFT', 'Secret original five', ''],
+    ['IR-2026-000006', '2026-02-02 08:00', '2026-02-01', 'OFFICIAL', 'ROUTINE', '3x5x2', '3',
+     'C', 'C', '', '', '', '', '', '', 'EVALUATED', 'Secret original six', 'Sanitised six'],
+]
+CSV = "\n".join(",".join(r) for r in [list(HEADER), *ROWS]) + "\n"
 
 
 @pytest.fixture
