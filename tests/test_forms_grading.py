@@ -169,7 +169,11 @@ def test_regrade_asks_for_reason_and_role(tmp_path: Path) -> None:
 
 def test_draft_form_hides_reason_and_legacy_header(tmp_path: Path) -> None:
     ws = make_ws(tmp_path)
-    assert GradingForm(ws, report_urn="IR-1").reason.layout.display == "none"
+    form = GradingForm(ws, report_urn="IR-1")
+    assert form.reason.layout.display == "none"
+    # hiding the reason hides nothing else (layouts are never shared between widgets)
+    for widget in (form.status, form.text, form.conditions, form.rationale, form.header):
+        assert widget.layout.display != "none" and widget.layout is not form.reason.layout
     legacy = GradingForm(ws, report_urn="IR-3")
     assert "B24" in legacy.header.value and "legacy 5x5x5" in legacy.header.value
     assert legacy.source.value is None  # never converted silently

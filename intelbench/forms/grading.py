@@ -31,7 +31,11 @@ from intelbench.reports import (
 
 __all__ = ["GradingApp", "GradingForm"]
 
-_WIDE = w.Layout(width="100%")
+def _wide() -> w.Layout:
+    """Return a fresh full-width layout (layouts are shared objects: never reuse one)."""
+    return w.Layout(width="100%")
+
+
 _LABEL_STYLE = {"description_width": "12em"}
 
 
@@ -46,7 +50,7 @@ def _radio(name: str, meanings: dict[str, str], description: str) -> w.RadioButt
 def _dropdown(name: str, meanings: dict[str, str], description: str) -> w.Dropdown:
     options = [("none", None)] + [(f"{code} – {label}", code) for code, label in meanings.items()]
     drop = w.Dropdown(options=options, value=None, description=description, style=_LABEL_STYLE,
-                      layout=_WIDE)
+                      layout=_wide())
     drop.add_class(f"ib-grading-{name}")
     return drop
 
@@ -104,30 +108,34 @@ class GradingForm(w.VBox):
         meanings = code_meanings(self.policy)
 
         self.header = w.HTML()
-        self.text = w.HTML(layout=_WIDE)
+        self.text = w.HTML(layout=_wide())
         self.text.add_class("ib-grading-text")
         self.consult_reason = w.Text(placeholder="Why you need the unsanitised original",
                                      description="Justification", style=_LABEL_STYLE,
-                                     layout=_WIDE)
+                                     layout=_wide())
         self.original_toggle = w.ToggleButton(value=False, description="Show original (audited)",
                                               icon="eye", tooltip="Writes a CONSULT audit entry")
         self.source = _radio("source", meanings["source"], "Source evaluation")
         self.assessment = _radio("assessment", meanings["assessment"], "Intelligence assessment")
         self.handling = _radio("handling", meanings["handling"], "Handling code")
         self.conditions = w.Textarea(description="Handling conditions", style=_LABEL_STYLE,
-                                     layout=_WIDE, placeholder="Required under C")
+                                     layout=_wide(), placeholder="Required under C")
         self.risk_ref = w.Text(description="Risk assessment ref", style=_LABEL_STYLE,
-                               layout=_WIDE)
+                               layout=_wide())
         self.action_code = _dropdown("action", meanings["action_code"], "Action code")
         self.sanitisation_code = _dropdown("sanitisation", meanings["sanitisation_code"],
                                            "Sanitisation code")
-        self.rationale = w.Textarea(description="Rationale", style=_LABEL_STYLE, layout=_WIDE)
+        self.rationale = w.Textarea(description="Rationale", style=_LABEL_STYLE, layout=_wide())
         self.reason = w.Text(description="Reason for re-grade", style=_LABEL_STYLE,
-                             layout=_WIDE, placeholder="Required to change a submitted grade")
+                             layout=_wide(), placeholder="Required to change a submitted grade")
         self.save_button = w.Button(description="Save grade", button_style="primary",
                                     icon="save")
-        self.status = w.HTML(layout=_WIDE)
-        self.status.add_class("ib-grading-status")
+        self.status = w.HTML(layout=_wide())
+        for widget, name in ((self.conditions, "conditions"), (self.risk_ref, "risk"),
+                             (self.rationale, "rationale"), (self.reason, "reason"),
+                             (self.save_button, "save"), (self.status, "status"),
+                             (self.header, "header"), (self.consult_reason, "consult")):
+            widget.add_class(f"ib-grading-{name}")
         self.under_c = w.VBox([self.conditions, self.risk_ref, self.action_code,
                                self.sanitisation_code])
 
@@ -355,7 +363,8 @@ class GradingApp(w.VBox):
         self.form_box = w.VBox()
         self.form: GradingForm | None = None
         self.reload_options()
-        self.picker.observe(lambda change: self._guard(self.open_report, change["new"]), names="value")
+        self.picker.observe(lambda change: self._guard(self.open_report, change["new"]),
+                            names="value")
         self.children = [self.picker, self.status, self.form_box]
 
     def reload_options(self) -> None:
