@@ -213,17 +213,14 @@ def import_reports(ws: Any, frame: pd.DataFrame, *,
     if "urn" not in frame:
         raise SchemaError("frame: missing required column 'urn'")
     existing = set(ws.keys("report"))
-    stored: list[str] = []
-    records = frame.to_dict("records")
-    for rec in records:
+    docs: dict[str, dict[str, Any]] = {}
+    for rec in frame.to_dict("records"):
         urn = rec.get("urn")
-        if not isinstance(urn, str) or not urn or urn in existing:
-            continue
-        ws.put("report", urn, report_to_doc({str(k): v for k, v in rec.items()}),
-               action="COLLECT",
-               justification=justification)
-        existing.add(urn)
-        stored.append(urn)
+        if isinstance(urn, str) and urn and urn not in existing and urn not in docs:
+            docs[urn] = report_to_doc({str(k): v for k, v in rec.items()})
+    if docs:  # one transaction: every report or none, each with its own COLLECT entry
+        ws.put_many("report", docs, action="COLLECT", justification=justification)
+    stored = list(docs)
     return stored
 
 
@@ -301,7 +298,7 @@ def grade_history(ws: Any, urn: str) -> pd.DataFrame:
     if not ws.exists("grade_history", urn):
         return pd.DataFrame(columns=columns)
     events = ws.get("grade_history", urn).get("events", [])
-    return pd.DataFrame(events, columns=columns)
+    return pd.DataFrame(events, columns=columns, dtype=object)
 
 
 def save_grade(ws: Any, urn: str, grade: Grade, *, policy: GradingPolicy | None = None,
