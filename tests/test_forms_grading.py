@@ -71,6 +71,7 @@ def test_selectors_show_every_meaning(tmp_path: Path) -> None:
     assert [label for label, _ in form.handling.options] == [
         "P – Lawful sharing permitted", "C – Lawful sharing permitted with conditions"]
     assert form.action_code.options[1][0].startswith("A1 – Combine or corroborate only")
+    assert form.action_code.label == "none" and form.action_code.value is None
 
 
 def test_policy_labels_reach_the_form(tmp_path: Path) -> None:

@@ -49,10 +49,19 @@ def _radio(name: str, meanings: dict[str, str], description: str) -> w.RadioButt
 
 def _dropdown(name: str, meanings: dict[str, str], description: str) -> w.Dropdown:
     options = [("none", None)] + [(f"{code} – {label}", code) for code, label in meanings.items()]
-    drop = w.Dropdown(options=options, value=None, description=description, style=_LABEL_STYLE,
+    drop = w.Dropdown(options=options, description=description, style=_LABEL_STYLE,
                       layout=_wide())
+    drop.index = 0  # shows "none" (value None) rather than an empty box
     drop.add_class(f"ib-grading-{name}")
     return drop
+
+
+def _choose(drop: w.Dropdown, code: str | None) -> None:
+    """Select ``code`` in an optional-code dropdown; None selects the "none" entry."""
+    if code is None:
+        drop.index = 0
+    else:
+        drop.value = code
 
 
 def _text(value: Any) -> str:
@@ -114,7 +123,8 @@ class GradingForm(w.VBox):
                                      description="Justification", style=_LABEL_STYLE,
                                      layout=_wide())
         self.original_toggle = w.ToggleButton(value=False, description="Show original (audited)",
-                                              icon="eye", tooltip="Writes a CONSULT audit entry")
+                                              icon="eye", tooltip="Writes a CONSULT audit entry",
+                                              layout=w.Layout(width="16em"))
         self.source = _radio("source", meanings["source"], "Source evaluation")
         self.assessment = _radio("assessment", meanings["assessment"], "Intelligence assessment")
         self.handling = _radio("handling", meanings["handling"], "Handling code")
@@ -165,9 +175,9 @@ class GradingForm(w.VBox):
             self.handling.value = grade.handling.value
             self.conditions.value = grade.conditions
             self.risk_ref.value = grade.risk_assessment_ref
-            self.action_code.value = grade.action_code.value if grade.action_code else None
-            self.sanitisation_code.value = (grade.sanitisation_code.value
-                                            if grade.sanitisation_code else None)
+            _choose(self.action_code, grade.action_code.value if grade.action_code else None)
+            _choose(self.sanitisation_code,
+                    grade.sanitisation_code.value if grade.sanitisation_code else None)
             self.rationale.value = grade.rationale
         elif self.doc.get("risk_assessment_ref"):
             self.risk_ref.value = _text(self.doc.get("risk_assessment_ref"))
