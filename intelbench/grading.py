@@ -26,7 +26,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from intelbench._grading_text import describe_received, grade_text_problems
+from intelbench._grading_text import (
+    classify_assessment,
+    classify_handling,
+    classify_source,
+    describe_received,
+    grade_text_problems,
+)
 from intelbench.exceptions import GradingError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -72,8 +78,13 @@ class _Coded(StrEnum):
             if member.value == text:
                 return member
         allowed = ", ".join(f"{m.value} ({m.label})" for m in cls)
+        hint = ""
+        classifier = _CLASSIFIERS.get(cls.__name__)
+        if classifier is not None and isinstance(value, (str, int)):
+            hint = classifier(text)[1]  # names a swapped scheme or "C = confidential"
         raise GradingError(
             f"{field_name} must be one of {allowed}; got {describe_received(value)}"
+            + (f" ({hint})" if hint else "")
         )
 
 
@@ -138,6 +149,9 @@ class GradingScheme(StrEnum):
             "scheme must be one of 3x5x2, 5x5x5, ADMIRALTY; got " + describe_received(value)
         )
 
+
+_CLASSIFIERS = {"SourceEvaluation": classify_source,
+                "IntelligenceAssessment": classify_assessment, "Handling": classify_handling}
 
 _DEFAULT_LABELS: dict[str, dict[str, str]] = {
     "SourceEvaluation": {"1": "Reliable", "2": "Untested", "3": "Not reliable"},

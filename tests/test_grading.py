@@ -190,8 +190,12 @@ def test_grade_constructor_coerces_codes_and_rejects_bad_ones() -> None:
     assert str(Grade(1, "b", "p")) == "1BP"  # type: ignore[arg-type]
     with pytest.raises(GradingError, match="source evaluation must be one of 1 \\(Reliable\\)"):
         Grade("4", "B", "P")  # type: ignore[arg-type]
-    with pytest.raises(GradingError, match="handling code must be one of P"):
+    with pytest.raises(GradingError, match="handling code must be one of P.*not 'Confidential'"):
         Grade("1", "B", "Confidential")  # type: ignore[arg-type]
+    with pytest.raises(GradingError, match="is a letter.*5x5x5 or Admiralty"):
+        Grade("B", "B", "P")  # type: ignore[arg-type]
+    with pytest.raises(GradingError, match="is a digit.*5x5x5 or Admiralty"):
+        Grade("1", 2, "P")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
