@@ -9,6 +9,9 @@ grades, dissemination records and the audit log (:mod:`intelbench.audit`).
 - On SQLite the database runs in WAL mode with ``synchronous=FULL`` and ``secure_delete``,
   and every write transaction starts with ``BEGIN IMMEDIATE``, so writers from several
   processes take turns and a writer killed mid-save leaves the previous state intact.
+- :meth:`Workspace.put_many` saves a batch in one transaction (bulk loads);
+  :meth:`Workspace.write_frame` / :meth:`Workspace.read_frame` keep whole tables (dtypes and
+  index kept), replaced atomically.
 - :meth:`Workspace.delete` erases every revision of a record (content overwritten on disk) and
   audits it as ERASE without keeping any content.
 - The schema carries a version and is upgraded by :data:`MIGRATIONS` when opened; a database
@@ -46,6 +49,7 @@ from intelbench._documents import (
     summary_frame,
     upgrade,
 )
+from intelbench._frames import FrameStore
 from intelbench._workspace import (
     CONFIG_FILES,
     DB_FILE,
@@ -78,7 +82,7 @@ class DocumentNotFoundError(StoreError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-class Workspace:
+class Workspace(FrameStore):
     """A workspace: documents with revisions, an audit log, a schema version.
 
     Parameters
@@ -123,7 +127,7 @@ class Workspace:
     >>> ws.get("plan", "CP-1")["questions"], ws.get("plan", "CP-1", revision=1)["questions"]
     (4, 3)
     >>> ws.keys("plan"), ws.schema_version, len(ws.audit)
-    (['CP-1'], 1, 2)
+    (['CP-1'], 2, 2)
     """
 
     def __init__(

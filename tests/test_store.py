@@ -46,7 +46,7 @@ def test_folder_created_and_public_names(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "b" / "workspace.db").is_file()
     assert w.path == (tmp_path / "a" / "b").resolve()
     assert isinstance(w.engine, sa.engine.Engine)
-    assert (w.analyst, w.role, w.schema_version) == ("X", "SUPERVISOR", 1)
+    assert (w.analyst, w.role, w.schema_version) == ("X", "SUPERVISOR", 2)
     assert ib.store.Workspace is Workspace and ib.audit.AuditLog is type(w.audit)
 
 
@@ -353,38 +353,63 @@ def test_url_and_bad_locations(tmp_path: Path) -> None:
         Workspace("nosuchdialect://user:pw@host/db", analyst="A")
 
 
+def test_version_1_workspace_upgrades_to_current(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "w"
+    monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:1])
+    w = Workspace(folder, analyst="A", role="ANALYST")
+    w.put("plan", "CP-1", {"n": 1}, action="COLLECT")
+    assert w.schema_version == 1 and not sa.inspect(w.engine).has_table("ib_frames")
+    w.close()
+    monkeypatch.undo()
+    w2 = Workspace(folder, analyst="A", role="ANALYST")
+    assert w2.schema_version == store.MIGRATIONS[-1].version == 2
+    assert sa.inspect(w2.engine).has_table("ib_frames")
+    assert w2.get("plan", "CP-1") == {"n": 1}
+    w2.write_frame("t", pd.DataFrame({"x": [1]}))
+    assert w2.audit.verify() and len(w2.audit) == 2
+    with w2.engine.connect() as conn:
+        versions = conn.exec_driver_sql(
+            "SELECT version, description FROM ib_schema_version ORDER BY version"
+        ).all()
+    assert [tuple(v) for v in versions] == [(m.version, m.description) for m in store.MIGRATIONS]
+
+
 def test_migration_upgrade_and_newer_database_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "w"
+    current = store.MIGRATIONS[-1].version
+    nxt = current + 1
     w = Workspace(folder, analyst="A", role="ANALYST")
     w.put("plan", "CP-1", {"n": 1}, action="COLLECT")
-    assert w.schema_version == 1
+    assert w.schema_version == current
     w.close()
 
     def add_notes(conn: sa.Connection) -> None:
         conn.exec_driver_sql("CREATE TABLE ib_notes (id INTEGER PRIMARY KEY, note TEXT)")
 
     monkeypatch.setattr(
-        store, "MIGRATIONS", [*store.MIGRATIONS, Migration(2, "notes table", add_notes)]
+        store, "MIGRATIONS", [*store.MIGRATIONS, Migration(nxt, "notes table", add_notes)]
     )
     w2 = Workspace(folder, analyst="A", role="ANALYST")
-    assert w2.schema_version == 2
+    assert w2.schema_version == nxt
     assert sa.inspect(w2.engine).has_table("ib_notes")
     assert w2.get("plan", "CP-1") == {"n": 1} and w2.audit.verify()
     with w2.engine.connect() as conn:
         versions = conn.exec_driver_sql(
             "SELECT version, description FROM ib_schema_version ORDER BY version"
         ).all()
-    assert [tuple(v) for v in versions] == [
-        (1, store.MIGRATIONS[0].description),
-        (2, "notes table"),
-    ]
-    # reopening at version 2 applies nothing again
-    assert Workspace(folder, analyst="A").schema_version == 2
+    assert [tuple(v) for v in versions][-1] == (nxt, "notes table")
+    assert len(versions) == nxt
+    # reopening at the new version applies nothing again
+    assert Workspace(folder, analyst="A").schema_version == nxt
     w2.close()
     monkeypatch.undo()
-    with pytest.raises(StoreError, match="schema version 2, newer than .* supports \\(1\\)"):
+    with pytest.raises(
+        StoreError, match=f"schema version {nxt}, newer than .* supports \\({current}\\)"
+    ):
         Workspace(folder, analyst="A")
 
 
@@ -393,17 +418,20 @@ def test_failed_migration_leaves_previous_version(
 ) -> None:
     folder = tmp_path / "w"
     Workspace(folder, analyst="A").close()
+    current = store.MIGRATIONS[-1].version
 
     def half(conn: sa.Connection) -> None:
         conn.exec_driver_sql("CREATE TABLE ib_half (id INTEGER)")
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, Migration(2, "half", half)])
+    monkeypatch.setattr(
+        store, "MIGRATIONS", [*store.MIGRATIONS, Migration(current + 1, "half", half)]
+    )
     with pytest.raises(RuntimeError, match="migration bug"):
         Workspace(folder, analyst="A")
     monkeypatch.undo()
     w = Workspace(folder, analyst="A")
-    assert w.schema_version == 1 and not sa.inspect(w.engine).has_table("ib_half")
+    assert w.schema_version == current and not sa.inspect(w.engine).has_table("ib_half")
 
 
 # --------------------------------------------------------------------------- views, demo
