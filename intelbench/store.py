@@ -307,7 +307,14 @@ class Workspace(FrameStore):
             .limit(1)
         ).first()
 
-    def get(self, kind: str, key: str, revision: int | None = None) -> dict[str, Any]:
+    def get(
+        self,
+        kind: str,
+        key: str,
+        revision: int | None = None,
+        *,
+        justification: str | None = None,
+    ) -> dict[str, Any]:
         """Return a document (the latest revision, or the one asked for).
 
         Parameters
@@ -316,6 +323,9 @@ class Workspace(FrameStore):
             Which document.
         revision : int, optional
             A revision number from :meth:`put` or :meth:`history`.
+        justification : str, optional
+            When given, the read is audited as CONSULT (``kind/key@revision``) with this
+            justification.
 
         Returns
         -------
@@ -335,6 +345,11 @@ class Workspace(FrameStore):
         Traceback (most recent call last):
         ...
         intelbench.store.DocumentNotFoundError: no plan 'nope' in the workspace
+        >>> _ = ws.put("report", "IR-1", {"n": 1}, action="COLLECT")
+        >>> ws.get("report", "IR-1", justification="Op Larch briefing")
+        {'n': 1}
+        >>> ws.audit.entries("CONSULT")["record_ref"].tolist()
+        ['report/IR-1@1']
         """
         _check_name("kind", kind)
         _check_name("key", key)
@@ -355,6 +370,14 @@ class Workspace(FrameStore):
             what = f"no {kind} {key!r}" + (f" revision {revision}" if revision is not None else "")
             raise DocumentNotFoundError(f"{what} in the workspace")
         result: dict[str, Any] = json.loads(row.doc)
+        if justification is not None:
+            rev = int(row.revision)
+            self.audit.record(
+                "CONSULT",
+                justification=justification,
+                record_ref=f"{kind}/{key}@{rev}",
+                detail={"kind": kind, "key": key, "revision": rev},
+            )
         return result
 
     def history(self, kind: str, key: str) -> pd.DataFrame:

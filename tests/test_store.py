@@ -677,3 +677,18 @@ def test_put_many_scales_past_the_parameter_chunk(ws: Workspace) -> None:
     assert set(ws.put_many("report", docs, action="COLLECT").values()) == {1}
     assert set(ws.put_many("report", docs).values()) == {2}
     assert len(ws.keys("report")) == 1200 and len(ws.audit) == 2400 and ws.audit.verify()
+
+
+def test_get_with_justification_audits_consult(ws: Workspace) -> None:
+    ws.put("report", "IR-1", {"n": 1}, action="COLLECT")
+    ws.put("report", "IR-1", {"n": 2})
+    assert ws.get("report", "IR-1", 1, justification="Op Larch") == {"n": 1}
+    assert ws.get("report", "IR-1") == {"n": 2}  # no justification: not audited
+    with pytest.raises(ParameterError, match="justification is required for CONSULT"):
+        ws.get("report", "IR-1", justification=" ")
+    with pytest.raises(DocumentNotFoundError):
+        ws.get("report", "IR-9", justification="Op Larch")
+    consult = ws.audit.entries("CONSULT")
+    assert consult["record_ref"].tolist() == ["report/IR-1@1"]
+    assert consult["justification"][0] == "Op Larch" and ws.audit.verify()
+    assert bool(Workspace(ws.path, "B").audit)
