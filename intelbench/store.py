@@ -186,7 +186,9 @@ class Workspace(FrameStore):
 
     @role.setter
     def role(self, value: str) -> None:
-        _, self._role = _resolve_identity(None, self._analyst, value or "?")
+        if not isinstance(value, str) or value.strip().upper() not in ROLES:
+            raise ParameterError(f"role must be one of {', '.join(ROLES)}; got {value!r}")
+        self._role = value.strip().upper()
         self.audit.role = self._role
 
     # ------------------------------------------------------------------ schema

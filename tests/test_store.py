@@ -596,6 +596,8 @@ def test_identity_can_change_for_later_writes(ws: Workspace) -> None:
         ws.analyst = " "
     with pytest.raises(ParameterError, match="role must be one of"):
         ws.role = "BOSS"
+    with pytest.raises(ParameterError, match="got ''"):
+        ws.role = ""
     assert (ws.analyst, ws.role) == ("B. Supervisor", "SUPERVISOR")
     assert Workspace(ws.path, "Positional", "RESEARCHER").analyst == "Positional"
 
