@@ -568,8 +568,7 @@ def test_writer_killed_at_a_random_moment_keeps_state_consistent(tmp_path: Path)
 
 @pytest.mark.slow
 def test_two_writer_processes_take_turns(tmp_path: Path) -> None:
-    folder = tmp_path / "w"
-    Workspace(folder, analyst="Setup").close()
+    folder = tmp_path / "w"  # not created yet: the writers race to create it too
     procs = [
         _run_writer(_LOOP_WRITER, str(folder), str(tmp_path / f"r{i}"), f"W{i}", "20", "1000")
         for i in (1, 2)
@@ -694,3 +693,43 @@ def test_get_with_justification_audits_consult(ws: Workspace) -> None:
     assert consult["record_ref"].tolist() == ["report/IR-1@1"]
     assert consult["justification"][0] == "Op Larch" and ws.audit.verify()
     assert bool(Workspace(ws.path, "B").audit)
+
+
+_RACE_OPENER = textwrap.dedent(
+    """
+    import sys, time, pathlib
+    from intelbench.store import Workspace
+
+    pathlib.Path(sys.argv[2]).write_text("imported")
+    go = pathlib.Path(sys.argv[3])
+    while not go.exists():
+        time.sleep(0.01)
+    ws = Workspace(sys.argv[1], analyst=sys.argv[4], role="ANALYST")
+    ws.put("plan", "p", {"by": sys.argv[4]})
+    """
+)
+
+
+@pytest.mark.slow
+def test_processes_racing_to_create_a_workspace(tmp_path: Path) -> None:
+    folder, go = tmp_path / "w", tmp_path / "go"
+    procs = [
+        _run_writer(_RACE_OPENER, str(folder), str(tmp_path / f"r{i}"), str(go), f"P{i}")
+        for i in range(2)
+    ]
+    try:
+        for i, p in enumerate(procs):
+            _wait_for(tmp_path / f"r{i}", p)
+        go.write_text("go")
+        assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    w = Workspace(folder, analyst="Checker")
+    assert w.schema_version == store.MIGRATIONS[-1].version
+    assert sorted(w.history("plan", "p")["analyst"]) == ["P0", "P1"]
+    assert len(w.audit) == 2 and w.audit.verify()
+    with w.engine.connect() as conn:
+        n = conn.exec_driver_sql("SELECT count(*) FROM ib_schema_version").scalar()
+    assert n == len(store.MIGRATIONS)
