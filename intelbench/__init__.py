@@ -35,6 +35,10 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "store": ("intelbench.store", None),
     "audit": ("intelbench.audit", None),
     "Workspace": ("intelbench.store", "Workspace"),
+    "samples": ("intelbench.samples", None),
+    "io": ("intelbench.io", None),
+    "read_police_uk": ("intelbench.io", "read_police_uk"),
+    "read_table": ("intelbench.io", "read_table"),
 }
 
 __all__ = [
