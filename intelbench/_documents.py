@@ -34,6 +34,7 @@ __all__ = [
 
 
 def current_version(conn: Connection) -> int:
+    """The schema version recorded in the database (0 for an empty one)."""
     if not sa.inspect(conn).has_table(schema_version.name):
         return 0
     value = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
@@ -44,18 +45,23 @@ def upgrade(engine: Engine, migrations: list[Migration], where: str) -> int:
     """Bring the schema up to the last migration; refuse a newer database."""
     steps = sorted(migrations, key=lambda m: m.version)
     known = steps[-1].version if steps else 0
+
+    def refuse_newer(current: int) -> None:
+        if current > known:
+            raise StoreError(
+                f"schema_version: the workspace at {where} has schema version {current}, "
+                f"newer than this intelbench supports ({known}); upgrade intelbench"
+            )
+
     with read_tx(engine) as conn:
         current = current_version(conn)
-    if current > known:
-        raise StoreError(
-            f"schema_version: the workspace at {where} has schema version {current}, "
-            f"newer than this intelbench supports ({known}); upgrade intelbench"
-        )
+    refuse_newer(current)
     if current == known:
         return current
     with write_tx(engine, lock_state=False) as conn:
         schema_version.create(conn, checkfirst=True)
-        current = current_version(conn)  # another process may have upgraded it
+        current = current_version(conn)  # another process may have upgraded it meanwhile
+        refuse_newer(current)
         for step in steps:
             if step.version <= current:
                 continue

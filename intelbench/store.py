@@ -9,6 +9,9 @@ grades, dissemination records and the audit log (:mod:`intelbench.audit`).
 - On SQLite the database runs in WAL mode with ``synchronous=FULL`` and ``secure_delete``,
   and every write transaction starts with ``BEGIN IMMEDIATE``, so writers from several
   processes take turns and a writer killed mid-save leaves the previous state intact.
+- :meth:`Workspace.put_many` saves a batch in one transaction (bulk loads);
+  :meth:`Workspace.write_frame` / :meth:`Workspace.read_frame` keep whole tables (dtypes and
+  index kept), replaced atomically.
 - :meth:`Workspace.delete` erases every revision of a record (content overwritten on disk) and
   audits it as ERASE without keeping any content.
 - The schema carries a version and is upgraded by :data:`MIGRATIONS` when opened; a database
@@ -46,6 +49,7 @@ from intelbench._documents import (
     summary_frame,
     upgrade,
 )
+from intelbench._frames import FrameStore
 from intelbench._workspace import (
     CONFIG_FILES,
     DB_FILE,
@@ -78,7 +82,7 @@ class DocumentNotFoundError(StoreError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-class Workspace:
+class Workspace(FrameStore):
     """A workspace: documents with revisions, an audit log, a schema version.
 
     Parameters
@@ -123,7 +127,7 @@ class Workspace:
     >>> ws.get("plan", "CP-1")["questions"], ws.get("plan", "CP-1", revision=1)["questions"]
     (4, 3)
     >>> ws.keys("plan"), ws.schema_version, len(ws.audit)
-    (['CP-1'], 1, 2)
+    (['CP-1'], 2, 2)
     """
 
     def __init__(
@@ -182,7 +186,9 @@ class Workspace:
 
     @role.setter
     def role(self, value: str) -> None:
-        _, self._role = _resolve_identity(None, self._analyst, value or "?")
+        if not isinstance(value, str) or value.strip().upper() not in ROLES:
+            raise ParameterError(f"role must be one of {', '.join(ROLES)}; got {value!r}")
+        self._role = value.strip().upper()
         self.audit.role = self._role
 
     # ------------------------------------------------------------------ schema
@@ -303,7 +309,14 @@ class Workspace:
             .limit(1)
         ).first()
 
-    def get(self, kind: str, key: str, revision: int | None = None) -> dict[str, Any]:
+    def get(
+        self,
+        kind: str,
+        key: str,
+        revision: int | None = None,
+        *,
+        justification: str | None = None,
+    ) -> dict[str, Any]:
         """Return a document (the latest revision, or the one asked for).
 
         Parameters
@@ -312,6 +325,9 @@ class Workspace:
             Which document.
         revision : int, optional
             A revision number from :meth:`put` or :meth:`history`.
+        justification : str, optional
+            When given, the read is audited as CONSULT (``kind/key@revision``) with this
+            justification.
 
         Returns
         -------
@@ -331,6 +347,11 @@ class Workspace:
         Traceback (most recent call last):
         ...
         intelbench.store.DocumentNotFoundError: no plan 'nope' in the workspace
+        >>> _ = ws.put("report", "IR-1", {"n": 1}, action="COLLECT")
+        >>> ws.get("report", "IR-1", justification="Op Larch briefing")
+        {'n': 1}
+        >>> ws.audit.entries("CONSULT")["record_ref"].tolist()
+        ['report/IR-1@1']
         """
         _check_name("kind", kind)
         _check_name("key", key)
@@ -351,6 +372,14 @@ class Workspace:
             what = f"no {kind} {key!r}" + (f" revision {revision}" if revision is not None else "")
             raise DocumentNotFoundError(f"{what} in the workspace")
         result: dict[str, Any] = json.loads(row.doc)
+        if justification is not None:
+            rev = int(row.revision)
+            self.audit.record(
+                "CONSULT",
+                justification=justification,
+                record_ref=f"{kind}/{key}@{rev}",
+                detail={"kind": kind, "key": key, "revision": rev},
+            )
         return result
 
     def history(self, kind: str, key: str) -> pd.DataFrame:
