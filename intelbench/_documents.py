@@ -3,6 +3,7 @@ documents with their audit entries, live keys, summaries and WAL flushing."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -203,3 +204,29 @@ def summary_frame(engine: Engine) -> pd.DataFrame:
             "revisions": [int(revs.get(k, 0)) for k in kinds],
         }
     )
+
+
+def latest_documents(
+    conn: Connection, kind: str, keys: list[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Return ``{key: doc}`` for the latest live revision of every (or the named) document."""
+    inner = documents.alias("newer")
+    newest = (
+        sa.select(sa.func.max(inner.c.revision))
+        .where(inner.c.kind == documents.c.kind, inner.c.key == documents.c.key)
+        .scalar_subquery()
+    )
+    stmt = (
+        sa.select(documents.c.key, documents.c.doc)
+        .where(documents.c.kind == kind, documents.c.revision == newest)
+        .order_by(documents.c.key)
+    )
+    found: dict[str, dict[str, Any]] = {}
+    wanted = None if keys is None else list(dict.fromkeys(keys))
+    chunks = [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
+    for chunk in chunks:
+        query = stmt if chunk is None else stmt.where(documents.c.key.in_(chunk))
+        for key, doc in conn.execute(query):
+            if doc is not None:
+                found[key] = json.loads(doc)
+    return found

@@ -44,6 +44,7 @@ from intelbench._db import (
 )
 from intelbench._documents import (
     flush_wal,
+    latest_documents,
     live_keys_stmt,
     save_documents,
     summary_frame,
@@ -433,6 +434,35 @@ class Workspace(FrameStore):
             }
         )
         return frame
+
+    def get_many(self, kind: str, keys: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Return the latest revision of many documents in one read.
+
+        Parameters
+        ----------
+        kind : str
+            Which kind of document.
+        keys : list of str, optional
+            The keys wanted (missing or erased ones are left out); all live documents if None.
+
+        Returns
+        -------
+        dict
+            ``{key: doc}`` in key order.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> _ = ws.put_many("report", {"IR-1": {"n": 1}, "IR-2": {"n": 2}}, action="COLLECT")
+        >>> ws.get_many("report")
+        {'IR-1': {'n': 1}, 'IR-2': {'n': 2}}
+        >>> ws.get_many("report", ["IR-2", "IR-9"])
+        {'IR-2': {'n': 2}}
+        """
+        _check_name("kind", kind)
+        with read_tx(self.engine) as conn:
+            return latest_documents(conn, kind, keys)
 
     def keys(self, kind: str) -> list[str]:
         """Return the keys of the documents of one kind that exist (sorted).

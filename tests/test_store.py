@@ -733,3 +733,16 @@ def test_processes_racing_to_create_a_workspace(tmp_path: Path) -> None:
     with w.engine.connect() as conn:
         n = conn.exec_driver_sql("SELECT count(*) FROM ib_schema_version").scalar()
     assert n == len(store.MIGRATIONS)
+
+
+def test_get_many_returns_latest_live_revisions(tmp_path) -> None:
+    import intelbench as ib
+
+    ws = ib.Workspace(tmp_path / "ws", analyst="A", role="ANALYST")
+    ws.put_many("report", {f"IR-{i}": {"v": 1} for i in range(1200)}, action="COLLECT")
+    ws.put("report", "IR-5", {"v": 2})
+    ws.delete("report", "IR-7", justification="retention review")
+    docs = ws.get_many("report")
+    assert len(docs) == 1199 and docs["IR-5"] == {"v": 2} and "IR-7" not in docs
+    some = ws.get_many("report", [f"IR-{i}" for i in range(0, 1200, 2)] + ["IR-nope"])
+    assert len(some) == 600 and all(ws.get("report", k) == v for k, v in list(some.items())[:5])
