@@ -33,6 +33,10 @@ __version__ = "0.1.0"
 _LAZY: dict[str, tuple[str, str | None]] = {
     # Each capability adds its modules and curated entry points here.
     "samples": ("intelbench.samples", None),
+    "plans": ("intelbench.plans", None),
+    "CollectionPlan": ("intelbench.plans", "CollectionPlan"),
+    "Question": ("intelbench.plans", "Question"),
+    "forms": ("intelbench.forms", None),
 }
 
 __all__ = [

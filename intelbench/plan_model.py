@@ -1,0 +1,835 @@
+"""Collection plan model: enums, questions, reviews and the plan itself.
+
+The records are frozen dataclasses. Every change returns a new object (``plan.add_question``,
+``plan.update_question``, ...), so a plan loaded at revision *n* never changes under the
+analyst, two snapshots can be diffed field by field, and the form can autosave a snapshot
+without copying. Construction only checks the *shape* (enum values, dates, types) so that an
+incomplete plan can live in a draft; the APP rules (domain B 16 to 19) are checked by
+:meth:`CollectionPlan.validate` and :meth:`CollectionPlan.check`, and saving enforces them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import json
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from intelbench.exceptions import PlanError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from intelbench.plan_rules import OverdueItem, Problem
+
+__all__ = [
+    "Authority",
+    "CandidateSource",
+    "CollectionMethod",
+    "CollectionPlan",
+    "PlanStatus",
+    "Priority",
+    "Question",
+    "QuestionStatus",
+    "RequirementLevel",
+    "Review",
+    "SourceType",
+]
+
+
+class _LabelledEnum(enum.Enum):
+    """An enum whose members carry a human label and accept loose spellings."""
+
+    @property
+    def label(self) -> str:
+        """The human label shown in forms and summaries."""
+        return _LABELS.get(self, self.value.replace("_", " ").lower())
+
+    @classmethod
+    def coerce(cls: type[_E], value: Any, field_name: str) -> _E:
+        """Return the member for ``value`` (member, value, name, label or alias)."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            key = value.strip().upper().replace("-", "_").replace(" ", "_")
+            for member in cls:
+                if key in (member.value, member.name) or key == member.label.upper().replace(
+                    " ", "_"
+                ):
+                    return member
+            alias = _ALIASES.get(cls.__name__, {}).get(key)
+            if alias is not None:
+                return cls(alias)
+        allowed = ", ".join(m.value for m in cls)
+        shown = repr(value)[:40]
+        raise PlanError(f"{field_name} must be one of {allowed}; got {shown}")
+
+
+_E = TypeVar("_E", bound=_LabelledEnum)
+
+
+class Priority(_LabelledEnum):
+    """Priority of a question (information requirement)."""
+
+    HIGH = "HIGH"
+    MEDIUM = "MEDIUM"
+    LOW = "LOW"
+
+
+class SourceType(_LabelledEnum):
+    """Candidate sources named by APP (seed list) plus directed surveillance and other."""
+
+    INTERNAL_DATABASE = "INTERNAL_DATABASE"
+    EXTERNAL_DATABASE = "EXTERNAL_DATABASE"
+    CCTV = "CCTV"
+    CHIS = "CHIS"
+    ANPR = "ANPR"
+    COMMUNITY = "COMMUNITY"
+    FORENSIC = "FORENSIC"
+    COMMUNICATIONS_DATA = "COMMUNICATIONS_DATA"
+    OPEN_SOURCE = "OPEN_SOURCE"
+    CLOSED_SOURCE = "CLOSED_SOURCE"
+    PARTNER = "PARTNER"
+    PRISON_INTELLIGENCE = "PRISON_INTELLIGENCE"
+    DIRECTED_SURVEILLANCE = "DIRECTED_SURVEILLANCE"
+    OTHER = "OTHER"
+
+    @property
+    def covert(self) -> bool:
+        """True for sources that need a RIPA/IPA authority (domain B rule 17)."""
+        return self in COVERT_SOURCES
+
+
+#: Sources that need an authority other than NONE and an authority reference (rule 17).
+COVERT_SOURCES = frozenset(
+    {SourceType.CHIS, SourceType.COMMUNICATIONS_DATA, SourceType.DIRECTED_SURVEILLANCE}
+)
+
+
+class CollectionMethod(_LabelledEnum):
+    """How the information is collected (APP: routine, tasked or volunteered)."""
+
+    ROUTINE = "ROUTINE"
+    TASKED = "TASKED"
+    VOLUNTEERED = "VOLUNTEERED"
+
+
+class Authority(_LabelledEnum):
+    """The statutory authority a question's collection needs."""
+
+    NONE = "NONE"
+    RIPA_DIRECTED_SURVEILLANCE = "RIPA_DIRECTED_SURVEILLANCE"
+    RIPA_CHIS = "RIPA_CHIS"
+    IPA_COMMS_DATA = "IPA_COMMS_DATA"
+    OTHER = "OTHER"
+
+
+class QuestionStatus(_LabelledEnum):
+    """Where a question stands."""
+
+    OPEN = "OPEN"
+    TASKED = "TASKED"
+    PARTIAL = "PARTIAL"
+    ANSWERED = "ANSWERED"
+    CLOSED_UNANSWERABLE = "CLOSED_UNANSWERABLE"
+
+    @property
+    def is_open(self) -> bool:
+        """True while the question still needs collection (open, tasked or partly answered)."""
+        return self in (QuestionStatus.OPEN, QuestionStatus.TASKED, QuestionStatus.PARTIAL)
+
+
+class PlanStatus(_LabelledEnum):
+    """Life cycle of a plan."""
+
+    DRAFT = "DRAFT"
+    ACTIVE = "ACTIVE"
+    UNDER_REVIEW = "UNDER_REVIEW"
+    CLOSED = "CLOSED"
+
+
+class RequirementLevel(_LabelledEnum):
+    """Which layer of the intelligence requirement the plan serves (below the control strategy)."""
+
+    STRATEGIC = "STRATEGIC"
+    TACTICAL = "TACTICAL"
+
+
+_LABELS: dict[Any, str] = {
+    SourceType.CCTV: "CCTV",
+    SourceType.CHIS: "CHIS",
+    SourceType.ANPR: "ANPR",
+    SourceType.COMMUNITY: "community intelligence",
+    SourceType.FORENSIC: "forensic intelligence",
+    SourceType.PRISON_INTELLIGENCE: "prison intelligence",
+    Authority.NONE: "none needed",
+    Authority.RIPA_DIRECTED_SURVEILLANCE: "RIPA directed surveillance",
+    Authority.RIPA_CHIS: "RIPA CHIS",
+    Authority.IPA_COMMS_DATA: "IPA communications data",
+    QuestionStatus.PARTIAL: "partly answered",
+    QuestionStatus.CLOSED_UNANSWERABLE: "closed: unanswerable",
+}
+
+# Other spellings met in domain.md B and in hand-written plan files.
+_ALIASES: dict[str, dict[str, str]] = {
+    "SourceType": {
+        "OPEN": "OPEN_SOURCE",
+        "OPEN_SOURCES": "OPEN_SOURCE",
+        "OSINT": "OPEN_SOURCE",
+        "CLOSED": "CLOSED_SOURCE",
+        "CLOSED_POLICE": "CLOSED_SOURCE",
+        "CLOSED_SOURCES": "CLOSED_SOURCE",
+        "PARTNER_ISA": "PARTNER",
+        "PARTNERS": "PARTNER",
+        "COMMS_DATA": "COMMUNICATIONS_DATA",
+        "COMMS": "COMMUNICATIONS_DATA",
+        "PRISON": "PRISON_INTELLIGENCE",
+        "SURVEILLANCE": "DIRECTED_SURVEILLANCE",
+        "INTERNAL_DATABASES": "INTERNAL_DATABASE",
+        "EXTERNAL_DATABASES": "EXTERNAL_DATABASE",
+        "COMMUNITY_INTELLIGENCE": "COMMUNITY",
+        "FORENSIC_INTELLIGENCE": "FORENSIC",
+        "FORENSICS": "FORENSIC",
+    },
+    "QuestionStatus": {"PARTLY_ANSWERED": "PARTIAL", "UNANSWERABLE": "CLOSED_UNANSWERABLE"},
+    "PlanStatus": {"OPEN": "ACTIVE", "REVIEW": "UNDER_REVIEW"},
+    "Authority": {
+        "CHIS": "RIPA_CHIS",
+        "DIRECTED_SURVEILLANCE": "RIPA_DIRECTED_SURVEILLANCE",
+        "COMMS_DATA": "IPA_COMMS_DATA",
+        "IPA": "IPA_COMMS_DATA",
+    },
+    "RequirementLevel": {"SIR": "STRATEGIC", "TIR": "TACTICAL"},
+}
+
+
+def _coerce_date(value: Any, field_name: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise PlanError(f"{field_name} must be a date (YYYY-MM-DD) or empty; got {repr(value)[:40]}")
+
+
+def _coerce_text(value: Any, field_name: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise PlanError(f"{field_name} must be text; got {type(value).__name__}")
+    return value
+
+
+def _opt_enum(cls: type[_E], value: Any, field_name: str) -> _E | None:
+    if value is None or value == "":
+        return None
+    return cls.coerce(value, field_name)
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+@dataclass(frozen=True)
+class CandidateSource:
+    """A source that could answer a question, with the difficulties of reaching it.
+
+    Parameters
+    ----------
+    source_type : SourceType or str
+        One of :class:`SourceType` (member, value or label).
+    access_difficulties : str
+        Why the source may be hard to reach (empty if none known).
+
+    Examples
+    --------
+    >>> ib.plans.CandidateSource("CHIS", "no source in the area").source_type.label
+    'CHIS'
+    """
+
+    source_type: SourceType
+    access_difficulties: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "source_type", SourceType.coerce(self.source_type, "source_type")
+        )
+        object.__setattr__(
+            self,
+            "access_difficulties",
+            _coerce_text(self.access_difficulties, "access_difficulties"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict."""
+        return {
+            "source_type": self.source_type.value,
+            "access_difficulties": self.access_difficulties,
+        }
+
+    @classmethod
+    def from_any(cls, value: Any) -> CandidateSource:
+        """Build from a CandidateSource, a dict, a ``(type, difficulties)`` pair or a type name."""
+        if isinstance(value, CandidateSource):
+            return value
+        if isinstance(value, Mapping):
+            kind = value.get("source_type", value.get("type", value.get("source")))
+            diff = value.get("access_difficulties", value.get("access_difficulty", ""))
+            return cls(kind, diff or "")
+        if isinstance(value, (tuple, list)) and len(value) == 2:
+            return cls(value[0], value[1] or "")
+        return cls(value)
+
+
+@dataclass(frozen=True)
+class Review:
+    """One review of a plan.
+
+    Parameters
+    ----------
+    date : datetime.date or str
+        When the review was held.
+    reviewer : str
+        Who reviewed the plan.
+    outcome : str
+        The decision, for example ``"continue"``, ``"amend"`` or ``"close"``.
+    notes : str
+        Free-text notes.
+    """
+
+    date: dt.date
+    reviewer: str
+    outcome: str
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        d = _coerce_date(self.date, "review date")
+        if d is None:
+            raise PlanError("review date must be a date; got an empty value")
+        object.__setattr__(self, "date", d)
+        for name in ("reviewer", "outcome", "notes"):
+            object.__setattr__(self, name, _coerce_text(getattr(self, name), f"review {name}"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict."""
+        return {
+            "date": self.date.isoformat(),
+            "reviewer": self.reviewer,
+            "outcome": self.outcome,
+            "notes": self.notes,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Review:
+        """Inverse of :meth:`to_dict` (also accepts ``reviewed_on``/``by``)."""
+        return cls(
+            date=data.get("date", data.get("reviewed_on")),
+            reviewer=data.get("reviewer", data.get("by", "")) or "",
+            outcome=data.get("outcome", "") or "",
+            notes=data.get("notes", "") or "",
+        )
+
+
+_QUESTION_TEXT_FIELDS = (
+    "id",
+    "text",
+    "gap",
+    "tasked_to",
+    "authority_ref",
+    "necessity",
+    "proportionality",
+    "closure_reason",
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """An information requirement in a collection plan.
+
+    Parameters
+    ----------
+    id : str
+        Identifier unique within the plan, for example ``"Q1"``.
+    text : str
+        The question.
+    priority : Priority or str or None
+        HIGH, MEDIUM or LOW (required when saved).
+    gap : str
+        The intelligence gap the answer closes.
+    candidate_sources : sequence of CandidateSource
+        Sources that could answer it, each with its access difficulties.
+    method : CollectionMethod or str or None
+        Routine, tasked or volunteered.
+    tasked_to : str
+        Who is tasked (the question's owner).
+    deadline : datetime.date or str or None
+        When the answer is due.
+    authority : Authority or str
+        Authority needed for covert collection (NONE if none).
+    authority_ref : str
+        Reference of the authority (required when ``authority`` is not NONE).
+    necessity, proportionality : str
+        Why the collection is necessary and proportionate.
+    status : QuestionStatus or str
+        OPEN, TASKED, PARTIAL, ANSWERED or CLOSED_UNANSWERABLE.
+    closure_reason : str
+        Why the question cannot be answered (required for CLOSED_UNANSWERABLE).
+    answered_by : sequence of str
+        URNs of the intelligence reports that answer it.
+
+    Examples
+    --------
+    >>> q = ib.plans.Question("Q1", "Who fences the stolen goods?", priority="high")
+    >>> q.priority, q.status
+    (<Priority.HIGH: 'HIGH'>, <QuestionStatus.OPEN: 'OPEN'>)
+    """
+
+    id: str
+    text: str = ""
+    priority: Priority | None = None
+    gap: str = ""
+    candidate_sources: tuple[CandidateSource, ...] = ()
+    method: CollectionMethod | None = None
+    tasked_to: str = ""
+    deadline: dt.date | None = None
+    authority: Authority = Authority.NONE
+    authority_ref: str = ""
+    necessity: str = ""
+    proportionality: str = ""
+    status: QuestionStatus = QuestionStatus.OPEN
+    closure_reason: str = ""
+    answered_by: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        s = object.__setattr__
+        for name in _QUESTION_TEXT_FIELDS:
+            s(self, name, _coerce_text(getattr(self, name), name))
+        s(self, "priority", _opt_enum(Priority, self.priority, "priority"))
+        s(self, "method", _opt_enum(CollectionMethod, self.method, "method"))
+        s(self, "authority", Authority.coerce(self.authority or "NONE", "authority"))
+        s(self, "status", QuestionStatus.coerce(self.status or "OPEN", "status"))
+        s(self, "deadline", _coerce_date(self.deadline, "deadline"))
+        sources: Any = self.candidate_sources
+        if isinstance(sources, (str, Mapping)):
+            sources = (sources,)
+        s(self, "candidate_sources", tuple(CandidateSource.from_any(c) for c in sources or ()))
+        urns = self.answered_by
+        if isinstance(urns, str):
+            urns = tuple(u.strip() for u in urns.replace(";", ",").split(","))
+        s(self, "answered_by", tuple(str(u).strip() for u in urns or () if str(u).strip()))
+
+    @property
+    def source_types(self) -> tuple[SourceType, ...]:
+        """The candidate source types, in order."""
+        return tuple(c.source_type for c in self.candidate_sources)
+
+    @property
+    def needs_authority(self) -> bool:
+        """True when a candidate source is covert (CHIS, comms data, directed surveillance)."""
+        return any(t.covert for t in self.source_types)
+
+    def replace(self, **changes: Any) -> Question:
+        """Return a copy with ``changes`` applied (validated like the constructor)."""
+        _check_names(Question, changes)
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (enums as their values, dates as ISO strings)."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "priority": None if self.priority is None else self.priority.value,
+            "gap": self.gap,
+            "candidate_sources": [c.to_dict() for c in self.candidate_sources],
+            "method": None if self.method is None else self.method.value,
+            "tasked_to": self.tasked_to,
+            "deadline": _iso(self.deadline),
+            "authority": self.authority.value,
+            "authority_ref": self.authority_ref,
+            "necessity": self.necessity,
+            "proportionality": self.proportionality,
+            "status": self.status.value,
+            "closure_reason": self.closure_reason,
+            "answered_by": list(self.answered_by),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, default_id: str = "") -> Question:
+        """Build from :meth:`to_dict` output; common alternative key names are accepted."""
+        d = dict(data)
+        get = d.get
+        sources = get("candidate_sources", get("sources", ()))
+        if "access_difficulties" in d and isinstance(d["access_difficulties"], Mapping):
+            diffs = d["access_difficulties"]
+            sources = [
+                CandidateSource.from_any(s)
+                if not isinstance(s, str)
+                else CandidateSource(SourceType.coerce(s, "source_type"), str(diffs.get(s, "")))
+                for s in sources
+            ]
+        return cls(
+            id=str(get("id", get("question_id", default_id)) or default_id),
+            text=get("text", get("question", "")) or "",
+            priority=get("priority"),
+            gap=get("gap", "") or "",
+            candidate_sources=tuple(sources or ()),
+            method=get("method", get("collection_method")),
+            tasked_to=get("tasked_to", get("owner", "")) or "",
+            deadline=get("deadline"),
+            authority=Authority.coerce(get("authority") or "NONE", "authority"),
+            authority_ref=get("authority_ref", "") or "",
+            necessity=get("necessity", "") or "",
+            proportionality=get("proportionality", "") or "",
+            status=QuestionStatus.coerce(get("status") or "OPEN", "status"),
+            closure_reason=get("closure_reason", "") or "",
+            answered_by=tuple(get("answered_by", get("answered_by_irs", ())) or ()),
+        )
+
+
+def _check_names(cls: type, changes: Mapping[str, Any]) -> None:
+    names = {f.name for f in dataclasses.fields(cls) if f.init}
+    for key in changes:
+        if key not in names:
+            raise PlanError(
+                f"{cls.__name__} has no field {key!r}; "
+                f"allowed fields are {', '.join(sorted(names))}"
+            )
+
+
+_PLAN_TEXT_FIELDS = (
+    "id",
+    "title",
+    "owner",
+    "operation_ref",
+    "control_strategy",
+    "requirement",
+    "terms_of_reference",
+)
+
+
+@dataclass(frozen=True)
+class CollectionPlan:
+    """An intelligence collection plan (APP): requirement, questions, sources and reviews.
+
+    Parameters
+    ----------
+    id : str
+        Plan identifier, for example ``"CP-2026-001"`` (the workspace key).
+    title, owner : str
+        What the plan is called and who owns it.
+    operation_ref : str
+        Operation name or reference (may be empty).
+    control_strategy : str
+        The control strategy priority the plan serves.
+    requirement_level : RequirementLevel or str or None
+        STRATEGIC or TACTICAL intelligence requirement.
+    requirement : str
+        The strategic or tactical requirement itself.
+    terms_of_reference : str
+        The terms of reference the plan answers.
+    created : datetime.date or str or None
+        When the plan was opened (default: today).
+    review_frequency_days : int
+        Days between reviews (at least 1).
+    status : PlanStatus or str
+        DRAFT, ACTIVE, UNDER_REVIEW or CLOSED.
+    reviews : sequence of Review
+        Reviews held, oldest first.
+    questions : sequence of Question
+        The information requirements, in the order the analyst set.
+    revision : int or None
+        Workspace revision this snapshot was loaded from or saved as (not compared, not serialised).
+
+    Examples
+    --------
+    >>> plan = ib.plans.CollectionPlan("CP-1", "Burglary north", owner="DS Lee",
+    ...                                created="2026-01-05", review_frequency_days=14)
+    >>> plan = plan.add_question(text="Who fences the goods?", priority="HIGH")
+    >>> [q.id for q in plan.questions], plan.next_review
+    (['Q1'], datetime.date(2026, 1, 19))
+    """
+
+    id: str
+    title: str = ""
+    owner: str = ""
+    operation_ref: str = ""
+    control_strategy: str = ""
+    requirement_level: RequirementLevel | None = None
+    requirement: str = ""
+    terms_of_reference: str = ""
+    created: dt.date | None = field(default_factory=dt.date.today)
+    review_frequency_days: int = 28
+    status: PlanStatus = PlanStatus.DRAFT
+    reviews: tuple[Review, ...] = ()
+    questions: tuple[Question, ...] = ()
+    revision: int | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        s = object.__setattr__
+        for name in _PLAN_TEXT_FIELDS:
+            s(self, name, _coerce_text(getattr(self, name), name))
+        s(
+            self,
+            "requirement_level",
+            _opt_enum(RequirementLevel, self.requirement_level, "requirement_level"),
+        )
+        s(self, "created", _coerce_date(self.created, "created"))
+        freq = self.review_frequency_days
+        if isinstance(freq, str) and freq.strip().isdigit():
+            freq = int(freq)
+        if not isinstance(freq, int) or isinstance(freq, bool):
+            raise PlanError(
+                f"review_frequency_days must be a whole number of days; got {repr(freq)[:40]}"
+            )
+        s(self, "review_frequency_days", freq)
+        s(self, "status", PlanStatus.coerce(self.status or "DRAFT", "status"))
+        s(self, "reviews", tuple(_as_review(r) for r in self.reviews or ()))
+        s(self, "questions", tuple(_as_question(q, i) for i, q in enumerate(self.questions or ())))
+
+    # ------------------------------------------------------------------ derived
+    @property
+    def next_review(self) -> dt.date | None:
+        """When the next review is due: last review (or creation) plus the review frequency."""
+        base = max((r.date for r in self.reviews), default=self.created)
+        if base is None:
+            return None
+        return base + dt.timedelta(days=max(self.review_frequency_days, 0))
+
+    @property
+    def last_review(self) -> Review | None:
+        """The most recent review, or None."""
+        return max(self.reviews, key=lambda r: r.date, default=None)
+
+    def question(self, question_id: str) -> Question:
+        """Return the question with ``question_id`` (PlanError naming the id if missing)."""
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        ids = ", ".join(q.id for q in self.questions) or "none"
+        raise PlanError(f"question_id must be one of {ids}; got {question_id!r}")
+
+    def _index(self, question_id: str) -> int:
+        self.question(question_id)
+        return [q.id for q in self.questions].index(question_id)
+
+    # ------------------------------------------------------------------ changes
+    def replace(self, **changes: Any) -> CollectionPlan:
+        """Return a copy with header ``changes`` applied (validated like the constructor)."""
+        _check_names(CollectionPlan, changes)
+        changes.setdefault("revision", None)
+        return dataclasses.replace(self, **changes)
+
+    def replace_revision(self, revision: int | None) -> CollectionPlan:
+        """Return the same plan tagged with the workspace ``revision`` it was loaded from."""
+        return dataclasses.replace(self, revision=revision)
+
+    def next_question_id(self) -> str:
+        """Return the next free ``Q<n>`` identifier."""
+        nums = [int(q.id[1:]) for q in self.questions if q.id[:1] == "Q" and q.id[1:].isdigit()]
+        return f"Q{max(nums, default=0) + 1}"
+
+    def add_question(self, question: Question | None = None, **fields: Any) -> CollectionPlan:
+        """Return a new plan with ``question`` (or one built from ``fields``) appended.
+
+        An id is assigned (``Q<n>``) when none is given. A duplicate id raises PlanError.
+        """
+        if question is None:
+            fields.setdefault("id", self.next_question_id())
+            question = Question(**fields)
+        elif fields:
+            question = question.replace(**fields)
+        if any(q.id == question.id for q in self.questions):
+            raise PlanError(
+                f"question id must be unique in the plan; got duplicate {question.id!r}"
+            )
+        return self.replace(questions=(*self.questions, question))
+
+    def update_question(self, question_id: str, **changes: Any) -> CollectionPlan:
+        """Return a new plan with the fields of one question changed."""
+        i = self._index(question_id)
+        new = self.questions[i].replace(**changes)
+        if new.id != question_id and any(q.id == new.id for q in self.questions):
+            raise PlanError(f"question id must be unique in the plan; got duplicate {new.id!r}")
+        qs = list(self.questions)
+        qs[i] = new
+        return self.replace(questions=tuple(qs))
+
+    def remove_question(self, question_id: str) -> CollectionPlan:
+        """Return a new plan without the question."""
+        i = self._index(question_id)
+        return self.replace(questions=self.questions[:i] + self.questions[i + 1 :])
+
+    def move_question(self, question_id: str, position: int) -> CollectionPlan:
+        """Return a new plan with the question moved to ``position`` (clamped to the list)."""
+        i = self._index(question_id)
+        qs = list(self.questions)
+        q = qs.pop(i)
+        qs.insert(max(0, min(position, len(qs))), q)
+        return self.replace(questions=tuple(qs))
+
+    def add_review(self, review: Review) -> CollectionPlan:
+        """Return a new plan with ``review`` appended."""
+        return self.replace(reviews=(*self.reviews, _as_review(review)))
+
+    # ------------------------------------------------------------------ rules
+    def validate(self, today: dt.date | None = None) -> list[Problem]:
+        """Return every rule breach (errors) and overdue item (warnings).
+
+        See :func:`intelbench.plan_rules.validate_plan`.
+        """
+        from intelbench.plan_rules import validate_plan
+
+        return validate_plan(self, today=today)
+
+    def check(self) -> CollectionPlan:
+        """Return the plan if it breaks no rule, else raise PlanError naming each breach."""
+        from intelbench.plan_rules import check_plan
+
+        return check_plan(self)
+
+    def overdue(self, today: dt.date | None = None) -> list[OverdueItem]:
+        """Return the plan review and question deadlines overdue on ``today`` (rule 18)."""
+        from intelbench.plan_rules import overdue_items
+
+        return overdue_items(self, today=today)
+
+    def diff(self, since: Any, ws: Any = None) -> pd.DataFrame:
+        """Field-level changes since a revision, a date, ``"last_review"`` or another plan.
+
+        See :func:`intelbench.plan_store.plan_diff`.
+        """
+        from intelbench.plan_store import plan_diff
+
+        return plan_diff(self, since=since, ws=ws)
+
+    # ------------------------------------------------------------------ serialisation
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict; :meth:`from_dict` inverts it exactly."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "owner": self.owner,
+            "operation_ref": self.operation_ref,
+            "requirement": {
+                "control_strategy": self.control_strategy,
+                "level": None if self.requirement_level is None else self.requirement_level.value,
+                "statement": self.requirement,
+            },
+            "terms_of_reference": self.terms_of_reference,
+            "created": _iso(self.created),
+            "review_frequency_days": self.review_frequency_days,
+            "next_review": _iso(self.next_review),
+            "status": self.status.value,
+            "reviews": [r.to_dict() for r in self.reviews],
+            "questions": [q.to_dict() for q in self.questions],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CollectionPlan:
+        """Build a plan from :meth:`to_dict` output or a hand-written plan file.
+
+        Accepts a nested ``requirement`` dict or flat keys (``control_strategy``,
+        ``requirement_level``, ``requirement``/``intelligence_requirement``), ``plan_id`` for
+        ``id`` and ``information_requirements`` for ``questions``. ``next_review`` is derived
+        and ignored on input.
+        """
+        if not isinstance(data, Mapping):
+            raise PlanError(f"plan data must be a mapping; got {type(data).__name__}")
+        d = dict(data)
+        req = d.get("requirement", d.get("intelligence_requirement"))
+        control = d.get("control_strategy", d.get("control_strategy_priority", ""))
+        level = d.get("requirement_level")
+        statement = ""
+        if isinstance(req, Mapping):
+            control = req.get("control_strategy", req.get("control_strategy_priority", control))
+            level = req.get("level", req.get("requirement_level", level))
+            statement = req.get("statement", req.get("text", req.get("requirement", ""))) or ""
+        elif req is not None:
+            statement = str(req)
+        questions = d.get("questions", d.get("information_requirements", ())) or ()
+        freq = d.get("review_frequency_days", 28)
+        return cls(
+            id=str(d.get("id", d.get("plan_id", "")) or ""),
+            title=d.get("title", "") or "",
+            owner=d.get("owner", "") or "",
+            operation_ref=d.get("operation_ref", d.get("operation", "")) or "",
+            control_strategy=control or "",
+            requirement_level=level,
+            requirement=statement,
+            terms_of_reference=d.get("terms_of_reference", d.get("tor", "")) or "",
+            created=d.get("created", d.get("created_on")),
+            review_frequency_days=28 if freq is None else freq,
+            status=PlanStatus.coerce(d.get("status") or "DRAFT", "status"),
+            reviews=tuple(d.get("reviews", ()) or ()),
+            questions=tuple(
+                Question.from_dict(q, default_id=f"Q{i + 1}") if isinstance(q, Mapping) else q
+                for i, q in enumerate(questions)
+            ),
+        )
+
+    def to_json(self, path: str | os.PathLike[str]) -> Path:
+        """Write the plan as JSON atomically (temporary file, then ``os.replace``)."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+    @classmethod
+    def from_json(cls, path: str | os.PathLike[str]) -> CollectionPlan:
+        """Read a plan written by :meth:`to_json` (or a compatible plan file).
+
+        A file holding ``{"plans": [...]}`` or a list yields its first plan.
+        """
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        if isinstance(data, Mapping) and "plans" in data:
+            data = data["plans"]
+        if isinstance(data, Sequence) and not isinstance(data, (str, Mapping)):
+            if not data:
+                raise PlanError(f"plan file holds no plan: {Path(path).name}")
+            data = data[0]
+        return cls.from_dict(data)
+
+
+def _as_review(value: Any) -> Review:
+    if isinstance(value, Review):
+        return value
+    if isinstance(value, Mapping):
+        return Review.from_dict(value)
+    raise PlanError(f"reviews must hold Review objects or dicts; got {type(value).__name__}")
+
+
+def _as_question(value: Any, index: int) -> Question:
+    if isinstance(value, Question):
+        return value
+    if isinstance(value, Mapping):
+        return Question.from_dict(value, default_id=f"Q{index + 1}")
+    raise PlanError(f"questions must hold Question objects or dicts; got {type(value).__name__}")
+
+
+def source_choices() -> list[tuple[str, SourceType]]:
+    """(label, member) pairs for every source type, in the APP order (for forms)."""
+    return [(t.label, t) for t in SourceType]
+
