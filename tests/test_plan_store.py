@@ -68,7 +68,8 @@ def test_record_review_and_diff_since_last_review(ws: Any) -> None:
     save_plan(ws, plan)
     with pytest.raises(PlanError, match="reviewer"):
         record_review(ws, plan.id, "", "continue")
-    reviewed = record_review(ws, plan.id, "DI Shaw", "continue", "on track", on=D0 + dt.timedelta(7))
+    on = D0 + dt.timedelta(7)
+    reviewed = record_review(ws, plan.id, "DI Shaw", "continue", "on track", on=on)
     assert reviewed.revision == 2 and reviewed.last_review is not None
     assert reviewed.next_review == D0 + dt.timedelta(days=21)
     assert plan_history(ws, plan.id)["reviews"].tolist() == [0, 1]
@@ -114,7 +115,8 @@ def test_diff_since_a_date(ws: Any) -> None:
 
 def test_drafts_survive_and_are_not_checked(ws: Any) -> None:
     assert load_draft(ws) is None
-    half = CollectionPlan("", title="half typed").add_question(text="Who", candidate_sources=["CHIS"])
+    half = CollectionPlan("", title="half typed")
+    half = half.add_question(text="Who", candidate_sources=["CHIS"])
     assert save_draft(ws, half) == 1
     assert save_draft(ws, half) is None  # unchanged: not written again
     assert load_draft(ws, NEW_PLAN_DRAFT) == half
