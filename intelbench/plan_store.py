@@ -121,7 +121,7 @@ def plan_history(ws: Any, plan_id: str) -> pd.DataFrame:
         Columns ``revision``, ``saved_at``, ``analyst``, ``status``, ``questions`` (count),
         ``reviews`` (count) and ``last_review`` (date or empty), oldest first.
     """
-    hist = ws.history(PLAN_KIND, plan_id)
+    hist = _history(ws, plan_id)
     rows = []
     for rec in hist.to_dict("records"):
         doc = rec["doc"]
@@ -333,9 +333,7 @@ def plan_diff(plan: CollectionPlan, since: Any, ws: Any = None) -> pd.DataFrame:
         raise PlanError(
             "ws is required to diff against a revision, a date or 'last_review'; got None"
         )
-    hist = ws.history(PLAN_KIND, plan.id)
-    if hist.empty:
-        raise PlanError(f"plan_id must name a saved plan; got {plan.id!r}")
+    hist = _history(ws, plan.id)
     records = sorted(hist.to_dict("records"), key=lambda r: int(r["revision"]))
     base: dict[str, Any] | None
     if isinstance(since, bool):
@@ -365,6 +363,16 @@ def plan_diff(plan: CollectionPlan, since: Any, ws: Any = None) -> pd.DataFrame:
         )
     old = CollectionPlan.from_dict(base) if base is not None else None
     return diff_plans(old, plan)
+
+
+def _history(ws: Any, plan_id: str) -> pd.DataFrame:
+    try:
+        hist = ws.history(PLAN_KIND, plan_id)
+    except KeyError:
+        hist = None
+    if hist is None or hist.empty:
+        raise PlanError(f"plan_id must name a saved plan; got {plan_id!r}")
+    return hist
 
 
 def _saved_day(value: Any) -> dt.date:

@@ -79,24 +79,27 @@ def plans(draw: Any) -> CollectionPlan:
 
 
 @given(plans())
+@settings(deadline=None)
 def test_to_dict_from_dict_round_trip(plan: CollectionPlan) -> None:
     assert CollectionPlan.from_dict(plan.to_dict()) == plan
     assert CollectionPlan.from_dict(json.loads(json.dumps(plan.to_dict()))) == plan
 
 
 @given(plans())
-@settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_json_file_round_trip(plan: CollectionPlan) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         assert CollectionPlan.from_json(plan.to_json(Path(tmp) / "p.json")) == plan
 
 
 @given(plans())
+@settings(deadline=None)
 def test_diff_with_itself_is_empty(plan: CollectionPlan) -> None:
     assert diff_plans(plan, plan).empty
 
 
 @given(plans(), plans())
+@settings(deadline=None)
 def test_diff_names_exactly_the_changed_fields(a: CollectionPlan, b: CollectionPlan) -> None:
     d = diff_plans(a, b)
     got = {(r["question_id"], r["field"], r["change"]) for r in d.to_dict("records")}
@@ -134,6 +137,7 @@ def test_diff_names_exactly_the_changed_fields(a: CollectionPlan, b: CollectionP
 
 
 @given(questions())
+@settings(deadline=None)
 def test_authority_rule_holds_exactly_for_covert_sources(q: Question) -> None:
     plan = CollectionPlan("CP-1", questions=(q,))
     fields = {p.field for p in plan.validate(today=dt.date(2020, 1, 1)) if p.question_id == q.id}
@@ -144,6 +148,7 @@ def test_authority_rule_holds_exactly_for_covert_sources(q: Question) -> None:
 
 
 @given(plans())
+@settings(deadline=None)
 def test_check_raises_iff_validate_reports_an_error(plan: CollectionPlan) -> None:
     errors = [p for p in plan.validate() if p.severity == "error"]
     try:
@@ -156,6 +161,7 @@ def test_check_raises_iff_validate_reports_an_error(plan: CollectionPlan) -> Non
 
 
 @given(plans())
+@settings(deadline=None)
 def test_closed_plan_never_validates_with_high_question_open(plan: CollectionPlan) -> None:
     closed = plan.replace(status="CLOSED")
     high_open = [q for q in closed.questions if q.priority is Priority.HIGH and q.status.is_open]

@@ -556,6 +556,12 @@ class CollectionPlanForm:
         msg, kind = self._message
         colour = {"error": "#b00020", "ok": "#1b5e20"}.get(kind, "#333")
         parts = []
+        n = len(self.plan.questions)
+        where = f"question {self._qid} of {n}" if self._qid else f"no question selected ({n})"
+        parts.append(
+            f'<div class="ib-editing">Plan {html.escape(self.plan.id or "(no id)")}: '
+            f"editing {html.escape(where)}</div>"
+        )
         if msg:
             lines = html.escape(msg).replace("\n", "<br>")
             parts.append(f'<div class="ib-message ib-{kind}" style="color:{colour}">{lines}</div>')
