@@ -20,6 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from intelbench._plan_compat import (
+    frequency_days,
+    inherit_plan_level,
+    lenient_method,
+    lenient_source,
+    tor_text,
+)
 from intelbench.exceptions import PlanError
 from intelbench.plan_enums import (
     COVERT_SOURCES,
@@ -67,6 +74,9 @@ class CandidateSource:
         One of :class:`SourceType` (member, value or label).
     access_difficulties : str
         Why the source may be hard to reach (empty if none known).
+    detail : str
+        Which source exactly, where the type alone does not say (an opaque source
+        reference, or the original name of a source filed under OTHER). Never a person's name.
 
     Examples
     --------
@@ -76,8 +86,10 @@ class CandidateSource:
 
     source_type: SourceType
     access_difficulties: str = ""
+    detail: str = ""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "detail", _coerce_text(self.detail, "detail"))
         object.__setattr__(
             self, "source_type", SourceType.coerce(self.source_type, "source_type")
         )
@@ -92,20 +104,34 @@ class CandidateSource:
         return {
             "source_type": self.source_type.value,
             "access_difficulties": self.access_difficulties,
+            "detail": self.detail,
         }
 
     @classmethod
-    def from_any(cls, value: Any) -> CandidateSource:
-        """Build from a CandidateSource, a dict, a ``(type, difficulties)`` pair or a type name."""
+    def from_any(cls, value: Any, *, lenient: bool = False) -> CandidateSource:
+        """Build from a CandidateSource, a dict, a ``(type, difficulties)`` pair or a type name.
+
+        With ``lenient=True`` (used when reading plan files) a source name outside the list is
+        matched by keyword (``"Forensic products"`` is FORENSIC) or filed under OTHER with the
+        original name kept in ``detail``.
+        """
         if isinstance(value, CandidateSource):
             return value
+        detail = ""
         if isinstance(value, Mapping):
             kind = value.get("source_type", value.get("type", value.get("source")))
-            diff = value.get("access_difficulties", value.get("access_difficulty", ""))
-            return cls(kind, diff or "")
-        if isinstance(value, (tuple, list)) and len(value) == 2:
-            return cls(value[0], value[1] or "")
-        return cls(value)
+            diff = value.get("access_difficulties", value.get("access_difficulty", "")) or ""
+            detail = str(value.get("detail", value.get("ref", "")) or "")
+        elif isinstance(value, (tuple, list)) and len(value) in (2, 3):
+            kind, diff = value[0], value[1] or ""
+            detail = str(value[2]) if len(value) == 3 else ""
+        else:
+            kind, diff = value, ""
+        if lenient:
+            kind, extra = lenient_source(kind)
+            detail = "; ".join(x for x in (extra, detail) if x)
+        return cls(kind, diff, detail)
+
 
 
 @dataclass(frozen=True)
@@ -166,6 +192,7 @@ _QUESTION_TEXT_FIELDS = (
     "necessity",
     "proportionality",
     "closure_reason",
+    "notes",
 )
 
 
@@ -203,6 +230,8 @@ class Question:
         Why the question cannot be answered (required for CLOSED_UNANSWERABLE).
     answered_by : sequence of str
         URNs of the intelligence reports that answer it.
+    notes : str
+        Anything else (for example a free-text collection method read from a plan file).
 
     Examples
     --------
@@ -226,6 +255,7 @@ class Question:
     status: QuestionStatus = QuestionStatus.OPEN
     closure_reason: str = ""
     answered_by: tuple[str, ...] = ()
+    notes: str = ""
 
     def __post_init__(self) -> None:
         s = object.__setattr__
@@ -278,29 +308,36 @@ class Question:
             "status": self.status.value,
             "closure_reason": self.closure_reason,
             "answered_by": list(self.answered_by),
+            "notes": self.notes,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, default_id: str = "") -> Question:
-        """Build from :meth:`to_dict` output; common alternative key names are accepted."""
+        """Build from :meth:`to_dict` output or a hand-written plan file.
+
+        Alternative key names are accepted (``question``, ``sources``, ``owner``,
+        ``answered_by_irs``); source names outside the list are read leniently (see
+        :meth:`CandidateSource.from_any`); a free-text ``method`` is matched to ROUTINE,
+        TASKED or VOLUNTEERED by keyword and kept in ``notes``.
+        """
         d = dict(data)
         get = d.get
-        sources = get("candidate_sources", get("sources", ()))
-        if "access_difficulties" in d and isinstance(d["access_difficulties"], Mapping):
-            diffs = d["access_difficulties"]
-            sources = [
-                CandidateSource.from_any(s)
-                if not isinstance(s, str)
-                else CandidateSource(SourceType.coerce(s, "source_type"), str(diffs.get(s, "")))
-                for s in sources
-            ]
+        raw = get("candidate_sources", get("sources", ())) or ()
+        diffs = d.get("access_difficulties")
+        sources = []
+        for s in [raw] if isinstance(raw, (str, Mapping)) else raw:
+            if isinstance(s, str) and isinstance(diffs, Mapping):
+                s = (s, str(diffs.get(s, "")))
+            sources.append(CandidateSource.from_any(s, lenient=True))
+        method, notes = lenient_method(get("method", get("collection_method")))
+        notes = "\n".join(x for x in (str(get("notes", "") or ""), notes) if x)
         return cls(
             id=str(get("id", get("question_id", default_id)) or default_id),
             text=get("text", get("question", "")) or "",
             priority=get("priority"),
             gap=get("gap", "") or "",
             candidate_sources=tuple(sources or ()),
-            method=get("method", get("collection_method")),
+            method=method,
             tasked_to=get("tasked_to", get("owner", "")) or "",
             deadline=get("deadline"),
             authority=Authority.coerce(get("authority") or "NONE", "authority"),
@@ -310,6 +347,7 @@ class Question:
             status=QuestionStatus.coerce(get("status") or "OPEN", "status"),
             closure_reason=get("closure_reason", "") or "",
             answered_by=tuple(get("answered_by", get("answered_by_irs", ())) or ()),
+            notes=notes,
         )
 
 
@@ -557,8 +595,11 @@ class CollectionPlan:
 
         Accepts a nested ``requirement`` dict or flat keys (``control_strategy``,
         ``requirement_level``, ``requirement``/``intelligence_requirement``), ``plan_id`` for
-        ``id`` and ``information_requirements`` for ``questions``. ``next_review`` is derived
-        and ignored on input.
+        ``id``, ``information_requirements`` for ``questions``, a terms-of-reference dict
+        (kept as ``key: value`` lines), ``review_frequency`` such as ``"every 28 days"``, and
+        plan-level ``authority`` (``{"type", "ref"}``), ``necessity`` and ``proportionality``,
+        which fill the questions that leave them empty (the authority only for questions with
+        a covert source). ``next_review`` is derived and ignored on input.
         """
         if not isinstance(data, Mapping):
             raise PlanError(f"plan data must be a mapping; got {type(data).__name__}")
@@ -574,7 +615,7 @@ class CollectionPlan:
         elif req is not None:
             statement = str(req)
         questions = d.get("questions", d.get("information_requirements", ())) or ()
-        freq = d.get("review_frequency_days", 28)
+        freq = frequency_days(d.get("review_frequency_days", d.get("review_frequency")))
         return cls(
             id=str(d.get("id", d.get("plan_id", "")) or ""),
             title=d.get("title", "") or "",
@@ -583,13 +624,15 @@ class CollectionPlan:
             control_strategy=control or "",
             requirement_level=level,
             requirement=statement,
-            terms_of_reference=d.get("terms_of_reference", d.get("tor", "")) or "",
+            terms_of_reference=tor_text(d.get("terms_of_reference", d.get("tor"))),
             created=d.get("created", d.get("created_on")),
-            review_frequency_days=28 if freq is None else freq,
+            review_frequency_days=freq,
             status=PlanStatus.coerce(d.get("status") or "DRAFT", "status"),
             reviews=tuple(d.get("reviews", ()) or ()),
             questions=tuple(
-                Question.from_dict(q, default_id=f"Q{i + 1}") if isinstance(q, Mapping) else q
+                Question.from_dict(inherit_plan_level(q, d), default_id=f"Q{i + 1}")
+                if isinstance(q, Mapping)
+                else q
                 for i, q in enumerate(questions)
             ),
         )

@@ -1,7 +1,9 @@
 """The collection-plan rules of domain.md B (items 16 to 19).
 
 - 16: required fields on the plan and on each question (priority, owner, deadline, candidate
-  sources, necessity and proportionality, plus the text, the gap and the requirement).
+  sources, necessity and proportionality, plus the text, the gap and the requirement served:
+  a control strategy priority or a strategic/tactical requirement, as domain B has it). A
+  question PARTIAL or ANSWERED without a report URN is a warning.
 - 17: CHIS, communications data and directed surveillance need an authority other than NONE
   and an authority reference.
 - 18: a plan past its review date, or an open question past its deadline, is OVERDUE. This is
@@ -87,8 +89,6 @@ _PLAN_REQUIRED = (
     ("id", "the plan identifier"),
     ("title", "a title"),
     ("owner", "an owner"),
-    ("control_strategy", "the control strategy priority"),
-    ("requirement", "the strategic or tactical requirement"),
     ("terms_of_reference", "the terms of reference"),
 )
 
@@ -137,8 +137,9 @@ def _question_problems(q: Question, plan_closed: bool) -> list[Problem]:
             Problem(
                 q.id,
                 "answered_by",
-                f"status {q.status.value} needs at least one report URN; got none",
+                f"status {q.status.value} names no report URN; link the reports that answer it",
                 16,
+                "warning",
             )
         )
     if plan_closed and q.priority is Priority.HIGH and q.status.is_open:
@@ -182,10 +183,14 @@ def validate_plan(plan: CollectionPlan, today: dt.date | None = None) -> list[Pr
     for name, what in _PLAN_REQUIRED:
         if not str(getattr(plan, name)).strip():
             out.append(Problem(None, name, f"required: {what}; got an empty value", 16))
-    if plan.requirement_level is None:
+    if not plan.control_strategy.strip() and not plan.requirement.strip():
         out.append(
             Problem(
-                None, "requirement_level", "required: one of STRATEGIC, TACTICAL; got none", 16
+                None,
+                "requirement",
+                "required: the intelligence requirement served (a control strategy priority "
+                "or a strategic/tactical requirement); got an empty value",
+                16,
             )
         )
     if plan.created is None:

@@ -157,3 +157,23 @@ def test_status_area_escapes_values(ws: Any) -> None:
     form.w_id.value = "<img src=x onerror=alert(1)>"
     form.save()
     assert "<img" not in status_text(form)
+
+
+def test_editing_keeps_source_order_and_detail(ws: Any) -> None:
+    from intelbench.plans import CandidateSource, save_plan
+    from tests._plan_helpers import good_plan
+
+    plan = good_plan(1).update_question(
+        "Q1",
+        candidate_sources=[CandidateSource("OTHER", "shifts", "Neighbourhood officers"),
+                           CandidateSource("ANPR", "gaps")],
+    )
+    save_plan(ws, plan)
+    form = CollectionPlanForm(ws, plan_id=plan.id)
+    form.set_source("ANPR", True, "two cameras down")
+    form.set_source("CCTV", True, "")
+    got = form.plan.question("Q1").candidate_sources
+    assert got == (CandidateSource("OTHER", "shifts", "Neighbourhood officers"),
+                   CandidateSource("ANPR", "two cameras down"), CandidateSource("CCTV", ""))
+    form.set_source("OTHER", False)
+    assert form.plan.question("Q1").source_types == (SourceType.ANPR, SourceType.CCTV)

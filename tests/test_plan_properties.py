@@ -32,7 +32,7 @@ from tests._plan_helpers import good_plan, make_workspace
 
 text = st.text(max_size=12)
 dates = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
-sources = st.builds(CandidateSource, st.sampled_from(list(SourceType)), text)
+sources = st.builds(CandidateSource, st.sampled_from(list(SourceType)), text, text)
 urns = st.from_regex(r"IR-[0-9]{3}", fullmatch=True)
 qids = st.sampled_from(["Q1", "Q2", "Q3", "Q4", "Q5"])
 
@@ -55,6 +55,7 @@ def questions(draw: Any, qid: str | None = None) -> Question:
         status=draw(st.sampled_from(list(QuestionStatus))),
         closure_reason=draw(text),
         answered_by=tuple(draw(st.lists(urns, max_size=2))),
+        notes=draw(text),
     )
 
 

@@ -20,6 +20,7 @@ from intelbench.exceptions import IntelbenchError
 from intelbench.plans import (
     NEW_PLAN_DRAFT,
     Authority,
+    CandidateSource,
     CollectionMethod,
     CollectionPlan,
     PlanStatus,
@@ -418,7 +419,7 @@ class CollectionPlanForm:
 
     def _question_changes(self) -> CollectionPlan:
         assert self._qid is not None
-        sources = [(s, diff.value) for s, (box, diff) in self.q_sources.items() if box.value]
+        sources = self._sources(self.plan.question(self._qid).candidate_sources)
         return self.plan.update_question(
             self._qid,
             text=self.q_text.value,
@@ -436,6 +437,21 @@ class CollectionPlanForm:
             answered_by=self.q_answered.value,
             candidate_sources=sources,
         )
+
+    def _sources(self, current: tuple[CandidateSource, ...]) -> list[CandidateSource]:
+        """Rebuild the sources from the checkboxes, keeping order and each source's detail."""
+        out: list[CandidateSource] = []
+        seen: set[SourceType] = set()
+        for c in current:
+            box, diff = self.q_sources[c.source_type]
+            if box.value:
+                text = c.access_difficulties if c.source_type in seen else diff.value
+                out.append(CandidateSource(c.source_type, text, c.detail))
+                seen.add(c.source_type)
+        for src, (box, diff) in self.q_sources.items():
+            if box.value and src not in seen:
+                out.append(CandidateSource(src, diff.value))
+        return out
 
     def _apply(self, build: Any) -> None:
         try:
