@@ -52,6 +52,8 @@ GAP_COLUMNS = [
 ]
 _PLAN_COLUMNS = ["plan_id", "title", "owner", "status", "next_review", "overdue", "open_questions"]
 _GRADE_RE = re.compile(r"^\[?\s*([1-3])\s*([A-Ea-e])\s*([PCpc])?\s*\]?$")
+_SOURCES = ("1", "2", "3")
+_ASSESS = ("A", "B", "C", "D", "E")
 _PRIORITY_ORDER = {Priority.HIGH: 0, Priority.MEDIUM: 1, Priority.LOW: 2, None: 3}
 
 
@@ -77,6 +79,8 @@ def parse_grade(grade: Any) -> tuple[str | None, str | None]:
     --------
     >>> ib.plans.parse_grade("[3EP]"), ib.plans.parse_grade({"source_eval": 1, "intel_assess": "b"})
     (('3', 'E'), ('1', 'B'))
+    >>> ib.plans.parse_grade({"source_eval": "B", "intel_assess": "2"})  # swapped: not 3x5x2
+    (None, None)
     """
     if grade is None:
         return None, None
@@ -84,10 +88,14 @@ def parse_grade(grade: Any) -> tuple[str | None, str | None]:
         m = _GRADE_RE.match(grade.strip())
         return (m.group(1), m.group(2).upper()) if m else (None, None)
     if isinstance(grade, Mapping):
-        return _code(grade.get("source_eval")), _code(grade.get("intel_assess"))
-    if isinstance(grade, (tuple, list)) and len(grade) >= 2:
-        return _code(grade[0]), _code(grade[1])
-    return _code(getattr(grade, "source_eval", None)), _code(getattr(grade, "intel_assess", None))
+        pair = (grade.get("source_eval"), grade.get("intel_assess"))
+    elif isinstance(grade, (tuple, list)) and len(grade) >= 2:
+        pair = (grade[0], grade[1])
+    else:
+        pair = (getattr(grade, "source_eval", None), getattr(grade, "intel_assess", None))
+    source, assess = _code(pair[0]), _code(pair[1])
+    # a value outside 3x5x2 (for example a swapped "B2") is not a grade: read it as unknown
+    return (source if source in _SOURCES else None), (assess if assess in _ASSESS else None)
 
 
 def grade_band(grade: Any) -> str:

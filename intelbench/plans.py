@@ -150,7 +150,8 @@ def demo_step(ctx: Any) -> list[str]:
     """Demo: load the sample plan into the workspace, print and write the gap summary.
 
     Uses ``ctx.shared["ws"]`` if an earlier step opened a workspace, else its own under
-    ``ctx.out / "workspace"``. Writes ``plan_gaps.html`` and ``plan_gaps.csv`` to ``ctx.out``.
+    ``ctx.out / "workspace"``. Gaps are judged as of ``ctx.shared["today"]`` (default: the
+    real today). Writes ``plan_gaps.html`` and ``plan_gaps.csv`` to ``ctx.out``.
     """
     from intelbench.store import Workspace
 
@@ -162,6 +163,9 @@ def demo_step(ctx: Any) -> list[str]:
     source = Path(ctx.data) / "collection_plan.json"
     extra: list[CollectionPlan] = []
     for plan in read_plans(source):
+        if plan.id and plan.id in list_plans(ws) and load_plan(ws, plan.id) == plan:
+            lines.append(f"plan {plan.id}: unchanged since its last saved revision")
+            continue
         try:
             rev = save_plan(ws, plan, justification="demo: sample collection plan loaded")
             lines.append(f"plan {plan.id}: {len(plan.questions)} questions saved as revision {rev}")
@@ -170,7 +174,7 @@ def demo_step(ctx: Any) -> list[str]:
             lines.append(f"plan {plan.id} not saved: {len(problems)} rule breach(es)")
             lines.extend(f"  {p}" for p in problems[:5])
             extra.append(plan)
-    today = _demo_today(ws, extra)
+    today = ctx.shared.get("today") or dt.date.today()
     saved = [load_plan(ws, pid) for pid in list_plans(ws)]
     report = gaps(ws, today=today, reports=_reports_frame(Path(ctx.data), ctx.shared),
                   plans=[*saved, *extra])
@@ -186,10 +190,3 @@ def demo_step(ctx: Any) -> list[str]:
     lines.append(f"wrote {out / 'plan_gaps.html'} and {out / 'plan_gaps.csv'}")
     return lines
 
-
-def _demo_today(ws: Any, extra: list[CollectionPlan]) -> dt.date:
-    """Judge the sample as of its own latest date so the demo output is reproducible."""
-    plans = [load_plan(ws, pid) for pid in list_plans(ws)] + extra
-    dates = [p.created for p in plans if p.created is not None]
-    dates += [r.date for p in plans for r in p.reviews]
-    return max(dates) + dt.timedelta(days=1) if dates else dt.date.today()

@@ -200,6 +200,8 @@ def test_parse_grade_and_bands() -> None:
     assert parse_grade("[2BC]") == ("2", "B")
     assert parse_grade(("1", "a")) == ("1", "A")
     assert parse_grade("B2") == (None, None)  # the wrong-way-round shape is not a 3x5x2 grade
+    assert parse_grade({"source_eval": "B", "intel_assess": "2"}) == (None, None)
+    assert parse_grade({"source_eval": 2.0, "intel_assess": float("nan")}) == ("2", None)
     assert [grade_band(g) for g in ["1A", "1B", "1C", "2A", "3A", "2E", "x", None]] == [
         "high", "high", "medium", "medium", "low", "low", "unknown", "unknown"
     ]
