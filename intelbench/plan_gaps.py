@@ -161,7 +161,7 @@ def _bands_from_ws(ws: Any, urns: set[str]) -> dict[str, str]:
     return out
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class GapReport:
     """Collection gaps across every plan, for the tasking meeting.
 
@@ -230,6 +230,9 @@ class GapReport:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+    def __repr__(self) -> str:
+        return f"GapReport(at {self.today.isoformat()}: {self.summary()})"
 
 
 def _cell(value: Any) -> str:

@@ -536,6 +536,43 @@ class CollectionPlan:
         """Return a new plan with ``review`` appended."""
         return self.replace(reviews=(*self.reviews, _as_review(review)))
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per question: id, text, priority, status, owner, deadline, sources, authority.
+
+        Examples
+        --------
+        >>> plan = ib.plans.CollectionPlan("CP-1").add_question(
+        ...     text="Who?", priority="HIGH", candidate_sources=[("CHIS", "none recruited")])
+        >>> plan.to_frame()[["question_id", "priority", "sources"]]
+          question_id priority sources
+        0          Q1     HIGH    CHIS
+        """
+        import pandas as pd
+
+        cols = ["question_id", "text", "priority", "status", "tasked_to", "deadline", "method",
+                "sources", "access_difficulties", "authority", "authority_ref", "answered_by"]
+        rows = [
+            {
+                "question_id": q.id,
+                "text": q.text,
+                "priority": None if q.priority is None else q.priority.value,
+                "status": q.status.value,
+                "tasked_to": q.tasked_to,
+                "deadline": q.deadline,
+                "method": None if q.method is None else q.method.value,
+                "sources": ", ".join(t.label for t in q.source_types),
+                "access_difficulties": "; ".join(
+                    f"{c.source_type.label}: {c.access_difficulties}"
+                    for c in q.candidate_sources if c.access_difficulties
+                ),
+                "authority": q.authority.value,
+                "authority_ref": q.authority_ref,
+                "answered_by": ", ".join(q.answered_by),
+            }
+            for q in self.questions
+        ]
+        return pd.DataFrame(rows, columns=cols)
+
     # ------------------------------------------------------------------ rules
     def validate(self, today: dt.date | None = None) -> list[Problem]:
         """Return every rule breach (errors) and overdue item (warnings).
