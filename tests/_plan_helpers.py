@@ -12,13 +12,9 @@ D0 = dt.date(2026, 1, 5)
 
 
 def make_workspace(tmp_path: Path) -> Any:
-    """The real workspace once the store has landed, else the in-memory stand-in."""
-    try:
-        from intelbench.store import Workspace
-    except ImportError:
-        from tests._plan_fake_ws import FakeWorkspace
+    """A fresh workspace in ``tmp_path``."""
+    from intelbench.store import Workspace
 
-        return FakeWorkspace()
     return Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
 
 
