@@ -109,6 +109,8 @@ def grade_band(grade: Any) -> str:
     >>> [ib.plans.grade_band(g) for g in ("1A", "2C", "3A", "1E", None)]
     ['high', 'medium', 'low', 'low', 'unknown']
     """
+    if isinstance(grade, Mapping) and ("items" in grade or "grade" in grade):
+        return _report_band(_doc_bands(grade))  # a whole report document
     source, assess = parse_grade(grade)
     if source == "3" or assess == "E":
         return "low"

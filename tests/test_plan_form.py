@@ -177,3 +177,30 @@ def test_editing_keeps_source_order_and_detail(ws: Any) -> None:
                    CandidateSource("ANPR", "two cameras down"), CandidateSource("CCTV", ""))
     form.set_source("OTHER", False)
     assert form.plan.question("Q1").source_types == (SourceType.ANPR, SourceType.CCTV)
+
+
+def test_link_report_suggests_and_only_confirm_changes_the_status(ws: Any) -> None:
+    from intelbench.plans import save_plan
+    from tests._plan_helpers import good_plan
+
+    save_plan(ws, good_plan(2))
+    ws.put("report", "IR-2026-000042", {"urn": "IR-2026-000042", "source_eval": "1",
+                                         "intel_assess": "A"})
+    form = CollectionPlanForm(ws, plan_id="CP-2026-001")
+    form.select_question("Q2")
+    assert not form.confirm_status()  # nothing suggested yet
+    assert form.link_report("IR-2026-000042")  # grade read from the workspace report
+    assert form.plan.question("Q2").answered_by == ("IR-2026-000042",)
+    assert form.plan.question("Q2").status is QuestionStatus.OPEN
+    assert "Suggested: question Q2 OPEN" in status_text(form) and "ANSWERED" in status_text(form)
+    assert form.confirm_status()
+    assert form.plan.question("Q2").status is QuestionStatus.ANSWERED
+    assert form.q_status.value is QuestionStatus.ANSWERED
+    assert load_plan(ws, "CP-2026-001").question("Q2").status is QuestionStatus.OPEN  # unsaved
+    assert form.save() == 2
+    # a typed grade; a low grade never suggests ANSWERED
+    form.select_question("Q1")
+    form.link_report("IR-2026-000043", "3B")
+    assert "corroborate" in status_text(form)
+    assert not form.link_report(" ")
+    assert "Report not linked" in status_text(form)

@@ -17,6 +17,7 @@ from typing import Any
 import ipywidgets as w
 
 from intelbench.exceptions import IntelbenchError
+from intelbench.forms._plan_view import history_html, status_html
 from intelbench.plans import (
     NEW_PLAN_DRAFT,
     Authority,
@@ -29,6 +30,7 @@ from intelbench.plans import (
     QuestionStatus,
     RequirementLevel,
     SourceType,
+    SuggestedStatus,
     delete_draft,
     list_plans,
     load_draft,
@@ -39,6 +41,8 @@ from intelbench.plans import (
     save_draft,
     save_plan,
 )
+from intelbench.plans import confirm_status as _confirm_status
+from intelbench.plans import link_report as _link_report
 
 __all__ = ["CollectionPlanForm"]
 
@@ -102,6 +106,7 @@ class CollectionPlanForm:
         self._saved: CollectionPlan | None = None
         self._qid: str | None = None
         self._message = ("", "info")
+        self._suggestion: SuggestedStatus | None = None
         self._build()
         self.plan = CollectionPlan(id="")
         self._open(plan_id)
@@ -210,6 +215,14 @@ class CollectionPlanForm:
         )
         self.history = w.HTML()
         self.history.add_class("ib-history")
+        self.w_link_urn = _text("Report URN", "ib-link-urn")
+        self.w_link_grade = _text("Grade (e.g. 2B)", "ib-link-grade")
+        self.b_link = _button("Link report", "ib-link")
+        self.b_link.on_click(
+            lambda _: self.link_report(self.w_link_urn.value, self.w_link_grade.value)
+        )
+        self.b_confirm = _button("Confirm status", "ib-confirm-status")
+        self.b_confirm.on_click(lambda _: self.confirm_status())
 
         self.widget = w.VBox(
             [
@@ -220,6 +233,8 @@ class CollectionPlanForm:
                 self.w_questions,
                 w.HBox([self.b_add, self.b_up, self.b_down, self.b_remove]),
                 self.q_editor,
+                w.HBox([self.w_link_urn, self.w_link_grade]),
+                w.HBox([self.b_link, self.b_confirm]),
                 w.HTML("<h4>Save, load and review</h4>"),
                 self.w_justification,
                 w.HBox([self.b_save, self.b_new, self.b_discard]),
@@ -338,6 +353,41 @@ class CollectionPlanForm:
             self.load(self._saved_id)
         else:
             self.new_plan()
+
+    def link_report(self, urn: str, grade: Any = None) -> bool:
+        """Link report ``urn`` to the selected question and show the suggested status.
+
+        Without ``grade`` the report's grade is read from the workspace ``"report"`` document
+        when there is one. The status does not change until :meth:`confirm_status`.
+        """
+        if not self._qid:
+            return self._note("Select a question to link the report to.", "error")
+        try:
+            if not grade and urn and self.ws.exists("report", urn.strip()):
+                grade = self.ws.get("report", urn.strip())
+            plan, suggestion = _link_report(self.plan, self._qid, urn, grade=grade or None)
+        except IntelbenchError as exc:
+            return self._note(f"Report not linked. {exc}", "error")
+        self._change(plan, select=self._qid)
+        self._suggestion = suggestion if suggestion.changes else None
+        verb = "suggests" if suggestion.changes else "keeps"
+        return self._note(
+            f"Linked {suggestion.urn} to {suggestion.question_id}; the grade {verb} status "
+            f"{suggestion.suggested.value}."
+        )
+
+    def confirm_status(self) -> bool:
+        """Apply the status suggested by the last :meth:`link_report`."""
+        if self._suggestion is None:
+            return self._note("There is no suggested status to confirm.", "error")
+        try:
+            plan = _confirm_status(self.plan, self._suggestion)
+        except IntelbenchError as exc:
+            self._suggestion = None
+            return self._note(f"Status not changed. {exc}", "error")
+        s, self._suggestion = self._suggestion, None
+        self._change(plan, select=s.question_id)
+        return self._note(f"Question {s.question_id} is now {s.suggested.value} (not yet saved).")
 
     def add_question(self) -> str:
         """Append an empty question, select it and return its id."""
@@ -552,50 +602,15 @@ class CollectionPlanForm:
             self.w_load.options = saved
         self._show_header_extras()
         if not self._saved_id:
-            self.history.value = "<p>Not saved yet: no revisions.</p>"
+            self.history.value = history_html(None)
             return
-        hist = plan_history(self.ws, self._saved_id)
-        cols = ["revision", "saved_at", "analyst", "status", "questions", "reviews", "last_review"]
-        head = "".join(f"<th>{c}</th>" for c in cols)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in cols) + "</tr>"
-            for r in hist.to_dict("records")
-        )
-        self.history.value = (
-            f'<table border="1" style="border-collapse:collapse"><tr>{head}</tr>{body}</table>'
-        )
+        self.history.value = history_html(plan_history(self.ws, self._saved_id))
 
     def _note(self, message: str, kind: str = "info") -> bool:
         if message:
             self._message = (message, kind)
         self._show_history()
-        msg, kind = self._message
-        colour = {"error": "#b00020", "ok": "#1b5e20"}.get(kind, "#333")
-        parts = []
-        n = len(self.plan.questions)
-        where = f"question {self._qid} of {n}" if self._qid else f"no question selected ({n})"
-        parts.append(
-            f'<div class="ib-editing">Plan {html.escape(self.plan.id or "(no id)")}: '
-            f"editing {html.escape(where)}</div>"
+        self.status.value = status_html(
+            self.plan, self._qid, self._message, self.problems(), self._suggestion
         )
-        if msg:
-            lines = html.escape(msg).replace("\n", "<br>")
-            parts.append(f'<div class="ib-message ib-{kind}" style="color:{colour}">{lines}</div>')
-        probs = self.problems()
-        errors = [p for p in probs if p.severity == "error"]
-        warnings = [p for p in probs if p.severity == "warning"]
-        if errors:
-            items = "".join(f"<li>{html.escape(str(p))}</li>" for p in errors)
-            parts.append(
-                f'<div class="ib-problems"><b>{len(errors)} to fix before saving:</b>'
-                f"<ul>{items}</ul></div>"
-            )
-        else:
-            parts.append('<div class="ib-problems">No rule breaches.</div>')
-        if warnings:
-            items = "".join(f"<li>{html.escape(str(p))}</li>" for p in warnings)
-            parts.append(f'<div class="ib-overdue"><b>Overdue:</b><ul>{items}</ul></div>')
-        self.status.value = (
-            '<div style="border:1px solid #999;padding:4px">' + "".join(parts) + "</div>"
-        )
-        return kind != "error"
+        return self._message[1] != "error"
