@@ -252,10 +252,15 @@ class CollectionPlanForm:
     # ================================================================= opening
     def _open(self, plan_id: str | None) -> None:
         try:
+            asked = plan_id
             if plan_id is None:
                 plan_id = self._last_key()
             if plan_id and plan_id != NEW_PLAN_DRAFT and plan_id in list_plans(self.ws):
                 self.load(plan_id)
+                return
+            if asked is not None:
+                self.new_plan()
+                self._note(f"No saved plan {asked!r}: started a new plan instead.", "error")
                 return
             draft = load_draft(self.ws, NEW_PLAN_DRAFT)
             if draft is not None:
