@@ -208,5 +208,5 @@ def test_link_report_suggests_and_only_confirm_changes_the_status(ws: Any) -> No
 
 def test_opening_an_unknown_plan_says_so(ws: Any) -> None:
     form = CollectionPlanForm(ws, plan_id="CP-NOPE")
-    assert "No saved plan 'CP-NOPE'" in status_text(form)
+    assert "No saved plan &#x27;CP-NOPE&#x27;" in status_text(form)
     assert form.plan.id.startswith("CP-")
