@@ -39,10 +39,18 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "io": ("intelbench.io", None),
     "read_police_uk": ("intelbench.io", "read_police_uk"),
     "read_table": ("intelbench.io", "read_table"),
+    "grading": ("intelbench.grading", None),
+    "reports": ("intelbench.reports", None),
+    "forms": ("intelbench.forms", None),
+    "Grade": ("intelbench.grading", "Grade"),
+    "GradingPolicy": ("intelbench.grading_policy", "GradingPolicy"),
+    "LegacyGrade": ("intelbench.grading_legacy", "LegacyGrade"),
+    "validate_grades": ("intelbench.grading_checks", "validate_grades"),
+    "grading_summary": ("intelbench.grading_overview", "grading_summary"),
+    "read_reports": ("intelbench.reports", "read_reports"),
     "plans": ("intelbench.plans", None),
     "CollectionPlan": ("intelbench.plans", "CollectionPlan"),
     "Question": ("intelbench.plans", "Question"),
-    "forms": ("intelbench.forms", None),
 }
 
 __all__ = [

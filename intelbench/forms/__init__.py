@@ -1,6 +1,7 @@
-"""Widget forms (the only place intelbench imports ipywidgets).
+"""Forms: thin ipywidgets front ends over the core (the only package that imports ipywidgets).
 
-Forms load lazily: ``ib.forms.CollectionPlanForm`` imports ipywidgets on first use only.
+Each form is imported on first use, so ``import intelbench.forms`` stays light. To add a form,
+add one line to :data:`_FORMS`.
 """
 
 from __future__ import annotations
@@ -8,20 +9,21 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["CollectionPlanForm"]
-
+#: public form name -> module that defines it
 _FORMS: dict[str, str] = {
+    "GradingForm": "intelbench.forms.grading",
+    "GradingApp": "intelbench.forms.grading",
     "CollectionPlanForm": "intelbench.forms.plan",
 }
 
+__all__ = sorted(_FORMS)
+
 
 def __getattr__(name: str) -> Any:
-    """Import a form class from its module on first use (PEP 562)."""
-    try:
-        module_name = _FORMS[name]
-    except KeyError:
-        raise AttributeError(f"module 'intelbench.forms' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module_name), name)
+    """Import a form from its module on first use (PEP 562)."""
+    if name not in _FORMS:
+        raise AttributeError(f"module 'intelbench.forms' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_FORMS[name]), name)
     globals()[name] = value
     return value
 
