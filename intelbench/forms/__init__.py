@@ -13,6 +13,7 @@ from typing import Any
 _FORMS: dict[str, str] = {
     "GradingForm": "intelbench.forms.grading",
     "GradingApp": "intelbench.forms.grading",
+    "CollectionPlanForm": "intelbench.forms.plan",
 }
 
 __all__ = sorted(_FORMS)
