@@ -66,7 +66,12 @@ def _read_one(path: Path) -> pd.DataFrame:
 def _union(frames: list[pd.DataFrame], col: str) -> pd.Categorical:
     from pandas.api.types import union_categoricals
 
-    return union_categoricals([f[col].array for f in frames], sort_categories=False)
+    cats = [f[col].array for f in frames]
+    if len({str(c.categories.dtype) for c in cats}) > 1:
+        # pandas infers numeric categories per file (Longitude, Latitude); one file with
+        # a stray text value makes them differ, so fall back to text for all
+        cats = [c.rename_categories(c.categories.astype(str)) for c in cats]
+    return union_categoricals(cats, sort_categories=False)
 
 
 def _numeric(cat: pd.Categorical) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -193,6 +193,15 @@ def test_zero_bad_and_missing_locations_are_kept_out(tmp_path: Path) -> None:
     assert "kept" in intake.to_frame()["outcome"].tolist()
 
 
+def test_bad_value_in_one_file_of_many(tmp_path: Path) -> None:
+    a = _write(tmp_path / "a-street.csv", [_row(), _row(Longitude="-1.400000")])
+    b = _write(tmp_path / "b-street.csv", [_row(Longitude="n/a"), _row()])
+    gdf = ib.read_police_uk([a, b])
+    assert len(gdf) == 3
+    excl = gdf.attrs["intake"].excluded
+    assert excl[["file", "line", "reason"]].values.tolist() == [[str(b), 2, "bad coordinates"]]
+
+
 @pytest.mark.parametrize(
     ("content", "expect"),
     [
