@@ -25,7 +25,8 @@ CUMBRIA_TYPES = {
 }
 PHONE = re.compile(r"\b(07700 900\d{3}|01632 960\d{3})\b")
 ANY_PHONE = re.compile(r"\b0\d{3,4} ?\d{6}\b")
-REG = re.compile(r"\b[A-HJ-PR-Y]{2}(0[2-9]|1\d|2[0-5]|5[1-9]|6\d|7[0-5]) [A-HJ-PR-Y]{3}\b")
+REG = re.compile(
+    r"\b[A-HK-PR-SVWY][A-HJ-PR-Y](0[2-9]|1\d|2[0-5]|5[1-9]|6\d|7[0-5]) [A-HJ-PR-Y]{3}\b")
 POSTCODE = re.compile(r"\bNX\d{1,2} \d[ABD-HJLNP-UW-Z]{2}\b")
 
 
