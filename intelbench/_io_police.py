@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from intelbench._io_common import collect_files, read_header, sniff_text
+from intelbench._io_common import collect_files, read_csv_text, read_header, sniff_text
 from intelbench.exceptions import SchemaError
 
 __all__ = ["POLICE_UK_COLUMNS", "SNAKE_COLUMNS", "read_police_uk_frames"]
@@ -52,14 +52,8 @@ def _read_one(path: Path) -> pd.DataFrame:
         )
     dtype: dict[str, Any] = {c: "category" for c in _CATS}
     dtype["Crime ID"] = object
-    try:
-        df = pd.read_csv(
-            path, dtype=dtype, encoding=enc, engine="c", keep_default_na=False,
-            na_values=[""], skip_blank_lines=False, on_bad_lines="error",
-        )
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        msg = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-        raise SchemaError(f"{path}: cannot be read as a data.police.uk CSV: {msg}") from None
+    df = read_csv_text(path, enc, "a data.police.uk CSV", dtype=dtype, keep_default_na=False,
+                       na_values=[""], skip_blank_lines=False)
     return df
 
 
