@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from intelbench import samples
+from intelbench import samples as sm
 from intelbench._samples._reports import REPORT_COLUMNS
 from intelbench.exceptions import ParameterError
 
@@ -412,3 +413,14 @@ def test_collection_plan_fields(small: Path) -> None:
             assert key in q
         assert all("access_difficulty" in s for s in q["candidate_sources"])
     json.dumps(plan)
+
+
+def test_loaders_on_the_full_force(samples: Path) -> None:
+    truth = sm.truth(samples)["crimes"]
+    assert 55_000 <= truth["rows"] <= 65_000
+    dropped = truth["no_location_rows"] + truth["zero_coordinate_rows"]
+    assert len(sm.crimes(samples)) == truth["rows"] - dropped
+    assert 2_500 <= len(sm.intel_reports(samples)) <= 3_500
+    assert 1_000 <= len(sm.nominals(samples)) <= 2_000
+    ev = sm.crime_events(samples)
+    assert str(ev["datetime"].dtype).startswith("datetime64") and len(ev) == truth["rows"]
