@@ -12,7 +12,7 @@ import pandas as pd
 
 from intelbench.exceptions import SchemaError
 
-__all__ = ["collect_files", "read_csv_text", "read_header", "sniff_text"]
+__all__ = ["NotNumberError", "collect_files", "read_csv_text", "read_header", "sniff_text"]
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -73,6 +73,10 @@ def read_header(path: Path, encoding: str) -> list[str]:
     return row
 
 
+class NotNumberError(SchemaError):
+    """A column read as numbers holds text (the caller may re-read it as text)."""
+
+
 def read_csv_text(path: Path, encoding: str, what: str, **kw: Any) -> pd.DataFrame:
     """``pandas.read_csv`` with parse errors turned into SchemaError naming the file.
 
@@ -91,4 +95,6 @@ def read_csv_text(path: Path, encoding: str, what: str, **kw: Any) -> pd.DataFra
                           f"cannot be read as {what}") from None
     except (pd.errors.ParserError, ValueError) as exc:
         msg = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        if "could not convert string to float" in msg or "Unable to parse" in msg:
+            raise NotNumberError(f"{path}: a numeric column holds text") from None
         raise SchemaError(f"{path}: cannot be read as {what}: {msg}") from None
