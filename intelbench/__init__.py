@@ -33,6 +33,7 @@ __version__ = "0.1.0"
 _LAZY: dict[str, tuple[str, str | None]] = {
     # Each capability adds its modules and curated entry points here.
     "samples": ("intelbench.samples", None),
+    "geo": ("intelbench.geo", None),
 }
 
 __all__ = [
