@@ -113,15 +113,16 @@ def prepare_points(
                 ".to_crs('EPSG:27700')."
             )
     arr = np.asarray(geoms.values)
-    missing = shapely.is_missing(arr) | shapely.is_empty(arr)
+    # One pass per GEOS property: missing (None) or empty geometries have no coordinates.
+    types = shapely.get_type_id(arr)
+    missing = (types < 0) | (shapely.get_num_coordinates(arr) == 0)
+    present = arr[~missing] if missing.any() else arr
     if use_centroids:
-        present = arr[~missing]
         pts = shapely.centroid(present)
     else:
-        types = shapely.get_type_id(arr[~missing])
-        bad = types != 0  # 0 = Point
+        bad = (types[~missing] if missing.any() else types) != 0  # 0 = Point
         if bad.any():
-            kinds = sorted({shapely.get_type_id(g) for g in arr[~missing][bad]})
+            kinds = sorted(set(shapely.get_type_id(present[bad]).tolist()))
             names = [
                 {1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint",
                  5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}.get(k, str(k))
@@ -131,8 +132,11 @@ def prepare_points(
                 f"{name} must hold Point geometries only; got {int(bad.sum())} non-point "
                 f"geometries ({', '.join(names)}). Use .centroid or .explode() first."
             )
-        pts = arr[~missing]
-    xy = shapely.get_coordinates(pts) if len(pts) else np.empty((0, 2))
+        pts = present
+    if len(pts):
+        xy = np.column_stack([shapely.get_x(pts), shapely.get_y(pts)])
+    else:
+        xy = np.empty((0, 2))
     finite = np.isfinite(xy).all(axis=1)
     keep = np.flatnonzero(~missing)[finite]
     n_missing = int(missing.sum())
@@ -149,7 +153,7 @@ def prepare_points(
         raise SchemaError(
             f"{name} has no located events: all {n_input} rows lack a usable location."
         )
-    kept = frame.iloc[keep]
+    kept = frame if len(keep) == n_input else frame.iloc[keep]
     return PreparedPoints(
         xy=xy,
         crs=crs,
