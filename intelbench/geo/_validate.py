@@ -31,6 +31,7 @@ __all__ = [
     "GridSpec",
     "PreparedPoints",
     "check_positive",
+    "check_probability",
     "grid_spec",
     "prepare_points",
     "resolve_seed",

@@ -188,3 +188,13 @@ def test_demo_step_writes_gpkg_and_csv(tmp_path: Path) -> None:
     assert len(back) == len(hs)
     assert any("burglaries" in line for line in lines)
     assert crimes.equals(ctx.shared["crimes"])
+
+
+def test_demo_step_reads_the_sample_force_itself(samples: Path, tmp_path: Path) -> None:
+    ctx = DemoContext(data=samples, out=tmp_path)
+    lines = demo_step(ctx)
+    hs = ctx.shared["hotspots"]
+    burglary = ctx.shared["crimes"]
+    assert hs["count"].sum() == (burglary["crime_type"] == "Burglary").sum() > 1000
+    assert hs.crs.to_epsg() == 27700 and (hs["gi_bin"] > 0).any()
+    assert lines[0].endswith("(FDR-controlled)")
