@@ -255,7 +255,10 @@ def moran(
         rng = resolve_seed(seed)
         den = float(z @ z)
         sims = np.empty(int(permutations))
-        for k in range(int(permutations)):
+        from tqdm.auto import tqdm
+
+        for k in tqdm(range(int(permutations)), desc="Moran permutations", leave=False,
+                      disable=n < 50_000):
             zp = rng.permutation(z)
             sims[k] = n / s0 * float(zp @ (w @ zp)) / den
         larger = np.array([(sims >= i).sum()])
