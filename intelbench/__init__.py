@@ -33,6 +33,11 @@ __version__ = "0.1.0"
 _LAZY: dict[str, tuple[str, str | None]] = {
     # Each capability adds its modules and curated entry points here.
     "samples": ("intelbench.samples", None),
+    "sanitise": ("intelbench.sanitise", None),
+    "dissemination": ("intelbench.dissemination", None),
+    "osint": ("intelbench.osint", None),
+    "Recipient": ("intelbench.dissemination", "Recipient"),
+    "disseminate": ("intelbench.dissemination", "disseminate"),
 }
 
 __all__ = [
