@@ -32,7 +32,6 @@ __version__ = "0.1.0"
 # public name -> (module, attribute); attribute None means the module itself.
 _LAZY: dict[str, tuple[str, str | None]] = {
     # Each capability adds its modules and curated entry points here.
-    "samples": ("intelbench.samples", None),
     "sanitise": ("intelbench.sanitise", None),
     "dissemination": ("intelbench.dissemination", None),
     "osint": ("intelbench.osint", None),
