@@ -99,7 +99,8 @@ _AGGREGATE = {
 _GRADED = {
     "date_of_intelligence", "classification", "handling", "handling_conditions",
     "action_code", "sanitisation_code", "source_eval", "intel_assess", "grade", "scheme",
-    "sanitised_text", "summary", "text", "status",
+    "sanitised_text", "summary", "text", "status", "entity_type", "link_type", "first_seen",
+    "last_seen",
 }
 _POLICE = {
     "urn", "crime_ref", "created_at", "subjects", "nominal_id", "entity_id", "entity_type",

@@ -159,7 +159,7 @@ def content_hash(content: Any, kind: str | None) -> str:
     if kind in ("table", "geotable"):
         frame = pd.DataFrame(content)
         if kind == "geotable":
-            frame = frame.assign(**{content.geometry.name: content.geometry.to_wkb()})
+            frame = frame.assign(**{content.geometry.name: content.geometry.to_wkb(hex=True)})
         h.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
         h.update("|".join(map(str, content.columns)).encode())
     elif kind == "graph":

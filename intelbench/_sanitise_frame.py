@@ -214,7 +214,7 @@ def _generalise_places(
             res.generalised.append(f"longitude, latitude: snapped to {size:g} m grid")
     if mode == "street":
         for c in out.columns:
-            if str(c).lower() in _PLACE_TEXT and out[c].dtype == object:
+            if str(c).lower() in _PLACE_TEXT and not pd.api.types.is_numeric_dtype(out[c]):
                 out[c] = out[c].map(lambda v: _HOUSE_NO.sub("", v) if isinstance(v, str) else v)
                 res.generalised.append(f"{c}: house numbers removed (street)")
     return out
