@@ -114,6 +114,12 @@ def normalise_term(text: str) -> str:
     return " ".join(t for t in _TERM_SPLIT.split(text.lower()) if t)
 
 
+def _code(prefix: str) -> int:
+    """Pack up to three lower-case ASCII letters into an integer (missing letters are 0)."""
+    c = [ord(ch) for ch in prefix[:3]] + [0, 0, 0]
+    return (c[0] << 16) | (c[1] << 8) | c[2]
+
+
 def _trie_regex(terms: Iterable[str]) -> str:
     """A regex matching any of ``terms`` (normalised), sharing prefixes through a trie."""
     trie: dict[str, dict] = {}
@@ -188,6 +194,18 @@ class Redactor:
                 self._terms[key] = v
         keys = set(self._terms)
         self._term_rx = re.compile(_trie_regex(sorted(keys))) if keys else None
+        # Terms are tried only at word starts whose first three letters begin some term;
+        # terms that do not start with an ASCII letter are scanned for everywhere.
+        codes: set[int] = set()
+        other: list[str] = []
+        for key in keys:
+            lead = re.match(r"[a-z]{1,3}", key)
+            if lead is None:
+                other.append(key)
+            else:
+                codes.add(_code(lead.group()))
+        self._term_codes = np.array(sorted(codes), dtype=np.int64)
+        self._other_rx = re.compile(_trie_regex(sorted(other))) if other else None
         self._extra: list[tuple[str, re.Pattern[str]]] = []
         for label, rx in patterns:
             try:
@@ -207,13 +225,31 @@ class Redactor:
     def _scan(self, s: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
         """Find redaction spans (non-overlapping, sorted) and flags in ``s``."""
         spans: list[tuple[int, int, str, int]] = []  # start, end, kind, priority
+        arr = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
+        upper = (arr >= 65) & (arr <= 90)
+        letter = upper | ((arr >= 97) & (arr <= 122))
+        w_edge = np.diff(letter.astype(np.int8), prepend=0, append=0)
+        w_start = np.flatnonzero(w_edge == 1)
+        w_end = np.flatnonzero(w_edge == -1)
         # 1. known names and references (case-insensitive, separators free)
         if self._term_rx is not None:
             low = s.lower()
             if len(low) != len(s):  # a rare character changed length when lower-cased
                 low = "".join(c if len(c.lower()) != 1 else c.lower() for c in s)
             n = len(s)
-            for m in self._term_rx.finditer(low):
+            lower = np.where(letter, arr | 32, 0).astype(np.int64)
+            size = w_end - w_start
+            last = len(arr) - 1
+            c1 = np.where(size > 1, lower[np.minimum(w_start + 1, last)], 0)
+            c2 = np.where(size > 2, lower[np.minimum(w_start + 2, last)], 0)
+            code = (lower[w_start] << 16) | (c1 << 8) | c2
+            starts = w_start[np.isin(code, self._term_codes)].tolist()
+            matches = [self._term_rx.match(low, p) for p in starts]
+            if self._other_rx is not None:
+                matches += list(self._other_rx.finditer(low))
+            for m in matches:
+                if m is None:
+                    continue
                 a, b = m.span()
                 if b == a or (a and low[a - 1].isalnum()) or (b < n and low[b].isalnum()):
                     continue
@@ -229,7 +265,6 @@ class Redactor:
                     spans.append((em.start(), em.end(), "EMAIL", -1))
             at = s.find("@", at + 1)
         # 3. digit-anchored kinds, tried only where a digit run starts
-        arr = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
         digit = (arr >= 48) & (arr <= 57)
         edge = np.diff(digit.astype(np.int8), prepend=0, append=0)
         run_start = np.flatnonzero(edge == 1)
@@ -301,22 +336,19 @@ class Redactor:
                 ka, _, kk = kept[-1]
                 kept[-1] = (ka, b, kk)
                 end = b
-        flags = self._flag_scan(s, arr, run_start, run_end, kept)
+        flags = self._flag_scan(s, upper, w_start, w_end, run_start, run_end, kept)
         return kept, flags
 
     def _flag_scan(
         self,
         s: str,
-        arr: np.ndarray,
+        upper: np.ndarray,
+        w_start: np.ndarray,
+        w_end: np.ndarray,
         run_start: np.ndarray,
         run_end: np.ndarray,
         kept: list[tuple[int, int, str]],
     ) -> list[tuple[int, int, str]]:
-        upper = (arr >= 65) & (arr <= 90)
-        letter = upper | ((arr >= 97) & (arr <= 122))
-        edge = np.diff(letter.astype(np.int8), prepend=0, append=0)
-        w_start = np.flatnonzero(edge == 1)
-        w_end = np.flatnonzero(edge == -1)
         keep = upper[w_start] & (w_end - w_start >= 3)
         long = (run_end - run_start) >= 6
         cand = [

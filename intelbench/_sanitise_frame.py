@@ -252,6 +252,27 @@ def _suppress(out: pd.DataFrame, policy: SanitisationPolicy, res: SanitisationRe
         )
 
 
+def _process(red: Any, vals: list[str]) -> tuple[list[str], Counter[str], list[tuple[int, Any]]]:
+    """Redact ``vals``, scanning each distinct value once (code columns repeat a few values)."""
+    uniq: dict[str, int] = {}
+    inverse = [uniq.setdefault(v, len(uniq)) for v in vals]
+    if len(uniq) > 0.5 * len(vals):
+        return red.process_many(vals)  # type: ignore[no-any-return]
+    keys = list(uniq)
+    clean_u, _, flags_u = red.process_many(keys)
+    weights = np.bincount(np.asarray(inverse, dtype=np.int64), minlength=len(keys))
+    counts: Counter[str] = Counter()
+    for i, k in enumerate(keys):
+        if clean_u[i] != k:
+            for kind, n in red.contains_sensitive(k).items():
+                counts[kind] += n * int(weights[i])
+    rows_of: dict[int, list[int]] = {}
+    for row, u in enumerate(inverse):
+        rows_of.setdefault(u, []).append(row)
+    flags = [(row, f) for u, f in flags_u for row in rows_of[u]]
+    return [clean_u[u] for u in inverse], counts, flags
+
+
 def sanitise_frame(
     df: pd.DataFrame,
     policy: SanitisationPolicy,
@@ -347,14 +368,16 @@ def sanitise_frame(
         withheld = 0
         if originals:
             rows = np.flatnonzero(present)
+            long_enough = [i for i, v in enumerate(vals) if len(v) >= 12]
             for orig in originals:
                 o = orig.to_numpy(dtype=object)[rows]
-                for i, (v, ov) in enumerate(zip(vals, o)):
+                for i in long_enough:
+                    ov = o[i]
                     key = ov.strip().lower() if isinstance(ov, str) else ""
-                    if len(key) >= 12 and key in v.lower():
+                    if len(key) >= 12 and key in vals[i].lower():
                         vals[i] = "[WITHHELD]"
                         withheld += 1
-        clean, counts, flags = red.process_many(vals)
+        clean, counts, flags = _process(red, vals)
         if withheld:
             counts["WITHHELD"] += withheld
         for kind, n in counts.items():
