@@ -257,7 +257,7 @@ def _process(red: Any, vals: list[str]) -> tuple[list[str], Counter[str], list[t
     uniq: dict[str, int] = {}
     inverse = [uniq.setdefault(v, len(uniq)) for v in vals]
     if len(uniq) > 0.5 * len(vals):
-        return red.process_many(vals)  # type: ignore[no-any-return]
+        return red.process_many(vals)
     keys = list(uniq)
     clean_u, _, flags_u = red.process_many(keys)
     weights = np.bincount(np.asarray(inverse, dtype=np.int64), minlength=len(keys))
