@@ -27,7 +27,8 @@ from intelbench._products import CLASSIFICATIONS, Product, normalise_classificat
 from intelbench._sanitise_frame import SanitisationResult, sanitise_frame, sanitise_graph
 from intelbench.exceptions import ParameterError
 
-__all__ = ["FORMATS", "POLICING_PURPOSES", "Prepared", "prepare"]
+__all__ = ["FORMATS", "INERT_SCRIPT_URLS", "POLICING_PURPOSES", "Prepared", "html_views",
+           "prepare"]
 
 #: The policing purposes (APP): a legal basis for police and law-enforcement recipients.
 POLICING_PURPOSES: dict[str, tuple[str, ...]] = {
@@ -77,6 +78,39 @@ _EXTERNAL_URL = re.compile(
 _XMLNS = re.compile(r"""https?://www\.w3\.org/[^\s"'<>]*""")
 _DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]+", re.I)
 _TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.I | re.S)
+_SCRIPT = re.compile(r"(<script\b[^>]*>)(.*?)(</script\s*>)", re.I | re.S)
+_STYLE = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.I | re.S)
+_JS_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`""", re.S)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+#: Inert strings inside the Leaflet library an offline map inlines (the attribution prefix link,
+#: which the map code can switch off); they are not fetched.
+INERT_SCRIPT_URLS = ("https://leafletjs.com",)
+
+
+def html_views(doc: str) -> tuple[str, str, str]:
+    """Views of an HTML product: for the URL check, for the value check, and visible text.
+
+    Data URIs are removed from all three. In scripts only string literals are checked for
+    values (numbers in code and coordinates are not text); CSS comments and the inert URL of
+    the inlined Leaflet library are ignored by the URL check.
+    """
+    doc = _DATA_URI.sub(" ", doc)
+
+    def strip_inert(m: re.Match[str]) -> str:
+        body = m.group(2)
+        for url in INERT_SCRIPT_URLS:
+            body = body.replace(url, " ")
+        return m.group(1) + body + m.group(3)
+
+    no_css_comments = _STYLE.sub(lambda m: _CSS_COMMENT.sub(" ", m.group()), doc)
+    url_view = _XMLNS.sub(" ", _SCRIPT.sub(strip_inert, no_css_comments))
+
+    def literals(m: re.Match[str]) -> str:
+        return " \n".join(x.group()[1:-1] for x in _JS_STRING.finditer(strip_inert(m)))
+
+    value_view = _STYLE.sub(" ", _SCRIPT.sub(literals, doc))
+    visible = _TAGS.sub(" ", doc)
+    return url_view, value_view, visible
 
 
 @dataclass
@@ -215,8 +249,6 @@ def _never(key: str) -> bool:
 
 
 def _rendered_text(product: Product) -> str:
-    if product.kind == "html":
-        return _DATA_URI.sub(" ", str(product.content))
     fig = product.content
     fig.canvas.draw()
     from matplotlib.text import Text
@@ -375,15 +407,14 @@ def prepare(
         res.content = _sanitise_document(content, pol, known, res)
         prepared.result = res
     else:
-        text = _rendered_text(product)
         if product.kind == "html":
-            urls = sorted({u for u in _EXTERNAL_URL.findall(_XMLNS.sub(" ", text))})
+            url_view, text, visible = html_views(str(content))
+            urls = sorted(set(_EXTERNAL_URL.findall(url_view)))
             if urls:
                 san.append(f"the HTML refers to {len(urls)} external address(es); a product "
                            "must be self-contained (inline its assets, drop attribution links)")
-            visible = _TAGS.sub(" ", text)
         else:
-            visible = text
+            text = visible = _rendered_text(product)
         red = make_redactor(known, pol.patterns)
         found = red.contains_sensitive(text)
         prepared.rendered_findings = found

@@ -476,3 +476,30 @@ def test_demo_step(tmp_path: Path, ws: Any) -> None:
     assert (ctx.out / "dissemination_register.csv").exists()
     with zipfile.ZipFile(f) as z:
         assert any("DIS-2026-000001" in z.read(n).decode("utf-8", "ignore") for n in z.namelist())
+
+
+def test_offline_map_with_inlined_leaflet_passes_and_its_data_is_checked(
+    ws: Any, out: Path
+) -> None:
+    import xstatic.pkg.leaflet as xleaf
+
+    lib = Path(xleaf.BASE_DIR)
+    head = (f"<style>{(lib / 'leaflet.css').read_text()}</style>"
+            f"<script>{(lib / 'leaflet.js').read_text()}</script>")
+
+    def page(popup: str, extra: str = "") -> str:
+        data = json.dumps({"type": "FeatureCollection", "features": [{
+            "type": "Feature", "properties": {"popup": popup},
+            "geometry": {"type": "Point", "coordinates": [-1.2345678901, 54.0123456789]}}]})
+        return (f"<!DOCTYPE html><html><head>{head}</head><body><div id='m'></div>"
+                f"<script>var d = {data};{extra}</script></body></html>")
+
+    rec = dm.disseminate(dm.Product(page("12 burglaries"), title="Map"),
+                         **request(ws, out, fmt="html"))
+    assert rec.path.read_text().count('class="marking') == 2
+    tiles = "L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png');"
+    with pytest.raises(DisseminationRefused, match="external address"):
+        dm.disseminate(page("12 burglaries", tiles), **request(ws, out, fmt="html"))
+    with pytest.raises(DisseminationRefused, match=r"NAME x1, PHONE x1"):
+        dm.disseminate(page("Kyle Barrow 07700 900123"), **request(ws, out, fmt="html"))
+    assert len(listing(out)) == 1
