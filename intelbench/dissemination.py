@@ -225,6 +225,10 @@ def _next_ref(ws: Any, when: datetime) -> str:
     return f"{prefix}{max(nums, default=0) + 1:06d}"
 
 
+def _short(text: object, limit: int = 400) -> str | None:
+    return None if text is None else str(text)[:limit]
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:40] or "product"
 
@@ -413,20 +417,18 @@ def disseminate(
             "values_redacted": int(dry.redactions["count"].sum()) if len(dry.redactions) else 0,
             "flagged_confirmed": len(dry.flagged),
         }
-        ws.audit.record(
-            "DISCLOSE",
-            justification=str(purpose),
-            record_ref=str(prod.product_id),
+        # The register entry and its DISCLOSE audit entry are written in one transaction.
+        ws.put(
+            REGISTER_KIND, ref, doc, action="DISCLOSE", justification=str(purpose),
             recipient=to.label,
             detail={
-                "ref": ref, "basis": basis, "recipient_kind": kind.value,
-                "isa_ref": to.isa_ref, "statutory_gateway": to.statutory_gateway,
-                "sha256": digest, "bytes": len(data), "fmt": prep.fmt,
-                "classification": prep.classification, "handling": prep.handling,
-                "cited_reports": list(prod.cited_reports),
+                "ref": ref, "product_id": prod.product_id, "basis": _short(basis),
+                "recipient_kind": kind.value, "isa_ref": _short(to.isa_ref),
+                "statutory_gateway": _short(to.statutory_gateway), "file_sha256": digest,
+                "file_bytes": len(data), "fmt": prep.fmt, "classification": prep.classification,
+                "handling": prep.handling, "cited_reports": len(prod.cited_reports),
             },
         )
-        ws.put(REGISTER_KIND, ref, doc, action="DISCLOSE", justification=str(purpose), audit=False)
         os.replace(tmp, target)
     finally:
         if tmp.exists():

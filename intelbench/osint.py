@@ -80,8 +80,8 @@ class OsintQuery:
     ) -> None:
         self.ended_at = _now()
         self.outcome = "completed" if exc_type is None else exc_type.__name__
-        self.ws.put(REGISTER_KIND, self.ref, self.doc(), justification=self.justification,
-                    audit=False)
+        self.ws.put(REGISTER_KIND, self.ref, self.doc(), action="ALTER",
+                    justification="OSINT query ended; end time and outcome noted")
 
 
 def record(
@@ -133,14 +133,12 @@ def record(
     ref = f"{prefix}{max(nums, default=0) + 1:06d}"
     q = OsintQuery(ws, ref, str(query), str(purpose), str(justification), str(tool),
                    when.isoformat(timespec="seconds"))
-    ws.audit.record(
-        "OSINT_QUERY",
-        justification=str(justification),
-        record_ref=ref,
-        detail={"tool": str(tool), "purpose": str(purpose),
+    # The register entry and its OSINT_QUERY audit entry are written in one transaction.
+    ws.put(
+        REGISTER_KIND, ref, q.doc(), action="OSINT_QUERY", justification=str(justification),
+        detail={"ref": ref, "tool": str(tool)[:400], "purpose": str(purpose)[:400],
                 "query_sha256": hashlib.sha256(str(query).encode()).hexdigest()},
     )
-    ws.put(REGISTER_KIND, ref, q.doc(), justification=str(justification), audit=False)
     return q
 
 

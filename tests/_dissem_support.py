@@ -1,95 +1,20 @@
-"""Support for the dissemination tests: a workspace (the real one once the store lands) and
-helpers that read every output format back as text."""
+"""Support for the dissemination tests: a workspace and helpers that read every output format
+back as text."""
 
 from __future__ import annotations
 
-import copy
-import hashlib
 import io
-import json
 import re
 import sqlite3
 import zipfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
-import pandas as pd
-
-
-class _FakeAudit:
-    """Append-only, hash-chained audit log with the store's API (used until the store lands)."""
-
-    ACTIONS = {"COLLECT", "ALTER", "CONSULT", "DISCLOSE", "COMBINE", "ERASE", "OSINT_QUERY"}
-
-    def __init__(self, analyst: str) -> None:
-        self._rows: list[dict[str, Any]] = []
-        self._analyst = analyst
-
-    def record(self, action: str, *, justification: str, record_ref: str,
-               recipient: str | None = None, detail: dict | None = None) -> dict[str, Any]:
-        assert action in self.ACTIONS, action
-        assert justification, "justification required"
-        prev = self._rows[-1]["hash"] if self._rows else "0" * 64
-        row = {"seq": len(self._rows) + 1, "at": datetime.now(UTC).isoformat(), "action": action,
-               "analyst": self._analyst, "justification": justification,
-               "record_ref": record_ref, "recipient": recipient,
-               "detail": json.dumps(detail or {}, sort_keys=True, default=str), "prev": prev}
-        row["hash"] = hashlib.sha256(json.dumps(row, sort_keys=True).encode()).hexdigest()
-        self._rows.append(row)
-        return dict(row)
-
-    def verify(self) -> bool:
-        prev = "0" * 64
-        for row in self._rows:
-            body = {k: v for k, v in row.items() if k != "hash"}
-            assert body["prev"] == prev
-            digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-            assert digest == row["hash"]
-            prev = row["hash"]
-        return True
-
-    def entries(self, action: str | None = None) -> pd.DataFrame:
-        df = pd.DataFrame(self._rows)
-        if action is not None and len(df):
-            df = df[df["action"] == action]
-        return df.reset_index(drop=True)
-
-
-class FakeWorkspace:
-    def __init__(self, path: Path, analyst: str = "A. Analyst", role: str = "ANALYST") -> None:
-        self.path, self.analyst, self.role = Path(path), analyst, role
-        self._docs: dict[tuple[str, str], list[dict]] = {}
-        self.audit = _FakeAudit(analyst)
-
-    def put(self, kind: str, key: str, doc: dict, *, action: str = "ALTER",
-            justification: str = "", audit: bool = True) -> int:
-        json.dumps(doc, default=str)
-        revs = self._docs.setdefault((kind, key), [])
-        revs.append(copy.deepcopy(doc))
-        if audit:
-            self.audit.record(action, justification=justification or "saved", record_ref=key)
-        return len(revs)
-
-    def get(self, kind: str, key: str, revision: int | None = None) -> dict:
-        revs = self._docs[(kind, key)]
-        return copy.deepcopy(revs[-1] if revision is None else revs[revision - 1])
-
-    def keys(self, kind: str) -> list[str]:
-        return sorted(k for (kd, k) in self._docs if kd == kind)
-
-    def exists(self, kind: str, key: str) -> bool:
-        return (kind, key) in self._docs
 
 
 def make_workspace(path: Path) -> Any:
     import intelbench as ib
 
-    try:
-        Workspace = ib.Workspace
-    except AttributeError:
-        return FakeWorkspace(path)
-    return Workspace(path, analyst="A. Analyst", role="ANALYST")
+    return ib.Workspace(path, analyst="A. Analyst", role="ANALYST")
 
 
 # -- reading outputs back ------------------------------------------------------------------

@@ -410,11 +410,12 @@ def test_audit_entry_and_register(ws: Any, out: Path, tmp_path: Path) -> None:
     row = entries.iloc[0]
     assert row["recipient"] == "Community Safety Manager (Northshire CSP)"
     assert row["justification"] == "Reduce burglary in the north sector"
-    assert row["record_ref"] == rec.doc["product_id"]
-    detail = row["detail"] if isinstance(row["detail"], dict) else json.loads(row["detail"])
-    assert detail["sha256"] == rec.sha256 and detail["ref"] == rec.ref
+    assert row["record_ref"].startswith(f"dissemination/{rec.ref}")
+    detail = row["detail"]
+    assert detail["file_sha256"] == rec.sha256 and detail["ref"] == rec.ref
+    assert detail["product_id"] == rec.doc["product_id"]
     assert detail["basis"].startswith("Crime and Disorder Act")
-    everything = squash(entries.to_json())
+    everything = squash(entries.to_json(date_format="iso"))
     for secret in SECRETS[:-1] + ["Subject rang"]:
         assert squash(secret) not in everything
     assert ws.audit.verify() is True
