@@ -269,16 +269,13 @@ class Redactor:
         edge = np.diff(digit.astype(np.int8), prepend=0, append=0)
         run_start = np.flatnonzero(edge == 1)
         run_end = np.flatnonzero(edge == -1)
+        plan = self._candidates(s, arr, letter, upper, run_start, run_end)
         last_end = -1
-        for d in run_start.tolist():
+        for d, t, suffix_vrm in plan:
             if d < last_end:
                 continue
-            t = d
-            while t > 0 and d - t < 4 and s[t - 1] in _LEAD:
-                t -= 1
             cands = [t] if t == d else [t, d]
-            prev3 = s[d - 4 : d - 1] if d >= 4 else ""
-            if prev3.isupper() and prev3.isalpha() and s[d - 1] == " ":
+            if suffix_vrm:
                 cands.insert(0, d - 4)
             for c in cands:
                 am = _ANCHORED_RX.match(s, c)
@@ -338,6 +335,68 @@ class Redactor:
                 end = b
         flags = self._flag_scan(s, upper, w_start, w_end, run_start, run_end, kept)
         return kept, flags
+
+    @staticmethod
+    def _candidates(
+        s: str,
+        arr: np.ndarray,
+        letter: np.ndarray,
+        upper: np.ndarray,
+        run_start: np.ndarray,
+        run_end: np.ndarray,
+    ) -> list[tuple[int, int, bool]]:
+        """Digit runs where a built-in kind could start: (run start, token start, suffix VRM).
+
+        A run is skipped only when no kind can start there: no letter, "+" or "(" just before
+        it, it does not start with 0, it is not a 4-digit group followed by more digits (cards)
+        nor 12 or more digits, no capital letter follows within three characters (addresses,
+        dates with month names), no dash follows (sort codes), it is not after three capitals
+        and a space (old-style registrations), and no context word (DOB, sort code, account,
+        source) is in the 40 characters before it.
+        """
+        n = len(arr)
+        if not len(run_start):
+            return []
+        lead = letter | (arr == 43) | (arr == 40)
+        d = run_start
+        back = np.zeros(len(d), dtype=np.int64)
+        ok = np.ones(len(d), dtype=bool)
+        for j in range(1, 5):
+            pos = d - j
+            ok &= (pos >= 0) & lead[np.maximum(pos, 0)]
+            back += ok
+        t = d - back
+        length = run_end - d
+        first = arr[d]
+        after = [arr[np.minimum(run_end + k, n - 1)] for k in range(2)]
+        cap_after = np.zeros(len(d), dtype=bool)
+        for k in range(4):
+            cap_after |= upper[np.minimum(run_end + k, n - 1)] & (run_end + k < n)
+        dash_after = (after[0] == 45) & (run_end < n)
+        card = (length == 4) & (run_end < n) & (
+            ((after[0] == 32) | (after[0] == 45)) & (after[1] >= 48) & (after[1] <= 57)
+            | (after[0] >= 48) & (after[0] <= 57)
+        )
+        p4, p3, p2, p1 = (np.maximum(d - k, 0) for k in (4, 3, 2, 1))
+        suffix_vrm = (d >= 4) & upper[p4] & upper[p3] & upper[p2] & (arr[p1] == 32)
+        low = s.lower()
+        if len(low) != len(s):
+            low = s
+        kw: list[int] = []
+        for w in _KW_REF + _KW_DOB + _KW_SORT + _KW_ACCOUNT:
+            i = low.find(w)
+            while i != -1:
+                kw.append(i)
+                i = low.find(w, i + 1)
+        near = np.zeros(len(d), dtype=bool)
+        if kw:
+            kws = np.sort(np.array(kw, dtype=np.int64))
+            near = np.searchsorted(kws, d) > np.searchsorted(kws, d - 48)
+        keep = (
+            (t != d) | (first == 48) | card | (length >= 12) | cap_after | dash_after
+            | suffix_vrm | near
+        )
+        return list(zip(d[keep].tolist(), t[keep].tolist(), suffix_vrm[keep].tolist()))
 
     def _flag_scan(
         self,
