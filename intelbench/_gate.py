@@ -27,8 +27,8 @@ from intelbench._products import CLASSIFICATIONS, Product, normalise_classificat
 from intelbench._sanitise_frame import SanitisationResult, sanitise_frame, sanitise_graph
 from intelbench.exceptions import ParameterError
 
-__all__ = ["FORMATS", "INERT_SCRIPT_URLS", "POLICING_PURPOSES", "Prepared", "html_views",
-           "prepare"]
+__all__ = ["FORMATS", "INERT_SCRIPT_URLS", "LEGACY_HANDLING", "POLICING_PURPOSES", "Prepared",
+           "html_views", "prepare"]
 
 #: The policing purposes (APP): a legal basis for police and law-enforcement recipients.
 POLICING_PURPOSES: dict[str, tuple[str, ...]] = {
@@ -166,6 +166,27 @@ def _codes(values: Iterable[Any]) -> set[str]:
             continue
         out.update(c for c in re.split(r"[\s,;/]+", str(v).upper()) if c)
     return out
+
+
+#: 5x5x5 handling codes (third character of a legacy grade) -> recipient kinds allowed [K].
+LEGACY_HANDLING: dict[str, frozenset[str]] = {
+    "1": frozenset({"POLICE_FORCE", "LAW_ENFORCEMENT"}),
+    "2": frozenset({"POLICE_FORCE", "LAW_ENFORCEMENT", "PARTNER_ISA"}),
+    "3": frozenset({"POLICE_FORCE", "LAW_ENFORCEMENT"}),
+    "4": frozenset(),
+    "5": frozenset(),
+}
+
+
+def _legacy_handling(product: Product) -> set[str]:
+    content = product.content
+    if not isinstance(content, pd.DataFrame):
+        return set()
+    cols = {str(c).lower(): c for c in content.columns}
+    if "legacy_grade" not in cols:
+        return set()
+    grades = content[cols["legacy_grade"]].dropna().astype(str).str.strip()
+    return set(grades[grades.str.len() == 3].str[2].unique())
 
 
 def _inputs(product: Product, ws: Any) -> tuple[list[str], list[str], list[str], set[str], bool]:
@@ -346,6 +367,14 @@ def prepare(
     if pol is not None and pol.kind is RecipientKind.PUBLIC and codes & {"A1", "A2"}:
         hand.append("A1/A2 material may not go to the public")
     caveats = [CAVEATS[c] for c in sorted(codes & set(CAVEATS))]
+    for code in sorted(_legacy_handling(product)):
+        allowed_kinds = LEGACY_HANDLING.get(code)
+        if allowed_kinds is None:
+            hand.append(f"legacy 5x5x5 handling code: expected 1-5; got {code!r}")
+        elif kind is not None and kind.value not in allowed_kinds:
+            hand.append(f"legacy 5x5x5 handling code {code} does not permit sharing with a "
+                        f"{kind.value} recipient (re-evaluate under 3x5x2 or consult the "
+                        "originator)")
 
     if nfd:
         problems["not for dissemination"].append(

@@ -311,6 +311,8 @@ class KnownTerms:
                     if first and b:
                         pairs.append((first, b))
                         names.append(f"{first} {b}")
+                        if a != first:
+                            names.append(f"{a} {b}")
             elif cols.get("name") is not None:
                 names.extend(nominals[cols["name"]].dropna().astype(str).tolist())
         refs: list[str] = []
@@ -320,7 +322,9 @@ class KnownTerms:
                 if c in cols:
                     for v in sources[cols[c]].dropna().astype(str):
                         parts = [p for p in v.split() if p.rstrip(".").upper() not in _RANKS]
-                        if len(parts) >= 2:
+                        if any(ch.isdigit() for ch in v):  # a collar or staff number
+                            refs.append(v.strip())
+                        elif len(parts) >= 2:
                             pairs.append((parts[0], parts[-1]))
                             names.append(" ".join(parts))
             for c in ("source_ref", "chis_id", "chis_ref", "ref"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import sqlite3
 import zipfile
 from pathlib import Path
@@ -504,3 +505,33 @@ def test_offline_map_with_inlined_leaflet_passes_and_its_data_is_checked(
     with pytest.raises(DisseminationRefused, match=r"NAME x1, PHONE x1"):
         dm.disseminate(page("Kyle Barrow 07700 900123"), **request(ws, out, fmt="html"))
     assert len(listing(out)) == 1
+
+
+def test_legacy_5x5x5_handling_codes(ws: Any, out: Path) -> None:
+    df = reports().assign(handling=[None, None], legacy_grade=["A12", "B35"])
+    with pytest.raises(DisseminationRefused, match="legacy 5x5x5 handling code 5"):
+        dm.disseminate(df, **request(ws, out, to=POLICE, basis="prevent offences"))
+    df2 = reports().assign(handling=[None, None], legacy_grade=["A11", "B21"])
+    with pytest.raises(DisseminationRefused, match="handling code 1 does not permit"):
+        dm.disseminate(df2, **request(ws, out))
+    rec = dm.disseminate(df2, **request(ws, out, to=POLICE, basis="prevent offences"))
+    assert rec.path.exists()
+
+
+def test_known_terms_from_the_sample_force(samples: Path) -> None:
+    """The sample reports' original text comes out as clean as the sample's own sanitised text."""
+    from intelbench.sanitise import policy_for, sanitise_frame
+
+    kt = KnownTerms.from_files(samples / "nominals.csv", samples / "sources.csv")
+    reps = pd.read_csv(samples / "intel_reports.csv", dtype=str).head(400)
+    text = pd.DataFrame({"sanitised_text": reps["original_text"]})
+    clean = sanitise_frame(text, policy_for("POLICE_FORCE"), known=kt).frame["sanitised_text"]
+    nominals = pd.read_csv(samples / "nominals.csv", dtype=str)
+    full = [squash(f"{f} {s}") for f, s in zip(nominals["forenames"], nominals["surname"])]
+    first = [squash(f"{f.split()[0]} {s}") for f, s in zip(nominals["forenames"],
+                                                          nominals["surname"])]
+    blob = squash(" ".join(clean))
+    assert not [n for n in set(full + first) if n in blob]
+    for after in clean:
+        assert not re.search(r"07700|\b[A-Z]{2}\d{2} [A-Z]{3}\b|\d{2}/\d{2}/\d{4}", after)
+        assert "[NAME]" in after
