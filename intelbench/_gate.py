@@ -457,6 +457,10 @@ def prepare(
             res.flagged = pd.DataFrame([("text", 0, f.kind, f.value) for _, f in flags],
                                        columns=["field", "row", "kind", "value"])
         prepared.result = res
+    title_hits = make_redactor(known, pol.patterns).contains_sensitive(product.title)
+    if title_hits:
+        san.append("the product title holds values that must be redacted ("
+                   + ", ".join(sorted(title_hits)) + "); give it a title free of personal data")
     flagged = prepared.flagged
     if len(flagged):
         values = set(flagged["value"].astype(str))

@@ -48,6 +48,7 @@ lsoa neighbourhood neighbourhoods centre center retail shop shops pub pubs bar b
 station stations estate estates flat flats block blocks lane road avenue close drive way
 northshire county borough district region regional national partnership safety csp
 ir ocg ocgs chis nim tcg ttcg stcg tor sara pestelo gi rri pai kde
+name phone email vrm postcode address dob bank card ref withheld redacted iban
 """
 
 #: Lower-case words that are not name-like when capitalised.

@@ -535,3 +535,10 @@ def test_known_terms_from_the_sample_force(samples: Path) -> None:
     for after in clean:
         assert not re.search(r"07700|\b[A-Z]{2}\d{2} [A-Z]{3}\b|\d{2}/\d{2}/\d{4}", after)
         assert "[NAME]" in after
+
+
+def test_title_is_checked(ws: Any, out: Path) -> None:
+    with pytest.raises(DisseminationRefused, match="title"):
+        dm.disseminate(dm.Product(reports(), title="Kyle Barrow's associates"),
+                       **request(ws, out))
+    assert listing(out) == []
