@@ -214,12 +214,9 @@ def _inputs(product: Product, ws: Any) -> tuple[list[str], list[str], list[str],
                 nfd = nfd or bool(content[cols[c]].fillna(False).astype(bool).any())
     if ws is not None:
         for urn in product.cited_reports:
-            try:
-                if not ws.exists("report", urn):
-                    continue
-                doc = ws.get("report", urn)
-            except Exception:
+            if not ws.exists("report", urn):
                 continue
+            doc = ws.get("report", urn)
             classes.append(doc.get("classification") or "OFFICIAL")
             handling.append(doc.get("handling") or "P")
             if doc.get("handling_conditions"):

@@ -113,19 +113,28 @@ def _doc_blocks(node: Any, level: int) -> Iterator[Block]:
 
 def figure_png(fig: Any, marking: Marking | None = None) -> bytes:
     """Render a figure to PNG (on a copy), drawing the marking into the image if given."""
-    copy = pickle.loads(pickle.dumps(fig))
+    try:
+        copy = pickle.loads(pickle.dumps(fig))
+    except (pickle.PicklingError, TypeError, AttributeError):  # draw on the original instead
+        copy = fig
+    added: list[Any] = []
     meta = {"Software": "intelbench"}
     if marking is not None:
         top = f"{marking.classification} | {marking.ref} | Handling {marking.handling}"
         bottom = " ".join(marking.lines()[2:3])[:160]
-        copy.subplots_adjust(top=0.88, bottom=0.17)
-        copy.text(0.5, 0.985, top, ha="center", va="top", fontsize=10, weight="bold",
-                  color="#b00000")
-        copy.text(0.5, 0.015, f"{top} | {bottom}", ha="center", va="bottom", fontsize=7,
-                  color="#b00000", wrap=True)
+        if copy is not fig:
+            copy.subplots_adjust(top=0.88, bottom=0.17)
+        added.append(copy.text(0.5, 0.985, top, ha="center", va="top", fontsize=10,
+                               weight="bold", color="#b00000"))
+        added.append(copy.text(0.5, 0.015, f"{top} | {bottom}", ha="center", va="bottom",
+                               fontsize=7, color="#b00000", wrap=True))
         meta.update({"Title": marking.title, "Description": top})
     buf = io.BytesIO()
-    copy.savefig(buf, format="png", dpi=110, metadata=meta)
+    try:
+        copy.savefig(buf, format="png", dpi=110, metadata=meta)
+    finally:
+        for artist in added if copy is fig else ():
+            artist.remove()
     return buf.getvalue()
 
 
