@@ -19,6 +19,7 @@ venv: $(STAMP)
 # The venv is built from the lock file with uv (pinned), which itself comes from PyPI by pip.
 $(STAMP): requirements-lock.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip --version >/dev/null 2>&1 || $(BIN)/python -m ensurepip >/dev/null
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.9
 	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements-lock.txt
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
