@@ -69,6 +69,7 @@ _DOC_FIELDS = {
     "audience", "intelligence_gaps", "prevention", "intelligence", "enforcement",
     "reassurance", "appendices", "tables", "table", "figures", "figure", "caption", "body",
     "problem", "analysis", "description", "outcome", "reviews", "date", "content",
+    "terms_of_reference", "requirement", "next_review", "review_frequency", "reviewed",
 }
 _EXTERNAL_URL = re.compile(
     r"""(?:(?:https?|wss?|ftp):|(?:src|href|action|poster|srcset)\s*=\s*["']?|url\(\s*["']?|"""
