@@ -402,16 +402,16 @@ def prepare(
     target: Path | None = None
     chosen = fmt.lower().lstrip(".") if fmt else None
     if path is not None and _text(path):
-        p = Path(path)
-        if p.suffix.lower() in _SUFFIX and not p.is_dir():
-            target = p
-            chosen = chosen or _SUFFIX[p.suffix.lower()]
-        else:
-            target = p  # a folder; the file name is made from the reference
-        if not target.parent.is_dir() and not (target.is_dir()):
-            out.append(f"path: the folder {str(target.parent)!r} does not exist")
-        elif target.suffix.lower() in _SUFFIX and target.exists():
-            out.append(f"path: {target.name!r} exists; the gate never overwrites a disclosure")
+        target = Path(path)
+        if target.suffix.lower() in _SUFFIX and not target.is_dir():  # a file name
+            chosen = chosen or _SUFFIX[target.suffix.lower()]
+            if not target.parent.is_dir():
+                out.append(f"path: the folder {str(target.parent)!r} does not exist")
+            elif target.exists():
+                out.append(f"path: {target.name!r} exists; the gate never overwrites a "
+                           "disclosure")
+        elif not target.is_dir():  # a folder; the file name is made from the reference
+            out.append(f"path: the folder {str(target)!r} does not exist")
     allowed = FORMATS.get(product.kind or "", ())
     if chosen is None:
         out.append(f"fmt: expected one of {', '.join(allowed)}; got None")
