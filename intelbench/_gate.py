@@ -228,7 +228,7 @@ def _inputs(product: Product, ws: Any) -> tuple[list[str], list[str], list[str],
 
 
 def _sanitise_document(node: Any, policy: SanitisationPolicy, known: KnownTerms | None,
-                       res: SanitisationResult, path: str = "") -> Any:
+                       res: SanitisationResult, red: Any, path: str = "") -> Any:
     if isinstance(node, dict):
         out = {}
         for k, v in node.items():
@@ -238,10 +238,10 @@ def _sanitise_document(node: Any, policy: SanitisationPolicy, known: KnownTerms 
                 res.dropped[name] = "never leaves" if _never(key) else (
                     f"not allowed for {policy.kind.value}")
                 continue
-            out[k] = _sanitise_document(v, policy, known, res, name + ".")
+            out[k] = _sanitise_document(v, policy, known, res, red, name + ".")
         return out
     if isinstance(node, list | tuple):
-        return [_sanitise_document(v, policy, known, res, path) for v in node]
+        return [_sanitise_document(v, policy, known, res, red, path) for v in node]
     if isinstance(node, pd.DataFrame):
         sub = sanitise_frame(node, policy, known=known)
         res.merge(sub, path)
@@ -250,7 +250,6 @@ def _sanitise_document(node: Any, policy: SanitisationPolicy, known: KnownTerms 
         return node
     if node is None or isinstance(node, bool | int | float):
         return node
-    red = make_redactor(known, policy.patterns)
     clean, counts, flags = red.process_many([str(node)])
     for kind, n in counts.items():
         res.redactions[(path.rstrip(".") or "text", kind)] += n
@@ -425,13 +424,14 @@ def prepare(
     # sanitise (deny by default) or, for rendered products, check
     san = problems["sanitisation"]
     content = product.content
+    red = make_redactor(known, pol.patterns)
     if product.kind in ("table", "geotable"):
         prepared.result = sanitise_frame(content, pol, known=known, areas=areas)
     elif product.kind == "graph":
         prepared.result = sanitise_graph(content, pol, known=known)
     elif product.kind == "document":
         res = SanitisationResult(content=None)
-        res.content = _sanitise_document(content, pol, known, res)
+        res.content = _sanitise_document(content, pol, known, res, red)
         prepared.result = res
     else:
         if product.kind == "html":
@@ -442,7 +442,6 @@ def prepare(
                            "must be self-contained (inline its assets, drop attribution links)")
         else:
             text = visible = _rendered_text(product)
-        red = make_redactor(known, pol.patterns)
         found = red.contains_sensitive(text)
         prepared.rendered_findings = found
         if found:
@@ -455,7 +454,7 @@ def prepare(
             res.flagged = pd.DataFrame([("text", 0, f.kind, f.value) for _, f in flags],
                                        columns=["field", "row", "kind", "value"])
         prepared.result = res
-    title_hits = make_redactor(known, pol.patterns).contains_sensitive(product.title)
+    title_hits = red.contains_sensitive(product.title)
     if title_hits:
         san.append("the product title holds values that must be redacted ("
                    + ", ".join(sorted(title_hits)) + "); give it a title free of personal data")
