@@ -52,6 +52,11 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "CollectionPlan": ("intelbench.plans", "CollectionPlan"),
     "Question": ("intelbench.plans", "Question"),
     "geo": ("intelbench.geo", None),
+    "sanitise": ("intelbench.sanitise", None),
+    "dissemination": ("intelbench.dissemination", None),
+    "osint": ("intelbench.osint", None),
+    "Recipient": ("intelbench.dissemination", "Recipient"),
+    "disseminate": ("intelbench.dissemination", "disseminate"),
 }
 
 __all__ = [

@@ -26,6 +26,7 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("Collection plans and gaps", "intelbench.plans:demo_step"),
     ("Grading summary for the tasking meeting", "intelbench.grading:demo_step"),
     ("Burglary hotspots (Gi*)", "intelbench.geo.hotspots:demo_step"),
+    ("Dissemination gate", "intelbench.dissemination:demo_step"),
 ]
 
 

@@ -14,6 +14,7 @@ _FORMS: dict[str, str] = {
     "GradingForm": "intelbench.forms.grading",
     "GradingApp": "intelbench.forms.grading",
     "CollectionPlanForm": "intelbench.forms.plan",
+    "DisseminationForm": "intelbench.forms.dissemination",
 }
 
 __all__ = sorted(_FORMS)
