@@ -38,8 +38,10 @@ __all__ = [
     "audit_log",
     "canonical_json",
     "documents",
+    "frames",
     "make_engine",
     "metadata_v1",
+    "metadata_v2",
     "read_tx",
     "schema_version",
     "sha256_hex",
@@ -195,6 +197,23 @@ audit_log = sa.Table(
     sa.Column("detail", sa.Text, nullable=False),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+)
+
+#: Tables added by schema version 2.
+metadata_v2 = sa.MetaData()
+
+#: Whole tables stored by ``Workspace.write_frame`` (one row per name, replaced atomically).
+frames = sa.Table(
+    "ib_frames",
+    metadata_v2,
+    sa.Column("name", sa.String(300), primary_key=True),
+    sa.Column("saved_at", sa.String(40), nullable=False),
+    sa.Column("analyst", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(40), nullable=False),
+    sa.Column("rows", sa.BigInteger, nullable=False),
+    sa.Column("columns", sa.Integer, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
 )
 
 _SQLITE_GUARDS = [

@@ -3,6 +3,7 @@ documents with their audit entries, live keys, summaries and WAL flushing."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,6 +35,7 @@ __all__ = [
 
 
 def current_version(conn: Connection) -> int:
+    """The schema version recorded in the database (0 for an empty one)."""
     if not sa.inspect(conn).has_table(schema_version.name):
         return 0
     value = conn.execute(sa.select(sa.func.max(schema_version.c.version))).scalar()
@@ -44,18 +46,23 @@ def upgrade(engine: Engine, migrations: list[Migration], where: str) -> int:
     """Bring the schema up to the last migration; refuse a newer database."""
     steps = sorted(migrations, key=lambda m: m.version)
     known = steps[-1].version if steps else 0
+
+    def refuse_newer(current: int) -> None:
+        if current > known:
+            raise StoreError(
+                f"schema_version: the workspace at {where} has schema version {current}, "
+                f"newer than this intelbench supports ({known}); upgrade intelbench"
+            )
+
     with read_tx(engine) as conn:
         current = current_version(conn)
-    if current > known:
-        raise StoreError(
-            f"schema_version: the workspace at {where} has schema version {current}, "
-            f"newer than this intelbench supports ({known}); upgrade intelbench"
-        )
+    refuse_newer(current)
     if current == known:
         return current
     with write_tx(engine, lock_state=False) as conn:
         schema_version.create(conn, checkfirst=True)
-        current = current_version(conn)  # another process may have upgraded it
+        current = current_version(conn)  # another process may have upgraded it meanwhile
+        refuse_newer(current)
         for step in steps:
             if step.version <= current:
                 continue
@@ -197,3 +204,29 @@ def summary_frame(engine: Engine) -> pd.DataFrame:
             "revisions": [int(revs.get(k, 0)) for k in kinds],
         }
     )
+
+
+def latest_documents(
+    conn: Connection, kind: str, keys: list[str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Return ``{key: doc}`` for the latest live revision of every (or the named) document."""
+    inner = documents.alias("newer")
+    newest = (
+        sa.select(sa.func.max(inner.c.revision))
+        .where(inner.c.kind == documents.c.kind, inner.c.key == documents.c.key)
+        .scalar_subquery()
+    )
+    stmt = (
+        sa.select(documents.c.key, documents.c.doc)
+        .where(documents.c.kind == kind, documents.c.revision == newest)
+        .order_by(documents.c.key)
+    )
+    found: dict[str, dict[str, Any]] = {}
+    wanted = None if keys is None else list(dict.fromkeys(keys))
+    chunks = [None] if wanted is None else [wanted[i : i + 500] for i in range(0, len(wanted), 500)]
+    for chunk in chunks:
+        query = stmt if chunk is None else stmt.where(documents.c.key.in_(chunk))
+        for key, doc in conn.execute(query):
+            if doc is not None:
+                found[key] = json.loads(doc)
+    return found

@@ -68,9 +68,14 @@ def _migrate_1(conn: Connection) -> None:
     _db.install_audit_guards(conn)
 
 
+def _migrate_2(conn: Connection) -> None:
+    _db.metadata_v2.create_all(conn, checkfirst=True)
+
+
 #: Schema steps in order; the last one's version is the version this code writes.
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, audit log and state tables; audit append-only guards", _migrate_1),
+    Migration(2, "frames table for Workspace.write_frame", _migrate_2),
 ]
 
 

@@ -413,6 +413,9 @@ class AuditLog:
             ).one()
         return int(row.audit_seq), str(row.audit_head)
 
+    def __bool__(self) -> bool:
+        return True
+
     def __len__(self) -> int:
         with read_tx(self.engine) as conn:
             n = conn.execute(sa.select(sa.func.count()).select_from(audit_log)).scalar_one()

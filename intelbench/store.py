@@ -9,6 +9,9 @@ grades, dissemination records and the audit log (:mod:`intelbench.audit`).
 - On SQLite the database runs in WAL mode with ``synchronous=FULL`` and ``secure_delete``,
   and every write transaction starts with ``BEGIN IMMEDIATE``, so writers from several
   processes take turns and a writer killed mid-save leaves the previous state intact.
+- :meth:`Workspace.put_many` saves a batch in one transaction (bulk loads);
+  :meth:`Workspace.write_frame` / :meth:`Workspace.read_frame` keep whole tables (dtypes and
+  index kept), replaced atomically.
 - :meth:`Workspace.delete` erases every revision of a record (content overwritten on disk) and
   audits it as ERASE without keeping any content.
 - The schema carries a version and is upgraded by :data:`MIGRATIONS` when opened; a database
@@ -41,11 +44,13 @@ from intelbench._db import (
 )
 from intelbench._documents import (
     flush_wal,
+    latest_documents,
     live_keys_stmt,
     save_documents,
     summary_frame,
     upgrade,
 )
+from intelbench._frames import FrameStore
 from intelbench._workspace import (
     CONFIG_FILES,
     DB_FILE,
@@ -78,7 +83,7 @@ class DocumentNotFoundError(StoreError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
-class Workspace:
+class Workspace(FrameStore):
     """A workspace: documents with revisions, an audit log, a schema version.
 
     Parameters
@@ -123,7 +128,7 @@ class Workspace:
     >>> ws.get("plan", "CP-1")["questions"], ws.get("plan", "CP-1", revision=1)["questions"]
     (4, 3)
     >>> ws.keys("plan"), ws.schema_version, len(ws.audit)
-    (['CP-1'], 1, 2)
+    (['CP-1'], 2, 2)
     """
 
     def __init__(
@@ -182,7 +187,9 @@ class Workspace:
 
     @role.setter
     def role(self, value: str) -> None:
-        _, self._role = _resolve_identity(None, self._analyst, value or "?")
+        if not isinstance(value, str) or value.strip().upper() not in ROLES:
+            raise ParameterError(f"role must be one of {', '.join(ROLES)}; got {value!r}")
+        self._role = value.strip().upper()
         self.audit.role = self._role
 
     # ------------------------------------------------------------------ schema
@@ -303,7 +310,14 @@ class Workspace:
             .limit(1)
         ).first()
 
-    def get(self, kind: str, key: str, revision: int | None = None) -> dict[str, Any]:
+    def get(
+        self,
+        kind: str,
+        key: str,
+        revision: int | None = None,
+        *,
+        justification: str | None = None,
+    ) -> dict[str, Any]:
         """Return a document (the latest revision, or the one asked for).
 
         Parameters
@@ -312,6 +326,9 @@ class Workspace:
             Which document.
         revision : int, optional
             A revision number from :meth:`put` or :meth:`history`.
+        justification : str, optional
+            When given, the read is audited as CONSULT (``kind/key@revision``) with this
+            justification.
 
         Returns
         -------
@@ -331,6 +348,11 @@ class Workspace:
         Traceback (most recent call last):
         ...
         intelbench.store.DocumentNotFoundError: no plan 'nope' in the workspace
+        >>> _ = ws.put("report", "IR-1", {"n": 1}, action="COLLECT")
+        >>> ws.get("report", "IR-1", justification="Op Larch briefing")
+        {'n': 1}
+        >>> ws.audit.entries("CONSULT")["record_ref"].tolist()
+        ['report/IR-1@1']
         """
         _check_name("kind", kind)
         _check_name("key", key)
@@ -351,6 +373,14 @@ class Workspace:
             what = f"no {kind} {key!r}" + (f" revision {revision}" if revision is not None else "")
             raise DocumentNotFoundError(f"{what} in the workspace")
         result: dict[str, Any] = json.loads(row.doc)
+        if justification is not None:
+            rev = int(row.revision)
+            self.audit.record(
+                "CONSULT",
+                justification=justification,
+                record_ref=f"{kind}/{key}@{rev}",
+                detail={"kind": kind, "key": key, "revision": rev},
+            )
         return result
 
     def history(self, kind: str, key: str) -> pd.DataFrame:
@@ -404,6 +434,35 @@ class Workspace:
             }
         )
         return frame
+
+    def get_many(self, kind: str, keys: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Return the latest revision of many documents in one read.
+
+        Parameters
+        ----------
+        kind : str
+            Which kind of document.
+        keys : list of str, optional
+            The keys wanted (missing or erased ones are left out); all live documents if None.
+
+        Returns
+        -------
+        dict
+            ``{key: doc}`` in key order.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> _ = ws.put_many("report", {"IR-1": {"n": 1}, "IR-2": {"n": 2}}, action="COLLECT")
+        >>> ws.get_many("report")
+        {'IR-1': {'n': 1}, 'IR-2': {'n': 2}}
+        >>> ws.get_many("report", ["IR-2", "IR-9"])
+        {'IR-2': {'n': 2}}
+        """
+        _check_name("kind", kind)
+        with read_tx(self.engine) as conn:
+            return latest_documents(conn, kind, keys)
 
     def keys(self, kind: str) -> list[str]:
         """Return the keys of the documents of one kind that exist (sorted).

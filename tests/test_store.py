@@ -46,7 +46,7 @@ def test_folder_created_and_public_names(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "b" / "workspace.db").is_file()
     assert w.path == (tmp_path / "a" / "b").resolve()
     assert isinstance(w.engine, sa.engine.Engine)
-    assert (w.analyst, w.role, w.schema_version) == ("X", "SUPERVISOR", 1)
+    assert (w.analyst, w.role, w.schema_version) == ("X", "SUPERVISOR", 2)
     assert ib.store.Workspace is Workspace and ib.audit.AuditLog is type(w.audit)
 
 
@@ -353,38 +353,63 @@ def test_url_and_bad_locations(tmp_path: Path) -> None:
         Workspace("nosuchdialect://user:pw@host/db", analyst="A")
 
 
+def test_version_1_workspace_upgrades_to_current(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "w"
+    monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:1])
+    w = Workspace(folder, analyst="A", role="ANALYST")
+    w.put("plan", "CP-1", {"n": 1}, action="COLLECT")
+    assert w.schema_version == 1 and not sa.inspect(w.engine).has_table("ib_frames")
+    w.close()
+    monkeypatch.undo()
+    w2 = Workspace(folder, analyst="A", role="ANALYST")
+    assert w2.schema_version == store.MIGRATIONS[-1].version == 2
+    assert sa.inspect(w2.engine).has_table("ib_frames")
+    assert w2.get("plan", "CP-1") == {"n": 1}
+    w2.write_frame("t", pd.DataFrame({"x": [1]}))
+    assert w2.audit.verify() and len(w2.audit) == 2
+    with w2.engine.connect() as conn:
+        versions = conn.exec_driver_sql(
+            "SELECT version, description FROM ib_schema_version ORDER BY version"
+        ).all()
+    assert [tuple(v) for v in versions] == [(m.version, m.description) for m in store.MIGRATIONS]
+
+
 def test_migration_upgrade_and_newer_database_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "w"
+    current = store.MIGRATIONS[-1].version
+    nxt = current + 1
     w = Workspace(folder, analyst="A", role="ANALYST")
     w.put("plan", "CP-1", {"n": 1}, action="COLLECT")
-    assert w.schema_version == 1
+    assert w.schema_version == current
     w.close()
 
     def add_notes(conn: sa.Connection) -> None:
         conn.exec_driver_sql("CREATE TABLE ib_notes (id INTEGER PRIMARY KEY, note TEXT)")
 
     monkeypatch.setattr(
-        store, "MIGRATIONS", [*store.MIGRATIONS, Migration(2, "notes table", add_notes)]
+        store, "MIGRATIONS", [*store.MIGRATIONS, Migration(nxt, "notes table", add_notes)]
     )
     w2 = Workspace(folder, analyst="A", role="ANALYST")
-    assert w2.schema_version == 2
+    assert w2.schema_version == nxt
     assert sa.inspect(w2.engine).has_table("ib_notes")
     assert w2.get("plan", "CP-1") == {"n": 1} and w2.audit.verify()
     with w2.engine.connect() as conn:
         versions = conn.exec_driver_sql(
             "SELECT version, description FROM ib_schema_version ORDER BY version"
         ).all()
-    assert [tuple(v) for v in versions] == [
-        (1, store.MIGRATIONS[0].description),
-        (2, "notes table"),
-    ]
-    # reopening at version 2 applies nothing again
-    assert Workspace(folder, analyst="A").schema_version == 2
+    assert [tuple(v) for v in versions][-1] == (nxt, "notes table")
+    assert len(versions) == nxt
+    # reopening at the new version applies nothing again
+    assert Workspace(folder, analyst="A").schema_version == nxt
     w2.close()
     monkeypatch.undo()
-    with pytest.raises(StoreError, match="schema version 2, newer than .* supports \\(1\\)"):
+    with pytest.raises(
+        StoreError, match=f"schema version {nxt}, newer than .* supports \\({current}\\)"
+    ):
         Workspace(folder, analyst="A")
 
 
@@ -393,17 +418,20 @@ def test_failed_migration_leaves_previous_version(
 ) -> None:
     folder = tmp_path / "w"
     Workspace(folder, analyst="A").close()
+    current = store.MIGRATIONS[-1].version
 
     def half(conn: sa.Connection) -> None:
         conn.exec_driver_sql("CREATE TABLE ib_half (id INTEGER)")
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(store, "MIGRATIONS", [*store.MIGRATIONS, Migration(2, "half", half)])
+    monkeypatch.setattr(
+        store, "MIGRATIONS", [*store.MIGRATIONS, Migration(current + 1, "half", half)]
+    )
     with pytest.raises(RuntimeError, match="migration bug"):
         Workspace(folder, analyst="A")
     monkeypatch.undo()
     w = Workspace(folder, analyst="A")
-    assert w.schema_version == 1 and not sa.inspect(w.engine).has_table("ib_half")
+    assert w.schema_version == current and not sa.inspect(w.engine).has_table("ib_half")
 
 
 # --------------------------------------------------------------------------- views, demo
@@ -540,8 +568,7 @@ def test_writer_killed_at_a_random_moment_keeps_state_consistent(tmp_path: Path)
 
 @pytest.mark.slow
 def test_two_writer_processes_take_turns(tmp_path: Path) -> None:
-    folder = tmp_path / "w"
-    Workspace(folder, analyst="Setup").close()
+    folder = tmp_path / "w"  # not created yet: the writers race to create it too
     procs = [
         _run_writer(_LOOP_WRITER, str(folder), str(tmp_path / f"r{i}"), f"W{i}", "20", "1000")
         for i in (1, 2)
@@ -568,6 +595,8 @@ def test_identity_can_change_for_later_writes(ws: Workspace) -> None:
         ws.analyst = " "
     with pytest.raises(ParameterError, match="role must be one of"):
         ws.role = "BOSS"
+    with pytest.raises(ParameterError, match="got ''"):
+        ws.role = ""
     assert (ws.analyst, ws.role) == ("B. Supervisor", "SUPERVISOR")
     assert Workspace(ws.path, "Positional", "RESEARCHER").analyst == "Positional"
 
@@ -649,3 +678,71 @@ def test_put_many_scales_past_the_parameter_chunk(ws: Workspace) -> None:
     assert set(ws.put_many("report", docs, action="COLLECT").values()) == {1}
     assert set(ws.put_many("report", docs).values()) == {2}
     assert len(ws.keys("report")) == 1200 and len(ws.audit) == 2400 and ws.audit.verify()
+
+
+def test_get_with_justification_audits_consult(ws: Workspace) -> None:
+    ws.put("report", "IR-1", {"n": 1}, action="COLLECT")
+    ws.put("report", "IR-1", {"n": 2})
+    assert ws.get("report", "IR-1", 1, justification="Op Larch") == {"n": 1}
+    assert ws.get("report", "IR-1") == {"n": 2}  # no justification: not audited
+    with pytest.raises(ParameterError, match="justification is required for CONSULT"):
+        ws.get("report", "IR-1", justification=" ")
+    with pytest.raises(DocumentNotFoundError):
+        ws.get("report", "IR-9", justification="Op Larch")
+    consult = ws.audit.entries("CONSULT")
+    assert consult["record_ref"].tolist() == ["report/IR-1@1"]
+    assert consult["justification"][0] == "Op Larch" and ws.audit.verify()
+    assert bool(Workspace(ws.path, "B").audit)
+
+
+_RACE_OPENER = textwrap.dedent(
+    """
+    import sys, time, pathlib
+    from intelbench.store import Workspace
+
+    pathlib.Path(sys.argv[2]).write_text("imported")
+    go = pathlib.Path(sys.argv[3])
+    while not go.exists():
+        time.sleep(0.01)
+    ws = Workspace(sys.argv[1], analyst=sys.argv[4], role="ANALYST")
+    ws.put("plan", "p", {"by": sys.argv[4]})
+    """
+)
+
+
+@pytest.mark.slow
+def test_processes_racing_to_create_a_workspace(tmp_path: Path) -> None:
+    folder, go = tmp_path / "w", tmp_path / "go"
+    procs = [
+        _run_writer(_RACE_OPENER, str(folder), str(tmp_path / f"r{i}"), str(go), f"P{i}")
+        for i in range(2)
+    ]
+    try:
+        for i, p in enumerate(procs):
+            _wait_for(tmp_path / f"r{i}", p)
+        go.write_text("go")
+        assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    w = Workspace(folder, analyst="Checker")
+    assert w.schema_version == store.MIGRATIONS[-1].version
+    assert sorted(w.history("plan", "p")["analyst"]) == ["P0", "P1"]
+    assert len(w.audit) == 2 and w.audit.verify()
+    with w.engine.connect() as conn:
+        n = conn.exec_driver_sql("SELECT count(*) FROM ib_schema_version").scalar()
+    assert n == len(store.MIGRATIONS)
+
+
+def test_get_many_returns_latest_live_revisions(tmp_path) -> None:
+    import intelbench as ib
+
+    ws = ib.Workspace(tmp_path / "ws", analyst="A", role="ANALYST")
+    ws.put_many("report", {f"IR-{i}": {"v": 1} for i in range(1200)}, action="COLLECT")
+    ws.put("report", "IR-5", {"v": 2})
+    ws.delete("report", "IR-7", justification="retention review")
+    docs = ws.get_many("report")
+    assert len(docs) == 1199 and docs["IR-5"] == {"v": 2} and "IR-7" not in docs
+    some = ws.get_many("report", [f"IR-{i}" for i in range(0, 1200, 2)] + ["IR-nope"])
+    assert len(some) == 600 and all(ws.get("report", k) == v for k, v in list(some.items())[:5])

@@ -1,10 +1,19 @@
-"""Geographic and temporal analysis for problem profiles: where and when.
+"""Geographic and temporal analysis for problem profiles: ``ib.geo``.
 
-Every helper takes a GeoDataFrame (or frame) first and returns new objects; inputs are never
-mutated. folium and matplotlib load only inside the functions that draw.
+Every helper takes a GeoDataFrame (or frame) first and returns a new object; inputs are
+never modified. Points must carry a CRS; points in degrees are projected to EPSG:27700
+(British National Grid) and the result says so in its notes.
 """
 
 from __future__ import annotations
+
+# --- geostats ---
+from intelbench.geo.density import DensitySurface, kde
+from intelbench.geo.evaluate import EvaluationResult, evaluate
+from intelbench.geo.grid import classify, grid, rates
+from intelbench.geo.hotspots import getis_ord, hotspots
+from intelbench.geo.moran import MoranResult, local_moran, moran
+from intelbench.geo.pattern import NearestNeighbourResult, RipleyResult, nearest_neighbour, ripley
 
 # --- geotime ---
 from intelbench.geo.maps import MapResult, map
@@ -17,6 +26,23 @@ from intelbench.geo.repeat import (
 from intelbench.geo.temporal import aoristic, plot_day_hour, trends
 
 __all__ = [
+    # --- geostats ---
+    "DensitySurface",
+    "EvaluationResult",
+    "MoranResult",
+    "NearestNeighbourResult",
+    "RipleyResult",
+    "classify",
+    "evaluate",
+    "getis_ord",
+    "grid",
+    "hotspots",
+    "kde",
+    "local_moran",
+    "moran",
+    "nearest_neighbour",
+    "rates",
+    "ripley",
     # --- geotime ---
     "MapResult",
     "NearRepeatResult",
