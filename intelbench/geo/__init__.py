@@ -15,6 +15,7 @@ from intelbench.geo.hotspots import getis_ord, hotspots
 from intelbench.geo.moran import MoranResult, local_moran, moran
 from intelbench.geo.pattern import NearestNeighbourResult, RipleyResult, nearest_neighbour, ripley
 
+# isort: split
 # --- geotime ---
 from intelbench.geo.maps import MapResult, map
 from intelbench.geo.repeat import (
