@@ -73,6 +73,18 @@ def test_demo_step_uses_shared_hotspots(tmp_path: Path) -> None:
     assert "Hotspots (Gi*)" in page and "hot 99%" in page
 
 
+def test_demo_step_uses_the_intake_steps_checked_extract(samples: Path, tmp_path: Path) -> None:
+    from intelbench.io import demo_step as intake_step
+
+    ctx = DemoContext(data=samples, out=tmp_path)
+    intake_step(ctx)
+    checked = ctx.shared["burglary"]
+    lines = demo_step(ctx)
+    excluded = pd.read_csv(tmp_path / "geo_burglary_day_hour_excluded.csv")
+    assert excluded.empty  # the intake quarantine already holds the bad rows
+    assert any(f"({len(checked)} events" in line for line in lines)
+
+
 def test_demo_step_on_sample_force_is_offline(samples: Path, tmp_path: Path) -> None:
     from tests.offline_scan import external_fetches
 
