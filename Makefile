@@ -22,6 +22,7 @@ $(STAMP): requirements-lock.txt pyproject.toml
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.9
 	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements-lock.txt
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	$(BIN)/python -m intelbench._voila_template >/dev/null
 	@touch $(STAMP)
 
 data: $(SAMPLES)
@@ -61,10 +62,11 @@ lab: $(STAMP) $(SAMPLES)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser
 
 forms: $(STAMP) $(SAMPLES)
-	$(BIN)/voila widgets/ --no-browser --Voila.ip=127.0.0.1 --port=8866
+	$(BIN)/voila widgets/ --template=intelbench --no-browser --Voila.ip=127.0.0.1 --port=8866
 
 bench: $(STAMP) $(SAMPLES)
 	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
 clean:
-	rm -rf $(VENV) out data_samples/* .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache
+	find data_samples -mindepth 1 ! -name README.md -delete

@@ -33,7 +33,13 @@ __version__ = "0.1.0"
 _LAZY: dict[str, tuple[str, str | None]] = {
     # Each capability adds its modules and curated entry points here.
     "network": ("intelbench.network", None),
+    "store": ("intelbench.store", None),
+    "audit": ("intelbench.audit", None),
+    "Workspace": ("intelbench.store", "Workspace"),
     "samples": ("intelbench.samples", None),
+    "io": ("intelbench.io", None),
+    "read_police_uk": ("intelbench.io", "read_police_uk"),
+    "read_table": ("intelbench.io", "read_table"),
 }
 
 __all__ = [

@@ -21,6 +21,7 @@ __all__ = ["DEMO_STEPS", "DemoContext", "main", "run_demo"]
 
 #: (title, "module:function") for each step of the demo, in order.
 DEMO_STEPS: list[tuple[str, str]] = [
+    ("Workspace", "intelbench.store:demo_step"),
     ("Sample force and intake", "intelbench.io:demo_step"),
     ("Subject profile: network, key players and OCG map", "intelbench.network.ocg:demo_step"),
 ]

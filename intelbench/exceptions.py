@@ -73,5 +73,5 @@ class SanitisationError(IntelbenchError, RuntimeError):
     """Sanitisation could not vouch for a value."""
 
 
-class DisseminationRefused(IntelbenchError, PermissionError):
+class DisseminationRefused(IntelbenchError, PermissionError):  # noqa: N818 - the name is the API
     """The dissemination gate refused a request; nothing was written."""

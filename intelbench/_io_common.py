@@ -1,0 +1,70 @@
+"""Shared helpers of the readers: file discovery and sniffing (not CSV -> SchemaError)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+from intelbench.exceptions import SchemaError
+
+__all__ = ["collect_files", "read_header", "sniff_text"]
+
+_BOM = b"\xef\xbb\xbf"
+
+
+def collect_files(path: str | Path | Iterable[str | Path], pattern: str = "*-street.csv"
+                  ) -> list[Path]:
+    """Files named by ``path``: a file, a folder (searched recursively) or a list of either."""
+    items = [path] if isinstance(path, str | Path) else list(path)
+    if not items:
+        raise SchemaError("path: expected a file, a folder or a list of them; got an empty list")
+    files: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            found = sorted(f for f in p.rglob(pattern) if f.is_file())
+            if not found:
+                found = sorted(f for f in p.rglob("*.csv") if f.is_file())
+            if not found:
+                raise SchemaError(f"path: the folder {p} holds no CSV files ({pattern} or *.csv)")
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise SchemaError(f"path: {p} is neither a file nor a folder")
+    return files
+
+
+def sniff_text(path: Path) -> str:
+    """Return the encoding to read ``path`` with, or raise SchemaError if it is not CSV text."""
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    if not head.strip():
+        raise SchemaError(f"{path}: the file is empty; expected a CSV header line")
+    if head.startswith(b"PK\x03\x04"):
+        raise SchemaError(f"{path}: this is a ZIP archive (an XLSX workbook or a zipped "
+                          "download), not a CSV text file; unzip it or use read_table for XLSX")
+    if head.startswith(b"%PDF"):
+        raise SchemaError(f"{path}: this is a PDF document, not a CSV text file")
+    if b"\x00" in head:
+        raise SchemaError(f"{path}: the file holds binary data (NUL bytes), not CSV text")
+    body = head[len(_BOM):] if head.startswith(_BOM) else head
+    if body.lstrip()[:1] == b"<":
+        raise SchemaError(f"{path}: the file looks like HTML or XML (it starts with '<'), "
+                          "not CSV text; was an error page saved instead of the data?")
+    dec = codecs.getincrementaldecoder("utf-8")()
+    try:
+        dec.decode(head, final=False)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+def read_header(path: Path, encoding: str) -> list[str]:
+    """The first line of ``path`` split as CSV (BOM and line ending removed)."""
+    with path.open("r", encoding=encoding, newline="") as fh:
+        line = fh.readline()
+    row = next(csv.reader([line.rstrip("\r\n")]), [])
+    return row
