@@ -253,26 +253,54 @@ def _partner_lookup(partners: Any) -> dict[str, list[str]]:
     )
 
 
+def _analysis_graph(G: nx.Graph, analysis: str, notes: list[str]) -> nx.Graph:
+    from intelbench.network.projection import project_persons
+
+    if analysis not in ("social", "projection", "all"):
+        raise ParameterError(
+            f"analysis must be one of 'social', 'projection', 'all'; received {analysis!r}"
+        )
+    H = nx.Graph(G) if not G.is_multigraph() else nx.Graph(nx.Graph(G))
+    if analysis == "all":
+        notes.append("roles measured on the whole multi-mode network")
+        return H
+    persons = [v for v, t in H.nodes(data="node_type") if t == "person"]
+    if analysis == "social":
+        S = H.subgraph(persons).copy()
+        if S.number_of_edges() > 0:
+            notes.append("roles measured on the person-to-person links (social network)")
+            return S
+        notes.append("no person-to-person links: roles measured on the projection through "
+                     "shared phones, vehicles, addresses and events")
+    else:
+        notes.append("roles measured on the projection through shared items")
+    return project_persons(H)
+
+
 def map_ocgs(
     G: nx.Graph,
     membership: Any = "ocg",
     *,
+    analysis: str = "social",
     harm: HarmModel | None = None,
     partners: Any = None,
     area_attr: str = "area_code",
     impact_types: Iterable[str] = ("address", "event"),
     not_for_dissemination: Mapping[Hashable, str] | None = None,
     seed: int | None = None,
-    key_player_table: pd.DataFrame | None = None,
 ) -> OCGMap:
     """Map organised crime groups: members and roles, harm, areas affected, partners to inform.
 
-    Roles come from :func:`key_players` computed on the whole network with the group as the
-    brokerage attribute: the **leader** is the member ranked first within the group; a
-    **broker** is a member (other than the leader) whose brokerage paths cross group lines
-    (itinerant, gatekeeper, representative or liaison), the most active first; a
-    **cut-point** is a member whose removal splits its component; everyone else is a
-    **member**.
+    Roles are measured on the ``analysis`` network (by default the person-to-person links):
+
+    - **leader**: the member ranked first within the group by :func:`key_players` (score =
+      mean percentile of degree, betweenness, eigenvector and weighted degree);
+    - **broker**: a member (not the leader) on open two-paths that cross group lines among
+      the recorded members (Gould–Fernandez itinerant, gatekeeper, representative or liaison
+      roles), most such paths first;
+    - **cut-point**: a member whose removal splits the group's own network (articulation point
+      of the subgraph induced by the group);
+    - **member**: everyone else.
 
     Parameters
     ----------
@@ -281,6 +309,9 @@ def map_ocgs(
     membership : str, dict, pandas.Series, Communities or None
         Group of each person: a node attribute name (default ``"ocg"``), a mapping, a
         :class:`Communities` result, or None to find candidate groups with Leiden.
+    analysis : {"social", "projection", "all"}
+        Network the roles are measured on: person-to-person links (falling back to the
+        projection when there are none), the projection through shared items, or all of ``G``.
     harm : HarmModel, optional
         Weights, caps and bands (defaults are placeholders; see the module notes).
     partners : dict or pandas.DataFrame, optional
@@ -293,8 +324,6 @@ def map_ocgs(
         Group -> justification for groups marked "not for dissemination".
     seed : int, optional
         Seed for sampled measures and for Leiden when ``membership`` is None.
-    key_player_table : pandas.DataFrame, optional
-        A :func:`key_players` table computed with ``group="ocg_group"`` to reuse.
 
     Returns
     -------
@@ -303,21 +332,25 @@ def map_ocgs(
     Raises
     ------
     ParameterError
-        If membership cannot be read, a marking lacks a justification or a partner table is
-        malformed.
+        If membership cannot be read, a marking lacks a justification, ``analysis`` is not
+        allowed or a partner table is malformed.
 
     Examples
     --------
     >>> import networkx as nx
-    >>> G = nx.Graph([("A", "B"), ("A", "C"), ("A", "D"), ("B", "C"), ("D", "X"), ("X", "Y")])
+    >>> G = nx.Graph([("A", "B"), ("A", "C"), ("A", "D"), ("B", "C"), ("D", "E"), ("E", "X")])
     >>> nx.set_node_attributes(G, "person", "node_type")
-    >>> nx.set_node_attributes(G, {"A": "G1", "B": "G1", "C": "G1", "D": "G1"}, "ocg")
+    >>> nx.set_node_attributes(G, {"A": "G1", "B": "G1", "C": "G1", "D": "G1", "E": "G1",
+    ...                            "X": "G2"}, "ocg")
     >>> m = ib.network.map_ocgs(G)
     >>> m.groups[["group", "n_members", "leader"]].values.tolist()
-    [['G1', 4, 'A']]
+    [['G1', 5, 'A'], ['G2', 1, 'X']]
     >>> m.members.set_index("node").loc["D", "roles"]
-    'broker; cut-point'
+    'cut-point'
+    >>> m.members.set_index("node").loc["E", "roles"]
+    'broker'
     """
+    from intelbench.network.brokerage import brokerage_roles
     from intelbench.network.measures import key_players
 
     model = harm or HarmModel()
@@ -330,15 +363,18 @@ def map_ocgs(
     lookup = _partner_lookup(partners)
     if partners is None:
         notes.append("no partner table given: partners to inform are not listed")
-    H = nx.Graph(G) if not G.is_multigraph() else nx.Graph(nx.Graph(G))
+    H = _analysis_graph(G, analysis, notes)
     nx.set_node_attributes(H, member_of.to_dict(), "ocg_group")
-    kp = key_player_table if key_player_table is not None else key_players(
-        H, group="ocg_group", seed=seed
-    )
+    kp = key_players(H, group="ocg_group", seed=seed)
     notes.extend(kp.attrs.get("notes", []))
     kp = kp.set_index("node")
-    cross = [c for c in ("brokerage_itinerant", "brokerage_gatekeeper",
-                         "brokerage_representative", "brokerage_liaison") if c in kp.columns]
+    members_graph = H.subgraph([v for v in member_of.index if v in H])
+    if members_graph.number_of_nodes():
+        roles_among = brokerage_roles(members_graph, "ocg_group")
+        crossing_all = roles_among[["itinerant", "gatekeeper", "representative",
+                                    "liaison"]].sum(axis=1)
+    else:
+        crossing_all = pd.Series(dtype=float)
     types = dict(G.nodes(data="node_type"))
     impact = set(impact_types)
     groups_rows, member_rows, feature_rows = [], [], []
@@ -346,14 +382,18 @@ def map_ocgs(
         nodes = [v for v in members.index if v in kp.index]
         sub = kp.loc[nodes].sort_values(["score", "degree"], ascending=False, kind="stable")
         leader = sub.index[0] if len(sub) else None
-        crossing = sub[cross].sum(axis=1) if cross else pd.Series(0, index=sub.index)
+        crossing = crossing_all.reindex(sub.index).fillna(0)
         brokers = [v for v in crossing.sort_values(ascending=False, kind="stable").index
                    if crossing[v] > 0 and v != leader]
-        cuts = [v for v in sub.index if bool(sub.loc[v, "cut_point"])]
+        inner = H.subgraph(nodes)
+        inner_cuts = set(nx.articulation_points(inner)) if inner.number_of_nodes() > 2 else set()
+        cuts = [v for v in sub.index if v in inner_cuts]
         member_set = set(nodes)
         areas: dict[str, int] = {}
         events, reports, outside = set(), set(), set()
         for v in nodes:
+            if v not in G:
+                continue
             for nbr in G.adj[v]:
                 t = types.get(nbr)
                 data = G.get_edge_data(v, nbr) or {}
@@ -446,13 +486,21 @@ def demo_step(ctx: Any) -> list[str]:
     membership: Any = None
     if truth_path.exists():
         truth = json.loads(truth_path.read_text())
-        membership = {m: g["group"] if "group" in g else g.get("id")
-                      for g in truth.get("groups", []) for m in g.get("members", [])}
+        membership = {m: g.get("name", g.get("group", f"OCG-{i + 1}"))
+                      for i, g in enumerate(truth.get("groups", [])) for m in g.get("members", [])}
+    partners = None
+    if (data / "areas.gpkg").exists():
+        import pyogrio
+
+        areas = pyogrio.read_dataframe(data / "areas.gpkg", layer="areas", read_geometry=False)
+        partners = {str(a): f"{s} Community Safety Partnership"
+                    for a, s in zip(areas["area_code"], areas["sector"], strict=True)}
     out = ctx.out / "network"
     out.mkdir(parents=True, exist_ok=True)
-    kp = key_players(G, node_types=["person"], seed=1)
+    social = G.subgraph([v for v, t in G.nodes(data="node_type") if t == "person"])
+    kp = key_players(social, seed=1)
     kp.drop(columns=["label"]).to_csv(out / "key_players.csv", index=False)
-    ocg = map_ocgs(G, membership=membership, seed=1)
+    ocg = map_ocgs(G, membership=membership, partners=partners, seed=1)
     summary = ocg.groups.copy()
     for c in ("brokers", "cut_points", "areas", "partners"):
         summary[c] = summary[c].map(lambda xs: ";".join(map(str, xs)))
@@ -463,6 +511,6 @@ def demo_step(ctx: Any) -> list[str]:
     return [
         f"network: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges, "
         f"{G.graph['n_quarantined']} link rows set aside",
-        f"wrote {out / 'key_players.csv'} ({len(kp)} persons ranked)",
+        f"wrote {out / 'key_players.csv'} ({len(kp)} persons ranked on person-to-person links)",
         f"wrote {out / 'ocg_summary.csv'} ({len(ocg.groups)} groups) and ocg_members.csv",
     ]
