@@ -406,7 +406,9 @@ def key_players(
     >>> kp.loc[0, "reason"].split(";")[0]
     'betweenness 0.522 (rank 1 of 15)'
     """
-    import igraph as ig
+    from intelbench.network._igraph import import_igraph
+
+    ig = import_igraph()
 
     from intelbench.network.brokerage import ROLES, brokerage_roles
 
