@@ -28,6 +28,7 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("Burglary hotspots (Gi*)", "intelbench.geo.hotspots:demo_step"),
     ("Where and when: burglary hotspot map, day by hour", "intelbench.geo.temporal:demo_step"),
     ("Dissemination gate", "intelbench.dissemination:demo_step"),
+    ("Subject profile: network, key players and OCG map", "intelbench.network.ocg:demo_step"),
 ]
 
 
