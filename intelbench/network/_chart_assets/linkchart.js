@@ -593,6 +593,13 @@
   api.zoom = function (factor) { zoomAt(factor, width / 2, height / 2); draw(); return view.scale; };
   api.redraw = function () { draw(); return api.drawnNodes; };
   api.detailsText = function () { return panel.textContent; };
+  api.view = function () { return { scale: view.scale, tx: view.tx, ty: view.ty }; };
+  api.screenPos = function (id) {
+    var idx = indexOf.get(String(id));
+    if (idx === undefined) return null;
+    var rect = canvas.getBoundingClientRect();
+    return [rect.left + X[idx] * view.scale + view.tx, rect.top + Y[idx] * view.scale + view.ty];
+  };
 
   window.addEventListener("resize", function () { resize(); requestDraw(); });
   resize();
