@@ -47,10 +47,10 @@ class Communities:
         The seed used.
     """
 
-    membership: pd.Series
-    modularity: float
-    method: str
-    seed: int | None
+    membership: pd.Series = field(repr=False)
+    modularity: float = float("nan")
+    method: str = "leiden"
+    seed: int | None = None
 
     @property
     def n_communities(self) -> int:

@@ -259,7 +259,8 @@ def eigenvector(G: nx.Graph) -> pd.Series:
     else:
         from scipy.sparse.linalg import eigsh
 
-        _, vecs = eigsh(A, k=1, which="LA", tol=1e-10, maxiter=max(1000, 10 * n))
+        v0 = np.ones(n) / np.sqrt(n)  # deterministic start (the Perron vector is positive)
+        _, vecs = eigsh(A, k=1, which="LA", tol=1e-10, maxiter=max(1000, 10 * n), v0=v0)
         vec = vecs[:, 0]
     vec = np.abs(vec)
     vec = vec / np.linalg.norm(vec)
@@ -361,7 +362,8 @@ def key_players(
         Sampled sources for large graphs.
     rank_by : str
         Column to rank by; ``"score"`` is the mean percentile of degree, betweenness,
-        eigenvector and weighted degree.
+        eigenvector and weighted degree (and, with ``group``, ``group_degree``: ties inside
+        the node's own group).
 
     Returns
     -------
@@ -370,9 +372,10 @@ def key_players(
         ``degree``, ``degree_centrality``, ``weighted_degree``, ``betweenness``
         (``betweenness_se``), ``closeness``, ``eigenvector``, ``core``, ``cut_point``,
         ``bridges`` (non-pendant bridges at the node), ``constraint``, ``effective_size``,
-        ``component``, ``component_size``, ``score``, the brokerage columns and
-        ``group_rank`` when ``group`` is given, and ``reason``. ``attrs`` holds ``notes``
-        (what was sampled, skipped or is per component), ``skipped`` and ``sampled``.
+        ``component``, ``component_size``, ``score``, the brokerage columns,
+        ``group``, ``group_degree`` and ``group_rank`` when ``group`` is given, and
+        ``reason``. ``attrs`` holds ``notes`` (what was sampled, skipped or is per
+        component), ``skipped`` and ``sampled``.
 
     Raises
     ------
@@ -471,15 +474,27 @@ def key_players(
         notes.append(f"constraint and effective size skipped: {skipped['constraint']}")
     frame["component"] = membership
     frame["component_size"] = sizes[membership]
-    pct = pd.DataFrame({c: frame[c].rank(pct=True, method="average") for c in _RANK_COLUMNS})
-    frame["score"] = pct.mean(axis=1)
+    rank_cols = list(_RANK_COLUMNS)
     if group is not None:
         roles = brokerage_roles(U, group).reindex(nodes)
         for r in (*ROLES, "total"):
             frame[f"brokerage_{r}"] = roles[r].to_numpy()
-        frame["group"] = [U.nodes[v].get(group) for v in nodes]
-        if U.is_directed() is False and G.is_directed():
+        groups = [U.nodes[v].get(group) for v in nodes]
+        frame["group"] = groups
+        # Ties inside the node's own group (0 for nodes without a group).
+        codes = pd.factorize(pd.Series(groups, dtype=object))[0]
+        src, dst = (np.asarray(x) for x in zip(*g.get_edgelist(), strict=True)) if m else (
+            np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        same = (codes[src] == codes[dst]) & (codes[src] >= 0)
+        frame["group_degree"] = (np.bincount(src[same], minlength=n)
+                                 + np.bincount(dst[same], minlength=n)).astype(np.int64)
+        rank_cols.append("group_degree")
+        if G.is_directed():
             notes.append("brokerage counted on the undirected form of the graph")
+    # Ranks on values rounded to 10 decimals, so numerical noise cannot reorder ties.
+    pct = pd.DataFrame({c: frame[c].round(10).rank(pct=True, method="average")
+                        for c in rank_cols})
+    frame["score"] = pct.mean(axis=1)
     if rank_by not in frame.columns:
         raise ParameterError(
             f"rank_by must be 'score' or a measure column ({', '.join(_RANK_COLUMNS)}, ...); "
@@ -518,6 +533,13 @@ def _reasons(frame: pd.DataFrame, n: int) -> list[str]:
     role_cols = [c for c in frame.columns if c.startswith("brokerage_") and c != "brokerage_total"]
     values = frame[cols].to_numpy(dtype=object)
     roles = frame[role_cols].to_numpy(dtype=float) if has_roles else None
+    if "group_degree" in frame.columns:
+        gd = frame["group_degree"].to_numpy()
+        gmax = frame.groupby("group", dropna=False)["group_degree"].transform("max").to_numpy()
+        in_group = frame["group"].notna().to_numpy() & (gd > 0) & (gd == gmax)
+    else:
+        gd = np.zeros(len(frame), dtype=np.int64)
+        in_group = np.zeros(len(frame), dtype=bool)
     for i in range(len(frame)):
         btw, dg, cutp, nbr, core, es, con, csize = values[i]
         parts = []
@@ -527,6 +549,8 @@ def _reasons(frame: pd.DataFrame, n: int) -> list[str]:
             parts.append(f"{int(dg)} direct links (rank {int(d_rank[i])})")
         if e_rank[i] <= top and dg > 0:
             parts.append("well connected to well-connected nodes (eigenvector)")
+        if in_group[i]:
+            parts.append(f"most ties inside its group ({int(gd[i])})")
         if cutp:
             parts.append("cut-point: removing it splits its component")
         if nbr:

@@ -350,7 +350,7 @@ def merge_nominals(
         ws.audit.record(
             "COMBINE",
             justification=reason.strip(),
-            record_ref=f"nominal:{keep}",
+            record_ref=f"nominal/{keep}",
             detail={"keep": str(keep), "drop": str(drop), "confirmed_by": confirmed_by.strip(),
                     "links_moved": moved},
         )

@@ -167,7 +167,7 @@ class OCGMap:
         g.loc[hit, "nfd_justification"] = justification.strip()
         if ws is not None:
             ws.audit.record("ALTER", justification=justification.strip(),
-                            record_ref=f"ocg:{group}",
+                            record_ref=f"ocg/{group}",
                             detail={"marking": "not_for_dissemination"})
         return replace(self, groups=g)
 
@@ -193,25 +193,23 @@ def _check_justification(text: Any) -> None:
         )
 
 
-def _membership(G: nx.Graph, membership: Any, seed: int | None, notes: list[str]) -> pd.Series:
+def _membership(H: nx.Graph, membership: Any, seed: int | None, notes: list[str]) -> pd.Series:
+    """Group per person; ``H`` is the analysis network (used to find groups if none given)."""
     from intelbench.network.groups import Communities, communities
-    from intelbench.network.projection import project_persons
 
-    persons = [v for v, t in G.nodes(data="node_type") if t == "person"] or list(G.nodes)
+    persons = [v for v, t in H.nodes(data="node_type") if t == "person"] or list(H.nodes)
     if membership is None:
-        has_types = any(t is not None for _, t in G.nodes(data="node_type"))
-        P = project_persons(G) if has_types else G
-        found = communities(P, "leiden", seed=seed)
+        found = communities(H, "leiden", seed=seed)
         sizes = found.membership.value_counts()
         keep = sizes[sizes >= 3].index
         notes.append(
-            f"groups found by Leiden (seed {seed}) on the person network: candidate groups, "
-            "not recorded OCGs"
+            f"groups found by Leiden (seed {seed}) on the analysis network: candidate groups, "
+            "not recorded OCGs; groups under 3 people left out"
         )
         m = found.membership[found.membership.isin(keep)]
         return ("C" + m.astype(str)).rename("group")
     if isinstance(membership, str):
-        values = {v: G.nodes[v].get(membership) for v in persons}
+        values = {v: H.nodes[v].get(membership) for v in persons}
         s = pd.Series(values, dtype=object).dropna()
         if s.empty:
             raise ParameterError(
@@ -358,14 +356,18 @@ def map_ocgs(
     nfd = dict(not_for_dissemination or {})
     for just in nfd.values():
         _check_justification(just)
-    member_of = _membership(G, membership, seed, notes)
-    member_of = member_of[member_of.index.isin(list(G.nodes))]
     lookup = _partner_lookup(partners)
+    H = _analysis_graph(G, analysis, notes)
+    member_of = _membership(H, membership, seed, notes)
+    member_of = member_of[member_of.index.isin(list(H.nodes))]
     if partners is None:
         notes.append("no partner table given: partners to inform are not listed")
-    H = _analysis_graph(G, analysis, notes)
     nx.set_node_attributes(H, member_of.to_dict(), "ocg_group")
-    kp = key_players(H, group="ocg_group", seed=seed)
+    if member_of.empty:
+        notes.append("no group members in the network: nothing to map")
+        kp = key_players(H, seed=seed).assign(score=np.nan)
+    else:
+        kp = key_players(H, group="ocg_group", seed=seed)
     notes.extend(kp.attrs.get("notes", []))
     kp = kp.set_index("node")
     members_graph = H.subgraph([v for v in member_of.index if v in H])
