@@ -25,6 +25,7 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("Sample force and intake", "intelbench.io:demo_step"),
     ("Grading summary for the tasking meeting", "intelbench.grading:demo_step"),
     ("Subject profile: network, key players and OCG map", "intelbench.network.ocg:demo_step"),
+    ("Link chart and i2 Analyst's Notebook export", "intelbench.network.charts:demo_step"),
 ]
 
 

@@ -145,7 +145,7 @@ def chart_layout(
     for k, comp in enumerate(components):
         local = {index[v]: i for i, v in enumerate(comp)}
         sub = {(local[a], local[b]): w for (a, b), w in pairs.items() if a in local}
-        side = max(40.0, 45.0 * math.sqrt(len(comp))) if len(comp) > 1 else 0.0
+        side = max(40.0, 60.0 * math.sqrt(len(comp))) if len(comp) > 1 else 0.0
         coords = _component_coords(len(comp), sub, layout, seed + k, weight is not None)
         boxes.append(_fit_box(coords, side))
         sides.append(side)

@@ -15,7 +15,6 @@ import html
 import json
 import math
 import os
-import tempfile
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -27,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from intelbench.exceptions import NetworkInputError, ParameterError
+from intelbench.network._i2_common import _atomic_write
 from intelbench.network._layout import LAYOUTS, chart_layout
 
 __all__ = ["LAYOUTS", "NODE_STYLES", "LinkChart", "chart_layout", "demo_step", "link_chart"]
@@ -82,15 +82,7 @@ class LinkChart:
             The written file.
         """
         dest = Path(path)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".linkchart-", suffix=".tmp", dir=dest.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(self.html)
-            os.replace(tmp, dest)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        _atomic_write(dest, self.html.encode("utf-8"))
         return dest
 
     def _repr_html_(self) -> str:
@@ -361,7 +353,7 @@ def _chart_data(
 ) -> dict[str, Any]:
     tindex = {t: i for i, t in enumerate(type_names)}
     deg = nodes["degree"].to_numpy(dtype=float) if len(nodes) else np.zeros(0)
-    radius = (6.0 + 2.2 * np.sqrt(np.minimum(deg, 30.0))).round(1)
+    radius = (5.0 + 1.5 * np.sqrt(np.minimum(deg, 30.0))).round(1)
     w = edges["weight"].to_numpy(dtype=float) if len(edges) else np.zeros(0)
     wmax = float(w.max()) if len(w) else 1.0
     # Line width 1..6 px on a square-root scale of the weight, rounded so the canvas can batch.
@@ -457,12 +449,25 @@ def demo_step(ctx: Any) -> list[str]:
         nodes = pd.read_csv(ctx.data / "entities.csv", dtype=str)
         G = build_network(links, nodes)
     members: list[Hashable] = []
+    path: list[Hashable] = []
     truth_path = ctx.data / "ocg_truth.json"
     if truth_path.exists():
         truth = json.loads(truth_path.read_text())
-        members = [m for g in truth.get("groups", []) for m in g.get("members", []) if m in G]
+        groups = truth.get("groups", [])
+        members = [m for g in groups for m in g.get("members", []) if m in G]
+        ends = [groups[0].get("leader"), groups[0].get("cut_off", [None])[0]] if groups else []
+        social = G.subgraph(members)
+        if len(ends) == 2 and all(e in social for e in ends) and nx.has_path(social, *ends):
+            path = nx.shortest_path(social, ends[0], ends[1])
     if members:
-        chart = link_chart(G, focus=members, radius=1, seed=1, title="Planted OCGs and their links")
+        chart = link_chart(
+            G,
+            focus=members,
+            radius=1,
+            seed=1,
+            highlight_path=path or None,
+            title="Planted OCGs and their links (path: leader to a member beyond the cut-point)",
+        )
     else:
         chart = link_chart(G, seed=1, max_nodes=max(5000, G.number_of_nodes()))
     out = ctx.out / "network"

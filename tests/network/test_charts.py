@@ -130,7 +130,7 @@ def test_components_are_packed_close() -> None:
     pos = chart_layout(G, seed=0)
     xy = np.array(list(pos.values()))
     span = xy.max(axis=0) - xy.min(axis=0)
-    assert span.max() < 45 * np.sqrt(G.number_of_nodes()) * 3
+    assert span.max() < 60 * np.sqrt(G.number_of_nodes()) * 3
 
 
 def test_focus_and_radius_draw_the_ego_network() -> None:
