@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from intelbench.exceptions import NetworkInputError, ParameterError
-from intelbench.network._i2_common import _atomic_write
+from intelbench.network._i2_common import _atomic_write, _is_missing
 from intelbench.network._layout import LAYOUTS, chart_layout
 
 __all__ = ["LAYOUTS", "NODE_STYLES", "LinkChart", "chart_layout", "demo_step", "link_chart"]
@@ -284,7 +284,7 @@ def link_chart(
     for v in nodes:
         d = H.nodes[v]
         t = d.get(node_type)
-        tname = str(t) if t is not None and str(t) != "" else "other"
+        tname = "other" if _is_missing(t) or str(t) == "" else str(t)
         if tname not in type_names:
             type_names.append(tname)
         x, y = pos.get(v, (0.0, 0.0))
@@ -292,9 +292,7 @@ def link_chart(
         node_rows.append(
             {
                 "id": v,
-                "label": str(v)
-                if lab is None or (isinstance(lab, float) and math.isnan(lab))
-                else str(lab),
+                "label": str(v) if _is_missing(lab) else str(lab),
                 "node_type": tname,
                 "x": float(x),
                 "y": float(y),

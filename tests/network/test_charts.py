@@ -221,3 +221,13 @@ def test_5000_nodes_builds_quickly() -> None:
     assert len(chart.nodes) == 5000 and len(chart.edges) == 15000
     assert elapsed < 60
     assert len(chart.html) < 5_000_000
+
+
+def test_missing_labels_and_types_fall_back() -> None:
+    G = nx.Graph()
+    G.add_node(1, label=float("nan"), node_type=float("nan"))
+    G.add_node(2, label=None)
+    G.add_edge(1, 2)
+    chart = link_chart(G)
+    assert chart.nodes["label"].tolist() == ["1", "2"]
+    assert chart.nodes["node_type"].tolist() == ["other", "other"]
