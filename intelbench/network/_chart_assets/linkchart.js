@@ -310,11 +310,15 @@
     return btn;
   }
 
-  function edgeDetails(parent, e, other) {
+  function edgeDetails(parent, e, other, from) {
     var box = document.createElement("div");
     box.className = "ib-edge";
     var head = document.createElement("div");
     head.className = "ib-edge-head";
+    if (from !== undefined) {
+      nodeButton(head, from);
+      head.appendChild(document.createTextNode(" \u2013 "));
+    }
     nodeButton(head, other);
     box.appendChild(head);
     addText(box, "div", "Link: " + D.edges.lt[e].join(", ") + " | weight " + D.edges.wt[e] +
@@ -368,7 +372,7 @@
       }
       panel.appendChild(ol);
       state.pathEdges.forEach(function (pe) {
-        edgeDetails(panel, pe, D.edges.t[pe]);
+        edgeDetails(panel, pe, D.edges.t[pe], D.edges.s[pe]);
       });
     } else if (state.pathStart >= 0) {
       addText(panel, "div", "Path from " + D.nodes.label[state.pathStart] + ": click the other end.", "ib-hint");
