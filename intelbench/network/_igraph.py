@@ -14,7 +14,31 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["edge_arrays", "simple_graph", "to_igraph", "to_sparse"]
+__all__ = ["edge_arrays", "import_igraph", "simple_graph", "to_igraph", "to_sparse"]
+
+
+def import_igraph() -> Any:
+    """Import igraph without letting it pull in matplotlib.
+
+    ``igraph.drawing`` imports ``matplotlib.pyplot`` when it is installed, which costs seconds
+    and breaks the rule that analysis code loads no plotting library. While igraph is first
+    imported, ``matplotlib`` is made unimportable (igraph then falls back to a stub for its own
+    plotting, which intelbench never uses); afterwards matplotlib imports normally again.
+    """
+    import sys
+
+    if "igraph" in sys.modules:
+        return sys.modules["igraph"]
+    blocked = [m for m in ("matplotlib", "matplotlib.pyplot") if m not in sys.modules]
+    for m in blocked:
+        sys.modules[m] = None  # type: ignore[assignment]
+    try:
+        import igraph
+    finally:
+        for m in blocked:
+            if sys.modules.get(m, 0) is None:
+                del sys.modules[m]
+    return igraph
 
 
 def simple_graph(G: nx.Graph, weight: str = "weight") -> nx.Graph:
@@ -71,8 +95,7 @@ def to_igraph(
     Multi-edges are collapsed (weights summed). Edge attribute ``weight`` holds the weights
     when ``weight`` is given.
     """
-    import igraph as ig
-
+    ig = import_igraph()
     H = simple_graph(G, weight or "weight")
     order, src, dst, w = edge_arrays(H, nodes, weight)
     g = ig.Graph(n=len(order), edges=np.column_stack([src, dst]).tolist(), directed=H.is_directed())

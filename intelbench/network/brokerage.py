@@ -162,7 +162,9 @@ def brokerage_roles(G: nx.Graph, group: str) -> pd.DataFrame:
 
 def _triangles(A: sp.csr_matrix) -> np.ndarray:
     """All triangles (i < j < k) of the undirected pattern of ``A`` as an (t, 3) array."""
-    import igraph as ig
+    from intelbench.network._igraph import import_igraph
+
+    ig = import_igraph()
 
     U = sp.triu(((A + A.T) > 0).astype(np.int8), k=1).tocoo()
     g = ig.Graph(n=A.shape[0], edges=np.column_stack([U.row, U.col]).tolist())

@@ -142,6 +142,9 @@ def communities(
             for v in part:
                 labels[index[v]] = c
     else:
+        from intelbench.network._igraph import import_igraph
+
+        import_igraph()
         import leidenalg
 
         g, _ = to_igraph(U, nodes, weight=weight)

@@ -18,7 +18,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from intelbench.exceptions import NetworkInputError, ParameterError
-from intelbench.network._igraph import simple_graph, to_igraph, to_sparse
+from intelbench.network._igraph import edge_arrays, simple_graph, to_igraph, to_sparse
 
 __all__ = [
     "EXACT_MAX_NODES",
@@ -103,14 +103,20 @@ def betweenness(
         raise ParameterError(f"k must be at least batches ({batches}); received {k!r}")
     U = _undirected(G)
     g, nodes = to_igraph(U)
-    n = len(nodes)
+    est, se, sampled = _betweenness_ig(g, len(nodes), exact_max, k, batches, seed)
+    return pd.DataFrame(
+        {"betweenness": est, "betweenness_se": se, "sampled": sampled}, index=pd.Index(nodes)
+    )
+
+
+def _betweenness_ig(
+    g: Any, n: int, exact_max: int, k: int, batches: int, seed: int | None
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Normalised betweenness (and its standard error) of an undirected igraph graph."""
     scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
     if n <= exact_max or k >= n:
         raw = np.asarray(g.betweenness(directed=False), dtype=float) if n else np.zeros(0)
-        return pd.DataFrame(
-            {"betweenness": raw * scale, "betweenness_se": 0.0, "sampled": False},
-            index=pd.Index(nodes),
-        )
+        return raw * scale, np.zeros(n), False
     rng = np.random.default_rng(seed)
     sources = rng.choice(n, size=k, replace=False)
     parts = np.array_split(sources, batches)
@@ -120,10 +126,7 @@ def betweenness(
         estimates[i] = sub * n / len(part)
     est = estimates.mean(axis=0)
     se = estimates.std(axis=0, ddof=1) / math.sqrt(batches)
-    return pd.DataFrame(
-        {"betweenness": est * scale, "betweenness_se": se * scale, "sampled": True},
-        index=pd.Index(nodes),
-    )
+    return est * scale, se * scale, True
 
 
 def _masked_product(
@@ -178,13 +181,17 @@ def constraint(G: nx.Graph, weight: str | None = None) -> pd.Series:
     0.2099
     """
     A, nodes = to_sparse(simple_graph(G, weight or "weight"), weight=weight, symmetric=False)
+    return pd.Series(_constraint_a(A), index=pd.Index(nodes), name="constraint")
+
+
+def _constraint_a(A: sp.csr_matrix) -> np.ndarray:
     P, s = _p_matrix(A)
     indirect = _masked_product(P, P, P)
     local = P + indirect
     local.data = local.data**2
     c = np.asarray(local.sum(axis=1)).ravel()
     c[s == 0] = np.nan
-    return pd.Series(c, index=pd.Index(nodes), name="constraint")
+    return c
 
 
 def effective_size(G: nx.Graph, weight: str | None = None) -> pd.Series:
@@ -213,6 +220,10 @@ def effective_size(G: nx.Graph, weight: str | None = None) -> pd.Series:
     5.667
     """
     A, nodes = to_sparse(simple_graph(G, weight or "weight"), weight=weight, symmetric=False)
+    return pd.Series(_effective_size_a(A), index=pd.Index(nodes), name="effective_size")
+
+
+def _effective_size_a(A: sp.csr_matrix) -> np.ndarray:
     P, s = _p_matrix(A)
     Mu = (A + A.T).tocsr()
     Mu.setdiag(0)
@@ -224,7 +235,7 @@ def effective_size(G: nx.Graph, weight: str | None = None) -> pd.Series:
     deg = np.diff(P.indptr).astype(float)
     e = deg - np.asarray(red.sum(axis=1)).ravel()
     e[s == 0] = np.nan
-    return pd.Series(e, index=pd.Index(nodes), name="effective_size")
+    return e
 
 
 def eigenvector(G: nx.Graph) -> pd.Series:
@@ -250,9 +261,13 @@ def eigenvector(G: nx.Graph) -> pd.Series:
     0.4303
     """
     A, nodes = to_sparse(_undirected(G), weight=None)
-    n = len(nodes)
+    return pd.Series(_eigenvector_a(A), index=pd.Index(nodes), name="eigenvector")
+
+
+def _eigenvector_a(A: sp.csr_matrix) -> np.ndarray:
+    n = A.shape[0]
     if n == 0 or A.nnz == 0:
-        return pd.Series(np.zeros(n), index=pd.Index(nodes), name="eigenvector")
+        return np.zeros(n)
     if n < 64:
         vals, vecs = np.linalg.eigh(A.toarray())
         vec = vecs[:, -1]
@@ -263,8 +278,7 @@ def eigenvector(G: nx.Graph) -> pd.Series:
         _, vecs = eigsh(A, k=1, which="LA", tol=1e-10, maxiter=max(1000, 10 * n), v0=v0)
         vec = vecs[:, 0]
     vec = np.abs(vec)
-    vec = vec / np.linalg.norm(vec)
-    return pd.Series(vec, index=pd.Index(nodes), name="eigenvector")
+    return np.asarray(vec / np.linalg.norm(vec))
 
 
 def bridges(G: nx.Graph) -> pd.DataFrame:
@@ -333,7 +347,7 @@ def key_players(
     node_types: Iterable[str] | None = None,
     weight: str = "weight",
     exact_max: int = EXACT_MAX_NODES,
-    k: int = 200,
+    k: int | None = None,
     rank_by: str = "score",
 ) -> pd.DataFrame:
     """Rank the nodes of a network, with a short reason on each row.
@@ -358,8 +372,9 @@ def key_players(
     exact_max : int
         Above this many nodes betweenness is sampled (``k`` sources, with a standard error in
         ``betweenness_se``) and closeness is skipped (the all-pairs cost is n·m).
-    k : int
-        Sampled sources for large graphs.
+    k : int, optional
+        Sampled sources for betweenness on large graphs; by default about
+        ``5e7 / (n + m)``, between 50 and 200 (one source costs a full Brandes pass).
     rank_by : str
         Column to rank by; ``"score"`` is the mean percentile of degree, betweenness,
         eigenvector and weighted degree (and, with ``group``, ``group_degree``: ties inside
@@ -391,11 +406,16 @@ def key_players(
     >>> kp.loc[0, "reason"].split(";")[0]
     'betweenness 0.522 (rank 1 of 15)'
     """
+    from intelbench.network._igraph import import_igraph
+
+    ig = import_igraph()
+
     from intelbench.network.brokerage import ROLES, brokerage_roles
 
     U = _undirected(G, weight)
-    g, nodes = to_igraph(U)
-    n, m = len(nodes), g.ecount()
+    nodes, src, dst, w = edge_arrays(U, weight=weight)  # one pass over the edges
+    n, m = len(nodes), len(src)
+    g = ig.Graph(n=n, edges=np.column_stack([src, dst]).tolist(), directed=False)
     notes: list[str] = []
     skipped: dict[str, str] = {}
     sampled: dict[str, Any] = {}
@@ -410,7 +430,9 @@ def key_players(
                           "sampled": {}})
         return out
     deg = np.asarray(g.degree(), dtype=float)
-    A, _ = to_sparse(U, nodes, weight=weight)
+    A = sp.csr_matrix((np.r_[w, w], (np.r_[src, dst], np.r_[dst, src])), shape=(n, n))
+    A1 = A.copy()
+    A1.data[:] = 1.0
     strength = np.asarray(A.sum(axis=1)).ravel()
     comp = g.connected_components()
     membership = np.asarray(comp.membership, dtype=np.int64)
@@ -434,10 +456,12 @@ def key_players(
     frame["degree"] = deg.astype(np.int64)
     frame["degree_centrality"] = deg / (n - 1) if n > 1 else 0.0
     frame["weighted_degree"] = strength
-    btw = betweenness(U, exact_max=exact_max, k=k, seed=seed).reindex(nodes)
-    frame["betweenness"] = btw["betweenness"].to_numpy()
-    frame["betweenness_se"] = btw["betweenness_se"].to_numpy()
-    if bool(btw["sampled"].iloc[0]):
+    if k is None:
+        k = int(min(200, max(50, 5e7 // max(n + m, 1))))
+    est, se, was_sampled = _betweenness_ig(g, n, exact_max, k, 10, seed)
+    frame["betweenness"] = est
+    frame["betweenness_se"] = se
+    if was_sampled:
         sampled["betweenness"] = {"sources": k, "seed": seed}
         notes.append(
             f"betweenness is estimated from {k} sampled sources (seed {seed}) because the graph "
@@ -449,7 +473,7 @@ def key_players(
         frame["closeness"] = np.nan
         skipped["closeness"] = f"graph has {n} nodes (> {exact_max}); all-pairs cost n·m"
         notes.append(f"closeness skipped: {skipped['closeness']}")
-    frame["eigenvector"] = eigenvector(U).reindex(nodes).to_numpy()
+    frame["eigenvector"] = _eigenvector_a(A1)
     frame["core"] = np.asarray(g.coreness(), dtype=np.int64)
     cut = np.zeros(n, dtype=bool)
     cut[np.asarray(g.articulation_points(), dtype=np.int64)] = True
@@ -463,8 +487,8 @@ def key_players(
     frame["bridges"] = nb
     two_paths = float((deg**2).sum())
     if two_paths <= MAX_TWO_PATHS or m <= LARGE_GRAPH_EDGES:
-        frame["constraint"] = constraint(U).reindex(nodes).to_numpy()
-        frame["effective_size"] = effective_size(U).reindex(nodes).to_numpy()
+        frame["constraint"] = _constraint_a(A1)
+        frame["effective_size"] = _effective_size_a(A1)
     else:
         frame["constraint"] = np.nan
         frame["effective_size"] = np.nan

@@ -460,9 +460,9 @@ def map_ocgs(
 def demo_step(ctx: Any) -> list[str]:
     """Demo: build the sample force's network, rank key players and map its OCGs.
 
-    Writes ``network/key_players.csv``, ``network/ocg_summary.csv`` and
-    ``network/ocg_members.csv`` under ``ctx.out`` and stores the graph in
-    ``ctx.shared["graph"]``.
+    Writes ``network/key_players.csv``, ``network/ocg_summary.csv``,
+    ``network/ocg_members.csv`` and ``network/link_quarantine.csv`` under ``ctx.out`` and
+    stores the graph in ``ctx.shared["graph"]`` (and the OCG map in ``ctx.shared["ocg_map"]``).
 
     Parameters
     ----------
@@ -508,11 +508,12 @@ def demo_step(ctx: Any) -> list[str]:
         summary[c] = summary[c].map(lambda xs: ";".join(map(str, xs)))
     summary.to_csv(out / "ocg_summary.csv", index=False)
     ocg.members.drop(columns=["label"]).to_csv(out / "ocg_members.csv", index=False)
+    G.graph["quarantine"].to_csv(out / "link_quarantine.csv", index=False)
     ctx.shared["graph"] = G
     ctx.shared["ocg_map"] = ocg
     return [
         f"network: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges, "
-        f"{G.graph['n_quarantined']} link rows set aside",
+        f"{G.graph['n_quarantined']} link rows set aside ({out / 'link_quarantine.csv'})",
         f"wrote {out / 'key_players.csv'} ({len(kp)} persons ranked on person-to-person links)",
         f"wrote {out / 'ocg_summary.csv'} ({len(ocg.groups)} groups) and ocg_members.csv",
     ]

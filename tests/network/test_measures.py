@@ -206,3 +206,19 @@ def test_rank_by_and_node_types() -> None:
 
 def test_public_names() -> None:
     assert ib.network.key_players is key_players
+
+
+def test_analysis_loads_no_plotting_library() -> None:
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, json, networkx as nx, intelbench as ib\n"
+        "K = nx.karate_club_graph()\n"
+        "nx.set_node_attributes(K, {v: v % 3 for v in K}, 'g')\n"
+        "ib.network.key_players(K, group='g'); ib.network.communities(K, seed=1)\n"
+        "print(json.dumps([m for m in ('matplotlib', 'folium', 'ipywidgets') if m in sys.modules]))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []

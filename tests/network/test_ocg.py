@@ -184,4 +184,5 @@ def test_demo_step(samples: Path, tmp_path: Path) -> None:
     assert (tmp_path / "network" / "key_players.csv").exists()
     summary = pd.read_csv(tmp_path / "network" / "ocg_summary.csv")
     assert len(summary) == 3 and isinstance(ctx.shared["graph"], nx.Graph)
+    assert len(pd.read_csv(tmp_path / "network" / "link_quarantine.csv")) == 7
     assert any("set aside" in line for line in lines)
