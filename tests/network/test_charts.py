@@ -231,3 +231,26 @@ def test_missing_labels_and_types_fall_back() -> None:
     chart = link_chart(G)
     assert chart.nodes["label"].tolist() == ["1", "2"]
     assert chart.nodes["node_type"].tolist() == ["other", "other"]
+
+
+def test_demo_step_writes_chart_tables_and_anx(samples: Path, tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from intelbench.network import read_anx
+    from intelbench.network.charts import demo_step
+
+    ctx = SimpleNamespace(data=samples, out=tmp_path, shared={})
+    lines = demo_step(ctx)
+    out = tmp_path / "network"
+    assert {p.name for p in out.iterdir()} == {"link_chart.html", "anb", "chart.anx"}
+    assert external_fetches(out) == []
+    html_text = (out / "link_chart.html").read_text(encoding="utf-8")
+    data = json.loads(DATA_RE.findall(html_text)[0])
+    truth = json.loads((samples / "ocg_truth.json").read_text())
+    members = {m for g in truth["groups"] for m in g["members"]}
+    assert members <= set(data["nodes"]["id"])
+    assert len(data["path"]) >= 2  # leader to a member beyond the cut-point
+    H = read_anx(out / "chart.anx")
+    assert set(H.nodes) == set(data["nodes"]["id"])
+    assert H.number_of_edges() == len(data["edges"]["s"])
+    assert any("link_chart.html" in line for line in lines)
