@@ -37,7 +37,9 @@ def _component_coords(
         H.add_weighted_edges_from((a, b, math.log1p(w)) for (a, b), w in pairs.items())
         pos = nx.spring_layout(H, seed=seed, weight="weight" if weighted else None)
         return np.array([pos[i] for i in range(n)], dtype=float)
-    import igraph as ig
+    from intelbench.network._igraph import import_igraph
+
+    ig = import_igraph()
 
     edges = list(pairs)
     g = ig.Graph(n=n, edges=edges)

@@ -254,3 +254,18 @@ def test_demo_step_writes_chart_tables_and_anx(samples: Path, tmp_path: Path) ->
     assert set(H.nodes) == set(data["nodes"]["id"])
     assert H.number_of_edges() == len(data["edges"]["s"])
     assert any("link_chart.html" in line for line in lines)
+
+
+def test_drawing_loads_no_plotting_library() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, networkx as nx, intelbench as ib, tempfile, os\n"
+        "G = nx.connected_watts_strogatz_graph(120, 4, 0.1, seed=1)\n"
+        "ib.network.link_chart(G)\n"
+        "ib.network.to_anx(G, os.path.join(tempfile.mkdtemp(), 'c.anx'))\n"
+        "print(sorted(m for m in ('matplotlib', 'folium', 'ipywidgets') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
