@@ -27,8 +27,10 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("Grading summary for the tasking meeting", "intelbench.grading:demo_step"),
     ("Burglary hotspots (Gi*)", "intelbench.geo.hotspots:demo_step"),
     ("Where and when: burglary hotspot map, day by hour", "intelbench.geo.temporal:demo_step"),
-    ("Dissemination gate", "intelbench.dissemination:demo_step"),
     ("Subject profile: network, key players and OCG map", "intelbench.network.ocg:demo_step"),
+    ("Link chart and i2 Analyst's Notebook export", "intelbench.network.charts:demo_step"),
+    ("Dissemination gate", "intelbench.dissemination:demo_step"),
+    ("Problem and subject profiles through the gate", "intelbench.profiles:demo_step"),
 ]
 
 
