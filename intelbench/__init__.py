@@ -48,6 +48,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "validate_grades": ("intelbench.grading_checks", "validate_grades"),
     "grading_summary": ("intelbench.grading_overview", "grading_summary"),
     "read_reports": ("intelbench.reports", "read_reports"),
+    "profiles": ("intelbench.profiles", None),
 }
 
 __all__ = [

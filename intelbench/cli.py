@@ -24,6 +24,7 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("Workspace", "intelbench.store:demo_step"),
     ("Sample force and intake", "intelbench.io:demo_step"),
     ("Grading summary for the tasking meeting", "intelbench.grading:demo_step"),
+    ("Problem and subject profiles through the gate", "intelbench.profiles:demo_step"),
 ]
 
 
