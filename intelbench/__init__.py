@@ -48,6 +48,14 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "validate_grades": ("intelbench.grading_checks", "validate_grades"),
     "grading_summary": ("intelbench.grading_overview", "grading_summary"),
     "read_reports": ("intelbench.reports", "read_reports"),
+    "plans": ("intelbench.plans", None),
+    "CollectionPlan": ("intelbench.plans", "CollectionPlan"),
+    "Question": ("intelbench.plans", "Question"),
+    "sanitise": ("intelbench.sanitise", None),
+    "dissemination": ("intelbench.dissemination", None),
+    "osint": ("intelbench.osint", None),
+    "Recipient": ("intelbench.dissemination", "Recipient"),
+    "disseminate": ("intelbench.dissemination", "disseminate"),
     "profiles": ("intelbench.profiles", None),
 }
 

@@ -23,7 +23,9 @@ __all__ = ["DEMO_STEPS", "DemoContext", "main", "run_demo"]
 DEMO_STEPS: list[tuple[str, str]] = [
     ("Workspace", "intelbench.store:demo_step"),
     ("Sample force and intake", "intelbench.io:demo_step"),
+    ("Collection plans and gaps", "intelbench.plans:demo_step"),
     ("Grading summary for the tasking meeting", "intelbench.grading:demo_step"),
+    ("Dissemination gate", "intelbench.dissemination:demo_step"),
     ("Problem and subject profiles through the gate", "intelbench.profiles:demo_step"),
 ]
 

@@ -13,6 +13,8 @@ from typing import Any
 _FORMS: dict[str, str] = {
     "GradingForm": "intelbench.forms.grading",
     "GradingApp": "intelbench.forms.grading",
+    "CollectionPlanForm": "intelbench.forms.plan",
+    "DisseminationForm": "intelbench.forms.dissemination",
 }
 
 __all__ = sorted(_FORMS)
