@@ -51,6 +51,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "plans": ("intelbench.plans", None),
     "CollectionPlan": ("intelbench.plans", "CollectionPlan"),
     "Question": ("intelbench.plans", "Question"),
+    "geo": ("intelbench.geo", None),
     "sanitise": ("intelbench.sanitise", None),
     "dissemination": ("intelbench.dissemination", None),
     "osint": ("intelbench.osint", None),

@@ -6,10 +6,13 @@ import codecs
 import csv
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+
+import pandas as pd
 
 from intelbench.exceptions import SchemaError
 
-__all__ = ["collect_files", "read_header", "sniff_text"]
+__all__ = ["NotNumberError", "collect_files", "read_csv_text", "read_header", "sniff_text"]
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -68,3 +71,30 @@ def read_header(path: Path, encoding: str) -> list[str]:
         line = fh.readline()
     row = next(csv.reader([line.rstrip("\r\n")]), [])
     return row
+
+
+class NotNumberError(SchemaError):
+    """A column read as numbers holds text (the caller may re-read it as text)."""
+
+
+def read_csv_text(path: Path, encoding: str, what: str, **kw: Any) -> pd.DataFrame:
+    """``pandas.read_csv`` with parse errors turned into SchemaError naming the file.
+
+    A file that looked like UTF-8 in its first 64 KiB but is not valid UTF-8 further on is
+    read again as Windows-1252 (unless it has a UTF-8 byte-order mark, which makes the
+    mixture an error).
+    """
+    try:
+        return pd.read_csv(path, encoding=encoding, engine="c", on_bad_lines="error", **kw)
+    except UnicodeDecodeError as exc:
+        with path.open("rb") as fh:
+            bom = fh.read(3) == _BOM
+        if encoding == "utf-8-sig" and not bom:
+            return read_csv_text(path, "cp1252", what, **kw)
+        raise SchemaError(f"{path}: not valid {encoding} text at byte {exc.start}; "
+                          f"cannot be read as {what}") from None
+    except (pd.errors.ParserError, ValueError) as exc:
+        msg = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        if "could not convert string to float" in msg or "Unable to parse" in msg:
+            raise NotNumberError(f"{path}: a numeric column holds text") from None
+        raise SchemaError(f"{path}: cannot be read as {what}: {msg}") from None

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from intelbench._io_common import sniff_text
+from intelbench._io_common import read_csv_text, sniff_text
 from intelbench.exceptions import SchemaError
 
 __all__ = ["KINDS", "check_frame", "read_raw"]
@@ -33,12 +33,8 @@ def read_raw(path: Path, sheet: int | str = 0) -> tuple[pd.DataFrame, int, int]:
         raw = raw.fillna("")
     else:
         enc = sniff_text(path)
-        try:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc,
-                              skip_blank_lines=False, engine="c", on_bad_lines="error")
-        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-            msg = str(exc).strip().splitlines()[-1] if str(exc).strip() else "parse error"
-            raise SchemaError(f"{path}: cannot be read as CSV: {msg}") from None
+        raw = read_csv_text(path, enc, "CSV", dtype=str, keep_default_na=False,
+                            skip_blank_lines=False)
     raw.index = pd.RangeIndex(2, len(raw) + 2, name="row")  # 1-based line; header is line 1
     raw.columns = [str(c) for c in raw.columns]
     blank = (raw.apply(lambda c: c.astype(str).str.strip()) == "").all(axis=1)

@@ -25,6 +25,7 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("Sample force and intake", "intelbench.io:demo_step"),
     ("Collection plans and gaps", "intelbench.plans:demo_step"),
     ("Grading summary for the tasking meeting", "intelbench.grading:demo_step"),
+    ("Burglary hotspots (Gi*)", "intelbench.geo.hotspots:demo_step"),
     ("Dissemination gate", "intelbench.dissemination:demo_step"),
     ("Problem and subject profiles through the gate", "intelbench.profiles:demo_step"),
 ]

@@ -210,6 +210,12 @@ def areas(path: Path | str | None = None) -> gpd.GeoDataFrame:
     -------
     geopandas.GeoDataFrame
         One polygon per area, EPSG:27700.
+
+    Examples
+    --------
+    >>> areas = ib.samples.areas()
+    >>> areas.crs.to_epsg(), 150 <= len(areas) <= 300, areas["area_code"].iloc[0]
+    (27700, True, 'E01900001')
     """
     return _layer(path, "areas")
 
@@ -403,6 +409,14 @@ def ocg_truth(path: Path | str | None = None) -> dict[str, Any]:
     dict
         ``groups`` (name, members, leader, cut_point, cut_off), ``broker``, ``duplicates``,
         ``bad_links`` and ``measured_on``.
+
+    Examples
+    --------
+    >>> truth = ib.samples.ocg_truth()
+    >>> [len(g["members"]) for g in truth["groups"]]
+    [15, 12, 10]
+    >>> truth["bad_links"]["counts"]
+    {'last_seen before first_seen': 3, 'self-link': 2, 'unknown node': 2}
     """
     return _json(path, "ocg_truth.json")
 

@@ -177,6 +177,18 @@ def test_windows_1252_file_is_read(tmp_path: Path) -> None:
     assert ib.read_police_uk(f)["location"].astype(str).iloc[0] == "On or near Caf\u00e9 Row"
 
 
+def test_late_non_utf8_bytes(tmp_path: Path) -> None:
+    rows = [_row() for _ in range(800)] + [_row(Location="On or near Caf\u00e9 Row")]
+    f = _write(tmp_path / "late-street.csv", rows)
+    f.write_bytes(f.read_bytes().decode("utf-8").encode("cp1252"))
+    assert f.stat().st_size > 65536
+    gdf = ib.read_police_uk(f)
+    assert gdf["location"].astype(str).iloc[-1] == "On or near Caf\u00e9 Row"
+    f.write_bytes(b"\xef\xbb\xbf" + f.read_bytes())
+    with pytest.raises(SchemaError, match="late-street.csv: not valid utf-8-sig text"):
+        ib.read_police_uk(f)
+
+
 def test_zero_bad_and_missing_locations_are_kept_out(tmp_path: Path) -> None:
     rows = [_row(), _row(Longitude="0.000000", Latitude="0.000000", LSOA_code=""),
             _row(Longitude="", Latitude="", Location="No Location", LSOA_code="", LSOA_name=""),
@@ -191,6 +203,15 @@ def test_zero_bad_and_missing_locations_are_kept_out(tmp_path: Path) -> None:
         7: "bad month"}
     assert "zero coordinates" in intake._repr_html_()
     assert "kept" in intake.to_frame()["outcome"].tolist()
+
+
+def test_bad_value_in_one_file_of_many(tmp_path: Path) -> None:
+    a = _write(tmp_path / "a-street.csv", [_row(), _row(Longitude="-1.400000")])
+    b = _write(tmp_path / "b-street.csv", [_row(Longitude="n/a"), _row()])
+    gdf = ib.read_police_uk([a, b])
+    assert len(gdf) == 3
+    excl = gdf.attrs["intake"].excluded
+    assert excl[["file", "line", "reason"]].values.tolist() == [[str(b), 2, "bad coordinates"]]
 
 
 @pytest.mark.parametrize(

@@ -87,12 +87,16 @@ def write_network(rng: np.random.Generator, people: People, links: pd.DataFrame,
     reasons = [b["reason"] for b in bad_info]
     truth = {
         **people.truth,
-        "measured_on": "person-person links (link_type in "
+        "measured_on": "bad link rows removed. Person graph (link_type in "
                        + ", ".join(PERSON_LINKS)
-                       + "), bad rows removed; leader: highest degree within its group's "
-                       "induced subgraph; cut_point: articulation point whose removal cuts "
-                       "cut_off from the rest of the group; broker: the only tie between "
-                       "the two groups named, highest betweenness in their joint subgraph",
+                       + "): leader has the highest degree within its group's induced "
+                       "subgraph; cut_point is an articulation point whose removal cuts "
+                       "cut_off from the rest of the group; broker is the only tie between "
+                       "the two groups named and has the highest betweenness in their joint "
+                       "subgraph. Multi-mode graph (all links): the leader has the highest "
+                       "degree among its group's members, cut_point and broker are "
+                       "articulation points, and the broker has the highest betweenness in "
+                       "the component holding both groups.",
         "bad_links": {
             "rows": bad_info,
             "counts": {r: reasons.count(r) for r in sorted(set(reasons))},

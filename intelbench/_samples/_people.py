@@ -142,7 +142,7 @@ def build_people(rng: np.random.Generator, geo: Geography, scale: float = 1.0) -
     bg = np.arange(n_ocg, n)
     n_addr = len(addr)
     home = np.empty(n, dtype=int)
-    home[bg] = rng.integers(n_ocg, n_addr, len(bg))
+    home[bg] = rng.integers(n_ocg + len(meta), n_addr, len(bg))  # n_ocg + k: trap houses
     for k, m in enumerate(meta):
         base = k * 5
         for j in range(m["size"]):
@@ -175,6 +175,7 @@ def build_people(rng: np.random.Generator, geo: Geography, scale: float = 1.0) -
                 li += 1
                 links = [lk for lk in links if leaf not in (lk[0], lk[1])]
                 links.append((m["start"] + j, leaf, "family"))
+                home[leaf] = home[m["start"] + j]  # family lives with the member
     # duplicate-nominal candidates: name variants of background people, same DOB
     dups: list[tuple[int, int]] = []
     fore_list = [str(f) for f in people["forenames"]]
@@ -224,14 +225,16 @@ def build_people(rng: np.random.Generator, geo: Geography, scale: float = 1.0) -
         cars = [new_vehicle() for _ in range(3)]
         for j in range(m["size"]):
             p = pid[m["start"] + j]
-            for _ in range(int(rng.integers(1, 3))):
+            for _ in range(3 if j == m["leader"] else 1):
                 ent_links.append((p, new_phone(mob[mi]), "phone", "uses_phone"))
                 mi += 1
             if j in m["cell"]:
                 continue
             if j <= 3 and j != m["cut"]:
                 ent_links.append((p, burner, "phone", "uses_phone"))
-            if j != m["cut"] and rng.random() < 0.5:
+            if j == m["leader"]:
+                ent_links.extend((p, car, "vehicle", "uses_vehicle") for car in cars)
+            elif j != m["cut"] and rng.random() < 0.4:
                 ent_links.append((p, cars[int(rng.integers(3))], "vehicle", "uses_vehicle"))
     li_ = 0
     for k in range(n_ocg, len(people)):
@@ -247,7 +250,7 @@ def build_people(rng: np.random.Generator, geo: Geography, scale: float = 1.0) -
     for p_k, a_k in zip(pid, people["address_id"], strict=True):
         ent_links.append((str(p_k), str(a_k), "address", "resides_at"))
     for m in meta:  # a trap house each group member visits
-        trap = addr["entity_id"].iloc[n_ocg + 40 + meta.index(m)]
+        trap = addr["entity_id"].iloc[n_ocg + meta.index(m)]
         for j in m["periph"][:4]:
             ent_links.append((pid[m["start"] + j], trap, "address", "visits"))
     pp = pd.DataFrame(links, columns=["a", "b", "link_type"])

@@ -87,11 +87,11 @@ def build_reports(rng: np.random.Generator, people: People, sources: pd.DataFram
     phone_of = (links[links["link_type"] == "uses_phone"].drop_duplicates("source")
                 .set_index("source")["target"].to_dict())
     home_of = people.persons.set_index("nominal_id")["address_id"].to_dict()
-    # chunks of up to four links sharing a source person make one report each
+    # chunks of up to five links sharing a source person make one report each
     chunks: list[list[int]] = []
     for _, idx in links.groupby("source", sort=True).groups.items():
         ids = list(idx)
-        size = int(rng.integers(1, 5))
+        size = int(rng.integers(1, 6))
         chunks.extend(ids[i:i + size] for i in range(0, len(ids), size))
     order = rng.permutation(len(chunks))
     chunks = [chunks[i] for i in order]

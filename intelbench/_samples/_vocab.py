@@ -139,10 +139,10 @@ _FORENAMES_F = [
     "Megan", "Natalie", "Paige", "Rachel", "Sam", "Shannon", "Stacey", "Tanya", "Toni", "Zoe",
     "Katherine", "Rebecca", "Victoria", "Samantha", "Nicola", "Joanne",
 ]
-_SURNAME_HEAD = [
-    "Ash", "Brack", "Cald", "Carr", "Dar", "Dun", "Ell", "Farr", "Fen", "Garth", "Gris", "Hal",
-    "Hark", "Kell", "Kest", "Lark", "Mar", "Mell", "Nor", "Orr", "Pell", "Quar", "Rath", "Rook",
-    "Sall", "Skel", "Tarn", "Thorn", "Vell", "Wark", "Whit", "Yarl",
+_SURNAME_HEAD = [  # syllables chosen so that head + tail is not a common real surname
+    "Brack", "Brenn", "Cald", "Corm", "Fald", "Garth", "Gris", "Hark", "Hesk", "Kest", "Lorn",
+    "Mard", "Mell", "Orm", "Pask", "Pell", "Quar", "Rath", "Sall", "Scarr", "Skel", "Tarn",
+    "Threl", "Tull", "Vell", "Wark", "Wrax", "Yarl",
 ]
 _SURNAME_TAIL = [
     "by", "thorpe", "wick", "ington", "ley", "den", "stow", "holt", "combe", "mere", "worth",
@@ -151,8 +151,10 @@ _SURNAME_TAIL = [
 
 # Postcode inward letters never use C, I, K, M, O or V.
 _INWARD = "ABDEFGHJLNPQRSTUWXYZ"
-# Registration letters: no I or Q anywhere; Z is avoided too.
+# Registration letters: no I or Q anywhere; Z is avoided too. The first letter is a DVLA
+# region letter.
 _REG_LETTERS = "ABCDEFGHJKLMNOPRSTUVWXY"
+_REG_REGION = "ABCDEFGHKLMNOPRSVWY"
 
 
 def street_names(rng: np.random.Generator, n: int) -> list[str]:
@@ -210,7 +212,7 @@ def registrations(rng: np.random.Generator, n: int) -> list[str]:
     seen: set[str] = set()
     letters = list(_REG_LETTERS)
     while len(out) < n:
-        mem = "".join(rng.choice(letters, size=2))
+        mem = str(rng.choice(list(_REG_REGION))) + str(rng.choice(letters))
         age = ages[int(rng.integers(0, len(ages)))]
         rand = "".join(rng.choice(letters, size=3))
         reg = f"{mem}{age} {rand}"

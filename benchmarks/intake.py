@@ -1,0 +1,142 @@
+"""Intake speed: read 1M rows of data.police.uk street CSV with read_police_uk.
+
+Writes twelve monthly files (1,000,000 rows in all, the sample force's layout and quirks:
+ASB without Crime ID, No Location rows, a few at 0,0) into a temporary folder, then reads
+them in a fresh subprocess per method and reports wall time and peak memory (ru_maxrss):
+
+- intelbench: ``ib.read_police_uk(folder)`` (checks, intake report, EPSG:27700 points)
+- baseline: ``pandas.read_csv`` per file + concat + drop blank coordinates +
+  ``geopandas.points_from_xy`` + ``to_crs(27700)`` (no checks, no report)
+
+Run: ``.venv/bin/python benchmarks/intake.py [rows]``. Targets: under 10 s and 2 GB.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HEADER = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude",
+          "Location", "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context"]
+TYPES = ["Anti-social behaviour", "Violence and sexual offences", "Criminal damage and arson",
+         "Shoplifting", "Burglary", "Other theft", "Public order", "Vehicle crime", "Drugs"]
+OUTCOMES = ["Under investigation", "Investigation complete; no suspect identified",
+            "Unable to prosecute suspect", "Awaiting court outcome", "Local resolution"]
+
+
+def make_files(folder: Path, rows: int, seed: int = 1) -> list[Path]:
+    rng = np.random.default_rng(seed)
+    n_pts = 20_000
+    lon = rng.uniform(-1.6, -1.1, n_pts)
+    lat = rng.uniform(52.9, 53.2, n_pts)
+    lon_s = np.array([f"{v:.6f}" for v in lon], dtype=object)
+    lat_s = np.array([f"{v:.6f}" for v in lat], dtype=object)
+    streets = np.array([f"On or near Street {i}" for i in range(3000)], dtype=object)
+    lsoa = np.array([f"E0190{i:04d}" for i in range(1500)], dtype=object)
+    files = []
+    per = rows // 12
+    for m in range(1, 13):
+        n = per if m < 12 else rows - per * 11
+        pt = rng.integers(0, n_pts, n)
+        ctype = np.array(TYPES, dtype=object)[rng.integers(0, len(TYPES), n)]
+        asb = ctype == TYPES[0]
+        raw = rng.bytes(32 * n).hex()
+        ids = np.array([raw[i * 64:(i + 1) * 64] for i in range(n)], dtype=object)
+        area = pt % 1500
+        df = pd.DataFrame({
+            "Crime ID": np.where(asb, "", ids), "Month": f"2025-{m:02d}",
+            "Reported by": "Northshire Police", "Falls within": "Northshire Police",
+            "Longitude": lon_s[pt], "Latitude": lat_s[pt], "Location": streets[pt % 3000],
+            "LSOA code": lsoa[area], "LSOA name": [f"Area {a:04d}" for a in area],
+            "Crime type": ctype,
+            "Last outcome category": np.where(
+                asb, "", np.array(OUTCOMES, dtype=object)[rng.integers(0, 5, n)]),
+            "Context": "",
+        })
+        noloc = rng.random(n) < 0.001
+        df.loc[noloc, ["Longitude", "Latitude", "LSOA code", "LSOA name"]] = ""
+        df.loc[noloc, "Location"] = "No Location"
+        zero = rng.random(n) < 0.0001
+        df.loc[zero, ["Longitude", "Latitude"]] = "0.000000"
+        sub = folder / f"2025-{m:02d}"
+        sub.mkdir(parents=True, exist_ok=True)
+        path = sub / f"2025-{m:02d}-northshire-street.csv"
+        df[HEADER].to_csv(path, index=False, lineterminator="\r\n")
+        files.append(path)
+    return files
+
+
+OURS = """
+import json, resource, sys, time
+t = time.perf_counter()
+import intelbench as ib
+gdf = ib.read_police_uk(sys.argv[1])
+dt = time.perf_counter() - t
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": dt, "cpu": ru.ru_utime + ru.ru_stime, "rows": len(gdf),
+                  "excluded": ib.io.IntakeReport.counts(gdf.attrs["intake"]),
+                  "peak_mb": ru.ru_maxrss / 1024}))
+"""
+
+BASELINE = """
+import json, resource, sys, time
+from pathlib import Path
+t = time.perf_counter()
+import pandas as pd, geopandas as gpd
+files = sorted(Path(sys.argv[1]).rglob("*-street.csv"))
+df = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
+df = df.dropna(subset=["Longitude", "Latitude"])
+df = df[(df["Longitude"] != 0) | (df["Latitude"] != 0)]
+gdf = gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["Longitude"], df["Latitude"]),
+                       crs=4326).to_crs(27700)
+dt = time.perf_counter() - t
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": dt, "cpu": ru.ru_utime + ru.ru_stime, "rows": len(gdf),
+                  "peak_mb": ru.ru_maxrss / 1024}))
+"""
+
+
+def run(code: str, folder: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        t = time.perf_counter()
+        files = make_files(folder, rows)
+        size = sum(f.stat().st_size for f in files) / 1e6
+        print(f"wrote {rows:,} rows in {len(files)} files ({size:.0f} MB) "
+              f"in {time.perf_counter() - t:.1f} s")
+        ours = run(OURS, folder)
+        base = run(BASELINE, folder)
+    print(f"{'method':<12}{'wall s':>10}{'CPU s':>10}{'peak MB':>10}{'rows kept':>12}")
+    for name, r in (("intelbench", ours), ("baseline", base)):
+        print(f"{name:<12}{r['seconds']:>10.2f}{r['cpu']:>10.2f}{r['peak_mb']:>10.0f}"
+              f"{r['rows']:>12,}")
+    print("(wall time includes imports and waiting for a shared CPU; CPU s is the process's "
+          "own user+system time)")
+    print(f"time ratio intelbench/baseline: {ours['seconds'] / base['seconds']:.2f} wall, "
+          f"{ours['cpu'] / base['cpu']:.2f} CPU; "
+          f"memory ratio: {ours['peak_mb'] / base['peak_mb']:.2f}")
+    print(f"kept out by intelbench: {ours['excluded']}")
+    load = os.getloadavg()[0]
+    print(f"targets: memory < 2 GB {'met' if ours['peak_mb'] < 2048 else 'NOT met'}; "
+          f"< 10 s wall {'met' if ours['seconds'] < 10 else 'NOT met'}, "
+          f"< 10 s CPU {'met' if ours['cpu'] < 10 else 'NOT met'} "
+          f"(load average {load:.1f} on {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+"""Private building blocks of :mod:`intelbench.samples` (the synthetic Northshire force)."""
+
+__all__: list[str] = []

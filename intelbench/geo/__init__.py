@@ -1,0 +1,41 @@
+"""Geographic and temporal analysis for problem profiles: ``ib.geo``.
+
+Every helper takes a GeoDataFrame (or frame) first and returns a new object; inputs are
+never modified. Points must carry a CRS; points in degrees are projected to EPSG:27700
+(British National Grid) and the result says so in its notes.
+"""
+
+from __future__ import annotations
+
+# --- geostats ---
+from intelbench.geo.density import DensitySurface, kde
+from intelbench.geo.evaluate import EvaluationResult, evaluate
+from intelbench.geo.grid import classify, grid, rates
+from intelbench.geo.hotspots import getis_ord, hotspots
+from intelbench.geo.moran import MoranResult, local_moran, moran
+from intelbench.geo.pattern import NearestNeighbourResult, RipleyResult, nearest_neighbour, ripley
+
+#
+# --- geotime ---
+
+__all__ = [
+    # --- geostats ---
+    "DensitySurface",
+    "EvaluationResult",
+    "MoranResult",
+    "NearestNeighbourResult",
+    "RipleyResult",
+    "classify",
+    "evaluate",
+    "getis_ord",
+    "grid",
+    "hotspots",
+    "kde",
+    "local_moran",
+    "moran",
+    "nearest_neighbour",
+    "rates",
+    "ripley",
+    #
+    # --- geotime ---
+]

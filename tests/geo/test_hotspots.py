@@ -1,0 +1,200 @@
+"""Getis-Ord Gi*: esda docstring values, side by side with esda G_Local, FDR, permutations."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from scipy import stats
+
+import intelbench as ib
+from intelbench.cli import DemoContext
+from intelbench.geo.hotspots import HOTSPOT_LABELS, demo_step
+
+from ._geodata import clustered, cumbria_crimes, points
+
+ESDA_PTS = [(10, 10), (20, 10), (40, 10), (15, 20), (30, 20), (30, 30)]
+ESDA_Y = [2, 3, 3.2, 5, 8, 7]
+
+
+def _esda_frame() -> gpd.GeoDataFrame:
+    return points(np.array(ESDA_PTS, dtype=float), y=ESDA_Y)
+
+
+def _esda_g(values: np.ndarray, xy: np.ndarray, threshold: float, **kw: object):
+    from esda.getisord import G_Local
+    from libpysal.weights import DistanceBand
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = DistanceBand(xy, threshold=threshold, binary=True, silence_warnings=True)
+        return G_Local(values.astype(float), w, **kw)
+
+
+# methods.md B2: esda G_Local docstring, DistanceBand(threshold=15)
+def test_esda_docstring_binary_star() -> None:
+    out = ib.geo.getis_ord(_esda_frame(), "y", distance=15)
+    expected = [-1.39727626, -0.28917762, 0.65064964, -0.28917762, 1.23452088, 2.02424331]
+    np.testing.assert_allclose(out["gi_star"], expected, atol=1e-8)
+
+
+def test_esda_docstring_binary_gi() -> None:
+    out = ib.geo.getis_ord(_esda_frame(), "y", distance=15, star=False)
+    expected = [-1.0136729, -0.04361589, 1.31558703, -0.31412676, 1.15373986, 1.77833941]
+    np.testing.assert_allclose(out["gi"], expected, atol=1e-8)
+
+
+def test_esda_docstring_row_standardised_star() -> None:
+    out = ib.geo.getis_ord(_esda_frame(), "y", distance=15, transform="R")
+    expected = [-0.62488094, -0.09144599, 0.41150696, -0.09144599, 0.24690418, 1.28024388]
+    np.testing.assert_allclose(out["gi_star"], expected, atol=1e-8)
+
+
+def test_getis_ord_matches_esda_on_random_points() -> None:
+    rng = np.random.default_rng(5)
+    xy = rng.uniform(0, 1000, (400, 2))
+    y = rng.poisson(3, 400).astype(float) + (xy[:, 0] < 300) * 3
+    gdf = points(xy, y=y)
+    for star in (True, False):
+        ours = ib.geo.getis_ord(gdf, "y", distance=120, star=star)
+        ref = _esda_g(y, xy, 120, star=star, transform="B", permutations=0)
+        np.testing.assert_allclose(ours["gi_star" if star else "gi"], ref.Zs, atol=1e-6)
+
+
+@pytest.mark.parametrize("factor", [1.0, 1.5, 2.0, 3.0, 4.2])
+def test_grid_matches_esda_g_local_on_same_cells(factor: float) -> None:
+    pts = clustered(2500, 700, seed=2, size=4000)
+    hs = ib.geo.hotspots(pts, cell_size=100, distance=100 * factor)
+    c = hs.geometry.centroid
+    xy = np.column_stack([c.x, c.y])
+    ref = _esda_g(hs["count"].to_numpy(), xy, 100 * factor, star=True, transform="B",
+                  permutations=0)
+    np.testing.assert_allclose(hs["gi_star"], ref.Zs, atol=1e-6)
+    np.testing.assert_array_equal(hs["neighbours"], ref.w.cardinalities_array
+                                  if hasattr(ref.w, "cardinalities_array")
+                                  else np.asarray(ref.w.sparse.sum(axis=1)).ravel())
+
+
+def test_default_distance_is_queen_and_matches_esda() -> None:
+    pts = clustered(1500, 400, seed=3, size=3000)
+    hs = ib.geo.hotspots(pts, cell_size=100)
+    assert hs.attrs["hotspots"]["neighbours_interior"] == 9
+    interior = (hs["row"] > 0) & (hs["row"] < hs["row"].max()) & (hs["col"] > 0) & (
+        hs["col"] < hs["col"].max())
+    assert (hs.loc[interior, "neighbours"] == 9).all()
+    corner = (hs["row"] == 0) & (hs["col"] == 0)
+    assert int(hs.loc[corner, "neighbours"].iloc[0]) == 4
+    c = hs.geometry.centroid
+    ref = _esda_g(hs["count"].to_numpy(), np.column_stack([c.x, c.y]), 100 * 2**0.5 + 1e-6,
+                  star=True, transform="B", permutations=0)
+    np.testing.assert_allclose(hs["gi_star"], ref.Zs, atol=1e-6)
+
+
+def test_study_area_cells_match_esda_on_the_kept_cells() -> None:
+    from shapely import Point
+
+    pts = clustered(2000, 600, seed=4, size=4000)
+    circle = Point(302_000, 302_000).buffer(1800)
+    hs = ib.geo.hotspots(pts, cell_size=100, distance=250, study_area=circle)
+    assert hs.attrs["grid"]["complete"] is False
+    assert circle.contains(hs.geometry.centroid).all()
+    c = hs.geometry.centroid
+    ref = _esda_g(hs["count"].to_numpy(), np.column_stack([c.x, c.y]), 250, star=True,
+                  transform="B", permutations=0)
+    np.testing.assert_allclose(hs["gi_star"], ref.Zs, atol=1e-6)
+
+
+def test_columns_p_values_fdr_and_classes() -> None:
+    hs = ib.geo.hotspots(clustered(seed=6), cell_size=150, distance=300)
+    for col in ("count", "gi_star", "p_value", "q_value", "fdr_significant", "hotspot",
+                "gi_bin", "geometry"):
+        assert col in hs.columns
+    np.testing.assert_allclose(hs["p_value"], 2 * stats.norm.sf(np.abs(hs["gi_star"])))
+    np.testing.assert_allclose(hs["q_value"],
+                               stats.false_discovery_control(hs["p_value"], method="bh"))
+    assert (hs["q_value"] >= hs["p_value"] - 1e-15).all()
+    assert (hs["fdr_significant"] == (hs["q_value"] < 0.05)).all()
+    expect_level = np.select([hs["q_value"] < 0.01, hs["q_value"] < 0.05,
+                              hs["q_value"] < 0.10], [3, 2, 1], 0)
+    np.testing.assert_array_equal(np.abs(hs["gi_bin"]), expect_level)
+    assert ((hs["gi_bin"] > 0) <= (hs["gi_star"] > 0)).all()
+    assert list(hs["hotspot"].cat.categories) == list(HOTSPOT_LABELS)
+    assert (hs.loc[hs["gi_bin"] == 3, "hotspot"] == "hot 99%").all()
+    # the densest cluster is hot, the empty fringe is not
+    assert hs.loc[hs["count"].idxmax(), "hotspot"] == "hot 99%"
+    raw = ib.geo.hotspots(clustered(seed=6), cell_size=150, distance=300, fdr=False)
+    assert (raw["gi_bin"] != 0).sum() >= (hs["gi_bin"] != 0).sum()
+
+
+def test_permutations_are_reproducible_and_comparable_to_esda() -> None:
+    pts = clustered(600, 200, seed=7, size=2000)
+    a = ib.geo.hotspots(pts, cell_size=100, distance=150, permutations=999, seed=11)
+    b = ib.geo.hotspots(pts, cell_size=100, distance=150, permutations=999, seed=11)
+    np.testing.assert_array_equal(a["p_value"], b["p_value"])
+    assert "conditional permutation (999)" in a.attrs["hotspots"]["inference"]
+    c = a.geometry.centroid
+    ref = _esda_g(a["count"].to_numpy(), np.column_stack([c.x, c.y]), 150, star=True,
+                  transform="B", permutations=999, seed=3)
+    ours_one_sided = a["p_value"].to_numpy() / 2
+    # same conditional-permutation scheme, different random numbers: close, not identical
+    assert np.median(np.abs(ours_one_sided - np.minimum(ref.p_sim, 0.5))) < 0.03
+    assert np.corrcoef(ours_one_sided, ref.p_sim)[0, 1] > 0.9
+    assert a["p_value"].min() >= 2 / 1000
+
+
+def test_weight_column_sums_values() -> None:
+    pts = clustered(500, 100, seed=8)
+    pts["w"] = 2.0
+    hs = ib.geo.hotspots(pts, cell_size=200, weight="w")
+    plain = ib.geo.hotspots(pts, cell_size=200)
+    np.testing.assert_allclose(hs["count"], 2 * plain["count"])
+    np.testing.assert_allclose(hs["gi_star"], plain["gi_star"])  # z is scale-free
+
+
+def test_single_cell_is_undefined_and_noted() -> None:
+    pts = points(np.array([[10.0, 10.0], [20.0, 20.0]]))
+    hs = ib.geo.hotspots(pts, cell_size=100)
+    assert len(hs) == 1 and np.isnan(hs["gi_star"]).all()
+    assert (hs["hotspot"] == "not significant").all()
+    assert any("undefined" in n for n in hs.attrs["notes"])
+
+
+def test_real_cumbria_crimes_hotspots_match_esda() -> None:
+    crimes = cumbria_crimes()
+    hs = ib.geo.hotspots(crimes, cell_size=1000, distance=2000)
+    assert hs["count"].sum() == 3322
+    c = hs.geometry.centroid
+    ref = _esda_g(hs["count"].to_numpy(), np.column_stack([c.x, c.y]), 2000, star=True,
+                  transform="B", permutations=0)
+    np.testing.assert_allclose(hs["gi_star"], ref.Zs, atol=1e-6)
+    top = hs.loc[hs["count"].idxmax()]
+    assert top["hotspot"] == "hot 99%"
+    # the busiest cell lies in one of the county's towns (Carlisle, Barrow, Workington...)
+    assert top["count"] > 50
+
+
+def test_demo_step_writes_gpkg_and_csv(tmp_path: Path) -> None:
+    crimes = cumbria_crimes()
+    ctx = DemoContext(data=tmp_path, out=tmp_path / "out", shared={"crimes": crimes})
+    lines = demo_step(ctx)
+    hs = ctx.shared["hotspots"]
+    assert (tmp_path / "out" / "hotspots_burglary.gpkg").exists()
+    assert (tmp_path / "out" / "hotspots_burglary.csv").exists()
+    assert hs["count"].sum() == (crimes["crime_type"] == "Burglary").sum() == 186
+    back = gpd.read_file(tmp_path / "out" / "hotspots_burglary.gpkg")
+    assert len(back) == len(hs)
+    assert any("burglaries" in line for line in lines)
+    assert crimes.equals(ctx.shared["crimes"])
+
+
+def test_demo_step_reads_the_sample_force_itself(samples: Path, tmp_path: Path) -> None:
+    ctx = DemoContext(data=samples, out=tmp_path)
+    lines = demo_step(ctx)
+    hs = ctx.shared["hotspots"]
+    burglary = ctx.shared["crimes"]
+    assert hs["count"].sum() == (burglary["crime_type"] == "Burglary").sum() > 1000
+    assert hs.crs.to_epsg() == 27700 and (hs["gi_bin"] > 0).any()
+    assert lines[0].endswith("(FDR-controlled)")
