@@ -23,6 +23,7 @@ __all__ = ["DEMO_STEPS", "DemoContext", "main", "run_demo"]
 DEMO_STEPS: list[tuple[str, str]] = [
     ("Workspace", "intelbench.store:demo_step"),
     ("Sample force and intake", "intelbench.io:demo_step"),
+    ("Where and when: burglary hotspot map, day by hour", "intelbench.geo.temporal:demo_step"),
     ("Collection plans and gaps", "intelbench.plans:demo_step"),
     ("Grading summary for the tasking meeting", "intelbench.grading:demo_step"),
     ("Burglary hotspots (Gi*)", "intelbench.geo.hotspots:demo_step"),

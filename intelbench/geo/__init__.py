@@ -15,8 +15,15 @@ from intelbench.geo.hotspots import getis_ord, hotspots
 from intelbench.geo.moran import MoranResult, local_moran, moran
 from intelbench.geo.pattern import NearestNeighbourResult, RipleyResult, nearest_neighbour, ripley
 
-#
 # --- geotime ---
+from intelbench.geo.maps import MapResult, map
+from intelbench.geo.repeat import (
+    NearRepeatResult,
+    RepeatVictimisation,
+    near_repeat,
+    repeat_victimisation,
+)
+from intelbench.geo.temporal import aoristic, plot_day_hour, trends
 
 __all__ = [
     # --- geostats ---
@@ -36,6 +43,14 @@ __all__ = [
     "nearest_neighbour",
     "rates",
     "ripley",
-    #
     # --- geotime ---
+    "MapResult",
+    "NearRepeatResult",
+    "RepeatVictimisation",
+    "aoristic",
+    "map",
+    "near_repeat",
+    "plot_day_hour",
+    "repeat_victimisation",
+    "trends",
 ]

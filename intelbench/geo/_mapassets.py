@@ -1,0 +1,253 @@
+"""Offline assets for maps: Leaflet inlined from XStatic-Leaflet, our drawing script, and
+the post-processing that strips every CDN tag folium writes.
+
+Nothing here imports folium; maps.py does that inside its functions.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from intelbench.exceptions import SanitisationError
+
+__all__ = ["IB_JS", "offline_html", "script_json", "leaflet_assets"]
+
+
+def _data_dir() -> Path:
+    try:
+        import xstatic.pkg.leaflet as xl
+    except ImportError as exc:  # pragma: no cover - the lock always has it
+        raise ImportError(
+            "maps need XStatic-Leaflet: pip install 'intelbench[maps]'"
+        ) from exc
+    return Path(xl.BASE_DIR)
+
+
+def _data_uri(path: Path) -> str:
+    return "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+@functools.cache
+def leaflet_assets() -> tuple[str, str, str]:
+    """Return (leaflet.js, leaflet.css with images as data URIs, default-icon script)."""
+    d = _data_dir()
+    js = (d / "leaflet.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
+    # the attribution prefix would otherwise be a link off the machine
+    js = js.replace('<a href="https://leafletjs.com" title=', "<a title=")
+    css = (d / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match[str]) -> str:
+        name = match.group(1)
+        img = d / "images" / name
+        return f"url({_data_uri(img)})" if img.exists() else match.group(0)
+
+    css = re.sub(r"url\(images/([A-Za-z0-9_.-]+)\)", inline, css)
+    icons = {
+        "iconUrl": _data_uri(d / "images" / "marker-icon.png"),
+        "iconRetinaUrl": _data_uri(d / "images" / "marker-icon-2x.png"),
+        "shadowUrl": _data_uri(d / "images" / "marker-shadow.png"),
+    }
+    icon_js = (
+        "L.Icon.Default.prototype.options.imagePath = '';\n"
+        f"L.Icon.Default.mergeOptions({json.dumps(icons)});"
+    )
+    return js, css, icon_js
+
+
+def _clean(obj: Any) -> Any:
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    return obj
+
+
+def script_json(obj: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element and as a JS expression.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c`` etc. so no ``</script>`` or HTML comment can
+    close the element, and ``/`` becomes ``\\/`` so no data can spell a URL; quotes,
+    backslashes are escaped by JSON itself, a backtick is inert inside a double-quoted
+    string, and U+2028/2029 are escaped by ``ensure_ascii``.
+    """
+    text = json.dumps(_clean(obj), ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text.replace("/", "\\/")
+
+
+# Drawing helpers used by every layer; data arrive as JSON specs built in maps.py.
+IB_JS = r"""
+window.IB = (function () {
+  function renderer() { return L.canvas({padding: 0.5}); }
+  // fields and values arrive HTML-escaped from Python (maps._esc)
+  function cellPopup(spec, k) {
+    if (!spec.fields) { return null; }
+    var rows = "";
+    for (var f = 0; f < spec.fields.length; f++) {
+      var v = spec.values[f][k];
+      rows += "<tr><th>" + spec.fields[f] + "</th><td>" + (v === null ? "" : v) +
+        "</td></tr>";
+    }
+    return "<table class='ib-popup'>" + rows + "</table>";
+  }
+  return {
+    points: function (group, spec) {
+      var r = renderer();
+      for (var k = 0; k < spec.lat.length; k++) {
+        var m = L.circleMarker([spec.lat[k], spec.lon[k]], {
+          renderer: r, radius: spec.radius, color: spec.color, weight: 1,
+          fillColor: spec.color, fillOpacity: 0.75});
+        if (spec.popup) { m.bindPopup(spec.popup[k]); }
+        if (spec.tooltip) { m.bindTooltip(spec.tooltip[k]); }
+        m.addTo(group);
+      }
+    },
+    rings: function (group, spec) {
+      var r = renderer();
+      for (var k = 0; k < spec.cls.length; k++) {
+        var a = spec.offsets[k], b = spec.offsets[k + 1], ring = [];
+        for (var q = a; q < b; q++) { ring.push([spec.lat[q], spec.lon[q]]); }
+        var col = spec.colors[spec.cls[k]];
+        var poly = L.polygon(ring, {
+          renderer: r, color: spec.stroke || col, weight: spec.weight, opacity: 0.9,
+          fillColor: col, fillOpacity: spec.opacity});
+        var html = cellPopup(spec, k);
+        if (html) { poly.bindPopup(html); }
+        poly.addTo(group);
+      }
+    },
+    geojson: function (group, spec) {
+      L.geoJSON(spec.data, {
+        style: function (f) {
+          var c = f.properties.c;
+          var col = (c === null || c === undefined) ? spec.fill : spec.colors[c];
+          return {color: spec.stroke || col, weight: spec.weight, opacity: 0.9,
+                  fillColor: col, fillOpacity: col ? spec.opacity : 0, fill: !!col};
+        },
+        onEachFeature: function (f, layer) {
+          if (f.properties.p) { layer.bindPopup(f.properties.p); }
+          if (f.properties.t) { layer.bindTooltip(f.properties.t); }
+        }
+      }).addTo(group);
+    },
+    legend: function (map, spec) {
+      var ctl = L.control({position: "bottomright"});
+      ctl.onAdd = function () {
+        var div = L.DomUtil.create("div", "ib-legend");
+        for (var s = 0; s < spec.length; s++) {
+          var h = document.createElement("div");
+          h.className = "ib-legend-title";
+          h.textContent = spec[s].title;
+          div.appendChild(h);
+          for (var i = 0; i < spec[s].items.length; i++) {
+            var row = document.createElement("div");
+            var sw = document.createElement("span");
+            sw.className = "ib-swatch";
+            sw.style.background = spec[s].items[i][0];
+            row.appendChild(sw);
+            row.appendChild(document.createTextNode(spec[s].items[i][1]));
+            div.appendChild(row);
+          }
+        }
+        return div;
+      };
+      ctl.addTo(map);
+    },
+    title: function (map, text) {
+      var ctl = L.control({position: "topleft"});
+      ctl.onAdd = function () {
+        var div = L.DomUtil.create("div", "ib-title");
+        div.textContent = text;
+        return div;
+      };
+      ctl.addTo(map);
+    }
+  };
+})();
+"""
+
+IB_CSS = """
+.ib-legend, .ib-title { background: rgba(255,255,255,0.92); padding: 6px 8px;
+  font: 12px/1.4 sans-serif; border-radius: 4px; box-shadow: 0 0 4px rgba(0,0,0,0.3); }
+.ib-title { font-weight: bold; font-size: 14px; }
+.ib-legend-title { font-weight: bold; margin-top: 4px; }
+.ib-swatch { display: inline-block; width: 14px; height: 10px; margin-right: 6px;
+  border: 1px solid #555; vertical-align: middle; }
+.ib-popup th { text-align: left; padding-right: 6px; }
+.leaflet-container { background: #f4f4f0; }
+"""
+
+_SCRIPT_SRC = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?(https?://[^\"'\s>]+)[^>]*>\s*</script>",
+                         re.IGNORECASE)
+_LINK_HREF = re.compile(r"<link[^>]*\bhref\s*=\s*[\"']?(https?://[^\"'\s>]+)[^>]*/?>",
+                        re.IGNORECASE)
+_URL_COMMENT = re.compile(r"/\*[^*]*https?://[^*]*\*/")
+_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+
+
+def _first_url(text: str) -> str | None:
+    """The first ``//host.tld`` (with or without scheme) or ``@import`` in ``text``."""
+    lowered = text.lower()
+    if "@import" in lowered:
+        return "@import"
+    start = text.find("//")
+    while start != -1:
+        if _HOST.match(text, start + 2):
+            return text[max(0, start - 12): start + 40]
+        start = text.find("//", start + 2)
+    return None
+
+
+def offline_html(rendered: str, *, allowed_tiles: str | None = None) -> str:
+    """Replace folium's CDN tags with inlined Leaflet and drop every other CDN asset.
+
+    Raises
+    ------
+    SanitisationError
+        If anything a browser would fetch from another host is left in the page.
+    """
+    js, css, icon_js = leaflet_assets()
+    state = {"js": False, "css": False}
+
+    def script(match: re.Match[str]) -> str:
+        url = match.group(1)
+        if url.endswith("/leaflet.js") and not state["js"]:
+            state["js"] = True
+            return f"<script>{js}</script>\n<script>{icon_js}</script>\n<script>{IB_JS}</script>"
+        return ""  # jquery, bootstrap, awesome-markers: not used by these maps
+
+    def link(match: re.Match[str]) -> str:
+        url = match.group(1)
+        if url.endswith("/leaflet.css") and not state["css"]:
+            state["css"] = True
+            return f"<style>{css}</style>\n<style>{IB_CSS}</style>"
+        return ""
+
+    out = _SCRIPT_SRC.sub(script, rendered)
+    out = _LINK_HREF.sub(link, out)
+    out = _URL_COMMENT.sub("", out)  # folium's CSS workaround comments name bug trackers
+    if not (state["js"] and state["css"]):
+        raise SanitisationError(
+            "map HTML: folium did not reference leaflet.js/leaflet.css as expected; "
+            "cannot inline Leaflet"
+        )
+    # The only remote fetch allowed is the analyst's own (internal) tile URL, which lives in
+    # a JS string, not in an attribute; scan what remains without the inlined Leaflet.
+    probe = out.replace(js, "").replace(css, "")
+    if allowed_tiles:
+        probe = probe.replace(allowed_tiles, "")
+    hit = _first_url(probe)
+    if hit:
+        raise SanitisationError(
+            "map HTML: an external reference was left in the page "
+            f"(near {hit!r}); refusing to produce a map that would go online"
+        )
+    return out
