@@ -32,6 +32,7 @@ __version__ = "0.1.0"
 # public name -> (module, attribute); attribute None means the module itself.
 _LAZY: dict[str, tuple[str, str | None]] = {
     # Each capability adds its modules and curated entry points here.
+    "network": ("intelbench.network", None),
     "store": ("intelbench.store", None),
     "audit": ("intelbench.audit", None),
     "Workspace": ("intelbench.store", "Workspace"),

@@ -26,6 +26,7 @@ DEMO_STEPS: list[tuple[str, str]] = [
     ("Where and when: burglary hotspot map, day by hour", "intelbench.geo.temporal:demo_step"),
     ("Collection plans and gaps", "intelbench.plans:demo_step"),
     ("Grading summary for the tasking meeting", "intelbench.grading:demo_step"),
+    ("Subject profile: network, key players and OCG map", "intelbench.network.ocg:demo_step"),
     ("Burglary hotspots (Gi*)", "intelbench.geo.hotspots:demo_step"),
     ("Dissemination gate", "intelbench.dissemination:demo_step"),
     ("Problem and subject profiles through the gate", "intelbench.profiles:demo_step"),

@@ -1,0 +1,516 @@
+"""Organised crime group (OCG) mapping: roles, harm, areas, partners and markings.
+
+Groups are listed with their members and roles, a configurable harm score and band, the areas a
+group affects and the partners to inform, and the "not for dissemination" marking.
+
+The harm model follows the OCGM idea (domain A5): a numerical score built from the
+individuals, criminal activity, geographic reach and network, put into a band. Band labels and
+management tiers are not public [K]; the defaults here (bands 1-3 with a-c sub-bands, band 1
+national, 2 regional, 3 local) are placeholders a force should replace through
+:class:`HarmModel`.
+"""
+
+# ruff: noqa: N803, N806
+from __future__ import annotations
+
+import html
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from intelbench.exceptions import ParameterError
+
+__all__ = ["HarmModel", "OCGMap", "map_ocgs"]
+
+_DEFAULT_WEIGHTS = {"members": 1.0, "reach": 1.0, "network": 1.0, "activity": 1.0,
+                    "intelligence": 0.5}
+_DEFAULT_CAPS = {"members": 15.0, "reach": 8.0, "network": 10.0, "activity": 20.0,
+                 "intelligence": 40.0}
+_DEFAULT_BANDS = ((800 / 9, "1a"), (700 / 9, "1b"), (600 / 9, "1c"), (500 / 9, "2a"),
+                  (400 / 9, "2b"), (300 / 9, "2c"), (200 / 9, "3a"), (100 / 9, "3b"), (0.0, "3c"))
+_DEFAULT_LEVELS = {"1": "national", "2": "regional", "3": "local"}
+
+
+@dataclass(frozen=True)
+class HarmModel:
+    """How a group's harm score, band and management level are worked out.
+
+    ``score = 100 * sum_f w_f * min(x_f / cap_f, 1) / sum_f w_f`` over the features ``f``.
+    Built-in features: ``members`` (persons in the group), ``reach`` (distinct areas of linked
+    addresses and events), ``network`` (links from members to persons outside the group),
+    ``activity`` (distinct events linked) and ``intelligence`` (distinct reports on members'
+    links). Any other feature named in ``weights`` is the sum of that numeric node attribute
+    over the members (e.g. ``"firearms"``); give it a cap too.
+
+    Attributes
+    ----------
+    weights : dict
+        Feature -> weight.
+    caps : dict
+        Feature -> value that scores in full.
+    bands : sequence of (float, str)
+        (lowest score, band label), highest first; the first band whose threshold the score
+        reaches is chosen.
+    levels : dict
+        First character of the band label -> management level.
+    """
+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(_DEFAULT_WEIGHTS))
+    caps: Mapping[str, float] = field(default_factory=lambda: dict(_DEFAULT_CAPS))
+    bands: Sequence[tuple[float, str]] = _DEFAULT_BANDS
+    levels: Mapping[str, str] = field(default_factory=lambda: dict(_DEFAULT_LEVELS))
+
+    def __post_init__(self) -> None:
+        bad = [f for f, w in self.weights.items() if not np.isfinite(w) or w < 0]
+        if bad or not self.weights or sum(self.weights.values()) <= 0:
+            raise ParameterError(
+                "weights must be finite, non-negative and not all zero; check features "
+                f"{sorted(bad) or sorted(self.weights)}"
+            )
+        missing = [f for f in self.weights if f not in self.caps or self.caps[f] <= 0]
+        if missing:
+            raise ParameterError(f"caps must give a positive cap for features {sorted(missing)}")
+        thresholds = [t for t, _ in self.bands]
+        if not thresholds or thresholds != sorted(thresholds, reverse=True) or thresholds[-1] > 0:
+            raise ParameterError(
+                "bands must be (threshold, label) pairs, highest threshold first, ending at 0; "
+                f"received thresholds {thresholds}"
+            )
+
+    def score(self, features: Mapping[str, float]) -> float:
+        """Score one group's features (0-100)."""
+        total = sum(self.weights.values())
+        s = sum(
+            w * min(max(float(features.get(f, 0.0)), 0.0) / self.caps[f], 1.0)
+            for f, w in self.weights.items()
+        )
+        return 100.0 * s / total
+
+    def band(self, score: float) -> tuple[str, str]:
+        """Return the band label and management level for a score."""
+        for threshold, label in self.bands:
+            if score >= threshold:
+                return label, self.levels.get(label[:1], "unassigned")
+        label = self.bands[-1][1]
+        return label, self.levels.get(label[:1], "unassigned")
+
+
+@dataclass(frozen=True)
+class OCGMap:
+    """OCG mapping result.
+
+    Attributes
+    ----------
+    groups : pandas.DataFrame
+        One row per group: ``group``, ``n_members``, ``leader``, ``brokers``, ``cut_points``,
+        ``harm_score``, ``band``, ``management_level``, ``areas``, ``partners``,
+        ``not_for_dissemination`` and ``nfd_justification``.
+    members : pandas.DataFrame
+        One row per member: ``group``, ``node``, ``label``, ``roles`` (leader, broker,
+        cut-point or member), ``group_rank``, ``score`` and ``reason`` from
+        :func:`key_players`.
+    features : pandas.DataFrame
+        The harm features per group (what the score was built from).
+    model : HarmModel
+        The harm model used.
+    notes : list of str
+        How the mapping was made (measures, projection, missing inputs).
+    """
+
+    groups: pd.DataFrame
+    members: pd.DataFrame = field(repr=False)
+    features: pd.DataFrame = field(repr=False)
+    model: HarmModel = field(repr=False)
+    notes: list[str] = field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the groups table."""
+        return self.groups.copy()
+
+    def mark_not_for_dissemination(
+        self, group: Hashable, justification: str, *, ws: Any = None
+    ) -> OCGMap:
+        """Mark a group "not for dissemination"; exceptional, so a justification is required.
+
+        Parameters
+        ----------
+        group : hashable
+            The group id.
+        justification : str
+            Why the group's impact should not be shared with the partners affected (at least
+            20 characters).
+        ws : intelbench.Workspace, optional
+            Workspace whose audit log records the marking (ALTER).
+
+        Returns
+        -------
+        OCGMap
+            A new result with the marking.
+
+        Raises
+        ------
+        ParameterError
+            If the group is unknown or the justification is missing or too short.
+        """
+        _check_justification(justification)
+        if group not in set(self.groups["group"]):
+            raise ParameterError(
+                "group: not one of the mapped groups; give a value of groups.group"
+            )
+        g = self.groups.copy()
+        hit = g["group"] == group
+        g.loc[hit, "not_for_dissemination"] = True
+        g.loc[hit, "nfd_justification"] = justification.strip()
+        if ws is not None:
+            ws.audit.record("ALTER", justification=justification.strip(),
+                            record_ref=f"ocg:{group}",
+                            detail={"marking": "not_for_dissemination"})
+        return replace(self, groups=g)
+
+    def _repr_html_(self) -> str:
+        cols = ["group", "n_members", "leader", "harm_score", "band", "management_level",
+                "areas", "partners", "not_for_dissemination"]
+        view = self.groups[cols].copy()
+        view["harm_score"] = view["harm_score"].round(1)
+        for c in ("areas", "partners"):
+            view[c] = view[c].map(lambda xs: ", ".join(map(str, xs)))
+        return (f"<p>{len(self.groups)} group(s) mapped.</p>"
+                + view.to_html(index=False, escape=True)
+                + "".join(f"<p><i>{html.escape(n)}</i></p>" for n in self.notes))
+
+
+def _check_justification(text: Any) -> None:
+    if not isinstance(text, str) or len(text.strip()) < 20:
+        raise ParameterError(
+            "justification: a 'not for dissemination' marking is for exceptional cases and "
+            "needs a justification of at least 20 characters; received "
+            + ("an empty value" if not isinstance(text, str) or not text.strip()
+               else f"{len(text.strip())} characters")
+        )
+
+
+def _membership(G: nx.Graph, membership: Any, seed: int | None, notes: list[str]) -> pd.Series:
+    from intelbench.network.groups import Communities, communities
+    from intelbench.network.projection import project_persons
+
+    persons = [v for v, t in G.nodes(data="node_type") if t == "person"] or list(G.nodes)
+    if membership is None:
+        has_types = any(t is not None for _, t in G.nodes(data="node_type"))
+        P = project_persons(G) if has_types else G
+        found = communities(P, "leiden", seed=seed)
+        sizes = found.membership.value_counts()
+        keep = sizes[sizes >= 3].index
+        notes.append(
+            f"groups found by Leiden (seed {seed}) on the person network: candidate groups, "
+            "not recorded OCGs"
+        )
+        m = found.membership[found.membership.isin(keep)]
+        return ("C" + m.astype(str)).rename("group")
+    if isinstance(membership, str):
+        values = {v: G.nodes[v].get(membership) for v in persons}
+        s = pd.Series(values, dtype=object).dropna()
+        if s.empty:
+            raise ParameterError(
+                f"membership: no person carries the node attribute {membership!r}; give an "
+                "attribute name, a dict or Series node -> group, or a Communities result"
+            )
+        return s.rename("group")
+    if isinstance(membership, Communities):
+        return membership.membership.astype(object).rename("group")
+    if isinstance(membership, Mapping):
+        return pd.Series(dict(membership), dtype=object).rename("group")
+    if isinstance(membership, pd.Series):
+        return membership.astype(object).rename("group")
+    raise ParameterError(
+        "membership must be None, a node attribute name, a dict or Series node -> group, or a "
+        f"Communities result; received {type(membership).__name__}"
+    )
+
+
+def _partner_lookup(partners: Any) -> dict[str, list[str]]:
+    if partners is None:
+        return {}
+    if isinstance(partners, pd.DataFrame):
+        if not {"area_code", "partner"} <= set(partners.columns):
+            raise ParameterError(
+                "partners: a table needs columns 'area_code' and 'partner'; columns present: "
+                f"{list(partners.columns)}"
+            )
+        out: dict[str, list[str]] = {}
+        for a, p in zip(partners["area_code"], partners["partner"], strict=True):
+            out.setdefault(str(a), []).append(str(p))
+        return out
+    if isinstance(partners, Mapping):
+        return {str(k): [v] if isinstance(v, str) else [str(x) for x in v]
+                for k, v in partners.items()}
+    raise ParameterError(
+        f"partners must be a dict area_code -> partner(s) or a table; received "
+        f"{type(partners).__name__}"
+    )
+
+
+def _analysis_graph(G: nx.Graph, analysis: str, notes: list[str]) -> nx.Graph:
+    from intelbench.network.projection import project_persons
+
+    if analysis not in ("social", "projection", "all"):
+        raise ParameterError(
+            f"analysis must be one of 'social', 'projection', 'all'; received {analysis!r}"
+        )
+    H = nx.Graph(G) if not G.is_multigraph() else nx.Graph(nx.Graph(G))
+    if analysis == "all":
+        notes.append("roles measured on the whole multi-mode network")
+        return H
+    persons = [v for v, t in H.nodes(data="node_type") if t == "person"]
+    if analysis == "social":
+        S = H.subgraph(persons).copy()
+        if S.number_of_edges() > 0:
+            notes.append("roles measured on the person-to-person links (social network)")
+            return S
+        notes.append("no person-to-person links: roles measured on the projection through "
+                     "shared phones, vehicles, addresses and events")
+    else:
+        notes.append("roles measured on the projection through shared items")
+    return project_persons(H)
+
+
+def map_ocgs(
+    G: nx.Graph,
+    membership: Any = "ocg",
+    *,
+    analysis: str = "social",
+    harm: HarmModel | None = None,
+    partners: Any = None,
+    area_attr: str = "area_code",
+    impact_types: Iterable[str] = ("address", "event"),
+    not_for_dissemination: Mapping[Hashable, str] | None = None,
+    seed: int | None = None,
+) -> OCGMap:
+    """Map organised crime groups: members and roles, harm, areas affected, partners to inform.
+
+    Roles are measured on the ``analysis`` network (by default the person-to-person links):
+
+    - **leader**: the member ranked first within the group by :func:`key_players` (score =
+      mean percentile of degree, betweenness, eigenvector and weighted degree);
+    - **broker**: a member (not the leader) on open two-paths that cross group lines among
+      the recorded members (Gould–Fernandez itinerant, gatekeeper, representative or liaison
+      roles), most such paths first;
+    - **cut-point**: a member whose removal splits the group's own network (articulation point
+      of the subgraph induced by the group);
+    - **member**: everyone else.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The association network (:func:`build_network`). It is not modified.
+    membership : str, dict, pandas.Series, Communities or None
+        Group of each person: a node attribute name (default ``"ocg"``), a mapping, a
+        :class:`Communities` result, or None to find candidate groups with Leiden.
+    analysis : {"social", "projection", "all"}
+        Network the roles are measured on: person-to-person links (falling back to the
+        projection when there are none), the projection through shared items, or all of ``G``.
+    harm : HarmModel, optional
+        Weights, caps and bands (defaults are placeholders; see the module notes).
+    partners : dict or pandas.DataFrame, optional
+        Area code -> partner(s) to inform (or a table with ``area_code`` and ``partner``).
+    area_attr : str
+        Node attribute with the area code of addresses and events.
+    impact_types : iterable of str
+        Node types whose areas count as a group's impact.
+    not_for_dissemination : dict, optional
+        Group -> justification for groups marked "not for dissemination".
+    seed : int, optional
+        Seed for sampled measures and for Leiden when ``membership`` is None.
+
+    Returns
+    -------
+    OCGMap
+
+    Raises
+    ------
+    ParameterError
+        If membership cannot be read, a marking lacks a justification, ``analysis`` is not
+        allowed or a partner table is malformed.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([("A", "B"), ("A", "C"), ("A", "D"), ("B", "C"), ("D", "E"), ("E", "X")])
+    >>> nx.set_node_attributes(G, "person", "node_type")
+    >>> nx.set_node_attributes(G, {"A": "G1", "B": "G1", "C": "G1", "D": "G1", "E": "G1",
+    ...                            "X": "G2"}, "ocg")
+    >>> m = ib.network.map_ocgs(G)
+    >>> m.groups[["group", "n_members", "leader"]].values.tolist()
+    [['G1', 5, 'A'], ['G2', 1, 'X']]
+    >>> m.members.set_index("node").loc["D", "roles"]
+    'cut-point'
+    >>> m.members.set_index("node").loc["E", "roles"]
+    'broker'
+    """
+    from intelbench.network.brokerage import brokerage_roles
+    from intelbench.network.measures import key_players
+
+    model = harm or HarmModel()
+    notes: list[str] = []
+    nfd = dict(not_for_dissemination or {})
+    for just in nfd.values():
+        _check_justification(just)
+    member_of = _membership(G, membership, seed, notes)
+    member_of = member_of[member_of.index.isin(list(G.nodes))]
+    lookup = _partner_lookup(partners)
+    if partners is None:
+        notes.append("no partner table given: partners to inform are not listed")
+    H = _analysis_graph(G, analysis, notes)
+    nx.set_node_attributes(H, member_of.to_dict(), "ocg_group")
+    kp = key_players(H, group="ocg_group", seed=seed)
+    notes.extend(kp.attrs.get("notes", []))
+    kp = kp.set_index("node")
+    members_graph = H.subgraph([v for v in member_of.index if v in H])
+    if members_graph.number_of_nodes():
+        roles_among = brokerage_roles(members_graph, "ocg_group")
+        crossing_all = roles_among[["itinerant", "gatekeeper", "representative",
+                                    "liaison"]].sum(axis=1)
+    else:
+        crossing_all = pd.Series(dtype=float)
+    types = dict(G.nodes(data="node_type"))
+    impact = set(impact_types)
+    groups_rows, member_rows, feature_rows = [], [], []
+    for grp, members in member_of.groupby(member_of, sort=True):
+        nodes = [v for v in members.index if v in kp.index]
+        sub = kp.loc[nodes].sort_values(["score", "degree"], ascending=False, kind="stable")
+        leader = sub.index[0] if len(sub) else None
+        crossing = crossing_all.reindex(sub.index).fillna(0)
+        brokers = [v for v in crossing.sort_values(ascending=False, kind="stable").index
+                   if crossing[v] > 0 and v != leader]
+        inner = H.subgraph(nodes)
+        inner_cuts = set(nx.articulation_points(inner)) if inner.number_of_nodes() > 2 else set()
+        cuts = [v for v in sub.index if v in inner_cuts]
+        member_set = set(nodes)
+        areas: dict[str, int] = {}
+        events, reports, outside = set(), set(), set()
+        for v in nodes:
+            if v not in G:
+                continue
+            for nbr in G.adj[v]:
+                t = types.get(nbr)
+                data = G.get_edge_data(v, nbr) or {}
+                if G.is_multigraph():
+                    recs = [r for d in data.values() for r in d.get("reports", ())]
+                else:
+                    recs = list(data.get("reports", ()))
+                reports.update(recs)
+                if t in impact:
+                    code = G.nodes[nbr].get(area_attr)
+                    if code is not None and not (isinstance(code, float) and np.isnan(code)):
+                        areas[str(code)] = areas.get(str(code), 0) + 1
+                    if t == "event":
+                        events.add(nbr)
+                if t == "person" and nbr not in member_set:
+                    outside.add(nbr)
+        feats: dict[str, float] = {
+            "members": float(len(nodes)), "reach": float(len(areas)),
+            "network": float(len(outside)), "activity": float(len(events)),
+            "intelligence": float(len(reports)),
+        }
+        for f in model.weights:
+            if f not in feats:
+                feats[f] = float(np.nansum([
+                    pd.to_numeric(G.nodes[v].get(f, 0), errors="coerce") for v in nodes
+                ]))
+        score = model.score(feats)
+        band, level = model.band(score)
+        area_list = [a for a, _ in sorted(areas.items(), key=lambda kv: (-kv[1], kv[0]))]
+        partner_list = sorted({p for a in area_list for p in lookup.get(a, [])})
+        groups_rows.append({
+            "group": grp, "n_members": len(nodes), "leader": leader, "brokers": brokers,
+            "cut_points": cuts, "harm_score": score, "band": band, "management_level": level,
+            "areas": area_list, "partners": partner_list,
+            "not_for_dissemination": grp in nfd,
+            "nfd_justification": nfd.get(grp, ""),
+        })
+        feature_rows.append({"group": grp, **feats, "harm_score": score})
+        for rank, v in enumerate(sub.index, start=1):
+            roles = (["leader"] if v == leader else []) + (["broker"] if v in brokers else []) + (
+                ["cut-point"] if v in cuts else [])
+            member_rows.append({
+                "group": grp, "node": v, "label": str(G.nodes[v].get("label", v)),
+                "roles": "; ".join(roles or ["member"]), "group_rank": rank,
+                "score": float(sub.loc[v, "score"]), "reason": sub.loc[v, "reason"],
+            })
+    unknown = set(nfd) - {r["group"] for r in groups_rows}
+    if unknown:
+        raise ParameterError(
+            f"not_for_dissemination: {len(unknown)} group id(s) are not among the mapped groups"
+        )
+    groups = pd.DataFrame(groups_rows, columns=[
+        "group", "n_members", "leader", "brokers", "cut_points", "harm_score", "band",
+        "management_level", "areas", "partners", "not_for_dissemination", "nfd_justification"])
+    groups = groups.sort_values("harm_score", ascending=False, kind="stable").reset_index(
+        drop=True)
+    members_df = pd.DataFrame(member_rows, columns=[
+        "group", "node", "label", "roles", "group_rank", "score", "reason"])
+    return OCGMap(groups, members_df, pd.DataFrame(feature_rows), model, notes)
+
+
+def demo_step(ctx: Any) -> list[str]:
+    """Demo: build the sample force's network, rank key players and map its OCGs.
+
+    Writes ``network/key_players.csv``, ``network/ocg_summary.csv`` and
+    ``network/ocg_members.csv`` under ``ctx.out`` and stores the graph in
+    ``ctx.shared["graph"]``.
+
+    Parameters
+    ----------
+    ctx : intelbench.cli.DemoContext
+        Demo context (``data``, ``out``, ``shared``).
+
+    Returns
+    -------
+    list of str
+        What was written.
+    """
+    import json
+
+    from intelbench.network.build import build_network
+    from intelbench.network.measures import key_players
+
+    data = ctx.data
+    links = pd.read_csv(data / "associations.csv", dtype=str)
+    nodes = pd.read_csv(data / "entities.csv", dtype=str)
+    nominals = pd.read_csv(data / "nominals.csv", dtype=str)
+    G = build_network(links, nodes, nominals=nominals)
+    truth_path = data / "ocg_truth.json"
+    membership: Any = None
+    if truth_path.exists():
+        truth = json.loads(truth_path.read_text())
+        membership = {m: g.get("name", g.get("group", f"OCG-{i + 1}"))
+                      for i, g in enumerate(truth.get("groups", [])) for m in g.get("members", [])}
+    partners = None
+    if (data / "areas.gpkg").exists():
+        import pyogrio
+
+        areas = pyogrio.read_dataframe(data / "areas.gpkg", layer="areas", read_geometry=False)
+        partners = {str(a): f"{s} Community Safety Partnership"
+                    for a, s in zip(areas["area_code"], areas["sector"], strict=True)}
+    out = ctx.out / "network"
+    out.mkdir(parents=True, exist_ok=True)
+    social = G.subgraph([v for v, t in G.nodes(data="node_type") if t == "person"])
+    kp = key_players(social, seed=1)
+    kp.drop(columns=["label"]).to_csv(out / "key_players.csv", index=False)
+    ocg = map_ocgs(G, membership=membership, partners=partners, seed=1)
+    summary = ocg.groups.copy()
+    for c in ("brokers", "cut_points", "areas", "partners"):
+        summary[c] = summary[c].map(lambda xs: ";".join(map(str, xs)))
+    summary.to_csv(out / "ocg_summary.csv", index=False)
+    ocg.members.drop(columns=["label"]).to_csv(out / "ocg_members.csv", index=False)
+    ctx.shared["graph"] = G
+    ctx.shared["ocg_map"] = ocg
+    return [
+        f"network: {G.number_of_nodes()} nodes, {G.number_of_edges()} edges, "
+        f"{G.graph['n_quarantined']} link rows set aside",
+        f"wrote {out / 'key_players.csv'} ({len(kp)} persons ranked on person-to-person links)",
+        f"wrote {out / 'ocg_summary.csv'} ({len(ocg.groups)} groups) and ocg_members.csv",
+    ]
