@@ -54,6 +54,7 @@ standard error from batches) and closeness is skipped; :func:`key_players` says 
 
 from intelbench.network.brokerage import ROLES, brokerage_roles
 from intelbench.network.build import NODE_TYPES, BuildSummary, build_network, parse_dates
+from intelbench.network.charts import LinkChart, chart_layout, link_chart
 from intelbench.network.groups import (
     Communities,
     MembershipComparison,
@@ -62,6 +63,7 @@ from intelbench.network.groups import (
     community_stability,
     compare_membership,
 )
+from intelbench.network.i2 import read_anb_tables, read_anx, to_anb_tables, to_anx
 from intelbench.network.keyplayers import KeyPlayerSet, fragmentation, key_player_set
 from intelbench.network.measures import (
     EXACT_MAX_NODES,
@@ -85,6 +87,7 @@ __all__ = [
     "Communities",
     "HarmModel",
     "KeyPlayerSet",
+    "LinkChart",
     "MembershipComparison",
     "OCGMap",
     "PathResult",
@@ -93,6 +96,7 @@ __all__ = [
     "bridges",
     "brokerage_roles",
     "build_network",
+    "chart_layout",
     "communities",
     "community_stability",
     "compare_membership",
@@ -104,11 +108,16 @@ __all__ = [
     "fragmentation",
     "key_player_set",
     "key_players",
+    "link_chart",
     "map_ocgs",
     "merge_nominals",
     "network_as_of",
     "parse_dates",
     "project_persons",
+    "read_anb_tables",
+    "read_anx",
     "shortest_paths",
     "suggest_duplicates",
+    "to_anb_tables",
+    "to_anx",
 ]
