@@ -221,7 +221,9 @@ _GAP_COLUMNS = ["gap", "priority", "status", "plan_id", "question_id", "reasons"
 
 
 def normalise_gaps(value: Any) -> pd.DataFrame | None:
-    """Return the intelligence gaps as a frame (gap, priority, status, plan_id, question_id, reasons).
+    """Return the intelligence gaps as a frame.
+
+    Columns: gap, priority, status, plan_id, question_id, reasons.
 
     Accepts the output of ``ib.plans.gaps(ws)`` (its ``.frame``), a DataFrame with a
     ``question`` or ``gap`` column, or a list of strings or dicts. None stays None (no gaps

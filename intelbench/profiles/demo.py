@@ -57,7 +57,8 @@ def _reports(data: Path, shared: dict[str, Any], m: Manifest) -> pd.DataFrame:
     if shared.get("reports") is None:
         shared["reports"] = read_reports(data / "intel_reports.csv")
     m.step("ib.read_reports", path="intel_reports.csv")
-    return shared["reports"]  # type: ignore[no-any-return]
+    out: pd.DataFrame = shared["reports"]
+    return out
 
 
 def _gaps(ws: Any, data: Path, reports: pd.DataFrame, today: dt.date, m: Manifest) -> Any:
@@ -303,10 +304,10 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
         st["members"] = mem[mem["group"] == group].drop(columns=["label"])
 
     def chart() -> None:
-        G = shared["graph"]
+        graph = shared["graph"]
         ids = list(st["members"]["node"])
         draw = getattr(net, "link_chart", None) or _need("intelbench.network.charts").link_chart
-        st["chart"] = draw(G, focus=ids, radius=1, seed=seed,
+        st["chart"] = draw(graph, focus=ids, radius=1, seed=seed,
                                      title=f"{group}: members and their links")
         m.step("ib.network.link_chart", focus=f"{len(ids)} members", radius=1, seed=seed)
 
@@ -326,14 +327,14 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
     _run([("network", network), ("OCG map", ocg), ("link chart", chart),
           ("places", places), ("gaps", gaps_step)], "subject profile")
 
-    G, row, members = shared["graph"], st["row"], st["members"]
+    graph, row, members = shared["graph"], st["row"], st["members"]
     ids = set(members["node"])
     kinds: Counter[str] = Counter()
     link_types: Counter[str] = Counter()
     urns: set[str] = set()
     for u in ids:
-        for v, attrs in G[u].items():
-            kinds[str(G.nodes[v].get("node_type"))] += 1
+        for v, attrs in graph[u].items():
+            kinds[str(graph.nodes[v].get("node_type"))] += 1
             for t in attrs.get("link_types", ()):
                 link_types[str(t)] += 1
             urns |= set(attrs.get("reports", ()))
@@ -405,7 +406,7 @@ def disseminate_profile(profile: Profile, ws: Any, out: str | Path, fmt: str,
         "acknowledge_conditions": True,
     }
     req.update(request)
-    dry = disseminate(profile, path=out, fmt=fmt, ws=ws, dry_run=True, **req)
+    dry: Any = disseminate(profile, path=out, fmt=fmt, ws=ws, dry_run=True, **req)
     flagged = [str(v) for v in dry.flagged["value"]] if len(dry.flagged) else []
     return disseminate(profile, path=out, fmt=fmt, ws=ws, confirm_flagged=flagged, **req)
 

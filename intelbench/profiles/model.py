@@ -35,7 +35,14 @@ from intelbench.profiles._parts import (
 )
 from intelbench.profiles.manifest import Manifest
 
-__all__ = ["PROBLEM_ASPECTS", "SUBJECT_ASPECTS", "ProblemProfile", "Profile", "SubjectProfile"]
+__all__ = [
+    "PROBLEM_ASPECTS",
+    "SUBJECT_ASPECTS",
+    "InteractiveProfile",
+    "ProblemProfile",
+    "Profile",
+    "SubjectProfile",
+]
 
 #: Problem description aspects (domain A4 item 20, proposed problem-profile sections).
 PROBLEM_ASPECTS: tuple[str, ...] = ("what", "where", "when", "who", "victims", "offenders",
@@ -328,6 +335,15 @@ class Profile:
             extra={"product_type": self.product_type, "manifest": self.manifest.to_dict()},
         )
 
+    def interactive(self) -> InteractiveProfile:
+        """Return this profile as an interactive HTML product for the gate.
+
+        ``ib.disseminate(profile.interactive(), ..., fmt="html")`` sends :meth:`to_html`
+        (maps and link charts as live, offline iframes) instead of the static document; the
+        gate checks it for external addresses and sensitive values and adds its marking.
+        """
+        return InteractiveProfile(self)
+
     # -- rendering (review copies; files leave through the gate) -------------------------
     def to_html(self, *, marking: str | None = None) -> str:
         """Self-contained, printable HTML of the profile (a review copy).
@@ -376,6 +392,37 @@ class Profile:
                "peer_review": self.peer_review, "manifest": self.manifest.to_dict(),
                "gaps": None if self.gaps is None else self.gaps.astype(str).to_dict("records")}
         return int(target.put("profile", self.profile_id, doc, justification=justification))
+
+
+@dataclass(frozen=True)
+class InteractiveProfile:
+    """A profile sent through the gate as its interactive HTML (see :meth:`Profile.interactive`).
+
+    Attributes
+    ----------
+    profile : Profile
+        The peer-reviewed profile.
+    """
+
+    profile: Profile
+
+    def to_product(self) -> Any:
+        """Return the gate's product: the profile's HTML, with the same refusals.
+
+        Raises
+        ------
+        DisseminationRefused
+            As :meth:`Profile.to_product`.
+        """
+        base = self.profile.to_product()
+        from intelbench.dissemination import Product
+
+        cls, hand, _ = self.profile.marking()
+        page = self.profile.to_html(marking=f"{cls} | Handling {hand}")
+        return Product(page, title=base.title, classification=base.classification,
+                       handling=base.handling, handling_conditions=base.handling_conditions,
+                       cited_reports=base.cited_reports, product_id=base.product_id + "-H",
+                       kind="html", extra=dict(base.extra))
 
 
 def gap_line(row: Mapping[str, Any]) -> str:
@@ -470,7 +517,7 @@ class SubjectProfile(Profile):
     ranking: str = ""
 
     def description(self) -> dict[str, str]:
-        """Return criminal activity, lifestyle, associations, strengths, weaknesses, risks, ranking."""
+        """Return criminal activity, lifestyle, associations, strengths and weaknesses, risks."""
         out = {a: getattr(self, a) for a in SUBJECT_ASPECTS}
         if self.ranking:
             out["target_ranking"] = self.ranking
