@@ -38,9 +38,16 @@ def run(ctx: Any) -> list[str]:
     reports = pd.read_csv(data / "intel_reports.csv", dtype=str)
     ok = reports["classification"].str.upper().isin(["OFFICIAL", "OFFICIAL-SENSITIVE"])
     graded = reports[ok & (reports["handling"] == "P")].head(200)
+    places: list[str] = []
+    if (data / "areas.gpkg").exists():
+        import pyogrio
+
+        areas = pyogrio.read_dataframe(data / "areas.gpkg", layer="areas", read_geometry=False)
+        places = sorted({w for name in areas["area_name"].astype(str) for w in name.split()})
     known = KnownTerms.from_files(
         data / "nominals.csv" if (data / "nominals.csv").exists() else None,
         data / "sources.csv" if (data / "sources.csv").exists() else None,
+        vocabulary=places,
     )
     product = Product(
         graded,

@@ -69,6 +69,7 @@ _DOC_FIELDS = {
     "audience", "intelligence_gaps", "prevention", "intelligence", "enforcement",
     "reassurance", "appendices", "tables", "table", "figures", "figure", "caption", "body",
     "problem", "analysis", "description", "outcome", "reviews", "date", "content",
+    "terms_of_reference", "requirement", "next_review", "review_frequency", "reviewed",
 }
 _EXTERNAL_URL = re.compile(
     r"""(?:(?:https?|wss?|ftp):|(?:src|href|action|poster|srcset)\s*=\s*["']?|url\(\s*["']?|"""
@@ -227,7 +228,7 @@ def _inputs(product: Product, ws: Any) -> tuple[list[str], list[str], list[str],
 
 
 def _sanitise_document(node: Any, policy: SanitisationPolicy, known: KnownTerms | None,
-                       res: SanitisationResult, path: str = "") -> Any:
+                       res: SanitisationResult, red: Any, path: str = "") -> Any:
     if isinstance(node, dict):
         out = {}
         for k, v in node.items():
@@ -237,10 +238,10 @@ def _sanitise_document(node: Any, policy: SanitisationPolicy, known: KnownTerms 
                 res.dropped[name] = "never leaves" if _never(key) else (
                     f"not allowed for {policy.kind.value}")
                 continue
-            out[k] = _sanitise_document(v, policy, known, res, name + ".")
+            out[k] = _sanitise_document(v, policy, known, res, red, name + ".")
         return out
     if isinstance(node, list | tuple):
-        return [_sanitise_document(v, policy, known, res, path) for v in node]
+        return [_sanitise_document(v, policy, known, res, red, path) for v in node]
     if isinstance(node, pd.DataFrame):
         sub = sanitise_frame(node, policy, known=known)
         res.merge(sub, path)
@@ -249,7 +250,6 @@ def _sanitise_document(node: Any, policy: SanitisationPolicy, known: KnownTerms 
         return node
     if node is None or isinstance(node, bool | int | float):
         return node
-    red = make_redactor(known, policy.patterns)
     clean, counts, flags = red.process_many([str(node)])
     for kind, n in counts.items():
         res.redactions[(path.rstrip(".") or "text", kind)] += n
@@ -401,16 +401,16 @@ def prepare(
     target: Path | None = None
     chosen = fmt.lower().lstrip(".") if fmt else None
     if path is not None and _text(path):
-        p = Path(path)
-        if p.suffix.lower() in _SUFFIX and not p.is_dir():
-            target = p
-            chosen = chosen or _SUFFIX[p.suffix.lower()]
-        else:
-            target = p  # a folder; the file name is made from the reference
-        if not target.parent.is_dir() and not (target.is_dir()):
-            out.append(f"path: the folder {str(target.parent)!r} does not exist")
-        elif target.suffix.lower() in _SUFFIX and target.exists():
-            out.append(f"path: {target.name!r} exists; the gate never overwrites a disclosure")
+        target = Path(path)
+        if target.suffix.lower() in _SUFFIX and not target.is_dir():  # a file name
+            chosen = chosen or _SUFFIX[target.suffix.lower()]
+            if not target.parent.is_dir():
+                out.append(f"path: the folder {str(target.parent)!r} does not exist")
+            elif target.exists():
+                out.append(f"path: {target.name!r} exists; the gate never overwrites a "
+                           "disclosure")
+        elif not target.is_dir():  # a folder; the file name is made from the reference
+            out.append(f"path: the folder {str(target)!r} does not exist")
     allowed = FORMATS.get(product.kind or "", ())
     if chosen is None:
         out.append(f"fmt: expected one of {', '.join(allowed)}; got None")
@@ -424,13 +424,14 @@ def prepare(
     # sanitise (deny by default) or, for rendered products, check
     san = problems["sanitisation"]
     content = product.content
+    red = make_redactor(known, pol.patterns)
     if product.kind in ("table", "geotable"):
         prepared.result = sanitise_frame(content, pol, known=known, areas=areas)
     elif product.kind == "graph":
         prepared.result = sanitise_graph(content, pol, known=known)
     elif product.kind == "document":
         res = SanitisationResult(content=None)
-        res.content = _sanitise_document(content, pol, known, res)
+        res.content = _sanitise_document(content, pol, known, res, red)
         prepared.result = res
     else:
         if product.kind == "html":
@@ -441,7 +442,6 @@ def prepare(
                            "must be self-contained (inline its assets, drop attribution links)")
         else:
             text = visible = _rendered_text(product)
-        red = make_redactor(known, pol.patterns)
         found = red.contains_sensitive(text)
         prepared.rendered_findings = found
         if found:
@@ -454,7 +454,7 @@ def prepare(
             res.flagged = pd.DataFrame([("text", 0, f.kind, f.value) for _, f in flags],
                                        columns=["field", "row", "kind", "value"])
         prepared.result = res
-    title_hits = make_redactor(known, pol.patterns).contains_sensitive(product.title)
+    title_hits = red.contains_sensitive(product.title)
     if title_hits:
         san.append("the product title holds values that must be redacted ("
                    + ", ".join(sorted(title_hits)) + "); give it a title free of personal data")

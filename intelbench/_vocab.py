@@ -49,6 +49,8 @@ station stations estate estates flat flats block blocks lane road avenue close d
 northshire county borough district region regional national partnership safety csp
 ir ocg ocgs chis nim tcg ttcg stcg tor sara pestelo gi rri pai kde
 name phone email vrm postcode address dob bank card ref withheld redacted iban
+high medium low active inactive partial tasked answered closed draft submitted evaluated
+class anpr cctv ripa ipa comms routine volunteered unanswerable overdue
 """
 
 #: Lower-case words that are not name-like when capitalised.

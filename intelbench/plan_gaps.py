@@ -153,14 +153,8 @@ def _bands_from_frame(reports: pd.DataFrame, urns: set[str]) -> dict[str, str]:
 
 
 def _bands_from_ws(ws: Any, urns: set[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for urn in urns:
-        try:
-            if ws.exists("report", urn):
-                out[urn] = _report_band(_doc_bands(ws.get("report", urn)))
-        except Exception:
-            continue
-    return out
+    docs = ws.get_many("report", sorted(urns))
+    return {urn: _report_band(_doc_bands(doc)) for urn, doc in docs.items()}
 
 
 @dataclass(frozen=True, repr=False)

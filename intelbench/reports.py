@@ -25,6 +25,7 @@ from intelbench.grading import Grade, GradingScheme
 from intelbench.grading_checks import AWAITING_STATUSES, validate_grades
 from intelbench.grading_legacy import LegacyGrade
 from intelbench.grading_policy import GradingPolicy
+from intelbench.store import DocumentNotFoundError
 
 __all__ = [
     "REPORT_COLUMNS",
@@ -244,8 +245,12 @@ def reports_frame(ws: Any, urns: Iterable[str] | None = None) -> pd.DataFrame:
         urn     status
     0  IR-1  SUBMITTED
     """
-    keys = sorted(ws.keys("report")) if urns is None else list(urns)
-    docs = [ws.get("report", k) for k in keys]
+    found = ws.get_many("report", None if urns is None else list(urns))
+    keys = sorted(found) if urns is None else list(urns)
+    missing = [k for k in keys if k not in found]
+    if missing:
+        raise DocumentNotFoundError(f"no report {missing[0]!r} in the workspace")
+    docs = [found[k] for k in keys]
     frame = pd.DataFrame(docs)
     columns = [c for c in REPORT_COLUMNS if c in frame] + [c for c in frame
                                                             if c not in REPORT_COLUMNS]

@@ -224,6 +224,8 @@ def test_output_problems(ws: Any, out: Path) -> None:
         dm.disseminate(reports(), **request(ws, out, fmt="png"))
     with pytest.raises(DisseminationRefused, match="does not exist"):
         dm.disseminate(reports(), **request(ws, out, path=out / "nope" / "x.csv"))
+    with pytest.raises(DisseminationRefused, match="does not exist"):
+        dm.disseminate(reports(), **request(ws, out, path=out / "no-such-folder"))
     (out / "taken.csv").write_text("x")
     with pytest.raises(DisseminationRefused, match="never overwrites"):
         dm.disseminate(reports(), **request(ws, out, path=out / "taken.csv", fmt=None))

@@ -381,8 +381,7 @@ class GradingApp(w.VBox):
         """List the workspace's reports: awaiting evaluation first, then the rest."""
         options: list[tuple[str, str | None]] = [("— choose a report —", None)]
         rows = []
-        for urn in sorted(self.ws.keys("report")):
-            doc = self.ws.get("report", urn)
+        for urn, doc in self.ws.get_many("report").items():
             status = _text(doc.get("status")).upper()
             grade = current_grade(doc)
             shown = (grade.bracketed if isinstance(grade, Grade)
