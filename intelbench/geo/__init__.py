@@ -12,11 +12,11 @@ from intelbench.geo.density import DensitySurface, kde
 from intelbench.geo.evaluate import EvaluationResult, evaluate
 from intelbench.geo.grid import classify, grid, rates
 from intelbench.geo.hotspots import getis_ord, hotspots
-from intelbench.geo.moran import MoranResult, local_moran, moran
-from intelbench.geo.pattern import NearestNeighbourResult, RipleyResult, nearest_neighbour, ripley
 
 # --- geotime ---
 from intelbench.geo.maps import MapResult, map
+from intelbench.geo.moran import MoranResult, local_moran, moran
+from intelbench.geo.pattern import NearestNeighbourResult, RipleyResult, nearest_neighbour, ripley
 from intelbench.geo.repeat import (
     NearRepeatResult,
     RepeatVictimisation,

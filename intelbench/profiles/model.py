@@ -332,7 +332,6 @@ class Profile:
             self.to_document(), title=self.title, classification=cls, handling=hand,
             handling_conditions=cond, cited_reports=tuple(self.cited),
             product_id=self.profile_id, kind="document",
-            extra={"product_type": self.product_type, "manifest": self.manifest.to_dict()},
         )
 
     def interactive(self) -> InteractiveProfile:
@@ -422,7 +421,7 @@ class InteractiveProfile:
         return Product(page, title=base.title, classification=base.classification,
                        handling=base.handling, handling_conditions=base.handling_conditions,
                        cited_reports=base.cited_reports, product_id=base.product_id + "-H",
-                       kind="html", extra=dict(base.extra))
+                       kind="html")
 
 
 def gap_line(row: Mapping[str, Any]) -> str:
