@@ -162,7 +162,10 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
           ("gaps", gaps_step)], "problem profile")
 
     hs, burglary, areas = st["hs"], st["burglary"], st["areas"]
-    hot = hs[hs["hotspot"].astype(str).str.startswith("Hot")]
+    if "fdr_significant" in hs.columns:
+        hot = hs[hs["fdr_significant"].astype(bool) & (hs["gi_star"] > 0)]
+    else:
+        hot = hs[hs["hotspot"].astype(str).str.lower().str.startswith("hot")]
     by_area = (burglary.groupby("lsoa_code").size().rename("count").reset_index()
                .rename(columns={"lsoa_code": "area_code"}))
     by_area = by_area.merge(areas[["area_code", "area_name", "sector", "households"]],
@@ -196,7 +199,7 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
     ).agree("Chair, Northshire TT&CG", dt.date(2026, 11, 2))
     return ProblemProfile(
         title="Burglary problem profile, Northshire", tor=tor, author=author, manifest=m,
-        summary=(f"{len(burglary)} burglaries were recorded in the 12 months. They concentrate "
+        summary=(f"{len(burglary)} located burglaries were recorded in the 12 months. They concentrate "
                  f"in {n_hot} statistically significant hot cells (Gi*, FDR-controlled) and in "
                  f"the {sector.index[0]} sector ({int(sector.iloc[0])} offences)."),
         key_findings=[

@@ -80,6 +80,17 @@ def test_profiles_built_from_the_sample_force(made: dict[str, Any]) -> None:
     assert {"street crimes (data.police.uk)", "intelligence log",
             "collection plan"} <= roles
     assert problem.manifest.verify() == []
+    hs = problem.figures[0].static
+    n_hot = int((hs["fdr_significant"].astype(bool) & (hs["gi_star"] > 0)).sum())
+    assert n_hot > 0
+    assert problem.key_findings[0].startswith(f"{n_hot} hot cells")
+    crimes = pd.concat(pd.read_csv(f, dtype=str) for f in
+                       sorted((made["samples"] / "crimes").rglob("*.csv")))
+    lon = pd.to_numeric(crimes["Longitude"], errors="coerce")
+    lat = pd.to_numeric(crimes["Latitude"], errors="coerce")
+    mappable = lon.notna() & lat.notna() & ~((lon == 0) & (lat == 0))  # (0,0) is unmappable
+    located = int(((crimes["Crime type"] == "Burglary") & mappable).sum())
+    assert problem.summary.startswith(f"{located} located burglaries were recorded")
     names = [s.name for s in problem.manifest.steps]
     assert "ib.geo.hotspots" in names and "ib.geo.near_repeat" in names
 
