@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import pandas as pd
+
 from intelbench.exceptions import ProfileError
 from intelbench.profiles._parts import FigureItem, figure_kind
 
@@ -12,6 +14,35 @@ __all__ = ["figure_png", "static_figure"]
 
 _TYPE_COLOURS = {"person": "#1f77b4", "phone": "#ff7f0e", "vehicle": "#2ca02c",
                  "address": "#8c564b", "organisation": "#9467bd", "event": "#d62728"}
+
+
+def _simple_polygons(gdf: Any) -> bool:
+    import shapely
+
+    geoms = gdf.geometry.values
+    return bool(len(geoms)) and bool(
+        (shapely.get_type_id(geoms) == 3).all()
+        and (shapely.get_num_interior_rings(geoms) == 0).all())
+
+
+def _fast_polygons(fig: Any, ax: Any, gdf: Any, column: str) -> None:
+    """Shade many simple polygons (grid cells) as one PolyCollection (vectorised)."""
+    import numpy as np
+    import shapely
+    from matplotlib.collections import PolyCollection
+
+    ext = shapely.get_exterior_ring(gdf.geometry.values)
+    coords, idx = shapely.get_coordinates(ext, return_index=True)
+    verts = np.split(coords, np.flatnonzero(np.diff(idx)) + 1)
+    values = np.ma.masked_invalid(pd.to_numeric(gdf[column], errors="coerce").to_numpy(float))
+    dense = len(verts) > 2000  # grid lines would hide the shading
+    pc = PolyCollection(verts, array=values, cmap="OrRd", edgecolors="face" if dense else "#666",
+                        linewidths=0 if dense else 0.2)
+    ax.add_collection(pc)
+    ax.set_xlim(coords[:, 0].min(), coords[:, 0].max())
+    ax.set_ylim(coords[:, 1].min(), coords[:, 1].max())
+    ax.set_aspect("equal")
+    fig.colorbar(pc, ax=ax, shrink=0.7, label=column)
 
 
 def _geo_figure(gdf: Any, column: str | None, title: str) -> Any:
@@ -22,7 +53,9 @@ def _geo_figure(gdf: Any, column: str | None, title: str) -> Any:
     if column is not None and column not in gdf.columns:
         raise ProfileError(f"figure {title!r} column: expected one of "
                            f"{', '.join(map(str, gdf.columns))}; got {column!r}")
-    if column is not None:
+    if column is not None and _simple_polygons(gdf):
+        _fast_polygons(fig, ax, gdf, column)
+    elif column is not None:
         gdf.plot(ax=ax, column=column, legend=True, cmap="OrRd", edgecolor="#666",
                  linewidth=0.2)
     else:

@@ -199,9 +199,10 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
     ).agree("Chair, Northshire TT&CG", dt.date(2026, 11, 2))
     return ProblemProfile(
         title="Burglary problem profile, Northshire", tor=tor, author=author, manifest=m,
-        summary=(f"{len(burglary)} located burglaries were recorded in the 12 months. They concentrate "
-                 f"in {n_hot} statistically significant hot cells (Gi*, FDR-controlled) and in "
-                 f"the {sector.index[0]} sector ({int(sector.iloc[0])} offences)."),
+        summary=(f"{len(burglary)} located burglaries were recorded in the 12 months. They "
+                 f"concentrate in {n_hot} statistically significant hot cells (Gi*, "
+                 f"FDR-controlled) and in the {sector.index[0]} sector "
+                 f"({int(sector.iloc[0])} offences)."),
         key_findings=[
             f"{n_hot} hot cells of 150 m (Gi* with false-discovery-rate control).",
             f"The ten busiest areas hold {int(top['count'].sum())} of {len(burglary)} "

@@ -283,8 +283,11 @@ class Profile:
         desc = [f"{_label(a)}: {t}" for a, t in self.description().items()]
         doc["description" if self.product_type == "PROBLEM_PROFILE" else "analysis"] = desc
         figs: list[Any] = []
+        cache: dict[int, Any] = self.__dict__.setdefault("_static_cache", {})
         for f in self.figures:
-            figs += [f"{f.title}. {f.caption}".strip(), static_figure(f)]
+            if id(f) not in cache:
+                cache[id(f)] = (f, static_figure(f))  # keep f alive so its id stays unique
+            figs += [f"{f.title}. {f.caption}".strip(), cache[id(f)][1]]
         if figs:
             doc["figures"] = figs
         tabs: list[Any] = []

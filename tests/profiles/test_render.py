@@ -126,3 +126,24 @@ def test_interactive_html_through_the_gate(tmp_path: Path) -> None:
     assert "srcdoc=" in html and rec.ref in html
     with pytest.raises(ib.DisseminationRefused):
         ib.disseminate(fx.problem().interactive(), **fx.request(ws, out, "html"))
+
+
+def test_grid_maps_are_shaded_by_their_column() -> None:
+    import geopandas as gpd
+    import numpy as np
+    from matplotlib.collections import PolyCollection
+    from shapely.geometry import box
+
+    from intelbench.profiles._static import static_figure
+
+    cells = gpd.GeoDataFrame({"gi_star": [1.0, np.nan, 3.0]},
+                             geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)],
+                             crs=27700)
+    fig = static_figure(ib.profiles.FigureItem("Grid", cells, column="gi_star"))
+    pcs = [c for c in fig.axes[0].collections if isinstance(c, PolyCollection)]
+    assert len(pcs) == 1
+    arr = pcs[0].get_array()
+    assert list(arr.mask) == [False, True, False] and arr[0] == 1.0 and arr[2] == 3.0
+    assert [p.vertices[:4].tolist() for p in pcs[0].get_paths()][2][0] == [3.0, 0.0]
+    with pytest.raises(ProfileError, match="column"):
+        static_figure(ib.profiles.FigureItem("Grid", cells, column="nope"))
