@@ -392,7 +392,9 @@ class Profile:
                "key_findings": self.key_findings, "description": self.description(),
                "recommendations": self.recommendations, "cited": list(self.cited),
                "peer_review": self.peer_review, "manifest": self.manifest.to_dict(),
-               "gaps": None if self.gaps is None else self.gaps.astype(str).to_dict("records")}
+               "gaps": None if self.gaps is None else [
+                   {k: None if _missing(v) else str(v) for k, v in r.items()}
+                   for r in self.gaps.to_dict("records")]}
         return int(target.put("profile", self.profile_id, doc, justification=justification))
 
 
@@ -427,10 +429,14 @@ class InteractiveProfile:
                        kind="html")
 
 
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or v is pd.NaT or v is pd.NA
+
+
 def gap_line(row: Mapping[str, Any]) -> str:
     """One gap as a line: [PRIORITY] gap (plan P, question Q, STATUS; reasons)."""
     def t(v: Any) -> str:
-        return "" if v is None or (isinstance(v, float) and v != v) else str(v)
+        return "" if _missing(v) else str(v)
 
     where = ", ".join(x for x in (f"plan {t(row.get('plan_id'))}" if t(row.get("plan_id"))
                                   else "", f"question {t(row.get('question_id'))}"

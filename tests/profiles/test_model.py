@@ -177,3 +177,16 @@ def test_gap_frame_from_plans(tmp_path: Path) -> None:
     p = fx.problem(gaps=frame)
     assert p.gaps["gap"].tolist() == ["Who?"]
     assert "[HIGH] Who? (plan CP-1, question Q1, OPEN, open)" in p.to_html()
+
+
+def test_save_keeps_text_status_and_manifest(tmp_path: Path) -> None:
+    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    p = fx.reviewed(fx.problem())
+    rev = p.save(ws, justification="peer reviewed")
+    doc = ws.get("profile", p.profile_id)
+    assert rev == 1 and doc["status"] == "PEER_REVIEWED"
+    assert doc["gaps"][0]["gap"] == "Who handles the stolen goods?"
+    assert doc["manifest"]["version"] == ib.__version__
+    assert doc["peer_review"]["reviewer"] == "DI Reviewer"
+    with pytest.raises(ProfileError, match="ws"):
+        fx.problem().save()
