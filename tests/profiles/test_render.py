@@ -147,3 +147,14 @@ def test_grid_maps_are_shaded_by_their_column() -> None:
     assert [p.vertices[:4].tolist() for p in pcs[0].get_paths()][2][0] == [3.0, 0.0]
     with pytest.raises(ProfileError, match="column"):
         static_figure(ib.profiles.FigureItem("Grid", cells, column="nope"))
+
+
+def test_script_payload_is_escaped_through_the_gate(tmp_path: Path) -> None:
+    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    out = tmp_path / "out"
+    out.mkdir()
+    p = fx.reviewed(fx.problem(summary=fx.PAYLOAD, key_findings=[fx.PAYLOAD],
+                               gaps=[fx.PAYLOAD]))
+    html = ib.disseminate(p, **fx.request(ws, out, "html")).path.read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    assert "&lt;script&gt;" in html
