@@ -52,12 +52,12 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "plans": ("intelbench.plans", None),
     "CollectionPlan": ("intelbench.plans", "CollectionPlan"),
     "Question": ("intelbench.plans", "Question"),
-    "geo": ("intelbench.geo", None),
     "sanitise": ("intelbench.sanitise", None),
     "dissemination": ("intelbench.dissemination", None),
     "osint": ("intelbench.osint", None),
     "Recipient": ("intelbench.dissemination", "Recipient"),
     "disseminate": ("intelbench.dissemination", "disseminate"),
+    "profiles": ("intelbench.profiles", None),
 }
 
 __all__ = [

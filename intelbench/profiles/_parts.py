@@ -1,0 +1,337 @@
+"""Parts of a profile: terms of reference, figures, recommendations, gaps, cited intelligence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+
+from intelbench.exceptions import IntelbenchWarning, ProfileError
+
+__all__ = [
+    "CLASSIFICATIONS",
+    "RECOMMENDATION_HEADINGS",
+    "FigureItem",
+    "ProfileWarning",
+    "Status",
+    "TableItem",
+    "TermsOfReference",
+    "cited_intelligence",
+    "figure_kind",
+    "normalise_gaps",
+    "normalise_recommendations",
+]
+
+#: Product markings a profile may carry, lowest first (GSC; OFFICIAL-SENSITIVE is a marking).
+CLASSIFICATIONS: tuple[str, ...] = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
+#: Recommendation headings, in the order a tasking meeting reads them.
+RECOMMENDATION_HEADINGS: tuple[str, ...] = ("prevention", "intelligence", "enforcement",
+                                            "reassurance")
+
+
+class ProfileWarning(IntelbenchWarning):
+    """A profile lacks something the gate will refuse it for (e.g. an intelligence gaps section)."""
+
+
+class Status(StrEnum):
+    """Where a profile is in its life: DRAFT, READY_FOR_REVIEW, PEER_REVIEWED."""
+
+    DRAFT = "DRAFT"
+    READY_FOR_REVIEW = "READY_FOR_REVIEW"
+    PEER_REVIEWED = "PEER_REVIEWED"
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+@dataclass(frozen=True)
+class TermsOfReference:
+    """The terms of reference agreed with the requester before the work starts.
+
+    Parameters
+    ----------
+    requester : str
+        Who asked (role or meeting, e.g. "Northshire TT&CG chair").
+    question : str
+        The question the profile answers.
+    scope : str
+        Area, period and crime types in scope.
+    deadline : str or datetime.date
+        When it is due.
+    audience : str
+        Who will read it.
+    agreed : bool
+        Whether the requester agreed these terms.
+    agreed_by, agreed_on : optional
+        Who agreed and when (both required once ``agreed`` is True).
+
+    Examples
+    --------
+    >>> tor = ib.profiles.TermsOfReference("TT&CG chair", "Why has burglary risen?",
+    ...     "Northshire, 12 months", "2026-03-01", "TT&CG")
+    >>> tor.agreed, tor.agree("TT&CG chair", "2026-01-10").agreed
+    (False, True)
+    """
+
+    requester: str
+    question: str
+    scope: str
+    deadline: str | dt.date
+    audience: str
+    agreed: bool = False
+    agreed_by: str | None = None
+    agreed_on: str | dt.date | None = None
+
+    def problems(self) -> list[str]:
+        """What is missing: one line per empty field, and who/when once agreed."""
+        out = [f"terms of reference: {name} is empty" for name in
+               ("requester", "question", "scope", "deadline", "audience")
+               if not _text(getattr(self, name))]
+        if self.agreed and not (_text(self.agreed_by) and _text(self.agreed_on)):
+            out.append("terms of reference: agreed=True needs agreed_by and agreed_on")
+        return out
+
+    def agree(self, by: str, on: str | dt.date | None = None) -> TermsOfReference:
+        """Return these terms marked as agreed by ``by`` on ``on`` (default today)."""
+        if not _text(by):
+            raise ProfileError("agreed_by: expected the name or role of who agreed; got ''")
+        return replace(self, agreed=True, agreed_by=str(by),
+                       agreed_on=on if on is not None else dt.date.today())
+
+    def lines(self) -> list[str]:
+        """The terms as labelled lines."""
+        agreed = (f"agreed by {self.agreed_by} on {self.agreed_on}" if self.agreed
+                  else "NOT AGREED")
+        return [f"Requester: {self.requester}", f"Question: {self.question}",
+                f"Scope: {self.scope}", f"Deadline: {self.deadline}",
+                f"Audience: {self.audience}", f"Terms of reference {agreed}."]
+
+
+def figure_kind(obj: Any) -> str:
+    """Classify a figure object: ``matplotlib``, ``link_chart``, ``map`` or ``geotable``.
+
+    Raises
+    ------
+    ProfileError
+        If the object is none of these (a section never renders blank).
+    """
+    if hasattr(obj, "savefig") and hasattr(obj, "get_axes"):
+        return "matplotlib"
+    html_attr = getattr(obj, "html", None)
+    if isinstance(html_attr, str):
+        nodes, edges = getattr(obj, "nodes", None), getattr(obj, "edges", None)
+        if isinstance(nodes, pd.DataFrame) and isinstance(edges, pd.DataFrame):
+            return "link_chart"
+        return "map"
+    if isinstance(obj, pd.DataFrame) and getattr(obj, "_geometry_column_name", None) in obj:
+        return "geotable"
+    raise ProfileError(
+        "figure: expected a matplotlib Figure, a map (object with .html, e.g. ib.geo.map), a "
+        f"link chart (ib.network.link_chart) or a GeoDataFrame; got {type(obj).__name__}"
+    )
+
+
+@dataclass(frozen=True)
+class FigureItem:
+    """A figure in a profile: a chart, a map or a link chart, with a title and caption.
+
+    Parameters
+    ----------
+    title : str
+        Short title (shown above the figure).
+    obj : object
+        A matplotlib Figure, a map with ``.html`` (``ib.geo.map``), a link chart
+        (``ib.network.link_chart``) or a GeoDataFrame (drawn as a static map).
+    caption : str
+        What the figure shows and how to read it.
+    static : object, optional
+        A matplotlib Figure or GeoDataFrame to print in place of an interactive map (folium
+        cannot be rasterised offline); link charts and GeoDataFrames are drawn without one.
+    column : str, optional
+        For a GeoDataFrame: the column to shade.
+    section : str
+        The section the figure belongs to (``"analysis"`` by default).
+    """
+
+    title: str
+    obj: Any
+    caption: str = ""
+    static: Any = None
+    column: str | None = None
+    section: str = "analysis"
+
+    def __post_init__(self) -> None:
+        figure_kind(self.obj)  # raises for an unsupported object
+        if self.static is not None and figure_kind(self.static) not in ("matplotlib",
+                                                                         "geotable"):
+            raise ProfileError(
+                f"figure {self.title!r} static: expected a matplotlib Figure or GeoDataFrame; "
+                f"got {type(self.static).__name__}"
+            )
+
+    @property
+    def kind(self) -> str:
+        """``matplotlib``, ``link_chart``, ``map`` or ``geotable``."""
+        return figure_kind(self.obj)
+
+
+@dataclass(frozen=True)
+class TableItem:
+    """A table in a profile, with a title and caption."""
+
+    title: str
+    frame: pd.DataFrame
+    caption: str = ""
+    section: str = "analysis"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.frame, pd.DataFrame):
+            raise ProfileError(f"table {self.title!r}: expected a pandas DataFrame; got "
+                               f"{type(self.frame).__name__}")
+
+
+def normalise_recommendations(value: Mapping[str, Any] | None) -> dict[str, list[str]]:
+    """Return recommendations by heading (prevention, intelligence, enforcement, reassurance).
+
+    Raises
+    ------
+    ProfileError
+        For a heading outside :data:`RECOMMENDATION_HEADINGS`.
+    """
+    out: dict[str, list[str]] = {h: [] for h in RECOMMENDATION_HEADINGS}
+    for key, items in (value or {}).items():
+        k = str(key).strip().lower()
+        if k not in out:
+            raise ProfileError(
+                f"recommendations: expected headings {', '.join(RECOMMENDATION_HEADINGS)}; "
+                f"got {key!r}"
+            )
+        if isinstance(items, str):
+            items = [items]
+        out[k] = [str(x) for x in items if _text(x)]
+    return out
+
+
+_GAP_COLUMNS = ["gap", "priority", "status", "plan_id", "question_id", "reasons"]
+
+
+def normalise_gaps(value: Any) -> pd.DataFrame | None:
+    """Return the intelligence gaps as a frame.
+
+    Columns: gap, priority, status, plan_id, question_id, reasons.
+
+    Accepts the output of ``ib.plans.gaps(ws)`` (its ``.frame``), a DataFrame with a
+    ``question`` or ``gap`` column, or a list of strings or dicts. None stays None (no gaps
+    section).
+    """
+    if value is None:
+        return None
+    frame = getattr(value, "frame", value)
+    if isinstance(frame, pd.DataFrame):
+        f = frame.copy()
+        if "gap" not in f.columns:
+            if "question" not in f.columns:
+                raise ProfileError("gaps: expected a frame with a 'question' or 'gap' column; "
+                                   f"got columns {list(map(str, f.columns))}")
+            f = f.rename(columns={"question": "gap"})
+    elif isinstance(frame, Sequence) and not isinstance(frame, str):
+        rows = [{"gap": x} if isinstance(x, str) else dict(x) for x in frame]
+        f = pd.DataFrame(rows, columns=None if rows else ["gap"])
+        if len(f) and "gap" not in f.columns:
+            raise ProfileError("gaps: each dict needs a 'gap' key")
+    else:
+        raise ProfileError("gaps: expected ib.plans.gaps(ws) output, a DataFrame or a list of "
+                           f"gaps; got {type(value).__name__}")
+    for c in _GAP_COLUMNS:
+        if c not in f.columns:
+            f[c] = None
+    return f[_GAP_COLUMNS].reset_index(drop=True)
+
+
+def _report_docs(urns: Sequence[str], reports: pd.DataFrame | None, ws: Any
+                 ) -> dict[str, dict[str, Any]]:
+    docs: dict[str, dict[str, Any]] = {}
+    if reports is not None:
+        sub = reports[reports["urn"].astype(str).isin(set(urns))]
+        for row in sub.to_dict("records"):
+            docs[str(row["urn"])] = {str(k): v for k, v in row.items()}
+    if ws is not None:
+        for urn in urns:
+            if urn not in docs and ws.exists("report", urn):
+                docs[urn] = ws.get("report", urn)
+    return docs
+
+
+def _isblank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or (
+        isinstance(v, str) and not v.strip())
+
+
+def cited_intelligence(urns: Sequence[str], reports: pd.DataFrame | None = None,
+                       ws: Any = None) -> pd.DataFrame:
+    """Return the grading and handling of each cited report (urn, grade, classification, handling).
+
+    Parameters
+    ----------
+    urns : sequence of str
+        The URNs the profile cites.
+    reports : DataFrame, optional
+        The intelligence log (``ib.read_reports``).
+    ws : Workspace, optional
+        Read ``"report"`` documents for URNs not in ``reports``.
+
+    Returns
+    -------
+    DataFrame
+        Columns urn, grade (``[1BP]`` or the legacy grade verbatim), classification, handling,
+        handling_conditions.
+
+    Raises
+    ------
+    ProfileError
+        Naming the URNs that neither ``reports`` nor ``ws`` holds.
+    """
+    from intelbench.reports import current_grade
+
+    urns = list(dict.fromkeys(str(u) for u in urns))
+    docs = _report_docs(urns, reports, ws)
+    missing = [u for u in urns if u not in docs]
+    if missing:
+        raise ProfileError(
+            f"cited reports: {len(missing)} URN(s) not found in the reports or workspace: "
+            + ", ".join(missing[:10])
+        )
+    rows = []
+    for u in urns:
+        d = docs[u]
+        g = current_grade(d)
+        if g is None:
+            grade = "ungraded"
+        elif hasattr(g, "bracketed"):
+            grade = str(g.bracketed)
+        elif not isinstance(g, str):
+            grade = f"{g.verbatim} ({g.scheme.value})"
+        else:
+            grade = f"{g} (not a valid grade)"
+        cls = _text(d.get("classification")) or "OFFICIAL"
+        hand = _text(d.get("handling")).upper() or "P"
+        cond = "" if _isblank(d.get("handling_conditions")) else _text(d["handling_conditions"])
+        rows.append({"urn": u, "grade": grade, "classification": _norm_class(cls),
+                     "handling": hand, "handling_conditions": cond if hand == "C" else ""})
+    return pd.DataFrame(rows, columns=["urn", "grade", "classification", "handling",
+                                       "handling_conditions"])
+
+
+def _norm_class(value: str) -> str:
+    text = " ".join(value.upper().replace("_", " ").replace("-", " ").split())
+    if text == "OFFICIAL SENSITIVE":
+        return "OFFICIAL-SENSITIVE"
+    if text in CLASSIFICATIONS:
+        return text
+    raise ProfileError(f"classification: expected one of {', '.join(CLASSIFICATIONS)}; "
+                       f"got {value!r}")

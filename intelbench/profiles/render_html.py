@@ -1,0 +1,179 @@
+"""HTML rendering of a profile: self-contained, offline, printable, every value escaped.
+
+Maps and link charts are embedded as sandboxed ``<iframe srcdoc>`` documents (their own HTML,
+already offline), matplotlib charts and GeoDataFrames as base64 PNG pictures. The marking is
+on a fixed banner at the top and bottom of the screen and of every printed page; each section
+starts on a new printed page. Nothing refers to an outside address.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from intelbench.profiles._parts import FigureItem
+
+if TYPE_CHECKING:
+    from intelbench.profiles.model import Profile
+
+__all__ = ["render_html"]
+
+_CSS = """
+:root{--mark:#b00000}
+body{font-family:Arial,Helvetica,sans-serif;color:#111;margin:0;padding:2.6em 1.5em 3em}
+.ib-marking{position:fixed;left:0;right:0;background:var(--mark);color:#fff;font-weight:bold;
+ text-align:center;padding:4px 8px;letter-spacing:.04em;z-index:1000;font-size:13px}
+.ib-marking.top{top:0}.ib-marking.bottom{bottom:0}
+section{margin:1em 0 2em}
+h1{font-size:1.6em}h2{border-bottom:2px solid #ccc;padding-bottom:.2em}
+table{border-collapse:collapse;margin:.5em 0;font-size:12px}
+th,td{border:1px solid #999;padding:2px 6px;vertical-align:top;text-align:left}
+th{background:#eee}
+figure{margin:1em 0}figcaption{font-size:12px;color:#333;margin-top:.3em}
+figure img{max-width:100%;height:auto;border:1px solid #ddd}
+iframe.ib-embed{width:100%;height:520px;border:1px solid #ccc}
+.ib-meta{font-size:12px;color:#333}
+@page{size:A4;margin:2.2cm 1.5cm}
+@media print{
+ body{padding:0}
+ .ib-marking{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ section{break-before:page;page-break-before:always}
+ section.ib-first{break-before:auto;page-break-before:auto}
+ iframe.ib-embed{height:480px}
+ thead{display:table-header-group}
+ tr,figure{break-inside:avoid;page-break-inside:avoid}
+}
+"""
+
+_CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+        "script-src 'unsafe-inline'; frame-src 'self' about: data:; child-src 'self' about:")
+
+
+def _e(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _cell(v: Any) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if v is pd.NaT:
+        return ""
+    return _e(v)
+
+
+def table_html(frame: pd.DataFrame, max_rows: int = 200) -> str:
+    """Return an escaped HTML table of a frame (geometry columns left out, long tables cut)."""
+    geom = getattr(frame, "_geometry_column_name", None)
+    f = pd.DataFrame(frame).drop(columns=[geom], errors="ignore") if geom else frame
+    head = "".join(f"<th>{_e(c)}</th>" for c in f.columns)
+    rows = []
+    for row in f.head(max_rows).itertuples(index=False, name=None):
+        rows.append("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>")
+    more = (f'<p class="ib-meta">{len(f) - max_rows} more row(s) not shown.</p>'
+            if len(f) > max_rows else "")
+    return (f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"{more}")
+
+
+def _figure_html(item: FigureItem) -> str:
+    from intelbench.profiles._static import figure_png
+
+    kind = item.kind
+    cap = f"<figcaption><b>{_e(item.title)}.</b> {_e(item.caption)}</figcaption>"
+    if kind in ("map", "link_chart"):
+        doc = item.obj.html
+        return (f'<figure class="ib-{kind.replace("_", "-")}">'
+                f'<iframe class="ib-embed" title="{_e(item.title)}" sandbox="allow-scripts" '
+                f'srcdoc="{_e(doc)}"></iframe>{cap}</figure>')
+    data = base64.b64encode(figure_png(item)).decode("ascii")
+    return (f'<figure class="ib-chart"><img alt="{_e(item.title)}" '
+            f'src="data:image/png;base64,{data}">{cap}</figure>')
+
+
+def _paras(items: list[str]) -> str:
+    return "<ul>" + "".join(f"<li>{_e(x)}</li>" for x in items) + "</ul>"
+
+
+def render_html(profile: Profile, *, marking: str | None = None) -> str:
+    """Render a profile as one self-contained HTML document.
+
+    Parameters
+    ----------
+    profile : Profile
+        A problem or subject profile.
+    marking : str, optional
+        The banner text (default :meth:`Profile.default_marking`).
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    from intelbench.profiles.model import gap_line
+
+    mark = marking if marking is not None else profile.default_marking()
+    cited = profile.cited_intelligence()
+    cls, hand, cond = profile.marking()
+    sections: list[tuple[str, str, str]] = []
+    sections.append(("tor", "Terms of reference", _paras(profile.tor.lines())))
+    sections.append(("summary", "Summary and key findings",
+                     f"<p>{_e(profile.summary)}</p><h3>Key findings</h3>"
+                     + _paras(profile.key_findings)))
+    desc_title = ("Problem description" if profile.product_type == "PROBLEM_PROFILE"
+                  else "Subject")
+    from intelbench.profiles.model import _label
+
+    desc = "".join(f"<h3>{_e(_label(a))}</h3><p>{_e(t)}</p>"
+                   for a, t in profile.description().items())
+    if profile.product_type == "SUBJECT_PROFILE":
+        desc = f"<p><b>Subject reference:</b> {_e(getattr(profile, 'subject', ''))}</p>" + desc
+    sections.append(("description", desc_title, desc))
+    body = "".join(_figure_html(f) for f in profile.figures)
+    body += "".join(f"<h3>{_e(t.title)}</h3><p class='ib-meta'>{_e(t.caption)}</p>"
+                    + table_html(t.frame) for t in profile.tables)
+    if body:
+        sections.append(("analysis", "Analysis: maps, charts and tables", body))
+    if profile.gaps is not None:
+        rows = profile.gaps.to_dict("records")
+        gaps = _paras([gap_line(r) for r in rows]) if rows else (
+            "<p>No intelligence gaps were identified.</p>")
+        sections.append(("gaps", "Intelligence gaps", gaps))
+    recs = "".join(f"<h3>{_e(k.capitalize())}</h3>" + (_paras(v) if v else "<p>None.</p>")
+                   for k, v in profile.recommendations.items())
+    sections.append(("recommendations", "Recommendations", recs))
+    grading = (f"<p>Product classification <b>{_e(cls)}</b>, handling code <b>{_e(hand)}</b>"
+               + (f": {_e(cond)}" if cond else "") + ".</p>" + table_html(cited))
+    sections.append(("grading", "Grading and handling of intelligence cited", grading))
+    m = profile.manifest
+    appendix = ("<p class='ib-meta'>" + "<br>".join(_e(x) for x in m.lines()) + "</p>"
+                + "<h3>Data files</h3>" + table_html(m.files_frame())
+                + "<h3>Analysis steps</h3>" + table_html(m.steps_frame())
+                + "<script type=\"application/json\" id=\"ib-manifest\">"
+                + _e(json.dumps(m.to_dict(), sort_keys=True)) + "</script>")
+    sections.append(("manifest", "Appendix: reproducibility manifest", appendix))
+    review = ""
+    if profile.peer_review:
+        pr = profile.peer_review
+        review = (f"<p class='ib-meta'>Peer reviewed on {_e(pr.get('on'))}: "
+                  f"{'approved' if pr.get('approved') else 'returned'}.</p>")
+    parts = []
+    for i, (key, title, content) in enumerate(sections):
+        first = ' ib-first' if i == 0 else ""
+        parts.append(f'<section class="ib-section{first}" id="sec-{key}"><h2>{_e(title)}</h2>'
+                     f"{content}</section>")
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+        f'<meta http-equiv="Content-Security-Policy" content="{_e(_CSP)}">'
+        f'<meta name="classification" content="{_e(cls)}">'
+        f"<title>{_e(cls)} - {_e(profile.title)}</title><style>{_CSS}</style></head><body>"
+        f'<div class="ib-marking top" role="note">{_e(mark)}</div>'
+        f"<main><h1>{_e(profile.title)}</h1>"
+        f"<p class='ib-meta'>{_e(profile.product_type.replace('_', ' ').title())} "
+        f"{_e(profile.profile_id)}; status {_e(profile.status.value)}.</p>{review}"
+        f"{''.join(parts)}</main>"
+        f'<div class="ib-marking bottom" role="note">{_e(mark)}</div></body></html>\n'
+    )
