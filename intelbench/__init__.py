@@ -40,6 +40,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "io": ("intelbench.io", None),
     "read_police_uk": ("intelbench.io", "read_police_uk"),
     "read_table": ("intelbench.io", "read_table"),
+    "geo": ("intelbench.geo", None),
     "grading": ("intelbench.grading", None),
     "reports": ("intelbench.reports", None),
     "forms": ("intelbench.forms", None),
