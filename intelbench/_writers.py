@@ -90,10 +90,26 @@ def _tabular(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: Headings for section keys whose plain capitalised form would read badly.
+SECTION_HEADINGS = {
+    "tor": "Terms of reference",
+    "findings": "Key findings",
+    "key_findings": "Key findings",
+    "intelligence_gaps": "Intelligence gaps",
+    "grading": "Grading and handling of the intelligence cited",
+    "ocg": "Organised crime group",
+}
+
+
+def _heading(key: Any) -> str:
+    text = str(key)
+    return SECTION_HEADINGS.get(text, text.replace("_", " ").capitalize())
+
+
 def _doc_blocks(node: Any, level: int) -> Iterator[Block]:
     if isinstance(node, dict):
         for k, v in node.items():
-            yield Block("heading", str(k).replace("_", " ").capitalize(), level=min(level, 4))
+            yield Block("heading", _heading(k), level=min(level, 4))
             yield from _doc_blocks(v, level + 1)
     elif isinstance(node, pd.DataFrame):
         yield Block("table", frame=_tabular(node))

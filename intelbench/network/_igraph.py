@@ -29,7 +29,11 @@ def import_igraph() -> Any:
 
     if "igraph" in sys.modules:
         return sys.modules["igraph"]
-    blocked = [m for m in ("matplotlib", "matplotlib.pyplot") if m not in sys.modules]
+    # Block only when matplotlib itself is not loaded yet: igraph catches the ImportError of
+    # ``matplotlib`` but not of ``matplotlib.pyplot``, so blocking pyplot alone breaks it.
+    blocked = (
+        [] if "matplotlib" in sys.modules else ["matplotlib", "matplotlib.pyplot"]
+    )
     for m in blocked:
         sys.modules[m] = None  # type: ignore[assignment]
     try:

@@ -222,3 +222,19 @@ def test_analysis_loads_no_plotting_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_igraph_imports_when_matplotlib_is_loaded_but_pyplot_is_not() -> None:
+    """Regression: blocking only pyplot made igraph's own import fail."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, matplotlib\n"
+        "assert 'matplotlib.pyplot' not in sys.modules\n"
+        "from intelbench.network._igraph import import_igraph\n"
+        "ig = import_igraph()\n"
+        "print(ig.Graph.Famous('Zachary').vcount())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "34"

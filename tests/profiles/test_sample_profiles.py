@@ -124,7 +124,7 @@ def test_docx_sections_marking_pictures_nothing_sensitive(made: dict[str, Any],
         assert s.header.paragraphs[0].text.startswith(f"{cls} | {rec.ref}")
         assert cls in s.footer.paragraphs[0].text
     heads = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    for h in ("Tor", "Summary", "Findings", "Figures", "Intelligence gaps",
+    for h in ("Terms of reference", "Summary", "Key findings", "Figures", "Intelligence gaps",
               "Recommendations", "Prevention", "Intelligence", "Enforcement", "Reassurance",
               "Appendices"):
         assert h in heads
