@@ -271,6 +271,32 @@ def _redact(url: str) -> str:
         return "<unparseable url>"
 
 
+def _ensure_wal(cur: Any, wait: float = 60.0) -> None:
+    """Switch the database to WAL once; retry while another process holds the lock.
+
+    Changing the journal mode takes an exclusive lock and SQLite does not always call the busy
+    handler for it (two processes opening a new workspace at once), so retry here, bounded.
+    """
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    while True:
+        try:
+            mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -279,7 +305,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         try:
             cur.execute("PRAGMA busy_timeout = 60000")
-            cur.execute("PRAGMA journal_mode = WAL")
+            _ensure_wal(cur)
             cur.execute("PRAGMA synchronous = FULL")
             cur.execute("PRAGMA secure_delete = ON")
             cur.execute("PRAGMA foreign_keys = ON")

@@ -746,3 +746,37 @@ def test_get_many_returns_latest_live_revisions(tmp_path) -> None:
     assert len(docs) == 1199 and docs["IR-5"] == {"v": 2} and "IR-7" not in docs
     some = ws.get_many("report", [f"IR-{i}" for i in range(0, 1200, 2)] + ["IR-nope"])
     assert len(some) == 600 and all(ws.get("report", k) == v for k, v in list(some.items())[:5])
+
+
+def test_switch_to_wal_retries_while_another_process_holds_the_lock() -> None:
+    """Regression: two processes opening a new workspace hit 'database is locked' on WAL."""
+    import sqlite3
+
+    from intelbench._db import _ensure_wal
+
+    class Cursor:
+        def __init__(self) -> None:
+            self.calls = 0
+            self.mode = "delete"
+
+        def execute(self, sql: str) -> Cursor:
+            self.calls += 1
+            if self.calls <= 2:
+                raise sqlite3.OperationalError("database is locked")
+            if sql.endswith("= WAL"):
+                self.mode = "wal"
+            return self
+
+        def fetchone(self) -> tuple[str]:
+            return (self.mode,)
+
+    cur = Cursor()
+    _ensure_wal(cur, wait=5)
+    assert cur.mode == "wal" and cur.calls == 4
+
+    class Broken(Cursor):
+        def execute(self, sql: str) -> Cursor:
+            raise sqlite3.OperationalError("disk I/O error")
+
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        _ensure_wal(Broken(), wait=5)
