@@ -80,7 +80,11 @@ def check_frame(raw: pd.DataFrame, mapping: Mapping[str, str], schema: Mapping[s
             bad.append((empty, "missing required value"))
         value: pd.Series
         if kind in ("int", "float"):
-            num = pd.to_numeric(s.where(~empty), errors="coerce")
+            num = pd.to_numeric(s.where(~empty), errors="coerce").astype(float)
+            # "inf"/"nan" parse as floats but are not values a force extract can mean; whole
+            # numbers beyond 2**53 cannot be held exactly.
+            limit = 2.0**53 if kind == "int" else np.inf
+            num = num.where(np.isfinite(num) & (num.abs() <= limit))
             notnum = ~empty & num.isna()
             word = "a whole number" if kind == "int" else "a number"
             bad.append((notnum, f"not {word}"))

@@ -383,3 +383,16 @@ def test_demo_step(samples: Path, tmp_path: Path) -> None:
     assert report["outcome"].tolist() == ["kept", "no location", "zero coordinates"]
     q = pd.read_csv(tmp_path / "burglary_quarantine.csv")
     assert len(q) >= 10
+
+
+def test_read_table_treats_infinite_and_huge_numbers_as_bad_values(tmp_path) -> None:
+    """Regression (found by hypothesis): 'INF' in a whole-number column crashed the reader."""
+    from intelbench.io import Column, read_table
+
+    path = tmp_path / "t.csv"
+    path.write_text("n,x\n1,1.5\nINF,inf\n1e30,2\nnan,3\n")
+    result = read_table(path, schema={"n": Column("int"), "x": Column("float")})
+    assert list(result.data.index) == [2]
+    reasons = result.quarantine.groupby("row")["reason"].apply(list).to_dict()
+    assert set(reasons) == {3, 4, 5}
+    assert all(r.startswith("not a") for rs in reasons.values() for r in rs)
