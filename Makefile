@@ -23,12 +23,12 @@ $(STAMP): requirements-lock.txt pyproject.toml
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.9
 	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements-lock.txt
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
-	$(BIN)/python -m intelbench._voila_template >/dev/null
+	$(BIN)/python -m intelbench.forms._voila_template >/dev/null
 	@touch $(STAMP)
 
 data: $(SAMPLES)
 
-$(SAMPLES): $(STAMP) $(wildcard intelbench/samples*.py intelbench/_samples/*.py)
+$(SAMPLES): $(STAMP) $(wildcard intelbench/samples/*.py)
 	$(BIN)/intelbench samples --out data_samples --seed $(SEED)
 
 # Debian's Chromium for the browser tests; never `playwright install`.

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from intelbench.exceptions import GradingError
-from intelbench.grading import Grade
-from intelbench.grading_checks import validate_grades
-from intelbench.grading_policy import GradingPolicy
+from intelbench.grading.checks import validate_grades
+from intelbench.grading.grade import Grade
+from intelbench.grading.policy import GradingPolicy
 
 
 def make_log(n: int, seed: int = 2026) -> pd.DataFrame:

@@ -82,7 +82,7 @@ gdf = ib.read_police_uk(sys.argv[1])
 dt = time.perf_counter() - t
 ru = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": dt, "cpu": ru.ru_utime + ru.ru_stime, "rows": len(gdf),
-                  "excluded": ib.io.IntakeReport.counts(gdf.attrs["intake"]),
+                  "excluded": ib.intake.IntakeReport.counts(gdf.attrs["intake"]),
                   "peak_mb": ru.ru_maxrss / 1024}))
 """
 

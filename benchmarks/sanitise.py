@@ -19,7 +19,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from intelbench.sanitise import KnownTerms, policy_for, sanitise_frame
+from intelbench.gate.sanitise import KnownTerms, policy_for, sanitise_frame
 
 SEED = 2026
 

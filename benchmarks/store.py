@@ -9,7 +9,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from intelbench.store import Workspace
+from intelbench.store.workspace import Workspace
 
 
 def main(n: int = 2000) -> None:

@@ -2,6 +2,6 @@
 
 import sys
 
-from intelbench.cli import main
+from intelbench.demo.cli import main
 
 sys.exit(main())

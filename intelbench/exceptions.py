@@ -12,6 +12,7 @@ __all__ = [
     "AuditIntegrityError",
     "CRSError",
     "DisseminationRefused",
+    "DocumentNotFoundError",
     "GradingError",
     "IntelbenchError",
     "IntelbenchWarning",
@@ -63,6 +64,13 @@ class ProfileError(IntelbenchError, ValueError):
 
 class StoreError(IntelbenchError, RuntimeError):
     """The workspace store cannot do what was asked."""
+
+
+class DocumentNotFoundError(StoreError, KeyError):
+    """No document (or no such revision) for a kind and key; both a StoreError and a KeyError."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
 
 
 class AuditIntegrityError(IntelbenchError, RuntimeError):

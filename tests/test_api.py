@@ -76,3 +76,11 @@ def test_exceptions_are_builtin_types_too() -> None:
         cls = getattr(ex, name)
         if name != "IntelbenchWarning":
             assert issubclass(cls, ex.IntelbenchError)
+
+
+def test_one_version_source() -> None:
+    import importlib.metadata
+
+    import intelbench
+
+    assert intelbench.__version__ == importlib.metadata.version("intelbench")

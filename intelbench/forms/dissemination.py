@@ -1,6 +1,6 @@
 """The dissemination form: recipient, purpose and basis in; dry run shown; sent on confirmation.
 
-The form holds widgets and calls :func:`intelbench.dissemination.disseminate`. Errors are
+The form holds widgets and calls :func:`intelbench.gate.disseminate.disseminate`. Errors are
 caught and shown in the status area (ipywidgets swallows exceptions raised in callbacks), and
 the logic is in plain methods (:meth:`DisseminationForm.preview`,
 :meth:`DisseminationForm.submit`) that tests call directly.
@@ -14,16 +14,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from intelbench._policy import KnownTerms, RecipientKind
-from intelbench.dissemination import (
-    FORMATS,
-    DisseminationRecord,
-    DryRun,
-    Recipient,
-    as_product,
-    disseminate,
-)
 from intelbench.exceptions import IntelbenchError
+from intelbench.gate.checks import FORMATS
+from intelbench.gate.disseminate import DisseminationRecord, DryRun, Recipient, disseminate
+from intelbench.gate.policy import KnownTerms, RecipientKind
+from intelbench.gate.products import as_product
 
 __all__ = ["DisseminationForm"]
 

@@ -16,10 +16,10 @@ from typing import Any
 import ipywidgets as w
 
 from intelbench.exceptions import GradingError, IntelbenchError
-from intelbench.grading import Grade, Handling, code_meanings
-from intelbench.grading_legacy import LegacyGrade
-from intelbench.grading_policy import GradingPolicy
-from intelbench.reports import (
+from intelbench.grading.grade import Grade, Handling, code_meanings
+from intelbench.grading.legacy import LegacyGrade
+from intelbench.grading.policy import GradingPolicy
+from intelbench.grading.reports import (
     awaiting_evaluation,
     current_grade,
     get_report,
@@ -302,7 +302,7 @@ class GradingForm(w.VBox):
         return rev
 
     def history(self) -> Any:
-        """Return the report's grade history (:func:`intelbench.reports.grade_history`)."""
+        """Return the report's grade history (:func:`intelbench.grading.reports.grade_history`)."""
         return grade_history(self.ws, self.urn)
 
     def show_original(self, justification: str) -> None:

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from intelbench._offline import REMOTE_LINK, REMOTE_SCRIPT, first_remote_host
 from intelbench.exceptions import SanitisationError
 
 __all__ = ["IB_JS", "offline_html", "script_json", "leaflet_assets"]
@@ -185,25 +186,7 @@ IB_CSS = """
 .leaflet-container { background: #f4f4f0; }
 """
 
-_SCRIPT_SRC = re.compile(r"<script[^>]*\bsrc\s*=\s*[\"']?(https?://[^\"'\s>]+)[^>]*>\s*</script>",
-                         re.IGNORECASE)
-_LINK_HREF = re.compile(r"<link[^>]*\bhref\s*=\s*[\"']?(https?://[^\"'\s>]+)[^>]*/?>",
-                        re.IGNORECASE)
 _URL_COMMENT = re.compile(r"/\*[^*]*https?://[^*]*\*/")
-_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-
-
-def _first_url(text: str) -> str | None:
-    """The first ``//host.tld`` (with or without scheme) or ``@import`` in ``text``."""
-    lowered = text.lower()
-    if "@import" in lowered:
-        return "@import"
-    start = text.find("//")
-    while start != -1:
-        if _HOST.match(text, start + 2):
-            return text[max(0, start - 12): start + 40]
-        start = text.find("//", start + 2)
-    return None
 
 
 def offline_html(rendered: str, *, allowed_tiles: str | None = None) -> str:
@@ -231,8 +214,8 @@ def offline_html(rendered: str, *, allowed_tiles: str | None = None) -> str:
             return f"<style>{css}</style>\n<style>{IB_CSS}</style>"
         return ""
 
-    out = _SCRIPT_SRC.sub(script, rendered)
-    out = _LINK_HREF.sub(link, out)
+    out = REMOTE_SCRIPT.sub(script, rendered)
+    out = REMOTE_LINK.sub(link, out)
     out = _URL_COMMENT.sub("", out)  # folium's CSS workaround comments name bug trackers
     if not (state["js"] and state["css"]):
         raise SanitisationError(
@@ -244,7 +227,7 @@ def offline_html(rendered: str, *, allowed_tiles: str | None = None) -> str:
     probe = out.replace(js, "").replace(css, "")
     if allowed_tiles:
         probe = probe.replace(allowed_tiles, "")
-    hit = _first_url(probe)
+    hit = first_remote_host(probe)
     if hit:
         raise SanitisationError(
             "map HTML: an external reference was left in the page "

@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from intelbench.exceptions import ParameterError, SchemaError
-from intelbench.geo._validate import (
+from intelbench.geo._events import (
     DEFAULT_MAX_CELLS,
     GridSpec,
     check_positive,

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from intelbench.exceptions import ParameterError, SchemaError
-from intelbench.geo._validate import prepare_points
+from intelbench.geo._events import prepare_points
 
 __all__ = ["EvaluationResult", "evaluate"]
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from intelbench.exceptions import ParameterError, SchemaError
-from intelbench.geo._validate import (
+from intelbench.geo._events import (
     DEFAULT_MAX_CELLS,
     GridSpec,
     _is_geo,

@@ -27,6 +27,13 @@ import numpy as np
 import pandas as pd
 
 from intelbench.exceptions import ParameterError, SchemaError
+from intelbench.geo._events import (
+    DEFAULT_MAX_CELLS,
+    check_positive,
+    check_probability,
+    prepare_points,
+    resolve_seed,
+)
 from intelbench.geo._stats import (
     band_sum,
     benjamini_hochberg,
@@ -39,16 +46,9 @@ from intelbench.geo._stats import (
     stencil_halfwidths,
     two_sided_p,
 )
-from intelbench.geo._validate import (
-    DEFAULT_MAX_CELLS,
-    check_positive,
-    check_probability,
-    prepare_points,
-    resolve_seed,
-)
 from intelbench.geo.grid import _prepare_grid, grid_frame
 
-__all__ = ["HOTSPOT_LABELS", "demo_step", "getis_ord", "gi_star_grid", "hotspots"]
+__all__ = ["HOTSPOT_LABELS", "getis_ord", "gi_star_grid", "hotspots"]
 
 #: Hotspot classes from the hottest to the coldest, indexed by ``gi_bin`` + 3.
 HOTSPOT_LABELS = (
@@ -396,46 +396,3 @@ def getis_ord(
         "alpha": alpha,
     }
     return out
-
-
-def demo_step(ctx: Any) -> list[str]:
-    """Demo: Gi* hotspots of burglary in the sample force, written as GeoPackage and CSV.
-
-    Parameters
-    ----------
-    ctx : intelbench.cli.DemoContext
-        Uses ``ctx.shared["crimes"]`` when an earlier step read the crimes, else reads
-        ``ctx.data / "crimes"``. Stores the result in ``ctx.shared["hotspots"]``.
-
-    Returns
-    -------
-    list of str
-        Lines describing what was written.
-    """
-    crimes = ctx.shared.get("crimes")
-    if crimes is None:
-        import intelbench as ib
-
-        crimes = ib.read_police_uk(ctx.data / "crimes")
-        ctx.shared["crimes"] = crimes
-    type_col = "crime_type" if "crime_type" in crimes.columns else "Crime type"
-    burglary = crimes[crimes[type_col].astype(str).str.startswith("Burglary")]
-    hs = hotspots(burglary, cell_size=150)
-    ctx.shared["hotspots"] = hs
-    ctx.out.mkdir(parents=True, exist_ok=True)
-    gpkg = ctx.out / "hotspots_burglary.gpkg"
-    csv = ctx.out / "hotspots_burglary.csv"
-    hs_out = hs.copy()
-    hs_out["hotspot"] = hs_out["hotspot"].astype(str)
-    hs_out.to_file(gpkg, layer="hotspots", driver="GPKG")
-    hs_out.drop(columns="geometry").to_csv(csv, index=False)
-    hot = int((hs["gi_bin"] > 0).sum())
-    cold = int((hs["gi_bin"] < 0).sum())
-    lines = [
-        f"{len(burglary):,} burglaries on {len(hs):,} cells of 150 m; "
-        f"{hot} hot and {cold} cold cells (FDR-controlled)",
-        f"wrote {gpkg}",
-        f"wrote {csv}",
-    ]
-    lines.extend(hs.attrs.get("notes", []))
-    return lines

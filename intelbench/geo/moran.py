@@ -21,6 +21,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from intelbench.exceptions import ParameterError, SchemaError
+from intelbench.geo._events import check_positive, check_probability, resolve_seed
 from intelbench.geo._stats import (
     benjamini_hochberg,
     conditional_permutation_counts,
@@ -33,7 +34,6 @@ from intelbench.geo._stats import (
     stencil_halfwidths,
     two_sided_p,
 )
-from intelbench.geo._validate import check_positive, check_probability, resolve_seed
 
 __all__ = ["QUADRANTS", "MoranResult", "local_moran", "moran", "spatial_weights"]
 

@@ -17,7 +17,7 @@ import pandas as pd
 from scipy.special import ndtr
 
 from intelbench.exceptions import ParameterError, SchemaError
-from intelbench.geo._validate import _is_geo, check_positive, prepare_points, resolve_seed
+from intelbench.geo._events import _is_geo, check_positive, prepare_points, resolve_seed
 
 __all__ = ["NearestNeighbourResult", "RipleyResult", "nearest_neighbour", "ripley"]
 

@@ -18,9 +18,9 @@ from intelbench.exceptions import ParameterError, SchemaError
 from intelbench.geo._events import ReportFrame, excluded_table, parse_datetimes, require_column
 
 if TYPE_CHECKING:
-    from intelbench.cli import DemoContext
+    pass
 
-__all__ = ["DAYS", "aoristic", "demo_step", "plot_day_hour", "trends"]
+__all__ = ["DAYS", "aoristic", "plot_day_hour", "trends"]
 
 #: Row labels of the day-by-hour matrix.
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -304,21 +304,3 @@ def _day(value: Any, parameter: str) -> pd.Timestamp:
     if reason.iloc[0]:
         raise ParameterError(f"{parameter} must be a date, received {value!r}")
     return pd.Timestamp(parsed.iloc[0]).normalize()
-
-
-def demo_step(ctx: DemoContext) -> list[str]:
-    """Demo: a hotspot map and a day-by-hour chart of the sample force's burglary.
-
-    Parameters
-    ----------
-    ctx : DemoContext
-        Shared demo state; uses ``ctx.shared["hotspots"]`` when an earlier step made it.
-
-    Returns
-    -------
-    list of str
-        What was written.
-    """
-    from intelbench.geo._demo import run_demo_step
-
-    return run_demo_step(ctx)

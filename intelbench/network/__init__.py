@@ -75,7 +75,7 @@ from intelbench.network.measures import (
     key_players,
 )
 from intelbench.network.nominals import merge_nominals, suggest_duplicates
-from intelbench.network.ocg import HarmModel, OCGMap, demo_step, map_ocgs
+from intelbench.network.ocg import HarmModel, OCGMap, map_ocgs
 from intelbench.network.paths import PathResult, ego_network, network_as_of, shortest_paths
 from intelbench.network.projection import project_persons
 
@@ -101,7 +101,6 @@ __all__ = [
     "community_stability",
     "compare_membership",
     "constraint",
-    "demo_step",
     "effective_size",
     "ego_network",
     "eigenvector",

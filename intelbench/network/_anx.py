@@ -17,7 +17,6 @@ import pandas as pd
 from intelbench.exceptions import NetworkInputError
 from intelbench.network._i2_common import (
     _ATTRS,
-    ANB_ENTITY_TYPES,
     SEP,
     _atomic_write,
     _clean,
@@ -28,6 +27,7 @@ from intelbench.network._i2_common import (
     _parse_date,
     _split,
 )
+from intelbench.network.node_types import ANB_ENTITY_TYPES
 
 __all__ = ["read_anx", "to_anx"]
 
@@ -74,7 +74,7 @@ def to_anx(
     ('Ann & <Bob>', ('B2',))
     """
     if positions is None:
-        from intelbench.network.charts import chart_layout
+        from intelbench.network._layout import chart_layout
 
         positions = chart_layout(G, seed=seed)
     chart = ET.Element("Chart")

@@ -15,17 +15,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-__all__ = ["ANB_ENTITY_TYPES", "SEP"]
-
-#: intelbench node type -> ANB entity type name used on export (read back case-insensitively).
-ANB_ENTITY_TYPES: dict[str, str] = {
-    "person": "Person",
-    "phone": "Phone",
-    "vehicle": "Vehicle",
-    "address": "Address",
-    "organisation": "Organisation",
-    "event": "Event",
-}
+__all__ = ["SEP"]
 
 SEP = "; "
 _BAD_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

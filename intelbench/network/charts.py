@@ -15,7 +15,7 @@ import html
 import json
 import math
 import os
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -26,22 +26,11 @@ import numpy as np
 import pandas as pd
 
 from intelbench.exceptions import NetworkInputError, ParameterError
-from intelbench.network._i2_common import _atomic_write, _is_missing
+from intelbench.network._i2_common import _atomic_write, _is_missing, _tuple
 from intelbench.network._layout import LAYOUTS, chart_layout
+from intelbench.network.node_types import NODE_STYLES
 
-__all__ = ["LAYOUTS", "NODE_STYLES", "LinkChart", "chart_layout", "demo_step", "link_chart"]
-
-#: Shape and colour for each node type (drawn on the canvas; ``other`` for anything else).
-NODE_STYLES: dict[str, tuple[str, str]] = {
-    "person": ("circle", "#1f77b4"),
-    "phone": ("roundsquare", "#2ca02c"),
-    "vehicle": ("triangle", "#ff7f0e"),
-    "address": ("house", "#8c564b"),
-    "organisation": ("hexagon", "#9467bd"),
-    "event": ("diamond", "#d62728"),
-    "other": ("octagon", "#7f7f7f"),
-}
-
+__all__ = ["LAYOUTS", "NODE_STYLES", "LinkChart", "chart_layout", "link_chart"]
 
 @dataclass(frozen=True)
 class LinkChart:
@@ -125,16 +114,6 @@ def _date_text(value: Any) -> str:
         ts = pd.Timestamp(value)
         return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.isoformat()
     return str(value)
-
-
-def _as_tuple(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,) if value else ()
-    if isinstance(value, Iterable):
-        return tuple("" if x is None else str(x) for x in value)
-    return (str(value),)
 
 
 def _number(value: Any, default: float) -> float:
@@ -301,8 +280,8 @@ def link_chart(
         )
     edge_rows = []
     for u, v, d in H.edges(data=True):
-        reports = _as_tuple(d.get("reports"))
-        grades = _as_tuple(d.get("grades"))
+        reports = _tuple(d.get("reports"))
+        grades = _tuple(d.get("grades"))
         grades = (
             grades + ("",) * (len(reports) - len(grades)) if len(grades) < len(reports) else grades
         )
@@ -312,7 +291,7 @@ def link_chart(
                 "target": v,
                 "weight": _number(d.get(weight, 1.0), 1.0),
                 "count": d.get("count", 1),
-                "link_types": _as_tuple(d.get("link_types")) or ("association",),
+                "link_types": _tuple(d.get("link_types")) or ("association",),
                 "first_seen": _date_text(d.get("first_seen")),
                 "last_seen": _date_text(d.get("last_seen")),
                 "reports": reports,
@@ -419,66 +398,3 @@ def _render(title: str, data: dict[str, Any]) -> str:
         f'<script type="application/json" id="ib-chart-data">{_safe_json(data)}</script>\n'
         f"<script>\n{_asset('linkchart.js')}</script>\n</body>\n</html>\n"
     )
-
-
-def demo_step(ctx: Any) -> list[str]:
-    """Demo: draw the planted OCG as a link chart and export it for i2 Analyst's Notebook.
-
-    Writes ``network/link_chart.html``, ``network/anb/`` (entity and link tables with their
-    import mapping) and ``network/chart.anx`` under ``ctx.out``. Uses ``ctx.shared["graph"]``
-    from the network step when present, else builds the network from the sample files.
-
-    Parameters
-    ----------
-    ctx : intelbench.cli.DemoContext
-        Demo context (``data``, ``out``, ``shared``).
-
-    Returns
-    -------
-    list of str
-        What was written.
-    """
-    from intelbench.network.build import build_network
-    from intelbench.network.i2 import to_anb_tables, to_anx
-
-    G = ctx.shared.get("graph")
-    if G is None:
-        links = pd.read_csv(ctx.data / "associations.csv", dtype=str)
-        nodes = pd.read_csv(ctx.data / "entities.csv", dtype=str)
-        G = build_network(links, nodes)
-    members: list[Hashable] = []
-    path: list[Hashable] = []
-    truth_path = ctx.data / "ocg_truth.json"
-    if truth_path.exists():
-        truth = json.loads(truth_path.read_text())
-        groups = truth.get("groups", [])
-        members = [m for g in groups for m in g.get("members", []) if m in G]
-        ends = [groups[0].get("leader"), groups[0].get("cut_off", [None])[0]] if groups else []
-        social = G.subgraph(members)
-        if len(ends) == 2 and all(e in social for e in ends) and nx.has_path(social, *ends):
-            path = nx.shortest_path(social, ends[0], ends[1])
-    if members:
-        chart = link_chart(
-            G,
-            focus=members,
-            radius=1,
-            seed=1,
-            highlight_path=path or None,
-            title="Planted OCGs and their links (path: leader to a member beyond the cut-point)",
-        )
-    else:
-        chart = link_chart(G, seed=1, max_nodes=max(5000, G.number_of_nodes()))
-    out = ctx.out / "network"
-    chart_file = chart.save(out / "link_chart.html")
-    sub = G.subgraph(chart.nodes["id"].tolist())
-    pos = dict(
-        zip(chart.nodes["id"], zip(chart.nodes["x"], chart.nodes["y"], strict=True), strict=True)
-    )
-    tables = to_anb_tables(sub, out / "anb")
-    anx = to_anx(sub, out / "chart.anx", positions=pos)
-    return [
-        f"wrote {chart_file} ({len(chart.nodes)} nodes, {len(chart.edges)} links, "
-        f"{len(chart.html) / 1e6:.2f} MB, offline)",
-        f"wrote {tables['entities'].parent} (i2 ANB entity/link tables and import mapping)",
-        f"wrote {anx} (i2 ANB chart, ANX XML)",
-    ]

@@ -36,7 +36,6 @@ from intelbench.network._anx import read_anx, to_anx
 from intelbench.network._i2_common import (
     _ENTITY_COLUMNS,
     _LINK_COLUMNS,
-    ANB_ENTITY_TYPES,
     SEP,
     _atomic_write,
     _edge_records,
@@ -45,6 +44,7 @@ from intelbench.network._i2_common import (
     _num_text,
     _split,
 )
+from intelbench.network.node_types import ANB_ENTITY_TYPES
 
 __all__ = ["ANB_ENTITY_TYPES", "read_anb_tables", "read_anx", "to_anb_tables", "to_anx"]
 

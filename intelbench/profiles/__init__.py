@@ -9,8 +9,6 @@ the data files (SHA-256), parameters, version and seed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from intelbench.profiles._parts import (
     RECOMMENDATION_HEADINGS,
     FigureItem,
@@ -36,14 +34,6 @@ __all__ = [
     "TableItem",
     "TermsOfReference",
     "cited_intelligence",
-    "demo_step",
     "docx_to_pdf",
     "sha256_file",
 ]
-
-
-def demo_step(ctx: Any) -> list[str]:
-    """Demo: both profiles as HTML and DOCX through the dissemination gate (see ``demo``)."""
-    from intelbench.profiles.demo import demo_step as _step
-
-    return _step(ctx)

@@ -20,8 +20,10 @@ __all__ = [
     "Status",
     "TableItem",
     "TermsOfReference",
+    "aspect_label",
     "cited_intelligence",
     "figure_kind",
+    "gap_line",
     "normalise_gaps",
     "normalise_recommendations",
 ]
@@ -296,7 +298,7 @@ def cited_intelligence(urns: Sequence[str], reports: pd.DataFrame | None = None,
     ProfileError
         Naming the URNs that neither ``reports`` nor ``ws`` holds.
     """
-    from intelbench.reports import current_grade
+    from intelbench.grading.reports import current_grade
 
     urns = list(dict.fromkeys(str(u) for u in urns))
     docs = _report_docs(urns, reports, ws)
@@ -335,3 +337,29 @@ def _norm_class(value: str) -> str:
         return text
     raise ProfileError(f"classification: expected one of {', '.join(CLASSIFICATIONS)}; "
                        f"got {value!r}")
+
+
+_LABELS = {"criminal_activity": "Criminal activity", "geography": "Lifestyle: geography",
+           "communications": "Lifestyle: communications", "finance": "Lifestyle: finance"}
+
+
+def aspect_label(aspect: str) -> str:
+    """Return the heading of a subject-profile aspect (``"finance"`` -> "Lifestyle: finance")."""
+    return _LABELS.get(aspect, aspect.replace("_", " ").capitalize())
+
+
+def is_missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or v is pd.NaT or v is pd.NA
+
+
+def gap_line(row: Mapping[str, Any]) -> str:
+    """One gap as a line: [PRIORITY] gap (plan P, question Q, STATUS; reasons)."""
+    def t(v: Any) -> str:
+        return "" if is_missing(v) else str(v)
+
+    where = ", ".join(x for x in (f"plan {t(row.get('plan_id'))}" if t(row.get("plan_id"))
+                                  else "", f"question {t(row.get('question_id'))}"
+                                  if t(row.get("question_id")) else "", t(row.get("status")),
+                                  t(row.get("reasons"))) if x)
+    pri = f"[{t(row.get('priority'))}] " if t(row.get("priority")) else ""
+    return f"{pri}{t(row.get('gap'))}" + (f" ({where})" if where else "")

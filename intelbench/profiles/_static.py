@@ -8,12 +8,12 @@ from typing import Any
 import pandas as pd
 
 from intelbench.exceptions import ProfileError
+from intelbench.network.node_types import NODE_TYPES, OTHER_COLOUR
 from intelbench.profiles._parts import FigureItem, figure_kind
 
 __all__ = ["figure_png", "static_figure"]
 
-_TYPE_COLOURS = {"person": "#1f77b4", "phone": "#ff7f0e", "vehicle": "#2ca02c",
-                 "address": "#8c564b", "organisation": "#9467bd", "event": "#d62728"}
+_TYPE_COLOURS = {t: n.colour for t, n in NODE_TYPES.items()}
 
 
 def _simple_polygons(gdf: Any) -> bool:
@@ -82,7 +82,8 @@ def _link_figure(chart: Any, title: str) -> Any:
         if a is not None and b is not None:
             ax.plot([a[0], b[0]], [a[1], b[1]], color="#999", linewidth=0.6, zorder=1)
     types = nodes["node_type"].astype(str) if "node_type" in nodes else None
-    colours = [_TYPE_COLOURS.get(t, "#7f7f7f") for t in types] if types is not None else "#1f77b4"
+    colours = ([_TYPE_COLOURS.get(t, OTHER_COLOUR) for t in types] if types is not None
+               else "#1f77b4")
     ax.scatter([p[0] for p in pos.values()], [p[1] for p in pos.values()], s=40, c=colours,
                zorder=2, edgecolors="white", linewidths=0.5)
     if types is not None and len(nodes) <= 80:
@@ -93,7 +94,7 @@ def _link_figure(chart: Any, title: str) -> Any:
                             textcoords="offset points")
     if types is not None:
         for t in sorted(set(types)):
-            ax.scatter([], [], c=_TYPE_COLOURS.get(t, "#7f7f7f"), label=t, s=30)
+            ax.scatter([], [], c=_TYPE_COLOURS.get(t, OTHER_COLOUR), label=t, s=30)
         ax.legend(loc="lower right", fontsize=7, frameon=False)
     ax.set_axis_off()
     ax.set_title(title)

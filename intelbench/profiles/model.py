@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
@@ -29,7 +29,10 @@ from intelbench.profiles._parts import (
     Status,
     TableItem,
     TermsOfReference,
+    aspect_label,
     cited_intelligence,
+    gap_line,
+    is_missing,
     normalise_gaps,
     normalise_recommendations,
 )
@@ -51,14 +54,6 @@ PROBLEM_ASPECTS: tuple[str, ...] = ("what", "where", "when", "who", "victims", "
 SUBJECT_ASPECTS: tuple[str, ...] = ("criminal_activity", "geography", "communications",
                                     "finance", "associations", "strengths", "weaknesses",
                                     "risks")
-_LABELS = {"criminal_activity": "Criminal activity", "geography": "Lifestyle: geography",
-           "communications": "Lifestyle: communications", "finance": "Lifestyle: finance"}
-
-
-def _label(aspect: str) -> str:
-    return _LABELS.get(aspect, aspect.replace("_", " ").capitalize())
-
-
 @dataclass(kw_only=True)
 class Profile:
     """The base of problem and subject profiles (use a subclass).
@@ -280,7 +275,7 @@ class Profile:
 
         doc: dict[str, Any] = {"tor": self.tor.lines(), "summary": self.summary,
                                "findings": list(self.key_findings)}
-        desc = [f"{_label(a)}: {t}" for a, t in self.description().items()]
+        desc = [f"{aspect_label(a)}: {t}" for a, t in self.description().items()]
         doc["description" if self.product_type == "PROBLEM_PROFILE" else "analysis"] = desc
         figs: list[Any] = []
         cache: dict[int, Any] = self.__dict__.setdefault("_static_cache", {})
@@ -326,9 +321,9 @@ class Profile:
                 + "; ".join(problems)
             )
         try:
-            from intelbench.dissemination import Product
+            from intelbench.gate.products import Product
         except ImportError as exc:  # pragma: no cover - the gate ships with the package
-            raise ProfileError("the dissemination gate (intelbench.dissemination) is not "
+            raise ProfileError("the dissemination gate (intelbench.gate.disseminate) is not "
                                "available; profiles leave only through it") from exc
         cls, hand, cond = self.marking()
         return Product(
@@ -393,7 +388,7 @@ class Profile:
                "recommendations": self.recommendations, "cited": list(self.cited),
                "peer_review": self.peer_review, "manifest": self.manifest.to_dict(),
                "gaps": None if self.gaps is None else [
-                   {k: None if _missing(v) else str(v) for k, v in r.items()}
+                   {k: None if is_missing(v) else str(v) for k, v in r.items()}
                    for r in self.gaps.to_dict("records")]}
         return int(target.put("profile", self.profile_id, doc, justification=justification))
 
@@ -419,7 +414,7 @@ class InteractiveProfile:
             As :meth:`Profile.to_product`.
         """
         base = self.profile.to_product()
-        from intelbench.dissemination import Product
+        from intelbench.gate.products import Product
 
         cls, hand, _ = self.profile.marking()
         page = self.profile.to_html(marking=f"{cls} | Handling {hand}")
@@ -427,23 +422,6 @@ class InteractiveProfile:
                        handling=base.handling, handling_conditions=base.handling_conditions,
                        cited_reports=base.cited_reports, product_id=base.product_id + "-H",
                        kind="html")
-
-
-def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and v != v) or v is pd.NaT or v is pd.NA
-
-
-def gap_line(row: Mapping[str, Any]) -> str:
-    """One gap as a line: [PRIORITY] gap (plan P, question Q, STATUS; reasons)."""
-    def t(v: Any) -> str:
-        return "" if _missing(v) else str(v)
-
-    where = ", ".join(x for x in (f"plan {t(row.get('plan_id'))}" if t(row.get("plan_id"))
-                                  else "", f"question {t(row.get('question_id'))}"
-                                  if t(row.get("question_id")) else "", t(row.get("status")),
-                                  t(row.get("reasons"))) if x)
-    pri = f"[{t(row.get('priority'))}] " if t(row.get("priority")) else ""
-    return f"{pri}{t(row.get('gap'))}" + (f" ({where})" if where else "")
 
 
 @dataclass(kw_only=True)

@@ -73,8 +73,8 @@ def render_docx(profile: Profile, *, marking: str | None = None) -> bytes:
     from docx.enum.section import WD_SECTION
     from docx.shared import Inches
 
+    from intelbench.profiles._parts import aspect_label, gap_line
     from intelbench.profiles._static import figure_png
-    from intelbench.profiles.model import _label, gap_line
 
     mark = marking if marking is not None else profile.default_marking()
     cls, hand, cond = profile.marking()
@@ -104,7 +104,7 @@ def render_docx(profile: Profile, *, marking: str | None = None) -> bytes:
     if profile.product_type == "SUBJECT_PROFILE":
         doc.add_paragraph(f"Subject reference: {getattr(profile, 'subject', '')}")
     for a, text in profile.description().items():
-        doc.add_heading(_label(a), level=2)
+        doc.add_heading(aspect_label(a), level=2)
         doc.add_paragraph(text)
     if profile.figures or profile.tables:
         section("Analysis: maps, charts and tables")

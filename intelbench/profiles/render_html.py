@@ -113,7 +113,7 @@ def render_html(profile: Profile, *, marking: str | None = None) -> str:
     str
         The HTML document.
     """
-    from intelbench.profiles.model import gap_line
+    from intelbench.profiles._parts import gap_line
 
     mark = marking if marking is not None else profile.default_marking()
     cited = profile.cited_intelligence()
@@ -125,9 +125,9 @@ def render_html(profile: Profile, *, marking: str | None = None) -> str:
                      + _paras(profile.key_findings)))
     desc_title = ("Problem description" if profile.product_type == "PROBLEM_PROFILE"
                   else "Subject")
-    from intelbench.profiles.model import _label
+    from intelbench.profiles._parts import aspect_label
 
-    desc = "".join(f"<h3>{_e(_label(a))}</h3><p>{_e(t)}</p>"
+    desc = "".join(f"<h3>{_e(aspect_label(a))}</h3><p>{_e(t)}</p>"
                    for a, t in profile.description().items())
     if profile.product_type == "SUBJECT_PROFILE":
         desc = f"<p><b>Subject reference:</b> {_e(getattr(profile, 'subject', ''))}</p>" + desc

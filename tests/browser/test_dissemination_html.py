@@ -8,8 +8,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from intelbench import dissemination as dm
-from tests._dissem_support import make_workspace
+from intelbench import gate as dm
+from tests.gate._support import make_workspace
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from intelbench.store import Workspace
+from intelbench.store.workspace import Workspace
 from tests.browser.conftest import VoilaServer
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import intelbench as ib
-from intelbench.profiles.demo import (
+from intelbench.demo.profiles import (
     build_problem_profile,
     build_subject_profile,
     disseminate_profile,

@@ -11,8 +11,9 @@ import pytest
 from scipy import stats
 
 import intelbench as ib
-from intelbench.cli import DemoContext
-from intelbench.geo.hotspots import HOTSPOT_LABELS, demo_step
+from intelbench.demo.cli import DemoContext
+from intelbench.demo.geo import hotspots_step as demo_step
+from intelbench.geo.hotspots import HOTSPOT_LABELS
 
 from ._geodata import clustered, cumbria_crimes, points
 

@@ -236,8 +236,8 @@ def test_missing_labels_and_types_fall_back() -> None:
 def test_demo_step_writes_chart_tables_and_anx(samples: Path, tmp_path: Path) -> None:
     from types import SimpleNamespace
 
+    from intelbench.demo.network import chart_step as demo_step
     from intelbench.network import read_anx
-    from intelbench.network.charts import demo_step
 
     ctx = SimpleNamespace(data=samples, out=tmp_path, shared={})
     lines = demo_step(ctx)

@@ -173,16 +173,3 @@ def test_membership_inputs() -> None:
         map_ocgs(G, analysis="vibes")
     series = pd.Series({"A": "G1", "B": "G1", "C": "G1"})
     assert map_ocgs(G, membership=series).groups["n_members"].tolist() == [3]
-
-
-def test_demo_step(samples: Path, tmp_path: Path) -> None:
-    from intelbench.cli import DemoContext
-    from intelbench.network.ocg import demo_step
-
-    ctx = DemoContext(data=samples, out=tmp_path)
-    lines = demo_step(ctx)
-    assert (tmp_path / "network" / "key_players.csv").exists()
-    summary = pd.read_csv(tmp_path / "network" / "ocg_summary.csv")
-    assert len(summary) == 3 and isinstance(ctx.shared["graph"], nx.Graph)
-    assert len(pd.read_csv(tmp_path / "network" / "link_quarantine.csv")) == 7
-    assert any("set aside" in line for line in lines)

@@ -106,7 +106,7 @@ def test_gate_writes_html_and_docx_with_record(tmp_path: Path) -> None:
     recs = [ib.disseminate(p, **fx.request(ws, out, fmt)) for fmt in ("html", "docx")]
     assert [r.fmt for r in recs] == ["html", "docx"]
     assert external_fetches(out) == []
-    reg = ib.dissemination.register(ws)
+    reg = ib.gate.register(ws)
     assert len(reg) == 2 and set(reg["classification"]) == {"OFFICIAL-SENSITIVE"}
     html = recs[0].path.read_text(encoding="utf-8")
     assert html.count("OFFICIAL-SENSITIVE | " + recs[0].ref) >= 2

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import intelbench as ib
-from intelbench.profiles.demo import (
+from intelbench.demo.profiles import (
     build_problem_profile,
     build_subject_profile,
     disseminate_profile,
@@ -105,7 +105,7 @@ def test_rebuilding_reproduces_the_profile(made: dict[str, Any], tmp_path: Path)
 
 
 def test_gate_records_every_file(made: dict[str, Any]) -> None:
-    reg = ib.dissemination.register(made["ws"])
+    reg = ib.gate.register(made["ws"])
     assert len(reg) == 4
     assert set(reg["product_kind"]) == {"document"}
     files = sorted(p.name for p in made["out"].iterdir())

@@ -1,0 +1,407 @@
+"""Build the sample force's burglary problem profile and OCG subject profile; demo step.
+
+The build helpers take the sample force folder and a workspace, reuse analysis objects an
+earlier step made (``shared``: crimes, hotspots, graph, ocg_map, reports) and compute what is
+missing, recording every data file (SHA-256) and parameter in the profile's manifest. A
+product type that is not available (a module not installed) raises, it never leaves a blank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from intelbench.exceptions import ProfileError
+from intelbench.profiles._parts import FigureItem, TableItem, TermsOfReference
+from intelbench.profiles.manifest import Manifest
+from intelbench.profiles.model import ProblemProfile, Profile, SubjectProfile
+
+__all__ = ["build_problem_profile", "build_subject_profile", "demo_step", "disseminate_profile"]
+
+_GROUP = "Kestrel Lane group"
+
+
+def _need(module: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise ProfileError(f"profile section needs {module}, which is not available: {exc}"
+                           ) from exc
+
+
+def _run(steps: list[tuple[str, Callable[[], None]]], desc: str) -> None:
+    from tqdm.auto import tqdm
+
+    for name, fn in tqdm(steps, desc=desc, unit="step", leave=False):
+        try:
+            fn()
+        except ProfileError:
+            raise
+        except Exception as exc:
+            raise ProfileError(f"{desc}: step {name!r} failed: {type(exc).__name__}: {exc}"
+                               ) from exc
+
+
+def _reports(data: Path, shared: dict[str, Any], m: Manifest) -> pd.DataFrame:
+    from intelbench.grading.reports import read_reports
+
+    m.add_file(data / "intel_reports.csv", "intelligence log")
+    if shared.get("reports") is None:
+        shared["reports"] = read_reports(data / "intel_reports.csv")
+    m.step("ib.read_reports", path="intel_reports.csv")
+    out: pd.DataFrame = shared["reports"]
+    return out
+
+
+def _gaps(ws: Any, data: Path, reports: pd.DataFrame, today: dt.date, m: Manifest) -> Any:
+    plans = _need("intelbench.plans")
+    m.add_file(data / "collection_plan.json", "collection plan")
+    saved = [plans.load_plan(ws, pid) for pid in plans.list_plans(ws)]
+    if not saved:
+        saved = list(plans.read_plans(data / "collection_plan.json"))
+    m.step("ib.plans.gaps", today=today.isoformat(), plans=[p.id for p in saved])
+    return plans.gaps(ws, today=today, reports=reports, plans=saved)
+
+
+def _citable(reports: pd.DataFrame, urns: set[str], n: int) -> list[str]:
+    ok = reports[reports["urn"].isin(urns) & (reports["quarantine"].fillna("") == "")
+                 & (reports["scheme"].astype(str) == "3x5x2")]
+    ok = ok.sort_values(["date_of_intelligence", "urn"], ascending=[False, True])
+    return ok["urn"].head(n).astype(str).tolist()
+
+
+def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] | None = None,
+                          seed: int = 1, today: dt.date | None = None,
+                          author: str = "Demo Analyst") -> ProblemProfile:
+    """Build the sample force's burglary problem profile (DRAFT, terms agreed)."""
+    import geopandas as gpd
+
+    from intelbench.intake import read_police_uk
+
+    geo = _need("intelbench.geo")
+    data, shared = Path(data), shared if shared is not None else {}
+    today = today or dt.date.today()
+    m = Manifest(seed=seed)
+    st: dict[str, Any] = {}
+
+    def load() -> None:
+        m.add_file(data / "crimes", "street crimes (data.police.uk)")
+        m.add_file(data / "areas.gpkg", "areas")
+        m.add_file(data / "burglary_extract.csv", "burglary extract")
+        if shared.get("crimes") is None:
+            shared["crimes"] = read_police_uk(data / "crimes")
+        m.step("ib.read_police_uk", path="crimes/")
+        crimes = shared["crimes"]
+        st["burglary"] = crimes[crimes["crime_type"].astype(str).str.startswith("Burglary")]
+        st["areas"] = gpd.read_file(data / "areas.gpkg", layer="areas")
+        st["boundary"] = gpd.read_file(data / "areas.gpkg", layer="boundary")
+        st["extract"] = pd.read_csv(data / "burglary_extract.csv", dtype=str,
+                                    keep_default_na=False, na_values=[""])
+
+    def hotspots() -> None:
+        if shared.get("hotspots") is None:
+            shared["hotspots"] = geo.hotspots(st["burglary"], cell_size=150)
+        m.step("ib.geo.hotspots", crime_type="Burglary", cell_size=150)
+        hs = shared["hotspots"]
+        st["hs"] = hs
+        st["map"] = geo.map(hs, areas=st["areas"], boundary=st["boundary"],
+                            title="Burglary hotspots (Gi*, FDR)")
+        m.step("ib.geo.map", layers=list(st["map"].layers))
+
+    def when() -> None:
+        week = geo.aoristic(st["extract"], start="from_datetime", end="to_datetime")
+        m.step("ib.geo.aoristic", start="from_datetime", end="to_datetime")
+        st["week"] = week
+        st["day_hour"] = geo.plot_day_hour(week, title="Burglary by day and hour (aoristic)")
+
+    def repeat() -> None:
+        ext = st["extract"]
+        x = pd.to_numeric(ext["easting"], errors="coerce")
+        y = pd.to_numeric(ext["northing"], errors="coerce")
+        pts = gpd.GeoDataFrame(ext, geometry=gpd.points_from_xy(x, y), crs=27700)
+        pts = pts[x.notna() & y.notna() & pts.within(st["boundary"].to_crs(27700).union_all())]
+        params = {"distance_bands": [100, 200, 300, 400], "time_bands": [7, 14, 21, 28],
+                  "permutations": 99}
+        st["nr"] = geo.near_repeat(pts, params["distance_bands"], params["time_bands"],
+                                   date="from_datetime", permutations=99, seed=seed)
+        m.step("ib.geo.near_repeat", seed=seed, **params)
+
+    def gaps_step() -> None:
+        st["reports"] = _reports(data, shared, m)
+        st["gaps"] = _gaps(ws, data, st["reports"], today, m)
+
+    _run([("load", load), ("hotspots", hotspots), ("when", when), ("near repeat", repeat),
+          ("gaps", gaps_step)], "problem profile")
+
+    hs, burglary, areas = st["hs"], st["burglary"], st["areas"]
+    if "fdr_significant" in hs.columns:
+        hot = hs[hs["fdr_significant"].astype(bool) & (hs["gi_star"] > 0)]
+    else:
+        hot = hs[hs["hotspot"].astype(str).str.lower().str.startswith("hot")]
+    by_area = (burglary.groupby("lsoa_code").size().rename("count").reset_index()
+               .rename(columns={"lsoa_code": "area_code"}))
+    by_area = by_area.merge(areas[["area_code", "area_name", "sector", "households"]],
+                            on="area_code", how="left")
+    by_area["rate_per_1000"] = (1000 * by_area["count"] / by_area["households"]).round(1)
+    top = by_area.sort_values("count", ascending=False).head(10).reset_index(drop=True)
+    sector = by_area.groupby("sector")["count"].sum().sort_values(ascending=False)
+    week = st["week"]
+    day_tot = week.sum(axis=1).sort_values(ascending=False)
+    hour_tot = week.sum(axis=0).sort_values(ascending=False)
+    nrf = st["nr"].to_frame()
+    ratio = float(st["nr"].ratio.to_numpy()[1, 0])
+    p_nr = float(st["nr"].p_value.to_numpy()[1, 0])
+    gap_frame = st["gaps"].frame
+    n_hot = int(len(hot))
+    areas_map = areas.merge(by_area[["area_code", "rate_per_1000"]], on="area_code", how="left")
+    plan = json.loads((data / "collection_plan.json").read_text(encoding="utf-8"))
+    members = {m_ for g in json.loads((data / "ocg_truth.json").read_text())["groups"]
+               if g.get("name") == _GROUP for m_ in g["members"]}
+    rep = st["reports"]
+    subj = rep["subjects"].fillna("").str.split(";")
+    cited = _citable(rep, set(rep.loc[subj.map(lambda s: bool(members & set(s))), "urn"]), 6)
+
+    tor = TermsOfReference(
+        requester=plan["terms_of_reference"]["requester"],
+        question="Where, when and how is dwelling burglary concentrated in Northshire, and "
+                 "what would reduce it?",
+        scope="Northshire, the 12 months of street-level crime data; burglary extract with "
+              "uncertain times", deadline=plan["terms_of_reference"]["deadline"],
+        audience="Tactical Tasking and Coordination Group; Community Safety Partnership",
+    ).agree("Chair, Northshire TT&CG", dt.date(2026, 11, 2))
+    return ProblemProfile(
+        title="Burglary problem profile, Northshire", tor=tor, author=author, manifest=m,
+        summary=(f"{len(burglary)} located burglaries were recorded in the 12 months. They "
+                 f"concentrate in {n_hot} statistically significant hot cells (Gi*, "
+                 f"FDR-controlled) and in the {sector.index[0]} sector "
+                 f"({int(sector.iloc[0])} offences)."),
+        key_findings=[
+            f"{n_hot} hot cells of 150 m (Gi* with false-discovery-rate control).",
+            f"The ten busiest areas hold {int(top['count'].sum())} of {len(burglary)} "
+            "burglaries.",
+            f"Busiest day {day_tot.index[0]}, busiest hour {hour_tot.index[0]}:00 (aoristic "
+            "weights over each offence's time window).",
+            f"Near repeat: Knox ratio {ratio:.2f} within 100 m and 7 days (p = {p_nr:.2f}, 99 "
+            "permutations).",
+        ],
+        what="Burglary (residential and business premises) recorded by Northshire Police.",
+        where=f"Concentrated in the {sector.index[0]} sector; the ten busiest areas are "
+              "tabled below.",
+        when=f"Peaks on {day_tot.index[0]} and around {hour_tot.index[0]}:00; see the day by "
+             "hour chart.",
+        who="Offender and victim details are held on force systems and are not reproduced.",
+        victims="Households in terraced and student housing in the hot cells (repeat and near "
+                "repeat victimisation raises their risk).",
+        offenders=("A local group is suspected of involvement (collection plan question on the "
+                   "burglary series); not yet corroborated."),
+        locations=f"{n_hot} hot cells; see the hotspot map.",
+        figures=[
+            FigureItem("Burglary hotspots", st["map"], "Gi* hot and cold cells (150 m), "
+                       "FDR-controlled; area outlines act as the basemap.", static=hs,
+                       column="gi_star"),
+            FigureItem("Burglary rate by area", areas_map, "Burglaries per 1,000 households.",
+                       column="rate_per_1000"),
+            FigureItem("Burglary by day and hour", st["day_hour"], "Aoristic weights.",
+                       section="when"),
+        ],
+        tables=[
+            TableItem("Busiest areas", top[["area_code", "area_name", "sector", "count",
+                                            "rate_per_1000"]], "Top ten areas by count."),
+            TableItem("Near-repeat (Knox) test", nrf, "Observed over expected pairs."),
+        ],
+        gaps=gap_frame, cited=cited, reports=rep, ws=ws,
+        recommendations={
+            "prevention": ["Target-hardening visits to households in the hot cells."],
+            "intelligence": ["Task collection against the open burglary-series question."],
+            "enforcement": ["Patrols in hot cells at the peak day and hour."],
+            "reassurance": ["Cocooning letters to neighbours within 100 m of each burglary."],
+        },
+    )
+
+
+def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] | None = None,
+                          group: str = _GROUP, seed: int = 1, today: dt.date | None = None,
+                          author: str = "Demo Analyst") -> SubjectProfile:
+    """Build the subject profile of a planted OCG (DRAFT, terms agreed)."""
+    import geopandas as gpd
+
+    net = _need("intelbench.network")
+    geo = _need("intelbench.geo")
+    data, shared = Path(data), shared if shared is not None else {}
+    today = today or dt.date.today()
+    m = Manifest(seed=seed)
+    st: dict[str, Any] = {}
+
+    def network() -> None:
+        for f, role in (("associations.csv", "associations"), ("entities.csv", "entities"),
+                        ("nominals.csv", "nominals"), ("ocg_truth.json", "OCG membership")):
+            m.add_file(data / f, role)
+        if shared.get("graph") is None:
+            shared["graph"] = net.build_network(
+                pd.read_csv(data / "associations.csv", dtype=str),
+                pd.read_csv(data / "entities.csv", dtype=str),
+                nominals=pd.read_csv(data / "nominals.csv", dtype=str))
+        m.step("ib.network.build_network", nominals=True)
+
+    def ocg() -> None:
+        if shared.get("ocg_map") is None:
+            truth = json.loads((data / "ocg_truth.json").read_text())
+            membership = {x: g["name"] for g in truth["groups"] for x in g["members"]}
+            shared["ocg_map"] = net.map_ocgs(shared["graph"], membership=membership, seed=seed)
+        m.step("ib.network.map_ocgs", membership="ocg_truth.json", seed=seed)
+        groups = shared["ocg_map"].groups
+        if group not in set(groups["group"]):
+            raise ProfileError(f"group: expected one of {', '.join(map(str, groups['group']))};"
+                               f" got {group!r}")
+        st["row"] = groups[groups["group"] == group].iloc[0]
+        mem = shared["ocg_map"].members
+        st["members"] = mem[mem["group"] == group].drop(columns=["label"])
+
+    def chart() -> None:
+        graph = shared["graph"]
+        ids = list(st["members"]["node"])
+        draw = getattr(net, "link_chart", None) or _need("intelbench.network.charts").link_chart
+        st["chart"] = draw(graph, focus=ids, radius=1, seed=seed,
+                                     title=f"{group}: members and their links")
+        m.step("ib.network.link_chart", focus=f"{len(ids)} members", radius=1, seed=seed)
+
+    def places() -> None:
+        m.add_file(data / "areas.gpkg", "areas")
+        areas = gpd.read_file(data / "areas.gpkg", layer="areas")
+        mine = areas[areas["area_code"].isin(set(st["row"]["areas"]))].copy()
+        mine["group_area"] = 1
+        st["areas"], st["mine"] = areas, mine
+        st["map"] = geo.map(areas=areas, boundary=mine, title=f"{group}: areas of activity")
+        m.step("ib.geo.map", areas="areas.gpkg", boundary=f"{len(mine)} group areas")
+
+    def gaps_step() -> None:
+        st["reports"] = _reports(data, shared, m)
+        st["gaps"] = _gaps(ws, data, st["reports"], today, m)
+
+    _run([("network", network), ("OCG map", ocg), ("link chart", chart),
+          ("places", places), ("gaps", gaps_step)], "subject profile")
+
+    graph, row, members = shared["graph"], st["row"], st["members"]
+    ids = set(members["node"])
+    kinds: Counter[str] = Counter()
+    link_types: Counter[str] = Counter()
+    urns: set[str] = set()
+    for u in ids:
+        for v, attrs in graph[u].items():
+            kinds[str(graph.nodes[v].get("node_type"))] += 1
+            for t in attrs.get("link_types", ()):
+                link_types[str(t)] += 1
+            urns |= set(attrs.get("reports", ()))
+    rep = st["reports"]
+    cited = _citable(rep, urns, 8)
+    brokers = ", ".join(map(str, row["brokers"])) or "none found"
+    cuts = ", ".join(map(str, row["cut_points"])) or "none found"
+    gap_frame = st["gaps"].frame
+    plan = json.loads((data / "collection_plan.json").read_text(encoding="utf-8"))
+    t = plan["terms_of_reference"]
+    tor = TermsOfReference(t["requester"], t["question"], t["scope"], t["deadline"],
+                           t["audience"]).agree("Superintendent, TT&CG", dt.date(2026, 11, 2))
+    table = members[["node", "roles", "group_rank", "score"]].copy()
+    table["roles"] = table["roles"].map(lambda r: ", ".join(map(str, r))
+                                        if isinstance(r, list | tuple) else str(r))
+    static = st["areas"].assign(group_area=st["areas"]["area_code"].isin(
+        set(st["mine"]["area_code"])).astype(int))
+    return SubjectProfile(
+        title=f"Subject profile: {group}", tor=tor, author=author, manifest=m, subject=group,
+        summary=(f"The {group} has {int(row['n_members'])} members, harm score "
+                 f"{float(row['harm_score']):.0f} (band {row['band']}, "
+                 f"{row['management_level']} management), active in {len(row['areas'])} areas."),
+        key_findings=[
+            f"Leader by network position: {row['leader']}.",
+            f"Broker(s): {brokers}; cut-point(s): {cuts}.",
+            f"{kinds.get('phone', 0)} links to phones and {kinds.get('vehicle', 0)} to "
+            "vehicles.",
+        ],
+        criminal_activity="Link types on members' links: " + ", ".join(
+            f"{k} ({n})" for k, n in link_types.most_common(6)) + ".",
+        geography=f"Active in {len(row['areas'])} areas (map).",
+        communications=f"{kinds.get('phone', 0)} member-to-phone links.",
+        finance="No financial intelligence held (see gaps).",
+        associations=f"{len(ids)} members; {sum(kinds.values())} links from members.",
+        strengths="Dense core around the leader; members use several phones.",
+        weaknesses=f"Cut-point(s) {cuts}: removing them splits the group.",
+        risks=f"Harm band {row['band']}; violence and supply risks as graded in the reports.",
+        ranking=f"Band {row['band']}: {row['management_level']} management.",
+        figures=[FigureItem("Link chart", st["chart"], "Members and their direct links; "
+                            "persons labelled by reference only."),
+                 FigureItem("Areas of activity", st["map"], "Areas where the group is active.",
+                            static=static, column="group_area")],
+        tables=[TableItem("Members by network role", table, "Reference, role, rank, score.")],
+        gaps=gap_frame, cited=cited, reports=rep, ws=ws,
+        recommendations={
+            "prevention": ["Work with partners on the areas of activity."],
+            "intelligence": ["Answer the open HIGH questions of the collection plan."],
+            "enforcement": [f"Consider disruption focused on cut-point(s) {cuts}."],
+            "reassurance": ["Community engagement in the areas of activity."],
+        },
+    )
+
+
+def disseminate_profile(profile: Profile, ws: Any, out: str | Path, fmt: str,
+                        **request: Any) -> Any:
+    """Send a peer-reviewed profile through the gate, confirming what the text check flagged.
+
+    A dry run lists the values the gate's text check flagged; this helper confirms exactly
+    those (standing in for the person who reads them), then disseminates. Use it only where a
+    person has read the dry run.
+    """
+    from intelbench.gate.disseminate import Recipient, disseminate
+
+    req: dict[str, Any] = {
+        "to": Recipient("Chair", "Northshire Police TT&CG", "POLICE_FORCE"),
+        "purpose": "Tasking and coordination of burglary and organised crime work",
+        "basis": "policing purpose: prevent and detect crime",
+        "necessity": "Needed by the tasking meeting to allocate resources proportionately.",
+        "acknowledge_conditions": True,
+    }
+    req.update(request)
+    dry: Any = disseminate(profile, path=out, fmt=fmt, ws=ws, dry_run=True, **req)
+    flagged = [str(v) for v in dry.flagged["value"]] if len(dry.flagged) else []
+    return disseminate(profile, path=out, fmt=fmt, ws=ws, confirm_flagged=flagged, **req)
+
+
+def demo_step(ctx: Any) -> list[str]:
+    """Demo: both profiles, peer reviewed, as HTML and DOCX through the gate.
+
+    Uses ``ctx.shared`` objects (ws, crimes, hotspots, graph, ocg_map, reports) from earlier
+    steps when present. Writes under ``ctx.out / "profiles"`` and returns where.
+    """
+    from intelbench.store.workspace import Workspace
+
+    ws = ctx.shared.get("ws")
+    if ws is None:
+        ws = Workspace(Path(ctx.out) / "workspace", analyst="Demo Analyst", role="ANALYST")
+        ctx.shared["ws"] = ws
+    today = ctx.shared.get("today") or dt.date.today()
+    out = Path(ctx.out) / "profiles"
+    out.mkdir(parents=True, exist_ok=True)
+    lines: list[str] = []
+    built = [build_problem_profile(ctx.data, ws, shared=ctx.shared, today=today),
+             build_subject_profile(ctx.data, ws, shared=ctx.shared, today=today)]
+    for prof in built:
+        ready = prof.submit_for_review().review("DI Peer Reviewer", comments="demo review")
+        ready.save(ws, justification="demo: profile peer reviewed")
+        for fmt in ("html", "docx"):
+            rec = disseminate_profile(ready, ws, out, fmt)
+            lines.append(f"{prof.product_type.lower()}: {rec.path} ({rec.ref}, "
+                         f"{rec.doc['classification']}, handling {rec.doc['handling']}, "
+                         f"{rec.size} bytes)")
+        ctx.shared.setdefault("profiles", []).append(ready)
+    from intelbench.gate.disseminate import export_register
+
+    reg = export_register(ws, out / "dissemination_register.csv")
+    lines.append(f"dissemination register: {reg}")
+    return lines

@@ -1,0 +1,470 @@
+"""The checks of the dissemination gate and the preparation of what would leave.
+
+``prepare`` runs every check in the gate's order and collects the problems of each stage, then
+sanitises the product. Nothing here writes anything; ``dissemination.disseminate`` raises on
+the first stage with problems, and the dry run shows them all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from intelbench._offline import external_urls
+from intelbench.exceptions import ParameterError
+from intelbench.gate.policy import (
+    KnownTerms,
+    RecipientKind,
+    SanitisationPolicy,
+    make_redactor,
+    policy_for,
+)
+from intelbench.gate.products import CLASSIFICATIONS, Product, normalise_classification
+from intelbench.gate.sanitise_frame import SanitisationResult, sanitise_frame, sanitise_graph
+
+__all__ = ["FORMATS", "INERT_SCRIPT_URLS", "LEGACY_HANDLING", "POLICING_PURPOSES", "Prepared",
+           "html_views", "prepare"]
+
+#: The policing purposes (APP): a legal basis for police and law-enforcement recipients.
+POLICING_PURPOSES: dict[str, tuple[str, ...]] = {
+    "PROTECT_LIFE_AND_PROPERTY": ("protect life", "protecting life", "life and property"),
+    "PRESERVE_ORDER": ("preserve order", "preserving order", "public order"),
+    "PREVENT_OFFENCES": ("prevent offences", "preventing offences", "prevent crime",
+                         "prevention of crime", "preventing crime", "prevent the commission"),
+    "BRING_OFFENDERS_TO_JUSTICE": ("offenders to justice", "bring offenders",
+                                   "detect crime", "detection of crime"),
+    "LEGAL_DUTIES": ("legal duty", "legal duties", "statutory duty"),
+}
+
+#: Formats each product kind may be written as.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "table": ("csv", "xlsx", "html", "docx"),
+    "geotable": ("csv", "xlsx", "geojson", "gpkg", "html", "docx"),
+    "graph": ("xlsx", "html", "docx"),
+    "html": ("html",),
+    "figure": ("png", "docx", "html"),
+    "document": ("html", "docx"),
+}
+_SUFFIX = {".csv": "csv", ".xlsx": "xlsx", ".geojson": "geojson", ".json": "geojson",
+           ".gpkg": "gpkg", ".html": "html", ".htm": "html", ".docx": "docx", ".png": "png"}
+
+CAVEATS = {
+    "A1": "A1: for combination or corroboration only; no action without the originator's "
+          "permission.",
+    "A2": "A2: covert action only; not to be used as evidence or as grounds for arrest.",
+    "A3": "A3: overt action only as the owner specifies.",
+    "S1": "S1: may be sanitised further without supervision.",
+    "S2": "S2: sanitised after consulting the originator; consult again before any change.",
+}
+_DOC_FIELDS = {
+    "title", "id", "plan_id", "type", "product_type", "requirement_ref", "status", "priority",
+    "question", "questions", "gap", "gaps", "deadline", "review_date", "review_frequency_days",
+    "created", "necessity", "proportionality", "access_difficulties", "sections", "heading",
+    "text", "summary", "findings", "recommendations", "tor", "scope", "aim", "requester",
+    "audience", "intelligence_gaps", "prevention", "intelligence", "enforcement",
+    "reassurance", "appendices", "tables", "table", "figures", "figure", "caption", "body",
+    "problem", "analysis", "description", "outcome", "reviews", "date", "content",
+    "terms_of_reference", "requirement", "next_review", "review_frequency", "reviewed",
+}
+_XMLNS = re.compile(r"""https?://www\.w3\.org/[^\s"'<>]*""")
+_DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]+", re.I)
+_TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.I | re.S)
+_SCRIPT = re.compile(r"(<script\b[^>]*>)(.*?)(</script\s*>)", re.I | re.S)
+_STYLE = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.I | re.S)
+_JS_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`""", re.S)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+#: Inert strings inside the Leaflet library an offline map inlines (the attribution prefix link,
+#: which the map code can switch off); they are not fetched.
+INERT_SCRIPT_URLS = ("https://leafletjs.com",)
+
+
+def html_views(doc: str) -> tuple[str, str, str]:
+    """Return views of an HTML product: for the URL check, for the value check, and visible text.
+
+    Data URIs are removed from all three. In scripts only string literals are checked for
+    values (numbers in code and coordinates are not text); CSS comments and the inert URL of
+    the inlined Leaflet library are ignored by the URL check.
+    """
+    doc = _DATA_URI.sub(" ", doc)
+
+    def strip_inert(m: re.Match[str]) -> str:
+        body = m.group(2)
+        for url in INERT_SCRIPT_URLS:
+            body = body.replace(url, " ")
+        return m.group(1) + body + m.group(3)
+
+    no_css_comments = _STYLE.sub(lambda m: _CSS_COMMENT.sub(" ", m.group()), doc)
+    url_view = _XMLNS.sub(" ", _SCRIPT.sub(strip_inert, no_css_comments))
+
+    def literals(m: re.Match[str]) -> str:
+        return " \n".join(x.group()[1:-1] for x in _JS_STRING.finditer(strip_inert(m)))
+
+    value_view = _STYLE.sub(" ", _SCRIPT.sub(literals, doc))
+    visible = _TAGS.sub(" ", doc)
+    return url_view, value_view, visible
+
+
+@dataclass
+class Prepared:
+    """What the gate would do: problems by stage, and the sanitised content."""
+
+    product: Product
+    policy: SanitisationPolicy | None
+    kind: RecipientKind | None
+    fmt: str | None
+    target: Path | None
+    classification: str
+    handling: str
+    conditions: str
+    caveats: list[str]
+    problems: dict[str, list[str]] = field(default_factory=dict)
+    result: SanitisationResult | None = None
+    rendered_findings: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every check passed."""
+        return not any(self.problems.values())
+
+    def first_stage(self) -> tuple[str, list[str]] | None:
+        """Return the first stage that found problems, with its problems, or None."""
+        for stage, items in self.problems.items():
+            if items:
+                return stage, items
+        return None
+
+    @property
+    def flagged(self) -> pd.DataFrame:
+        """The values sanitisation flagged (field, row, kind, value)."""
+        if self.result is None:
+            return pd.DataFrame(columns=["field", "row", "kind", "value"])
+        return self.result.flagged
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _policing_purpose(basis: str) -> bool:
+    low = basis.lower()
+    key = basis.strip().upper().replace(" ", "_")
+    return key in POLICING_PURPOSES or any(
+        p in low for phrases in POLICING_PURPOSES.values() for p in phrases
+    )
+
+
+def _codes(values: Iterable[Any]) -> set[str]:
+    out: set[str] = set()
+    for v in values:
+        if v is None or (isinstance(v, float) and pd.isna(v)):
+            continue
+        out.update(c for c in re.split(r"[\s,;/]+", str(v).upper()) if c)
+    return out
+
+
+#: 5x5x5 handling codes (third character of a legacy grade) -> recipient kinds allowed [K].
+LEGACY_HANDLING: dict[str, frozenset[str]] = {
+    "1": frozenset({"POLICE_FORCE", "LAW_ENFORCEMENT"}),
+    "2": frozenset({"POLICE_FORCE", "LAW_ENFORCEMENT", "PARTNER_ISA"}),
+    "3": frozenset({"POLICE_FORCE", "LAW_ENFORCEMENT"}),
+    "4": frozenset(),
+    "5": frozenset(),
+}
+
+
+def _legacy_handling(product: Product) -> set[str]:
+    content = product.content
+    if not isinstance(content, pd.DataFrame):
+        return set()
+    cols = {str(c).lower(): c for c in content.columns}
+    if "legacy_grade" not in cols:
+        return set()
+    grades = content[cols["legacy_grade"]].dropna().astype(str).str.strip()
+    return set(grades[grades.str.len() == 3].str[2].unique())
+
+
+def _inputs(product: Product, ws: Any) -> tuple[list[str], list[str], list[str], set[str], bool]:
+    """Classifications, handling codes, conditions, action/sanitisation codes and NFD of inputs."""
+    classes = [product.classification]
+    handling = [product.handling]
+    conditions = [product.handling_conditions] if product.handling_conditions else []
+    codes = set(product.action_codes) | set(product.sanitisation_codes)
+    nfd = bool(product.not_for_dissemination)
+    content = product.content
+    if isinstance(content, pd.DataFrame):
+        cols = {str(c).lower(): c for c in content.columns}
+        if "classification" in cols:
+            classes += [v for v in content[cols["classification"]].dropna().unique()]
+        if "handling" in cols:
+            handling += [v for v in content[cols["handling"]].dropna().unique()]
+        if "handling_conditions" in cols:
+            conditions += [str(v) for v in content[cols["handling_conditions"]].dropna().unique()
+                           if str(v).strip()]
+        for c in ("action_code", "sanitisation_code"):
+            if c in cols:
+                codes |= _codes(content[cols[c]].dropna().unique())
+        for c in ("not_for_dissemination", "nfd"):
+            if c in cols:
+                nfd = nfd or bool(content[cols[c]].fillna(False).astype(bool).any())
+    if ws is not None:
+        for urn in product.cited_reports:
+            if not ws.exists("report", urn):
+                continue
+            doc = ws.get("report", urn)
+            classes.append(doc.get("classification") or "OFFICIAL")
+            handling.append(doc.get("handling") or "P")
+            if doc.get("handling_conditions"):
+                conditions.append(str(doc["handling_conditions"]))
+            codes |= _codes([doc.get("action_code"), doc.get("sanitisation_code")])
+            nfd = nfd or bool(doc.get("not_for_dissemination"))
+    return classes, [str(h).strip().upper() for h in handling], conditions, codes, nfd
+
+
+def _sanitise_document(node: Any, policy: SanitisationPolicy, known: KnownTerms | None,
+                       res: SanitisationResult, red: Any, path: str = "") -> Any:
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            key = str(k).strip().lower()
+            name = f"{path}{k}"
+            if not (policy.allows(key) or (key in _DOC_FIELDS and not _never(key))):
+                res.dropped[name] = "never leaves" if _never(key) else (
+                    f"not allowed for {policy.kind.value}")
+                continue
+            out[k] = _sanitise_document(v, policy, known, res, red, name + ".")
+        return out
+    if isinstance(node, list | tuple):
+        return [_sanitise_document(v, policy, known, res, red, path) for v in node]
+    if isinstance(node, pd.DataFrame):
+        sub = sanitise_frame(node, policy, known=known)
+        res.merge(sub, path)
+        return sub.frame
+    if hasattr(node, "savefig"):
+        return node
+    if node is None or isinstance(node, bool | int | float):
+        return node
+    clean, counts, flags = red.process_many([str(node)])
+    for kind, n in counts.items():
+        res.redactions[(path.rstrip(".") or "text", kind)] += n
+    if flags:
+        extra = pd.DataFrame([(path.rstrip("."), 0, f.kind, f.value) for _, f in flags],
+                             columns=["field", "row", "kind", "value"])
+        res.flagged = extra if not len(res.flagged) else pd.concat([res.flagged, extra])
+    return clean[0]
+
+
+def _never(key: str) -> bool:
+    from intelbench.gate.policy import is_never_leave
+
+    return is_never_leave(key)
+
+
+def _rendered_text(product: Product) -> str:
+    fig = product.content
+    fig.canvas.draw()
+    from matplotlib.text import Text
+
+    return "\n".join(t.get_text() for t in fig.findobj(Text) if t.get_text())
+
+
+def prepare(
+    product: Product,
+    *,
+    to: Any,
+    purpose: str | None,
+    basis: str | None,
+    necessity: str | None,
+    path: str | Path | None,
+    fmt: str | None,
+    ws: Any,
+    acknowledge_conditions: bool,
+    confirm_flagged: bool | Iterable[str],
+    originator_consultation: str | None,
+    known: KnownTerms | None,
+    policy: SanitisationPolicy | None,
+    areas: Any,
+) -> Prepared:
+    """Run every check in the gate's order and sanitise; collect problems, write nothing."""
+    problems: dict[str, list[str]] = {k: [] for k in (
+        "request", "handling", "not for dissemination", "classification", "sanitisation",
+        "output")}
+    req = problems["request"]
+    kind: RecipientKind | None = None
+    if to is None:
+        req.append("recipient (to=Recipient(name, organisation, kind))")
+    else:
+        if not _text(getattr(to, "name", None)):
+            req.append("recipient name")
+        if not _text(getattr(to, "organisation", None)):
+            req.append("recipient organisation")
+        raw_kind = getattr(to, "kind", None)
+        if not _text(raw_kind):
+            req.append(f"recipient kind (one of {', '.join(k.value for k in RecipientKind)})")
+        else:
+            try:
+                kind = RecipientKind.parse(raw_kind)
+            except ParameterError as exc:
+                req.append(str(exc))
+    if not _text(purpose):
+        req.append("purpose")
+    b = _text(basis)
+    if not b:
+        req.append("legal basis (a policing purpose, or for partners an ISA or statutory basis)")
+    elif kind is not None and kind is not RecipientKind.PARTNER_ISA and not _policing_purpose(b):
+        req.append(
+            "legal basis: expected a policing purpose ("
+            + ", ".join(k.lower().replace("_", " ") for k in POLICING_PURPOSES)
+            + f") for a {kind.value} recipient; got a basis that names none"
+        )
+    if kind is RecipientKind.PARTNER_ISA and not (
+        _text(getattr(to, "isa_ref", None)) or _text(getattr(to, "statutory_gateway", None))
+    ):
+        req.append("ISA reference or statutory gateway (Recipient isa_ref= or statutory_gateway=)")
+    if len(_text(necessity)) < 20:
+        req.append("necessity and proportionality statement (at least 20 characters)")
+    if ws is None:
+        req.append("workspace (ws=, for the audit log and register)")
+    if path is None or not _text(path):
+        req.append("path (a folder or a file name)")
+
+    pol = policy or (policy_for(kind) if kind is not None else None)
+
+    # handling codes
+    classes, handling, conditions, codes, nfd = _inputs(product, ws)
+    hand = problems["handling"]
+    bad = sorted({h for h in handling if h not in ("P", "C")})
+    if bad:
+        hand.append(f"handling code: expected P or C; got {', '.join(bad)}")
+    level = "C" if "C" in handling else "P"
+    cond = "; ".join(dict.fromkeys(c.strip() for c in conditions if c.strip()))
+    unknown = sorted(codes - set(CAVEATS))
+    if unknown:
+        hand.append("action/sanitisation code: expected A1, A2, A3, S1 or S2; got "
+                    + ", ".join(unknown))
+    if codes & set(CAVEATS) and level != "C":
+        hand.append("action and sanitisation codes (A1-A3, S1-S2) are valid only under handling C")
+    if level == "C":
+        if not cond:
+            hand.append("handling C: the conditions are missing (handling_conditions)")
+        if not acknowledge_conditions:
+            hand.append(
+                "handling C: the conditions must be acknowledged (acknowledge_conditions=True)"
+            )
+        if pol is not None and not pol.allow_conditional:
+            hand.append(f"handling C material may not go to a {pol.kind.value} recipient")
+    if "S2" in codes and not _text(originator_consultation):
+        hand.append("S2: the originator consultation must be recorded (originator_consultation=)")
+    if pol is not None and pol.kind is RecipientKind.PUBLIC and codes & {"A1", "A2"}:
+        hand.append("A1/A2 material may not go to the public")
+    caveats = [CAVEATS[c] for c in sorted(codes & set(CAVEATS))]
+    for code in sorted(_legacy_handling(product)):
+        allowed_kinds = LEGACY_HANDLING.get(code)
+        if allowed_kinds is None:
+            hand.append(f"legacy 5x5x5 handling code: expected 1-5; got {code!r}")
+        elif kind is not None and kind.value not in allowed_kinds:
+            hand.append(f"legacy 5x5x5 handling code {code} does not permit sharing with a "
+                        f"{kind.value} recipient (re-evaluate under 3x5x2 or consult the "
+                        "originator)")
+
+    if nfd:
+        problems["not for dissemination"].append(
+            "the product or one of its inputs is marked not for dissemination")
+
+    top = "OFFICIAL"
+    cls_problems = problems["classification"]
+    for c in classes:
+        try:
+            norm = normalise_classification(c)
+        except ParameterError as exc:
+            cls_problems.append(str(exc))
+            continue
+        if CLASSIFICATIONS.index(norm) > CLASSIFICATIONS.index(top):
+            top = norm
+    if top in ("SECRET", "TOP SECRET"):
+        cls_problems.append(f"classification {top}: SECRET and above cannot leave through the "
+                            "workbench")
+    elif pol is not None and CLASSIFICATIONS.index(top) > CLASSIFICATIONS.index(
+        pol.max_classification
+    ):
+        cls_problems.append(f"classification {top}: above the {pol.max_classification} a "
+                            f"{pol.kind.value} recipient may receive")
+
+    # output format and target
+    out = problems["output"]
+    target: Path | None = None
+    chosen = fmt.lower().lstrip(".") if fmt else None
+    if path is not None and _text(path):
+        target = Path(path)
+        if target.suffix.lower() in _SUFFIX and not target.is_dir():  # a file name
+            chosen = chosen or _SUFFIX[target.suffix.lower()]
+            if not target.parent.is_dir():
+                out.append(f"path: the folder {str(target.parent)!r} does not exist")
+            elif target.exists():
+                out.append(f"path: {target.name!r} exists; the gate never overwrites a "
+                           "disclosure")
+        elif not target.is_dir():  # a folder; the file name is made from the reference
+            out.append(f"path: the folder {str(target)!r} does not exist")
+    allowed = FORMATS.get(product.kind or "", ())
+    if chosen is None:
+        out.append(f"fmt: expected one of {', '.join(allowed)}; got None")
+    elif chosen not in allowed:
+        out.append(f"fmt: expected one of {', '.join(allowed)} for a {product.kind} product; "
+                   f"got {chosen!r}")
+
+    prepared = Prepared(product, pol, kind, chosen, target, top, level, cond, caveats, problems)
+    if pol is None:
+        return prepared
+    # sanitise (deny by default) or, for rendered products, check
+    san = problems["sanitisation"]
+    content = product.content
+    red = make_redactor(known, pol.patterns)
+    if product.kind in ("table", "geotable"):
+        prepared.result = sanitise_frame(content, pol, known=known, areas=areas)
+    elif product.kind == "graph":
+        prepared.result = sanitise_graph(content, pol, known=known)
+    elif product.kind == "document":
+        res = SanitisationResult(content=None)
+        res.content = _sanitise_document(content, pol, known, res, red)
+        prepared.result = res
+    else:
+        if product.kind == "html":
+            url_view, text, visible = html_views(str(content))
+            urls = external_urls(url_view)
+            if urls:
+                san.append(f"the HTML refers to {len(urls)} external address(es); a product "
+                           "must be self-contained (inline its assets, drop attribution links)")
+        else:
+            text = visible = _rendered_text(product)
+        found = red.contains_sensitive(text)
+        prepared.rendered_findings = found
+        if found:
+            kinds = ", ".join(f"{k} x{n}" for k, n in sorted(found.items()))
+            san.append(f"the rendered {product.kind} holds values that must be redacted "
+                       f"({kinds}); build it from sanitised data")
+        _, _, flags = red.process_many([visible])
+        res = SanitisationResult(content=content)
+        if flags:
+            res.flagged = pd.DataFrame([("text", 0, f.kind, f.value) for _, f in flags],
+                                       columns=["field", "row", "kind", "value"])
+        prepared.result = res
+    title_hits = red.contains_sensitive(product.title)
+    if title_hits:
+        san.append("the product title holds values that must be redacted ("
+                   + ", ".join(sorted(title_hits)) + "); give it a title free of personal data")
+    flagged = prepared.flagged
+    if len(flagged):
+        values = set(flagged["value"].astype(str))
+        confirmed = confirm_flagged is True or (
+            not isinstance(confirm_flagged, bool) and values <= set(map(str, confirm_flagged))
+        )
+        if not confirmed:
+            san.append(f"{len(flagged)} item(s) flagged by the text check need a person's "
+                       "confirmation (confirm_flagged=True or the confirmed values; see the "
+                       "dry run)")
+    return prepared

@@ -1,0 +1,466 @@
+"""Vectorised sanitisation of tables, GeoDataFrames and graphs under a policy."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from intelbench.exceptions import SanitisationError, SchemaError
+from intelbench.gate.policy import KnownTerms, SanitisationPolicy, is_never_leave, make_redactor
+
+__all__ = ["SanitisationResult", "sanitise_frame", "sanitise_graph"]
+
+_PERSON_COLS = re.compile(r"handler|officer|submitter|analyst|author|reviewer|controller|name")
+_LONG_TEXT_COLS = re.compile(r"original|unsanitised|unsanitized|raw_text")
+_HOUSE_NO = re.compile(r"^\s*(?:(?:flat|apartment|unit)\s+\d+[a-z]?,?\s+)?\d{1,4}[a-z]?,?\s+", re.I)
+_PLACE_TEXT = {"location", "address", "street"}
+_X = ("easting", "x")
+_Y = ("northing", "y")
+
+
+@dataclass
+class SanitisationResult:
+    """A sanitised product and what was removed or changed on the way.
+
+    Attributes
+    ----------
+    content : DataFrame, GeoDataFrame or networkx graph
+        What may leave.
+    dropped : dict of str to str
+        Field -> why it was removed (never leaves / not allowed for the recipient kind).
+    redactions : Counter
+        (field, kind) -> number of values redacted.
+    flagged : DataFrame
+        Items a person must confirm: field, row, kind, value.
+    generalised : list of str
+        One line per generalisation applied (times, places).
+    suppressed : int
+        Counts suppressed because they were small.
+    secondary_suppressed : int
+        Further counts suppressed so the small ones cannot be derived from totals.
+    notes : list of str
+        Notes to carry into the product (e.g. what the suppression marker means).
+    """
+
+    content: Any
+    dropped: dict[str, str] = field(default_factory=dict)
+    redactions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    flagged: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["field", "row", "kind", "value"])
+    )
+    generalised: list[str] = field(default_factory=list)
+    suppressed: int = 0
+    secondary_suppressed: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The sanitised table (for table products)."""
+        if not isinstance(self.content, pd.DataFrame):
+            raise SchemaError("frame: this result holds a graph, not a table; use .content")
+        return self.content
+
+    @property
+    def n_redacted(self) -> int:
+        """Total number of values redacted."""
+        return int(sum(self.redactions.values()))
+
+    def redaction_table(self) -> pd.DataFrame:
+        """Redaction counts as a table: field, kind, count."""
+        rows = [(f, k, n) for (f, k), n in sorted(self.redactions.items())]
+        return pd.DataFrame(rows, columns=["field", "kind", "count"])
+
+    def merge(self, other: SanitisationResult, prefix: str) -> None:
+        """Fold another result's report into this one, naming its fields with ``prefix``."""
+        self.dropped.update({f"{prefix}{k}": v for k, v in other.dropped.items()})
+        for (f, k), n in other.redactions.items():
+            self.redactions[(f"{prefix}{f}", k)] += n
+        if len(other.flagged):
+            fl = other.flagged.assign(field=prefix + other.flagged["field"].astype(str))
+            self.flagged = fl if not len(self.flagged) else pd.concat([self.flagged, fl])
+        self.generalised += [f"{prefix}{g}" for g in other.generalised]
+        self.suppressed += other.suppressed
+        self.secondary_suppressed += other.secondary_suppressed
+        self.notes += [n for n in other.notes if n not in self.notes]
+
+
+def _sealed_terms(df: pd.DataFrame, cols: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Short values of never-leave columns become terms; long-text columns are compared by row."""
+    terms: dict[str, str] = {}
+    long_cols: list[str] = []
+    for c in cols:
+        if _LONG_TEXT_COLS.search(str(c).lower()):
+            long_cols.append(c)
+            continue
+        col = df[c].dropna().astype(str).str.strip()
+        uniq = col[(col.str.len() >= 3) & (col.str.len() <= 80)].unique()
+        if len(uniq) > 50_000:
+            continue
+        kind = "NAME" if _PERSON_COLS.search(str(c).lower()) else "REF"
+        for v in uniq.tolist():
+            terms[v] = kind
+            if kind == "NAME":
+                parts = [p for p in v.split() if p.rstrip(".").upper() not in _RANKS and
+                         not p.isdigit()]
+                if len(parts) >= 2:
+                    terms[" ".join(parts)] = "NAME"
+    return terms, long_cols
+
+
+_RANKS = {"DC", "DS", "DI", "DCI", "PC", "PS", "SGT", "INSP", "MR", "MRS", "MS", "MISS", "DR"}
+
+
+def _generalise_time(s: pd.Series, resolution: str) -> tuple[pd.Series, int]:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        dt = s
+    else:
+        dt = pd.to_datetime(s, errors="coerce", format="ISO8601")
+        rest = s.notna() & dt.isna()
+        if rest.any():  # UK style day-first strings (dd/mm/yyyy HH:MM)
+            dt = dt.astype("datetime64[ns]")
+            dt[rest] = pd.to_datetime(s[rest], errors="coerce", format="mixed", dayfirst=True)
+    if getattr(dt.dt, "tz", None) is not None:
+        dt = dt.dt.tz_localize(None)
+    lost = int((s.notna() & dt.isna()).sum())
+    if resolution == "date":
+        out = dt.dt.strftime("%Y-%m-%d")
+    elif resolution == "week":
+        iso = dt.dt.isocalendar()
+        out = iso["year"].astype("string") + "-W" + iso["week"].astype("string").str.zfill(2)
+    else:
+        out = dt.dt.strftime("%Y-%m")
+    return out.astype(object).where(dt.notna(), None), lost
+
+
+def _snap(v: np.ndarray, size: float) -> np.ndarray:
+    return np.floor(v / size) * size + size / 2.0
+
+
+def _generalise_places(
+    out: pd.DataFrame, policy: SanitisationPolicy, areas: Any, res: SanitisationResult
+) -> pd.DataFrame:
+    mode = policy.place_resolution
+    size = policy.grid_size if mode == "grid" else 50.0
+    cols = {c.lower(): c for c in out.columns}
+    geom_name = getattr(out, "_geometry_column_name", None)
+    if geom_name is not None and geom_name in out.columns:
+        import geopandas as gpd
+
+        gs: Any = out.geometry
+        is_point = (gs.geom_type == "Point").to_numpy()
+        if is_point.any():
+            if gs.crs is None:
+                raise SanitisationError(
+                    "geometry: expected a CRS to generalise points; got none (set_crs first)"
+                )
+            pts = gs[is_point].to_crs(27700)
+            if mode == "area":
+                if areas is None:
+                    raise SanitisationError(
+                        "areas: place_resolution 'area' needs an areas GeoDataFrame; got None"
+                    )
+                a = areas.to_crs(27700)[["area_code", "geometry"]].reset_index(drop=True)
+                joined = gpd.sjoin(
+                    gpd.GeoDataFrame(geometry=pts.reset_index(drop=True)), a, how="left",
+                    predicate="within",
+                )
+                joined = joined[~joined.index.duplicated()]
+                idx = joined["index_right"].to_numpy()
+                ok = ~pd.isna(idx)
+                newgeom = np.array([None] * len(idx), dtype=object)
+                newgeom[ok] = a.geometry.to_numpy()[idx[ok].astype(int)]
+                snapped = gpd.GeoSeries(newgeom, crs=27700)
+                res.generalised.append(f"{geom_name}: points replaced by their area")
+            else:
+                snapped = gpd.points_from_xy(
+                    _snap(pts.x.to_numpy(), size), _snap(pts.y.to_numpy(), size), crs=27700
+                )
+                snapped = gpd.GeoSeries(snapped, crs=27700)
+                res.generalised.append(f"{geom_name}: points snapped to {size:g} m grid centres")
+            back = snapped.to_crs(gs.crs).to_numpy()
+            arr = gs.to_numpy().copy()
+            arr[is_point] = back
+            out[geom_name] = gpd.GeoSeries(arr, index=out.index, crs=gs.crs)
+    for xs, ys in ((_X[0], _Y[0]), (_X[1], _Y[1])):
+        if xs in cols and ys in cols:
+            x = pd.to_numeric(out[cols[xs]], errors="coerce").to_numpy(dtype=float)
+            y = pd.to_numeric(out[cols[ys]], errors="coerce").to_numpy(dtype=float)
+            if mode == "area":
+                out = out.drop(columns=[cols[xs], cols[ys]])
+                res.dropped[cols[xs]] = res.dropped[cols[ys]] = "place generalised to area"
+            else:
+                out[cols[xs]], out[cols[ys]] = _snap(x, size), _snap(y, size)
+                res.generalised.append(f"{cols[xs]}, {cols[ys]}: snapped to {size:g} m grid")
+    if "longitude" in cols and "latitude" in cols:
+        lon = pd.to_numeric(out[cols["longitude"]], errors="coerce").to_numpy(dtype=float)
+        lat = pd.to_numeric(out[cols["latitude"]], errors="coerce").to_numpy(dtype=float)
+        if mode == "area":
+            out = out.drop(columns=[cols["longitude"], cols["latitude"]])
+            res.dropped[cols["longitude"]] = res.dropped[cols["latitude"]] = (
+                "place generalised to area"
+            )
+        else:
+            from pyproj import Transformer
+
+            fwd = Transformer.from_crs(4326, 27700, always_xy=True)
+            e, n = fwd.transform(lon, lat)
+            lon2, lat2 = fwd.transform(_snap(e, size), _snap(n, size), direction="INVERSE")
+            out[cols["longitude"]], out[cols["latitude"]] = np.round(lon2, 6), np.round(lat2, 6)
+            res.generalised.append(f"longitude, latitude: snapped to {size:g} m grid")
+    if mode == "street":
+        for c in out.columns:
+            if str(c).lower() in _PLACE_TEXT and not pd.api.types.is_numeric_dtype(out[c]):
+                out[c] = out[c].map(lambda v: _HOUSE_NO.sub("", v) if isinstance(v, str) else v)
+                res.generalised.append(f"{c}: house numbers removed (street)")
+    return out
+
+
+def _suppress(out: pd.DataFrame, policy: SanitisationPolicy, res: SanitisationResult) -> None:
+    k = policy.suppress_below
+    if k is None:
+        return
+    for c in list(out.columns):
+        name = str(c).lower()
+        if not (name in policy.count_fields or name.endswith("_count")):
+            continue
+        v = pd.to_numeric(out[c], errors="coerce")
+        if not pd.api.types.is_numeric_dtype(out[c]):
+            continue
+        small = (v >= 1) & (v < k)
+        n_primary = int(small.sum())
+        if n_primary == 0:
+            continue
+        mask: Any = small.copy()
+        if n_primary == 1 and len(v) > 1:
+            rest = v[~mask & (v > 0)]
+            if len(rest):
+                mask[rest.idxmin()] = True
+                res.secondary_suppressed += 1
+        col = out[c].astype(object)
+        col[mask.to_numpy()] = policy.suppressed_marker
+        out[c] = col
+        res.suppressed += n_primary
+    if res.suppressed:
+        res.notes.append(
+            f"{policy.suppressed_marker} = suppressed: a count from 1 to {k - 1}, or a further "
+            "count suppressed so that a small one cannot be worked out from a total"
+        )
+
+
+def _process(red: Any, vals: list[str]) -> tuple[list[str], Counter[str], list[tuple[int, Any]]]:
+    """Redact ``vals``, scanning each distinct value once (code columns repeat a few values)."""
+    uniq: dict[str, int] = {}
+    inverse = [uniq.setdefault(v, len(uniq)) for v in vals]
+    if len(uniq) > 0.5 * len(vals):
+        return red.process_many(vals)
+    keys = list(uniq)
+    clean_u, _, flags_u = red.process_many(keys)
+    weights = np.bincount(np.asarray(inverse, dtype=np.int64), minlength=len(keys))
+    counts: Counter[str] = Counter()
+    for i, k in enumerate(keys):
+        if clean_u[i] != k:
+            for kind, n in red.contains_sensitive(k).items():
+                counts[kind] += n * int(weights[i])
+    rows_of: dict[int, list[int]] = {}
+    for row, u in enumerate(inverse):
+        rows_of.setdefault(u, []).append(row)
+    flags = [(row, f) for u, f in flags_u for row in rows_of[u]]
+    return [clean_u[u] for u in inverse], counts, flags
+
+
+def sanitise_frame(
+    df: pd.DataFrame,
+    policy: SanitisationPolicy,
+    *,
+    known: KnownTerms | None = None,
+    areas: Any = None,
+) -> SanitisationResult:
+    """Sanitise a table for a recipient: deny by default, redact, generalise, suppress.
+
+    Parameters
+    ----------
+    df : DataFrame or GeoDataFrame
+        The table; it is not changed.
+    policy : SanitisationPolicy
+        The recipient's policy (see :func:`policy_for`).
+    known : KnownTerms, optional
+        Names and references the workspace knows. Values of the table's own never-leave
+        columns (source references, handlers, officers) are added, and each row's original
+        text is withheld wherever it appears in an allowed field of that row.
+    areas : GeoDataFrame, optional
+        Areas (``area_code``, geometry) for ``place_resolution="area"``.
+
+    Returns
+    -------
+    SanitisationResult
+        ``content`` is a new table with a fresh index holding only allowed fields, and the
+        report of what was dropped, redacted, flagged, generalised and suppressed.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"source_ref": ["SRC-0042"], "offence": ["Burglary"],
+    ...                    "sanitised_text": ["Call 07700 900123 (SRC-0042)"],
+    ...                    "date_of_intelligence": ["2026-03-04"]})
+    >>> res = ib.sanitise.sanitise_frame(df, ib.sanitise.policy_for("PARTNER_ISA"))
+    >>> res.frame.iloc[0].to_dict()
+    {'offence': 'Burglary', 'sanitised_text': 'Call [PHONE] ([REF])', \
+'date_of_intelligence': '2026-W10'}
+    >>> res.dropped
+    {'source_ref': 'never leaves'}
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise SchemaError(f"df: expected a pandas DataFrame; got {type(df).__name__}")
+    res = SanitisationResult(content=None)
+    geom_name = getattr(df, "_geometry_column_name", None)
+    keep: list[Any] = []
+    never: list[Any] = []
+    for c in df.columns:
+        name = "geometry" if c == geom_name else str(c).strip().lower()
+        if is_never_leave(name):
+            never.append(c)
+            res.dropped[str(c)] = "never leaves"
+        elif policy.allows(name):
+            keep.append(c)
+        else:
+            res.dropped[str(c)] = f"not allowed for {policy.kind.value}"
+    if len(set(map(str, keep))) != len(keep):
+        raise SchemaError("df: expected unique column names; got duplicates")
+    sealed, long_cols = _sealed_terms(df, never)
+    out = df[keep].copy()
+    if geom_name is not None and geom_name not in keep:
+        out = pd.DataFrame(out)
+    out = out.reset_index(drop=True)
+    originals = [df[c].reset_index(drop=True) for c in long_cols]
+
+    # times
+    if policy.time_resolution is not None:
+        for c in out.columns:
+            if c == geom_name:
+                continue
+            s = out[c]
+            if str(c).lower() in policy.time_fields or pd.api.types.is_datetime64_any_dtype(s):
+                out[c], lost = _generalise_time(s, policy.time_resolution)
+                note = f"{c}: times generalised to {policy.time_resolution}"
+                if lost:
+                    note += f" ({lost} values that are not times removed)"
+                res.generalised.append(note)
+    # places
+    if policy.place_resolution is not None:
+        out = _generalise_places(out, policy, areas, res)
+
+    # free text
+    red = make_redactor(known, policy.patterns, sealed)
+    flagged: list[tuple[str, Any, str, str]] = []
+    for c in out.columns:
+        if c == geom_name:
+            continue
+        s = out[c]
+        if not (s.dtype == object or isinstance(s.dtype, pd.StringDtype | pd.CategoricalDtype)):
+            continue
+        s = s.astype(object)
+        present = s.notna().to_numpy()
+        vals = [str(v) for v in s[present].tolist()]
+        withheld = 0
+        if originals:
+            rows = np.flatnonzero(present)
+            long_enough = [i for i, v in enumerate(vals) if len(v) >= 12]
+            for orig in originals:
+                o = orig.to_numpy(dtype=object)[rows]
+                for i in long_enough:
+                    ov = o[i]
+                    key = ov.strip().lower() if isinstance(ov, str) else ""
+                    if len(key) >= 12 and key in vals[i].lower():
+                        vals[i] = "[WITHHELD]"
+                        withheld += 1
+        clean, counts, flags = _process(red, vals)
+        if withheld:
+            counts["WITHHELD"] += withheld
+        for kind, n in counts.items():
+            res.redactions[(str(c), kind)] += n
+        name = str(c).lower()
+        if name in policy.text_fields or (vals and np.mean([len(v) for v in vals]) > 30):
+            idx = np.flatnonzero(present)
+            flagged.extend((str(c), int(idx[i]), f.kind, f.value) for i, f in flags)
+        newcol = np.array(s.tolist(), dtype=object)
+        newcol[present] = clean
+        out[c] = newcol
+    if flagged:
+        res.flagged = pd.DataFrame(flagged, columns=["field", "row", "kind", "value"])
+    _suppress(out, policy, res)
+    res.content = out
+    return res
+
+
+def sanitise_graph(
+    G: Any, policy: SanitisationPolicy, *, known: KnownTerms | None = None  # noqa: N803
+) -> SanitisationResult:
+    """Sanitise a networkx graph: node and edge attributes as fields, node ids as text.
+
+    Parameters
+    ----------
+    G : networkx.Graph
+        The graph; it is not changed.
+    policy : SanitisationPolicy
+        The recipient's policy.
+    known : KnownTerms, optional
+        Names and references the workspace knows.
+
+    Returns
+    -------
+    SanitisationResult
+        ``content`` is a new graph of the same class. Node ids are redacted like free text
+        (made unique with a suffix if two become the same); attributes not allowed are removed.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.Graph([("Kyle Barrow", "07700 900123", {"link_type": "uses_phone"})])
+    >>> res = ib.sanitise.sanitise_graph(G, ib.sanitise.policy_for("POLICE_FORCE"),
+    ...                                  known=ib.sanitise.KnownTerms(names=("Kyle Barrow",)))
+    >>> sorted(res.content.nodes), list(res.content.edges(data=True))[0][2]
+    (['[NAME]', '[PHONE]'], {'link_type': 'uses_phone'})
+    """
+    res = SanitisationResult(content=None)
+    nodes = list(G.nodes)
+    node_frame = pd.DataFrame([dict(d) for _, d in G.nodes(data=True)], index=range(len(nodes)))
+    node_frame.insert(0, "__id__", [str(n) for n in nodes])
+    nres = sanitise_frame(node_frame, policy.with_fields("__id__"), known=known)
+    res.merge(nres, "node.")
+    ids = nres.frame["__id__"].tolist()
+    seen: Counter[str] = Counter(ids)
+    used: Counter[str] = Counter()
+    new_ids = []
+    for i in ids:
+        if seen[i] > 1:
+            used[i] += 1
+            new_ids.append(f"{i}-{used[i]}")
+        else:
+            new_ids.append(i)
+    mapping = dict(zip(nodes, new_ids))
+    H = G.__class__()  # noqa: N806
+    attrs = nres.frame.drop(columns=["__id__"])
+    for nid, rec in zip(new_ids, attrs.to_dict("records")):
+        H.add_node(nid, **{str(k): v for k, v in rec.items() if not _isnull(v)})
+    edges = list(G.edges(data=True))
+    if edges:
+        eframe = pd.DataFrame([dict(d) for *_, d in edges], index=range(len(edges)))
+        eres = sanitise_frame(eframe, policy, known=known)
+        res.merge(eres, "edge.")
+        for (u, v, _), rec in zip(edges, eres.frame.to_dict("records")):
+            H.add_edge(
+                mapping[u], mapping[v], **{str(k): x for k, x in rec.items() if not _isnull(x)}
+            )
+    res.content = H
+    return res
+
+
+def _isnull(v: Any) -> bool:
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False

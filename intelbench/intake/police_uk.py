@@ -1,0 +1,165 @@
+"""The data.police.uk street CSV reader behind :func:`intelbench.intake.read_police_uk`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from intelbench.exceptions import SchemaError
+from intelbench.intake._common import (
+    NotNumberError,
+    collect_files,
+    read_csv_text,
+    read_header,
+    sniff_text,
+)
+
+__all__ = ["POLICE_UK_COLUMNS", "SNAKE_COLUMNS", "read_police_uk_frames"]
+
+POLICE_UK_COLUMNS = [
+    "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context",
+]
+SNAKE_COLUMNS = [
+    "crime_id", "month", "reported_by", "falls_within", "longitude", "latitude", "location",
+    "lsoa_code", "lsoa_name", "crime_type", "last_outcome_category", "context",
+]
+_TEXT = [c for c in POLICE_UK_COLUMNS if c not in ("Crime ID", "Longitude", "Latitude")]
+
+
+def _header_difference(got: list[str]) -> str:
+    missing = [c for c in POLICE_UK_COLUMNS if c not in got]
+    extra = [c for c in got if c not in POLICE_UK_COLUMNS]
+    parts = []
+    if missing:
+        parts.append(f"missing {missing}")
+    if extra:
+        parts.append(f"unexpected {extra}")
+    if not parts:
+        if len(got) != len(set(got)):
+            dup = sorted({c for c in got if got.count(c) > 1})
+            parts.append(f"duplicated {dup}")
+        else:
+            parts.append(f"columns in a different order: got {got}")
+    return "; ".join(parts)
+
+
+def _read_one(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """One file: the frame (text as categories, coordinates as float) and bad-number masks."""
+    enc = sniff_text(path)
+    got = read_header(path, enc)
+    if got != POLICE_UK_COLUMNS:
+        raise SchemaError(
+            f"{path}: the header does not match the 12 data.police.uk street columns "
+            f"({', '.join(POLICE_UK_COLUMNS)}): {_header_difference(got)}"
+        )
+    dtype: dict[str, Any] = {c: "category" for c in _TEXT}
+    dtype["Crime ID"] = object
+    kw: dict[str, Any] = {"keep_default_na": False, "na_values": [""],
+                          "skip_blank_lines": False, "low_memory": False}
+    try:  # fast path: coordinates parsed as numbers by the C parser
+        df = read_csv_text(path, enc, "a data.police.uk CSV",
+                           dtype={**dtype, "Longitude": "float64", "Latitude": "float64"}, **kw)
+        no_bad = np.zeros(len(df), dtype=bool)
+        return df, no_bad, no_bad
+    except NotNumberError:
+        pass
+    # slow path: a coordinate cell holds text; read as text and flag what does not parse
+    df = read_csv_text(path, enc, "a data.police.uk CSV",
+                       dtype={**dtype, "Longitude": object, "Latitude": object}, **kw)
+    bad = []
+    for col in ("Longitude", "Latitude"):
+        text = df[col]
+        num = pd.to_numeric(text, errors="coerce")
+        bad.append((text.notna() & num.isna()).to_numpy())
+        df[col] = num.astype("float64")
+    return df, bad[0], bad[1]
+
+
+def _union(frames: list[pd.DataFrame], col: str) -> pd.Categorical:
+    from pandas.api.types import union_categoricals
+
+    cats = [f[col].array for f in frames]
+    if len({str(c.categories.dtype) for c in cats}) > 1:
+        # pandas may infer numeric categories in one file and text in another
+        cats = [c.rename_categories(c.categories.astype(str)) for c in cats]
+    return union_categoricals(cats, sort_categories=False)
+
+
+def read_police_uk_frames(path: str | Path | Iterable[str | Path]
+                          ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Read street CSVs; return (kept rows with x/y, excluded rows, facts for the report)."""
+    files = collect_files(path)
+    parts = [_read_one(f) for f in files]
+    frames = [p[0] for p in parts]
+    lon_bad = np.concatenate([p[1] for p in parts])
+    lat_bad = np.concatenate([p[2] for p in parts])
+    n = [len(f) for f in frames]
+    file_idx = np.repeat(np.arange(len(files), dtype=np.int32), n)
+    line = np.concatenate([np.arange(k, dtype=np.int64) + 2 for k in n])
+    data: dict[str, Any] = {}
+    data["Crime ID"] = np.concatenate([f["Crime ID"].to_numpy(dtype=object) for f in frames])
+    for col in ("Longitude", "Latitude"):
+        data[col] = np.concatenate([f[col].to_numpy(dtype=float) for f in frames])
+    for col in _TEXT:
+        data[col] = _union(frames, col)
+    del frames, parts
+    raw = pd.DataFrame(data, columns=POLICE_UK_COLUMNS, copy=False)
+    lon, lat = data["Longitude"], data["Latitude"]
+    blank_row = np.isnan(lon) & np.isnan(lat) & ~lon_bad & ~lat_bad
+    for col in _TEXT:
+        blank_row &= np.asarray(raw[col].array.codes) < 0
+    blank_row &= pd.isna(raw["Crime ID"]).to_numpy()
+    mcat = raw["Month"].array
+    mvals = pd.to_datetime(pd.Series(mcat.categories, dtype=object), format="%Y-%m",
+                           errors="coerce")
+    mcodes = np.asarray(mcat.codes)
+    month_ok = (mcodes >= 0) & ~np.append(pd.isna(mvals.to_numpy()), True)[mcodes]
+    reason = np.full(len(raw), "", dtype=object)
+    reason[~month_ok] = "bad month"
+    with np.errstate(invalid="ignore"):
+        out_of_range = (np.abs(lon) > 180) | (np.abs(lat) > 90)
+    reason[(lon_bad | lat_bad | out_of_range) & (reason == "")] = "bad coordinates"
+    reason[(lon == 0) & (lat == 0) & (reason == "")] = "zero coordinates"
+    reason[(np.isnan(lon) | np.isnan(lat)) & (reason == "")] = "no location"
+    reason[blank_row] = "blank line"
+    keep = reason == ""
+    out = ~keep & ~blank_row
+    excluded = raw.loc[out].astype(object)
+    excluded.insert(0, "reason", reason[out])
+    excluded.insert(0, "line", line[out])
+    excluded.insert(0, "file", [str(files[i]) for i in file_idx[out]])
+    excluded = excluded.reset_index(drop=True)
+    kept = raw.loc[keep].reset_index(drop=True)
+    kept.columns = SNAKE_COLUMNS
+    periods = pd.PeriodIndex(mvals.dt.to_period("M"))
+    kept["month"] = pd.Series(periods.take(mcodes[keep]), dtype="period[M]").array
+    kept["crime_id"] = kept["crime_id"].astype("str")
+    facts = {
+        "files": [str(f) for f in files],
+        "rows_read": int(len(raw) - blank_row.sum()),
+        "blank_lines": int(blank_row.sum()),
+    }
+    x, y = _to_bng(kept["longitude"].to_numpy(), kept["latitude"].to_numpy())
+    kept["_x"], kept["_y"] = x, y
+    return kept, excluded, facts
+
+
+def _to_bng(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Transform WGS84 lon/lat to British National Grid, once per distinct point."""
+    from pyproj import Transformer
+
+    if len(lon) == 0:
+        return np.zeros(0), np.zeros(0)
+    lon_code, _ = pd.factorize(lon)
+    lat_code, lat_uniq = pd.factorize(lat)
+    codes, _ = pd.factorize(lon_code.astype(np.int64) * len(lat_uniq) + lat_code)
+    first = np.empty(int(codes.max()) + 1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    tr = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    x, y = tr.transform(lon[first], lat[first])
+    return np.asarray(x)[codes], np.asarray(y)[codes]

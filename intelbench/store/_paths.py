@@ -1,0 +1,155 @@
+"""Private parts of the workspace: identity, names, schema migrations and the HTML view."""
+
+from __future__ import annotations
+
+import getpass
+import html
+import json
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+import intelbench.store.db as _db
+from intelbench.exceptions import AuditIntegrityError, ParameterError, StoreError
+from intelbench.store.db import GENESIS_HASH, state
+
+__all__ = [
+    "CONFIG_FILES",
+    "DB_FILE",
+    "MIGRATIONS",
+    "ROLES",
+    "Migration",
+    "check_name",
+    "render_html",
+    "resolve_identity",
+]
+
+
+#: Roles an analyst identity may have.
+ROLES: tuple[str, ...] = ("ANALYST", "INTEL_UNIT", "SUPERVISOR", "RESEARCHER")
+
+#: The SQLite file inside a workspace folder.
+DB_FILE = "workspace.db"
+
+#: Identity files looked for in a workspace folder, in order.
+CONFIG_FILES: tuple[str, ...] = ("workspace.toml", "workspace.json")
+
+_NAME_MAX = {"kind": 100, "key": 300}
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: ``apply(conn)`` takes the database from ``version - 1`` to ``version``.
+
+    Attributes
+    ----------
+    version : int
+        The schema version after this step.
+    description : str
+        What the step does.
+    apply : callable
+        Runs inside the upgrade transaction with a SQLAlchemy ``Connection``.
+    """
+
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _migrate_1(conn: Connection) -> None:
+    _db.metadata_v1.create_all(conn, checkfirst=True)
+    conn.execute(sa.insert(state).values(id=1, writes=0, audit_seq=0, audit_head=GENESIS_HASH))
+    _db.install_audit_guards(conn)
+
+
+def _migrate_2(conn: Connection) -> None:
+    _db.metadata_v2.create_all(conn, checkfirst=True)
+
+
+#: Schema steps in order; the last one's version is the version this code writes.
+MIGRATIONS: list[Migration] = [
+    Migration(1, "documents, audit log and state tables; audit append-only guards", _migrate_1),
+    Migration(2, "frames table for Workspace.write_frame", _migrate_2),
+]
+
+
+def resolve_identity(folder: Path | None, analyst: str | None, role: str | None) -> tuple[str, str]:
+    config: dict[str, Any] = {}
+    if folder is not None:
+        for name in CONFIG_FILES:
+            cfg_path = folder / name
+            if cfg_path.is_file():
+                try:
+                    if name.endswith(".toml"):
+                        config = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
+                    else:
+                        config = json.loads(cfg_path.read_text(encoding="utf-8"))
+                except (ValueError, OSError) as exc:
+                    raise StoreError(
+                        f"{cfg_path}: cannot read the workspace config ({type(exc).__name__})"
+                    ) from exc
+                if isinstance(config.get("workspace"), dict):
+                    config = config["workspace"]
+                break
+    if not analyst:
+        analyst = os.environ.get("INTELBENCH_ANALYST") or config.get("analyst")
+    if not analyst:
+        try:
+            analyst = getpass.getuser()
+        except (KeyError, OSError):
+            analyst = "unknown"
+    if not role:
+        role = os.environ.get("INTELBENCH_ROLE") or config.get("role") or "ANALYST"
+    if not isinstance(analyst, str) or not analyst.strip():
+        raise ParameterError(f"analyst must be a non-empty str; got {analyst!r}")
+    if not isinstance(role, str) or role.strip().upper() not in ROLES:
+        raise ParameterError(f"role must be one of {', '.join(ROLES)}; got {role!r}")
+    return analyst.strip(), role.strip().upper()
+
+
+def check_name(field: str, value: Any) -> str:
+    limit = _NAME_MAX[field]
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise ParameterError(
+            f"{field} must be a non-empty str of at most {limit} characters; got {value!r}"
+        )
+    return value
+
+
+def render_html(ws: Any) -> str:
+    """HTML summary of a workspace (used by ``Workspace._repr_html_``)."""
+    esc = html.escape
+    summary = ws.summary()
+    n_audit = len(ws.audit)
+    try:
+        ws.audit.verify()
+        chain = "<span style='color:#1a7f37'>verifies</span>"
+    except AuditIntegrityError as exc:
+        chain = f"<span style='color:#b42318'>DOES NOT VERIFY: {esc(str(exc))}</span>"
+    kinds = (
+        "".join(
+            f"<tr><td>{esc(str(r.kind))}</td><td>{r.documents}</td><td>{r.revisions}</td></tr>"
+            for r in summary.itertuples()
+        )
+        or "<tr><td colspan='3'>(no documents)</td></tr>"
+    )
+    return (
+        "<div><b>intelbench workspace</b>"
+        "<table>"
+        f"<tr><th style='text-align:left'>location</th><td>{esc(ws._where())}</td></tr>"
+        f"<tr><th style='text-align:left'>analyst</th><td>{esc(ws.analyst)} "
+        f"({esc(ws.role)})</td></tr>"
+        f"<tr><th style='text-align:left'>schema version</th>"
+        f"<td>{ws.schema_version}</td></tr>"
+        f"<tr><th style='text-align:left'>audit log</th><td>{n_audit} entries; chain "
+        f"{chain}</td></tr>"
+        "</table>"
+        "<table><thead><tr><th>kind</th><th>documents</th><th>revisions</th></tr></thead>"
+        f"<tbody>{kinds}</tbody></table></div>"
+    )

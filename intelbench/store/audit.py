@@ -1,0 +1,609 @@
+"""The workspace audit log: append-only and hash-chained.
+
+Every entry records who (the workspace's analyst and role), when (UTC), the action, the
+justification, the record reference, the recipient (for a disclosure) and a small ``detail``
+dict of non-sensitive metadata. Each entry's SHA-256 hash covers the canonical JSON of all of
+those fields plus the previous entry's hash, so :meth:`AuditLog.verify` detects any edit,
+deletion, insertion or reordering and names the first bad entry.
+
+What is never recorded
+----------------------
+The audit log holds **references, hashes and counts, never record content**. The store
+writes, for a saved document, ``record_ref="kind/key@revision"`` and a detail of the
+document's kind, key, revision, SHA-256 and size in bytes; for an erasure (``ERASE``) only the
+reference and the number of revisions removed, with no hash of what was erased. Callers
+recording their own entries pass identifiers (URNs, nominal ids), hashes and counts in
+``detail``; string values there are limited to :data:`MAX_DETAIL_STRING` characters so that
+free text does not drift into the log by accident.
+
+Protection
+----------
+The database refuses ``UPDATE`` and ``DELETE`` on the audit table (triggers on SQLite and
+PostgreSQL), and the head of the chain (last sequence number and hash) is kept in a separate
+state row written in the same transaction, so a truncated log is detected too. Someone with
+raw write access can still drop the triggers and rewrite both; keep the value of
+:meth:`AuditLog.head` somewhere else (a report, an e-mail) and pass it back to
+:meth:`AuditLog.verify` to detect even that.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, NoReturn
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from intelbench.exceptions import AuditIntegrityError, ParameterError
+from intelbench.store.db import (
+    GENESIS_HASH,
+    audit_log,
+    canonical_json,
+    read_tx,
+    sha256_hex,
+    state,
+    to_jsonable,
+    utc_now,
+    write_tx,
+)
+
+__all__ = [
+    "ACTIONS",
+    "JUSTIFICATION_REQUIRED",
+    "MAX_DETAIL_STRING",
+    "AuditEntry",
+    "AuditLog",
+    "entry_hash",
+]
+
+#: The actions an audit entry may record.
+ACTIONS: tuple[str, ...] = (
+    "COLLECT",
+    "ALTER",
+    "CONSULT",
+    "DISCLOSE",
+    "COMBINE",
+    "ERASE",
+    "OSINT_QUERY",
+)
+
+#: Actions that must carry a justification (DISCLOSE also needs a recipient).
+JUSTIFICATION_REQUIRED: frozenset[str] = frozenset({"CONSULT", "DISCLOSE", "ERASE", "OSINT_QUERY"})
+
+#: Longest string allowed anywhere in an entry's ``detail``.
+MAX_DETAIL_STRING = 512
+
+_HASHED_FIELDS = (
+    "seq",
+    "timestamp",
+    "analyst",
+    "role",
+    "action",
+    "justification",
+    "record_ref",
+    "recipient",
+    "detail",
+    "prev_hash",
+)
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One audit entry, as stored.
+
+    Attributes
+    ----------
+    seq : int
+        Position in the chain, from 1 with no gaps.
+    timestamp : str
+        When, as a UTC ISO 8601 string.
+    analyst, role : str
+        Who: the workspace's configured analyst identity.
+    action : str
+        One of :data:`ACTIONS`.
+    justification : str
+        Why (required for CONSULT, DISCLOSE, ERASE and OSINT_QUERY).
+    record_ref : str
+        The record the action concerns (a reference, never its content).
+    recipient : str or None
+        Who received a disclosure.
+    detail : dict
+        Non-sensitive metadata (hashes, counts, ids).
+    prev_hash, hash : str
+        SHA-256 of the previous entry and of this one.
+    """
+
+    seq: int
+    timestamp: str
+    analyst: str
+    role: str
+    action: str
+    justification: str
+    record_ref: str
+    recipient: str | None
+    detail: dict[str, Any] = field(default_factory=dict)
+    prev_hash: str = GENESIS_HASH
+    hash: str = ""
+
+    def __getitem__(self, name: str) -> Any:
+        """Read a field by name, as for a dict (``entry["seq"]``)."""
+        if name not in self.__dataclass_fields__:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the entry as a plain dict."""
+        return asdict(self)
+
+
+def entry_hash(fields: Mapping[str, Any]) -> str:
+    """SHA-256 over the canonical JSON of an entry's hashed fields.
+
+    Parameters
+    ----------
+    fields : mapping
+        At least ``seq, timestamp, analyst, role, action, justification, record_ref,
+        recipient, detail, prev_hash``; other keys (such as ``hash``) are ignored.
+
+    Returns
+    -------
+    str
+        64 hex digits.
+
+    Examples
+    --------
+    >>> from intelbench.store.audit import entry_hash
+    >>> fields = dict(seq=1, timestamp="2026-01-01T00:00:00+00:00", analyst="A", role="ANALYST",
+    ...               action="COLLECT", justification="", record_ref="plan/p1@1", recipient=None,
+    ...               detail={}, prev_hash="0" * 64)
+    >>> len(entry_hash(fields))
+    64
+    """
+    return sha256_hex(canonical_json({name: fields[name] for name in _HASHED_FIELDS}))
+
+
+def _check_detail(detail: Any, path: str = "detail") -> None:
+    if isinstance(detail, str):
+        if len(detail) > MAX_DETAIL_STRING:
+            raise ParameterError(
+                f"{path}: audit detail strings are limited to {MAX_DETAIL_STRING} characters "
+                f"(references, hashes, counts); got {len(detail)} characters"
+            )
+    elif isinstance(detail, dict):
+        for k, v in detail.items():
+            _check_detail(v, f"{path}[{k!r}]")
+    elif isinstance(detail, list):
+        for i, v in enumerate(detail):
+            _check_detail(v, f"{path}[{i}]")
+
+
+def _validate(
+    action: str,
+    justification: str,
+    record_ref: str,
+    recipient: str | None,
+    detail: Mapping[str, Any] | None,
+) -> tuple[str, str, str, str | None, dict[str, Any]]:
+    if not isinstance(action, str) or action.upper() not in ACTIONS:
+        raise ParameterError(f"action must be one of {', '.join(ACTIONS)}; got {action!r}")
+    action = action.upper()
+    if justification is None:
+        justification = ""
+    if not isinstance(justification, str):
+        raise ParameterError(f"justification must be a str; got {type(justification).__name__}")
+    justification = justification.strip()
+    if action in JUSTIFICATION_REQUIRED and not justification:
+        raise ParameterError(
+            f"justification is required for {action} (required for "
+            f"{', '.join(sorted(JUSTIFICATION_REQUIRED))}); got an empty justification"
+        )
+    if not isinstance(record_ref, str) or not record_ref.strip():
+        raise ParameterError(f"record_ref must be a non-empty str; got {record_ref!r}")
+    if recipient is not None and (not isinstance(recipient, str) or not recipient.strip()):
+        raise ParameterError(f"recipient must be a non-empty str or None; got {recipient!r}")
+    if action == "DISCLOSE" and recipient is None:
+        raise ParameterError("recipient is required for DISCLOSE; got None")
+    if detail is None:
+        detail = {}
+    if not isinstance(detail, Mapping):
+        raise ParameterError(f"detail must be a dict or None; got {type(detail).__name__}")
+    clean = to_jsonable(dict(detail), "detail")
+    _check_detail(clean)
+    return action, justification, record_ref.strip(), recipient, clean
+
+
+def _row_digest(row: Any) -> str:
+    """Recompute the hash of a stored row (fast path of :func:`entry_hash`).
+
+    Stored values are JSON-native already, so plain sorted ``json.dumps`` gives exactly the
+    canonical JSON that :func:`entry_hash` hashed when the entry was written.
+    """
+    fields = {
+        "seq": int(row.seq),
+        "timestamp": row.timestamp,
+        "analyst": row.analyst,
+        "role": row.role,
+        "action": row.action,
+        "justification": row.justification,
+        "record_ref": row.record_ref,
+        "recipient": row.recipient,
+        "detail": json.loads(row.detail),
+        "prev_hash": row.prev_hash,
+    }
+    text = json.dumps(
+        fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
+    return sha256_hex(text)
+
+
+def _row_to_entry(row: Any) -> AuditEntry:
+    return AuditEntry(
+        seq=int(row.seq),
+        timestamp=row.timestamp,
+        analyst=row.analyst,
+        role=row.role,
+        action=row.action,
+        justification=row.justification,
+        record_ref=row.record_ref,
+        recipient=row.recipient,
+        detail=json.loads(row.detail),
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+class AuditLog:
+    """The append-only, hash-chained audit log of a workspace (``ws.audit``).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.engine.Engine
+        The workspace's engine (tables created by :class:`intelbench.store.workspace.Workspace`).
+    analyst, role : str
+        The identity written into every entry.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+    >>> entry = ws.audit.record("CONSULT", justification="Op Larch briefing",
+    ...                         record_ref="report/IR-2026-000123")
+    >>> entry.seq, entry.action
+    (1, 'CONSULT')
+    >>> ws.audit.verify()
+    True
+    >>> ws.audit.entries()[["seq", "action", "record_ref"]]
+       seq   action             record_ref
+    0    1  CONSULT  report/IR-2026-000123
+    """
+
+    def __init__(self, engine: Engine, *, analyst: str, role: str) -> None:
+        self.engine = engine
+        self.analyst = analyst
+        self.role = role
+
+    # ------------------------------------------------------------------ writing
+
+    def record(
+        self,
+        action: str,
+        *,
+        justification: str = "",
+        record_ref: str,
+        recipient: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> AuditEntry:
+        """Append one entry in its own transaction and return it.
+
+        Parameters
+        ----------
+        action : str
+            One of :data:`ACTIONS` (COLLECT, ALTER, CONSULT, DISCLOSE, COMBINE, ERASE,
+            OSINT_QUERY).
+        justification : str
+            Why; required (non-empty) for CONSULT, DISCLOSE, ERASE and OSINT_QUERY.
+        record_ref : str
+            The record concerned, as a reference (``"report/IR-2026-000123"``).
+        recipient : str, optional
+            Who receives a disclosure; required for DISCLOSE.
+        detail : dict, optional
+            Non-sensitive metadata only: ids, hashes, counts. Strings are limited to
+            :data:`MAX_DETAIL_STRING` characters.
+
+        Returns
+        -------
+        AuditEntry
+            The stored entry, with its ``seq`` and ``hash``.
+
+        Raises
+        ------
+        ParameterError
+            For an unknown action, a missing justification or recipient, or a bad detail.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> e = ws.audit.record("DISCLOSE", justification="Partner tasking",
+        ...                     record_ref="profile/P-0042@3", recipient="Northshire Council",
+        ...                     detail={"rows": 12})
+        >>> e.recipient, e.detail
+        ('Northshire Council', {'rows': 12})
+        """
+        checked = _validate(action, justification, record_ref, recipient, detail)
+        with write_tx(self.engine) as conn:
+            return self._append_checked(conn, *checked)
+
+    def _append(
+        self,
+        conn: Connection,
+        action: str,
+        *,
+        justification: str = "",
+        record_ref: str,
+        recipient: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> AuditEntry:
+        """Append inside the caller's write transaction (``write_tx``)."""
+        checked = _validate(action, justification, record_ref, recipient, detail)
+        return self._append_checked(conn, *checked)
+
+    def _append_checked(
+        self,
+        conn: Connection,
+        action: str,
+        justification: str,
+        record_ref: str,
+        recipient: str | None,
+        detail: dict[str, Any],
+    ) -> AuditEntry:
+        return self._append_many(conn, [(action, justification, record_ref, recipient, detail)])[0]
+
+    def _append_many(
+        self,
+        conn: Connection,
+        items: list[tuple[str, str, str, str | None, dict[str, Any]]],
+    ) -> list[AuditEntry]:
+        """Chain and insert already-validated entries in the caller's write transaction."""
+        if not items:
+            return []
+        head = conn.execute(
+            sa.select(state.c.audit_seq, state.c.audit_head).where(state.c.id == 1)
+        ).one()
+        seq, prev = int(head.audit_seq), str(head.audit_head)
+        timestamp = utc_now().isoformat(timespec="microseconds")
+        made: list[AuditEntry] = []
+        rows: list[dict[str, Any]] = []
+        for action, justification, record_ref, recipient, detail in items:
+            seq += 1
+            fields: dict[str, Any] = {
+                "seq": seq,
+                "timestamp": timestamp,
+                "analyst": self.analyst,
+                "role": self.role,
+                "action": action,
+                "justification": justification,
+                "record_ref": record_ref,
+                "recipient": recipient,
+                "detail": detail,
+                "prev_hash": prev,
+            }
+            prev = entry_hash(fields)
+            made.append(AuditEntry(**fields, hash=prev))
+            rows.append({**fields, "detail": canonical_json(detail), "hash": prev})
+        conn.execute(sa.insert(audit_log), rows)
+        conn.execute(sa.update(state).where(state.c.id == 1).values(audit_seq=seq, audit_head=prev))
+        return made
+
+    # ------------------------------------------------------------------ reading
+
+    def head(self) -> tuple[int, str]:
+        """Return ``(seq, hash)`` of the last entry (``(0, "000...0")`` when empty).
+
+        Keep this value outside the workspace and pass it to :meth:`verify` later to prove
+        that nothing up to it has been rewritten.
+        """
+        with read_tx(self.engine) as conn:
+            row = conn.execute(
+                sa.select(state.c.audit_seq, state.c.audit_head).where(state.c.id == 1)
+            ).one()
+        return int(row.audit_seq), str(row.audit_head)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __len__(self) -> int:
+        with read_tx(self.engine) as conn:
+            n = conn.execute(sa.select(sa.func.count()).select_from(audit_log)).scalar_one()
+        return int(n)
+
+    def _iter_rows(self, conn: Connection) -> Iterator[Any]:
+        result = conn.execution_options(stream_results=True, yield_per=2000).execute(
+            sa.select(audit_log).order_by(audit_log.c.seq)
+        )
+        yield from result
+
+    def verify(self, expected_head: tuple[int, str] | None = None) -> bool:
+        """Check the whole chain; return True or raise naming the first bad entry.
+
+        Parameters
+        ----------
+        expected_head : (int, str), optional
+            A ``(seq, hash)`` pair from an earlier :meth:`head`; the entry at that ``seq``
+            must still have that hash.
+
+        Returns
+        -------
+        bool
+            True when every entry verifies.
+
+        Raises
+        ------
+        AuditIntegrityError
+            With ``.seq`` the first bad entry, when an entry was edited, deleted, inserted or
+            moved, or the log does not end at the recorded head.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> _ = ws.put("plan", "CP-1", {"title": "Burglary north"}, action="COLLECT")
+        >>> ws.audit.verify(expected_head=ws.audit.head())
+        True
+        """
+        expected = 1
+        prev = GENESIS_HASH
+        anchor: Any = None
+        with read_tx(self.engine) as conn:
+            for row in self._iter_rows(conn):
+                seq = int(row.seq)
+                if seq != expected:
+                    if seq > expected:
+                        _fail(expected, f"entry {expected} is missing (the next entry is {seq})")
+                    _fail(seq, f"entry {seq} is out of sequence (expected entry {expected})")
+                if row.prev_hash != prev:
+                    _fail(
+                        seq,
+                        f"entry {seq} does not link to entry {seq - 1} (an entry was inserted, "
+                        "deleted, moved or rewritten at or before this point)",
+                    )
+                try:
+                    digest = _row_digest(row)
+                except (ValueError, TypeError):
+                    _fail(seq, f"entry {seq} cannot be read (its detail is not valid JSON)")
+                if digest != row.hash:
+                    _fail(seq, f"entry {seq} does not match its hash (it was edited)")
+                if expected_head is not None and seq == expected_head[0]:
+                    if row.hash != expected_head[1]:
+                        _fail(seq, f"entry {seq} does not match the expected head hash")
+                prev = row.hash
+                expected += 1
+            anchor = conn.execute(
+                sa.select(state.c.audit_seq, state.c.audit_head).where(state.c.id == 1)
+            ).one()
+        last = expected - 1
+        if expected_head is not None and expected_head[0] > last:
+            _fail(
+                last + 1,
+                f"entry {last + 1} is missing (expected the log to reach entry {expected_head[0]})",
+            )
+        head_seq = int(anchor.audit_seq)
+        if last > head_seq:
+            _fail(
+                head_seq + 1,
+                f"entry {head_seq + 1} is beyond the recorded head "
+                f"(entry {head_seq}); it was added outside the store",
+            )
+        if last < head_seq:
+            _fail(
+                last + 1,
+                f"entry {last + 1} is missing (the recorded head is entry "
+                f"{head_seq} but the log ends at entry {last})",
+            )
+        if last and anchor.audit_head != prev:
+            _fail(last, f"entry {last} does not match the recorded head hash")
+        return True
+
+    def entries(self, action: str | None = None, *, record_ref: str | None = None) -> pd.DataFrame:
+        """Return the entries as a DataFrame, oldest first.
+
+        Parameters
+        ----------
+        action : str, optional
+            Keep only this action.
+        record_ref : str, optional
+            Keep only entries for this record reference.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``seq, timestamp`` (UTC datetimes), ``analyst, role, action,
+            justification, record_ref, recipient, detail`` (dicts), ``prev_hash, hash``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> _ = ws.put("plan", "CP-1", {"title": "Burglary north"}, action="COLLECT")
+        >>> list(ws.audit.entries(action="COLLECT")["record_ref"])
+        ['plan/CP-1@1']
+        """
+        stmt = sa.select(audit_log).order_by(audit_log.c.seq)
+        if action is not None:
+            if not isinstance(action, str) or action.upper() not in ACTIONS:
+                raise ParameterError(
+                    f"action must be one of {', '.join(ACTIONS)} or None; got {action!r}"
+                )
+            stmt = stmt.where(audit_log.c.action == action.upper())
+        if record_ref is not None:
+            stmt = stmt.where(audit_log.c.record_ref == record_ref)
+        with read_tx(self.engine) as conn:
+            rows = [_row_to_entry(r).to_dict() for r in conn.execute(stmt)]
+        columns = ["seq", *_HASHED_FIELDS[1:], "hash"]
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["seq"] = frame["seq"].astype("int64")
+        frame["timestamp"] = pd.to_datetime(frame["timestamp"], utc=True, format="ISO8601")
+        return frame
+
+    def _status(self) -> str:
+        try:
+            self.verify()
+        except AuditIntegrityError as exc:
+            return f"DOES NOT VERIFY: {exc}"
+        return "verifies"
+
+    def _repr_html_(self) -> str:
+        n = len(self)
+        status = self._status()
+        colour = "#1a7f37" if status == "verifies" else "#b42318"
+        tail = self.entries().tail(10)
+        rows = "".join(
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(str(v))}</td>"
+                for v in (
+                    r.seq,
+                    r.timestamp,
+                    r.analyst,
+                    r.role,
+                    r.action,
+                    r.record_ref,
+                    r.recipient or "",
+                    r.justification,
+                )
+            )
+            + "</tr>"
+            for r in tail.itertuples()
+        )
+        head = "".join(
+            f"<th>{h}</th>"
+            for h in (
+                "seq",
+                "when (UTC)",
+                "analyst",
+                "role",
+                "action",
+                "record",
+                "recipient",
+                "justification",
+            )
+        )
+        return (
+            f"<div><b>Audit log</b>: {n} entries; chain "
+            f"<span style='color:{colour}'>{html.escape(status)}</span>"
+            + (f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>" if n else "")
+            + "</div>"
+        )
+
+    def __repr__(self) -> str:
+        return f"AuditLog({len(self)} entries, analyst={self.analyst!r}, role={self.role!r})"
+
+
+def _fail(seq: int, message: str) -> NoReturn:
+    err = AuditIntegrityError(f"audit log does not verify: {message} [first bad entry: seq {seq}]")
+    err.seq = seq  # type: ignore[attr-defined]
+    raise err

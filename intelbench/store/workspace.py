@@ -1,0 +1,603 @@
+"""The workspace: a versioned JSON document store with an audit log, on SQLAlchemy Core.
+
+A workspace is one folder holding ``workspace.db`` (SQLite), or a database URL (for example
+``postgresql+psycopg://...``). It keeps collection plans, intelligence reports and their
+grades, dissemination records and the audit log (:mod:`intelbench.store.audit`).
+
+- Every :meth:`Workspace.put` writes a new revision; history is kept. The revision and its
+  audit entry are written in **one transaction**: both or neither.
+- On SQLite the database runs in WAL mode with ``synchronous=FULL`` and ``secure_delete``,
+  and every write transaction starts with ``BEGIN IMMEDIATE``, so writers from several
+  processes take turns and a writer killed mid-save leaves the previous state intact.
+- :meth:`Workspace.put_many` saves a batch in one transaction (bulk loads);
+  :meth:`Workspace.write_frame` / :meth:`Workspace.read_frame` keep whole tables (dtypes and
+  index kept), replaced atomically.
+- :meth:`Workspace.delete` erases every revision of a record (content overwritten on disk) and
+  audits it as ERASE without keeping any content.
+- The schema carries a version and is upgraded by :data:`MIGRATIONS` when opened; a database
+  newer than this code is refused.
+
+Who the analyst is comes from, in order: the ``analyst``/``role`` arguments, the
+``INTELBENCH_ANALYST``/``INTELBENCH_ROLE`` environment variables, ``workspace.toml`` (or
+``workspace.json``) in the workspace folder with top-level ``analyst`` and ``role`` keys, and
+finally the operating-system user with role ``ANALYST``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+import intelbench.store.db as _db
+from intelbench.exceptions import DocumentNotFoundError, ParameterError, StoreError
+from intelbench.store._paths import (
+    CONFIG_FILES,
+    DB_FILE,
+    MIGRATIONS,
+    ROLES,
+    Migration,
+    render_html,
+)
+from intelbench.store._paths import check_name as _check_name
+from intelbench.store._paths import resolve_identity as _resolve_identity
+from intelbench.store.audit import AuditLog, _validate
+from intelbench.store.db import (
+    documents,
+    read_tx,
+    utc_now,
+    write_tx,
+)
+from intelbench.store.documents import (
+    flush_wal,
+    latest_documents,
+    live_keys_stmt,
+    save_documents,
+    summary_frame,
+    upgrade,
+)
+from intelbench.store.frames import FrameStore
+
+__all__ = [
+    "CONFIG_FILES",
+    "DB_FILE",
+    "MIGRATIONS",
+    "ROLES",
+    "DocumentNotFoundError",
+    "Migration",
+    "Workspace",
+]
+
+
+class Workspace(FrameStore):
+    """A workspace: documents with revisions, an audit log, a schema version.
+
+    Parameters
+    ----------
+    path_or_url : str or Path
+        A folder (created if missing; the database is ``workspace.db`` inside it) or a
+        SQLAlchemy URL such as ``sqlite:///file.db`` or ``postgresql+psycopg://...``.
+    analyst : str, optional
+        Who is working; see the module docs for the fallbacks.
+    role : str, optional
+        One of :data:`ROLES`.
+
+    Attributes
+    ----------
+    path : Path or None
+        The folder, or None for a URL.
+    url : str
+        The database URL.
+    engine : sqlalchemy.engine.Engine
+        The engine (SQLAlchemy Core).
+    analyst, role : str
+        The identity written into revisions and audit entries; setting either changes it
+        for later writes.
+    schema_version : int
+        The schema version of the database.
+    audit : AuditLog
+        The workspace's audit log.
+
+    Raises
+    ------
+    StoreError
+        When the folder cannot be used or the database is newer than this code.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+    >>> ws.put("plan", "CP-1", {"title": "Burglary north", "questions": 3}, action="COLLECT")
+    1
+    >>> ws.put("plan", "CP-1", {"title": "Burglary north", "questions": 4})
+    2
+    >>> ws.get("plan", "CP-1")["questions"], ws.get("plan", "CP-1", revision=1)["questions"]
+    (4, 3)
+    >>> ws.keys("plan"), ws.schema_version, len(ws.audit)
+    (['CP-1'], 2, 2)
+    """
+
+    def __init__(
+        self,
+        path_or_url: str | os.PathLike[str],
+        analyst: str | None = None,
+        role: str | None = None,
+    ) -> None:
+        text = os.fspath(path_or_url)
+        if "://" in text:
+            self.path: Path | None = None
+            self.url = text
+        else:
+            folder = Path(text).expanduser()
+            if folder.exists() and not folder.is_dir():
+                raise StoreError(f"path_or_url: {folder} exists and is not a folder")
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"path_or_url: cannot create the folder {folder} ({exc})") from exc
+            self.path = folder.resolve()
+            self.url = f"sqlite:///{self.path / DB_FILE}"
+        self._analyst, self._role = _resolve_identity(self.path, analyst, role)
+        self.engine = _db.make_engine(self.url)
+        try:
+            self.schema_version = upgrade(self.engine, MIGRATIONS, self._where())
+        except sa.exc.DatabaseError as exc:
+            self.engine.dispose()
+            raise StoreError(
+                f"path_or_url: {self._where()} is not a usable workspace database "
+                f"({type(exc.orig).__name__})"
+            ) from exc
+        except BaseException:
+            self.engine.dispose()
+            raise
+        self.audit = AuditLog(self.engine, analyst=self.analyst, role=self.role)
+
+    # ------------------------------------------------------------------ identity
+
+    @property
+    def analyst(self) -> str:
+        """Who is working; written into every revision and audit entry from now on."""
+        return self._analyst
+
+    @analyst.setter
+    def analyst(self, value: str) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise ParameterError(f"analyst must be a non-empty str; got {value!r}")
+        self._analyst, _ = _resolve_identity(None, value, self._role)
+        self.audit.analyst = self._analyst
+
+    @property
+    def role(self) -> str:
+        """The analyst's role, one of :data:`ROLES`."""
+        return self._role
+
+    @role.setter
+    def role(self, value: str) -> None:
+        if not isinstance(value, str) or value.strip().upper() not in ROLES:
+            raise ParameterError(f"role must be one of {', '.join(ROLES)}; got {value!r}")
+        self._role = value.strip().upper()
+        self.audit.role = self._role
+
+    # ------------------------------------------------------------------ schema
+
+    def _where(self) -> str:
+        return str(self.path) if self.path is not None else _db._redact(self.url)
+
+    # ------------------------------------------------------------------ documents
+
+    def put(
+        self,
+        kind: str,
+        key: str,
+        doc: Mapping[str, Any],
+        *,
+        action: str = "ALTER",
+        justification: str = "",
+        audit: bool = True,
+        recipient: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Save a new revision of a document and audit it, in one transaction.
+
+        Parameters
+        ----------
+        kind : str
+            The document kind ("plan", "report", "grade_history", "dissemination", ...).
+        key : str
+            The document's id within its kind.
+        doc : dict
+            JSON-like content. Dates and datetimes become ISO strings, Decimal a string,
+            Enum its value, sets sorted lists; NaN is refused. Keys are stored sorted.
+        action : str
+            The audit action (COLLECT for a new record, ALTER for a change, COMBINE, ...);
+            ERASE is refused here (use :meth:`delete`).
+        justification : str
+            Required for CONSULT, DISCLOSE and OSINT_QUERY.
+        audit : bool
+            Write an audit entry (default). Only for working drafts should this be False.
+        recipient : str, optional
+            For DISCLOSE.
+        detail : dict, optional
+            Extra non-sensitive audit metadata, merged into the entry's detail.
+
+        Returns
+        -------
+        int
+            The new revision number (1 for a new key).
+
+        Raises
+        ------
+        ParameterError
+            For a bad kind, key, doc or action.
+        StoreError
+            When the document cannot be serialised.
+
+        Examples
+        --------
+        >>> import tempfile, datetime
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws.put("report", "IR-2026-000123", {"created": datetime.date(2026, 3, 1)},
+        ...        action="COLLECT")
+        1
+        >>> ws.get("report", "IR-2026-000123")
+        {'created': '2026-03-01'}
+        """
+        return save_documents(
+            self, kind, [(key, doc)], action, justification, audit, recipient, detail
+        )[0]
+
+    def put_many(
+        self,
+        kind: str,
+        docs: Mapping[str, Mapping[str, Any]] | Iterable[tuple[str, Mapping[str, Any]]],
+        *,
+        action: str = "ALTER",
+        justification: str = "",
+        audit: bool = True,
+        detail: Mapping[str, Any] | None = None,
+    ) -> dict[str, int]:
+        """Save many documents of one kind in one transaction, each audited as by :meth:`put`.
+
+        Much faster than a loop of :meth:`put` for bulk loads (one commit, one disk sync),
+        and all or nothing: if one document cannot be saved, none is.
+
+        Parameters
+        ----------
+        kind : str
+            The document kind.
+        docs : dict or iterable of (key, doc)
+            The documents by key. A key given twice gets two revisions, in order.
+        action, justification, audit, detail
+            As for :meth:`put`, applied to every document.
+
+        Returns
+        -------
+        dict
+            The new (last) revision number of each key.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws.put_many("report", {"IR-1": {"n": 1}, "IR-2": {"n": 2}}, action="COLLECT")
+        {'IR-1': 1, 'IR-2': 1}
+        >>> len(ws.audit), ws.audit.verify()
+        (2, True)
+        """
+        items = list(docs.items()) if isinstance(docs, Mapping) else list(docs)
+        revs = save_documents(self, kind, items, action, justification, audit, None, detail)
+        return {key: rev for (key, _), rev in zip(items, revs, strict=True)}
+
+    def _latest(self, conn: Connection, kind: str, key: str) -> Any:
+        return conn.execute(
+            sa.select(documents)
+            .where(documents.c.kind == kind, documents.c.key == key)
+            .order_by(documents.c.revision.desc())
+            .limit(1)
+        ).first()
+
+    def get(
+        self,
+        kind: str,
+        key: str,
+        revision: int | None = None,
+        *,
+        justification: str | None = None,
+    ) -> dict[str, Any]:
+        """Return a document (the latest revision, or the one asked for).
+
+        Parameters
+        ----------
+        kind, key : str
+            Which document.
+        revision : int, optional
+            A revision number from :meth:`put` or :meth:`history`.
+        justification : str, optional
+            When given, the read is audited as CONSULT (``kind/key@revision``) with this
+            justification.
+
+        Returns
+        -------
+        dict
+            A fresh copy of the stored JSON.
+
+        Raises
+        ------
+        DocumentNotFoundError
+            (a StoreError and a KeyError) when there is no such document or revision.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws.get("plan", "nope")
+        Traceback (most recent call last):
+        ...
+        intelbench.exceptions.DocumentNotFoundError: no plan 'nope' in the workspace
+        >>> _ = ws.put("report", "IR-1", {"n": 1}, action="COLLECT")
+        >>> ws.get("report", "IR-1", justification="Op Larch briefing")
+        {'n': 1}
+        >>> ws.audit.entries("CONSULT")["record_ref"].tolist()
+        ['report/IR-1@1']
+        """
+        _check_name("kind", kind)
+        _check_name("key", key)
+        with read_tx(self.engine) as conn:
+            if revision is None:
+                row = self._latest(conn, kind, key)
+            else:
+                if isinstance(revision, bool) or not isinstance(revision, int):
+                    raise ParameterError(f"revision must be an int or None; got {revision!r}")
+                row = conn.execute(
+                    sa.select(documents).where(
+                        documents.c.kind == kind,
+                        documents.c.key == key,
+                        documents.c.revision == revision,
+                    )
+                ).first()
+        if row is None or row.doc is None:
+            what = f"no {kind} {key!r}" + (f" revision {revision}" if revision is not None else "")
+            raise DocumentNotFoundError(f"{what} in the workspace")
+        result: dict[str, Any] = json.loads(row.doc)
+        if justification is not None:
+            rev = int(row.revision)
+            self.audit.record(
+                "CONSULT",
+                justification=justification,
+                record_ref=f"{kind}/{key}@{rev}",
+                detail={"kind": kind, "key": key, "revision": rev},
+            )
+        return result
+
+    def history(self, kind: str, key: str) -> pd.DataFrame:
+        """Return every kept revision of a document, oldest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``revision``, ``saved_at`` (UTC datetimes), ``analyst``, ``role``,
+            ``action``, ``sha256`` and ``doc`` (dicts).
+
+        Raises
+        ------
+        DocumentNotFoundError
+            When the document does not exist (or was erased).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> for n in (1, 2):
+        ...     _ = ws.put("plan", "CP-1", {"n": n})
+        >>> ws.history("plan", "CP-1")[["revision", "analyst", "doc"]]
+           revision    analyst       doc
+        0         1  A. Analyst  {'n': 1}
+        1         2  A. Analyst  {'n': 2}
+        """
+        _check_name("kind", kind)
+        _check_name("key", key)
+        with read_tx(self.engine) as conn:
+            rows = conn.execute(
+                sa.select(documents)
+                .where(
+                    documents.c.kind == kind,
+                    documents.c.key == key,
+                    documents.c.doc.is_not(None),
+                )
+                .order_by(documents.c.revision)
+            ).all()
+        if not rows:
+            raise DocumentNotFoundError(f"no {kind} {key!r} in the workspace")
+        frame = pd.DataFrame(
+            {
+                "revision": [int(r.revision) for r in rows],
+                "saved_at": pd.to_datetime([r.saved_at for r in rows], utc=True, format="ISO8601"),
+                "analyst": [r.analyst for r in rows],
+                "role": [r.role for r in rows],
+                "action": [r.action for r in rows],
+                "sha256": [r.sha256 for r in rows],
+                "doc": [json.loads(r.doc) for r in rows],
+            }
+        )
+        return frame
+
+    def get_many(self, kind: str, keys: list[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Return the latest revision of many documents in one read.
+
+        Parameters
+        ----------
+        kind : str
+            Which kind of document.
+        keys : list of str, optional
+            The keys wanted (missing or erased ones are left out); all live documents if None.
+
+        Returns
+        -------
+        dict
+            ``{key: doc}`` in key order.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> _ = ws.put_many("report", {"IR-1": {"n": 1}, "IR-2": {"n": 2}}, action="COLLECT")
+        >>> ws.get_many("report")
+        {'IR-1': {'n': 1}, 'IR-2': {'n': 2}}
+        >>> ws.get_many("report", ["IR-2", "IR-9"])
+        {'IR-2': {'n': 2}}
+        """
+        _check_name("kind", kind)
+        with read_tx(self.engine) as conn:
+            return latest_documents(conn, kind, keys)
+
+    def keys(self, kind: str) -> list[str]:
+        """Return the keys of the documents of one kind that exist (sorted).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> _ = ws.put("plan", "B", {}); _ = ws.put("plan", "A", {})
+        >>> ws.keys("plan"), ws.keys("report")
+        (['A', 'B'], [])
+        """
+        _check_name("kind", kind)
+        stmt = live_keys_stmt().where(documents.c.kind == kind).order_by(documents.c.key)
+        with read_tx(self.engine) as conn:
+            return [str(r.key) for r in conn.execute(stmt)]
+
+    def exists(self, kind: str, key: str) -> bool:
+        """Return True when the document exists (and was not erased).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws.exists("plan", "CP-1")
+        False
+        """
+        _check_name("kind", kind)
+        _check_name("key", key)
+        with read_tx(self.engine) as conn:
+            row = self._latest(conn, kind, key)
+        return row is not None and row.doc is not None
+
+    def delete(self, kind: str, key: str, *, justification: str) -> int:
+        """Erase every revision of a document and audit it as ERASE.
+
+        The content is removed (and, on SQLite, overwritten on disk and flushed out of the
+        write-ahead log); the audit entry keeps only the reference and the number of
+        revisions erased. The revision numbering of the key continues if it is saved again.
+
+        Parameters
+        ----------
+        kind, key : str
+            Which document.
+        justification : str
+            Why it is erased (required).
+
+        Returns
+        -------
+        int
+            The number of revisions erased.
+
+        Raises
+        ------
+        DocumentNotFoundError
+            When there is nothing to erase.
+        ParameterError
+            When the justification is empty.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="SUPERVISOR")
+        >>> _ = ws.put("osint", "Q-1", {"query": "..."}, action="OSINT_QUERY",
+        ...            justification="Op Larch")
+        >>> ws.delete("osint", "Q-1", justification="MoPI review: no longer necessary")
+        1
+        >>> ws.exists("osint", "Q-1"), ws.audit.entries("ERASE")["detail"][0]
+        (False, {'key': 'Q-1', 'kind': 'osint', 'revisions_erased': 1})
+        """
+        _check_name("kind", kind)
+        _check_name("key", key)
+        _validate("ERASE", justification, f"{kind}/{key}", None, None)
+        with write_tx(self.engine) as conn:
+            latest = self._latest(conn, kind, key)
+            if latest is None or latest.doc is None:
+                raise DocumentNotFoundError(f"no {kind} {key!r} in the workspace to erase")
+            where = (documents.c.kind == kind, documents.c.key == key)
+            n = conn.execute(
+                sa.select(sa.func.count())
+                .select_from(documents)
+                .where(*where, documents.c.doc.is_not(None))
+            ).scalar_one()
+            conn.execute(sa.delete(documents).where(*where))
+            conn.execute(
+                sa.insert(documents).values(
+                    kind=kind,
+                    key=key,
+                    revision=int(latest.revision) + 1,
+                    saved_at=utc_now().isoformat(timespec="microseconds"),
+                    analyst=self.analyst,
+                    role=self.role,
+                    action="ERASE",
+                    doc=None,
+                    sha256=None,
+                )
+            )
+            self.audit._append(
+                conn,
+                "ERASE",
+                justification=justification,
+                record_ref=f"{kind}/{key}",
+                detail={"kind": kind, "key": key, "revisions_erased": int(n)},
+            )
+        flush_wal(self.engine)
+        return int(n)
+
+    # ------------------------------------------------------------------ summaries
+
+    def summary(self) -> pd.DataFrame:
+        """Return the number of documents and kept revisions by kind.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``kind``, ``documents``, ``revisions``, sorted by kind.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> _ = ws.put("plan", "CP-1", {}); _ = ws.put("plan", "CP-1", {"v": 2})
+        >>> ws.summary()
+           kind  documents  revisions
+        0  plan          1          2
+        """
+        return summary_frame(self.engine)
+
+    def close(self) -> None:
+        """Release the database connections (the workspace can be reopened at any time)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"Workspace({self._where()!r}, analyst={self.analyst!r}, role={self.role!r}, "
+            f"schema_version={self.schema_version})"
+        )
+
+    def _repr_html_(self) -> str:
+        return render_html(self)
