@@ -9,8 +9,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLES := data_samples/.complete
 SEED ?= 2026
-export MPLBACKEND := Agg
+LAB_PORT ?= 8888
+FORMS_PORT ?= 8866
 export PYTHONHASHSEED := 0
+# Agg only for the demo and unit tests: Lab kernels and executed notebooks keep the inline backend.
+HEADLESS := MPLBACKEND=Agg
+# Lab as root needs --allow-root; nothing is fetched for news, updates or extensions.
+LAB_FLAGS = --notebook-dir=notebooks --ip=127.0.0.1 --port=$(LAB_PORT) --no-browser \
+  --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+  --LabApp.extension_manager=readonly $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 .PHONY: demo test lint typecheck unit notebooks browser lab forms bench chromium venv data clean
 
@@ -23,7 +30,7 @@ $(STAMP): requirements-lock.txt pyproject.toml
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv==0.13.9
 	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements-lock.txt
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
-	$(BIN)/python -m intelbench.forms._voila_template >/dev/null
+	$(BIN)/python -m intelbench.forms._voila_template widgets >/dev/null
 	@touch $(STAMP)
 
 data: $(SAMPLES)
@@ -40,7 +47,7 @@ chromium:
 	@command -v chromium >/dev/null
 
 demo: $(STAMP) $(SAMPLES)
-	$(BIN)/intelbench demo --data data_samples --out out
+	$(HEADLESS) $(BIN)/intelbench demo --data data_samples --out out
 
 lint: $(STAMP)
 	$(BIN)/ruff check intelbench tests benchmarks
@@ -49,21 +56,23 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP) $(SAMPLES)
-	$(BIN)/pytest -n 2 -m "not browser" tests intelbench --doctest-modules -p no:cacheprovider
+	$(HEADLESS) $(BIN)/pytest -n 2 -m "not browser" tests intelbench --doctest-modules -p no:cacheprovider
 
 notebooks: $(STAMP) $(SAMPLES)
 	$(BIN)/pytest -n 2 --nbmake --nbmake-timeout=300 notebooks -p no:cacheprovider
 
 browser: $(STAMP) $(SAMPLES) chromium
+	$(BIN)/python -m intelbench.forms._voila_template widgets >/dev/null
 	$(BIN)/pytest -m browser tests/browser -p no:cacheprovider
 
 test: lint typecheck unit notebooks browser
 
 lab: $(STAMP) $(SAMPLES)
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --no-browser
+	$(BIN)/jupyter lab $(LAB_FLAGS)
 
 forms: $(STAMP) $(SAMPLES)
-	$(BIN)/voila widgets/ --template=intelbench --no-browser --Voila.ip=127.0.0.1 --port=8866
+	$(BIN)/python -m intelbench.forms._voila_template widgets >/dev/null
+	$(BIN)/voila widgets/ --template=intelbench --no-browser --Voila.ip=127.0.0.1 --port=$(FORMS_PORT)
 
 bench: $(STAMP) $(SAMPLES)
 	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f; done
