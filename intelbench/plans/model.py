@@ -26,6 +26,7 @@ from intelbench.plans._compat import (
     inherit_plan_level,
     tor_text,
 )
+from intelbench.plans._html import plan_html
 from intelbench.plans.diff import plan_diff
 from intelbench.plans.enums import (
     COVERT_SOURCES,
@@ -243,6 +244,9 @@ class CollectionPlan:
     def add_review(self, review: Review) -> CollectionPlan:
         """Return a new plan with ``review`` appended."""
         return self.replace(reviews=(*self.reviews, _as_review(review)))
+
+    def _repr_html_(self) -> str:
+        return plan_html(self)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per question: id, text, priority, status, owner, deadline, sources, authority.

@@ -400,3 +400,20 @@ def test_sample_plan_loads(samples: Path) -> None:
     assert plans and all(p.id and p.questions for p in plans)
     for p in plans:
         assert CollectionPlan.from_dict(p.to_dict()) == p
+
+
+def test_plan_html_shows_header_questions_reviews_and_overdue_escaped() -> None:
+    import datetime as dt
+
+    from intelbench.plans._html import plan_html
+
+    plan = CollectionPlan("CP-9", "<script>alert(1)</script>", owner="DS Lee",
+                          created="2026-01-01", review_frequency_days=7)
+    plan = plan.add_question(text="Who <b>fences</b>?", priority="HIGH", tasked_to="DC Ray",
+                             deadline="2026-01-03")
+    out = plan_html(plan, today=dt.date(2026, 1, 20))
+    assert "<script>" not in out and "&lt;script&gt;" in out and "&lt;b&gt;fences" in out
+    assert "Review overdue</b> since 2026-01-08 (12 days)" in out
+    assert 'style="background:#fde2e2"' in out  # Q1 is past its deadline
+    assert "DS Lee" in out and "HIGH" in out and "Questions (1)" in out
+    assert plan._repr_html_().startswith('<div class="ib-plan">')
