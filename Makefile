@@ -31,6 +31,8 @@ $(STAMP): requirements-lock.txt pyproject.toml
 	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements-lock.txt
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m intelbench.forms._voila_template widgets >/dev/null
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  $(BIN)/nbstripout --install --attributes .git/info/attributes; fi
 	@touch $(STAMP)
 
 data: $(SAMPLES)

@@ -1,4 +1,4 @@
-"""Notebooks run as Lab runs them (inline backend, no MPLBACKEND) show their plots as images."""
+"""Notebooks: plots come out as images the way Lab runs them; stored notebooks hold no outputs."""
 
 from __future__ import annotations
 
@@ -24,3 +24,14 @@ def test_grading_notebook_plots_come_out_as_images(monkeypatch: pytest.MonkeyPat
     for cell in plot_cells:
         kinds = {k for out in cell.outputs for k in out.get("data", {})}
         assert "image/png" in kinds, f"no image from {cell.source!r}: {json.dumps(kinds)}"
+
+
+def test_committed_notebooks_hold_no_outputs() -> None:
+    """Outputs can hold intelligence: notebooks are stored stripped (nbstripout, .gitattributes)."""
+    notebooks = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("widgets/*.ipynb")])
+    assert notebooks
+    for path in notebooks:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), path
+    assert "filter=nbstripout" in (ROOT / ".gitattributes").read_text()
