@@ -38,9 +38,13 @@ def _need(module: str) -> Any:
 
 
 def _run(steps: list[tuple[str, Callable[[], None]]], desc: str) -> None:
+    import sys
+
     from tqdm.auto import tqdm
 
-    for name, fn in tqdm(steps, desc=desc, unit="step", leave=False):
+    # Bars in Jupyter and on a terminal; not in a log (they would interleave with its lines).
+    quiet = "ipykernel" not in sys.modules and not sys.stderr.isatty()
+    for name, fn in tqdm(steps, desc=desc, unit="step", leave=False, disable=quiet):
         try:
             fn()
         except ProfileError:
