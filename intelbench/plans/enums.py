@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from intelbench.exceptions import PlanError
 
 __all__ = [
+    "AUTHORITY_FOR_SOURCE",
+    "AUTHORITY_LAW",
     "COVERT_SOURCES",
     "Authority",
     "CollectionMethod",
@@ -110,6 +112,23 @@ class Authority(_LabelledEnum):
     RIPA_CHIS = "RIPA_CHIS"
     IPA_COMMS_DATA = "IPA_COMMS_DATA"
     OTHER = "OTHER"
+
+
+#: The authority each covert source needs (domain B rule 17): CHIS under RIPA s.29 (RIP(S)A s.7
+#: in Scotland), directed surveillance under RIPA s.28 (RIP(S)A s.6), communications data under
+#: the Investigatory Powers Act 2016 Part 3.
+AUTHORITY_FOR_SOURCE: dict[SourceType, Authority] = {
+    SourceType.CHIS: Authority.RIPA_CHIS,
+    SourceType.DIRECTED_SURVEILLANCE: Authority.RIPA_DIRECTED_SURVEILLANCE,
+    SourceType.COMMUNICATIONS_DATA: Authority.IPA_COMMS_DATA,
+}
+#: What each authority is, in the words an analyst knows.
+AUTHORITY_LAW: dict[Authority, str] = {
+    Authority.RIPA_CHIS: "CHIS authorisation (RIPA 2000 s.29 / RIP(S)A 2000 s.7)",
+    Authority.RIPA_DIRECTED_SURVEILLANCE: "directed surveillance authorisation "
+                                          "(RIPA 2000 s.28 / RIP(S)A 2000 s.6)",
+    Authority.IPA_COMMS_DATA: "communications data authorisation (IPA 2016 Part 3)",
+}
 
 
 class QuestionStatus(_LabelledEnum):

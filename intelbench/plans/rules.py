@@ -23,7 +23,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from intelbench.exceptions import PlanError
-from intelbench.plans.enums import Authority, PlanStatus, Priority, QuestionStatus
+from intelbench.plans.enums import (
+    AUTHORITY_FOR_SOURCE,
+    AUTHORITY_LAW,
+    Authority,
+    PlanStatus,
+    Priority,
+    QuestionStatus,
+)
 
 if TYPE_CHECKING:
     from intelbench.plans.model import CollectionPlan
@@ -31,7 +38,6 @@ if TYPE_CHECKING:
 
 __all__ = ["OverdueItem", "Problem", "check_plan", "overdue_items", "validate_plan"]
 
-_AUTHORITIES = ", ".join(a.value for a in Authority if a is not Authority.NONE)
 
 
 @dataclass(frozen=True)
@@ -110,18 +116,21 @@ def _question_problems(q: Question, plan_closed: bool) -> list[Problem]:
         add(Problem(q.id, "deadline", "required: a deadline date; got none", 16))
     if not q.candidate_sources:
         add(Problem(q.id, "candidate_sources", "required: at least one candidate source", 16))
-    covert = [t.value for t in q.source_types if t.covert]
-    if covert and q.authority is Authority.NONE:
-        add(
-            Problem(
-                q.id,
-                "authority",
-                f"source {', '.join(covert)} needs an authority, one of {_AUTHORITIES}; got NONE",
-                17,
-            )
-        )
+    covert = [t for t in dict.fromkeys(q.source_types) if t.covert]
+    needed = list(dict.fromkeys(AUTHORITY_FOR_SOURCE[t] for t in covert))
+    if len(needed) > 1:
+        add(Problem(q.id, "candidate_sources",
+                    "covert sources " + " and ".join(t.label for t in covert) + " each need their "
+                    "own authority (" + "; ".join(AUTHORITY_LAW[a] for a in needed) + "); give "
+                    "each covert source its own question", 17))
+    elif needed and q.authority is not needed[0]:
+        source, want = covert[0], needed[0]
+        add(Problem(q.id, "authority",
+                    f"source {source.label} needs a {AUTHORITY_LAW[want]}: {want.value}; "
+                    f"got {q.authority.value}", 17))
     if (covert or q.authority is not Authority.NONE) and not q.authority_ref.strip():
-        why = f"source {', '.join(covert)}" if covert else f"authority {q.authority.value}"
+        why = (f"source {', '.join(t.label for t in covert)}" if covert
+               else f"authority {q.authority.value}")
         add(Problem(q.id, "authority_ref", f"{why} needs an authority reference; got none", 17))
     if q.status is QuestionStatus.CLOSED_UNANSWERABLE and not q.closure_reason.strip():
         add(

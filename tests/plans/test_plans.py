@@ -142,18 +142,50 @@ def test_answered_without_a_report_warns_and_duplicate_ids_are_caught() -> None:
 
 
 # ---------------------------------------------------------------- rule 17
-@pytest.mark.parametrize("source", ["CHIS", "COMMUNICATIONS_DATA", "DIRECTED_SURVEILLANCE"])
-def test_covert_sources_need_an_authority_and_reference(source: str) -> None:
+@pytest.mark.parametrize(("source", "authority"), [
+    ("CHIS", "RIPA_CHIS"), ("COMMUNICATIONS_DATA", "IPA_COMMS_DATA"),
+    ("DIRECTED_SURVEILLANCE", "RIPA_DIRECTED_SURVEILLANCE")])
+def test_covert_sources_need_their_own_authority_and_reference(source: str, authority: str) -> None:
     plan = good_plan().update_question(
         "Q1", candidate_sources=[*good_question().candidate_sources, CandidateSource(source)]
     )
     assert errors(plan) == {("Q1", "authority"), ("Q1", "authority_ref")}
     msg = str(pytest.raises(PlanError, plan.check).value)
-    assert "question Q1, field 'authority'" in msg and "RIPA_CHIS" in msg and "got NONE" in msg
-    fixed = plan.update_question("Q1", authority="RIPA_CHIS")
+    assert "question Q1, field 'authority'" in msg and authority in msg and "got NONE" in msg
+    for wrong in {"RIPA_CHIS", "IPA_COMMS_DATA", "RIPA_DIRECTED_SURVEILLANCE", "OTHER"} - {
+            authority}:
+        assert ("Q1", "authority") in errors(plan.update_question("Q1", authority=wrong))
+    fixed = plan.update_question("Q1", authority=authority)
     assert errors(fixed) == {("Q1", "authority_ref")}
     fixed = fixed.update_question("Q1", authority_ref="AUTH-2026-17")
     assert errors(fixed) == set()
+
+
+def test_a_chis_source_is_not_covered_by_a_surveillance_authority() -> None:
+    plan = good_plan().update_question(
+        "Q1", candidate_sources=[CandidateSource("CHIS")],
+        authority="RIPA_DIRECTED_SURVEILLANCE", authority_ref="AUTH-1")
+    msg = str(pytest.raises(PlanError, plan.check).value)
+    assert "source CHIS needs a CHIS authorisation (RIPA 2000 s.29" in msg
+    assert "got RIPA_DIRECTED_SURVEILLANCE" in msg
+
+
+def test_two_covert_sources_in_one_question_are_split() -> None:
+    plan = good_plan().update_question(
+        "Q1", candidate_sources=[CandidateSource("CHIS"), CandidateSource("COMMUNICATIONS_DATA")],
+        authority="RIPA_CHIS", authority_ref="AUTH-1")
+    assert errors(plan) == {("Q1", "candidate_sources")}
+    msg = str(pytest.raises(PlanError, plan.check).value)
+    assert "IPA 2016 Part 3" in msg and "its own question" in msg
+
+
+def test_a_legacy_plan_authority_of_unknown_type_is_kept_and_flagged() -> None:
+    legacy = {**SAMPLE_STYLE, "authority": {"type": "Superintendent's authority", "ref": "A-9"}}
+    plan = CollectionPlan.from_dict(legacy)
+    q1 = plan.questions[0]
+    assert (q1.authority, q1.authority_ref) == (Authority.OTHER, "A-9")
+    msg = str(pytest.raises(PlanError, plan.check).value)
+    assert "question Q1, field 'authority'" in msg and "RIPA_CHIS; got OTHER" in msg
 
 
 def test_overt_sources_need_no_authority_but_a_named_authority_needs_a_reference() -> None:
@@ -351,14 +383,13 @@ SAMPLE_STYLE = {
     "created": "2026-10-05",
     "next_review": "2026-12-01",
     "status": "ACTIVE",
-    "authority": {"type": "Superintendent's authority", "ref": "AUTH-2026-0193"},
+    "authority": {"type": "RIPA CHIS", "ref": "AUTH-2026-0193"},
     "necessity": "Serious harm; overt policing has not worked.",
     "proportionality": "Limited to named subjects; least intrusive first.",
     "questions": [
         {"id": "Q1", "text": "Who gives instructions?", "priority": "HIGH", "gap": "No account",
          "candidate_sources": [
-             {"source": "CHIS", "ref": "SRC-00AA", "access_difficulty": "limited access"},
-             {"source": "Communications data", "ref": "", "access_difficulty": "needs authority"}],
+             {"source": "CHIS", "ref": "SRC-00AA", "access_difficulty": "limited access"}],
          "method": "Tasked CHIS debrief", "tasked_to": "Source Handling Unit",
          "deadline": "2026-11-30", "status": "OPEN", "answered_by": []},
         {"id": "Q2", "text": "Which vehicles?", "priority": "MEDIUM", "gap": "Partial ANPR",
@@ -380,10 +411,10 @@ def test_sample_style_plan_file_reads_gracefully(tmp_path: Path) -> None:
     assert plan.id == "CP-2026-0007" and plan.review_frequency_days == 28
     assert plan.terms_of_reference.splitlines()[0] == "requester: TTCG chair"
     q1, q2 = plan.questions
-    assert q1.source_types == (SourceType.CHIS, SourceType.COMMUNICATIONS_DATA)
+    assert q1.source_types == (SourceType.CHIS,)
     assert q1.candidate_sources[0].detail == "SRC-00AA"
     assert q1.candidate_sources[0].access_difficulties == "limited access"
-    assert (q1.authority, q1.authority_ref) == (Authority.OTHER, "AUTH-2026-0193")
+    assert (q1.authority, q1.authority_ref) == (Authority.RIPA_CHIS, "AUTH-2026-0193")
     assert q1.method is ib.plans.CollectionMethod.TASKED and "Tasked CHIS" in q1.notes
     assert q1.necessity.startswith("Serious harm")
     assert q2.source_types == (SourceType.OTHER, SourceType.FORENSIC)

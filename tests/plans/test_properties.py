@@ -28,6 +28,7 @@ from intelbench.plans import (
     plan_history,
     save_plan,
 )
+from intelbench.plans.enums import AUTHORITY_FOR_SOURCE
 from tests.plans._helpers import good_plan, make_workspace
 
 text = st.text(max_size=12)
@@ -142,9 +143,12 @@ def test_diff_names_exactly_the_changed_fields(a: CollectionPlan, b: CollectionP
 def test_authority_rule_holds_exactly_for_covert_sources(q: Question) -> None:
     plan = CollectionPlan("CP-1", questions=(q,))
     fields = {p.field for p in plan.validate(today=dt.date(2020, 1, 1)) if p.question_id == q.id}
-    covert = any(t.covert for t in q.source_types)
-    assert ("authority" in fields) == (covert and q.authority is Authority.NONE)
-    needs_ref = covert or q.authority is not Authority.NONE
+    rule17 = {p.field for p in plan.validate(today=dt.date(2020, 1, 1))
+              if p.question_id == q.id and p.rule == 17}
+    needed = {AUTHORITY_FOR_SOURCE[t] for t in q.source_types if t.covert}
+    assert ("candidate_sources" in rule17) == (len(needed) > 1)
+    assert ("authority" in fields) == (len(needed) == 1 and q.authority not in needed)
+    needs_ref = bool(needed) or q.authority is not Authority.NONE
     assert ("authority_ref" in fields) == (needs_ref and not q.authority_ref.strip())
 
 
