@@ -18,6 +18,15 @@ import ipywidgets as w
 
 from intelbench.exceptions import IntelbenchError
 from intelbench.forms._plan_view import history_html, status_html
+from intelbench.forms._plan_widgets import (
+    _TEXT_STYLE,
+    _button,
+    _drop,
+    _labels,
+    _opts,
+    _text,
+    highlight,
+)
 from intelbench.plans import (
     NEW_PLAN_DRAFT,
     Authority,
@@ -48,33 +57,6 @@ __all__ = ["CollectionPlanForm"]
 
 _LAST_KEY = "__last__"
 _DRAFT_KIND = "plan_draft"
-_WIDE = w.Layout(width="95%")
-_TEXT_STYLE = {"description_width": "160px"}
-
-
-def _text(desc: str, cls: str, area: bool = False) -> w.Text | w.Textarea:
-    make = w.Textarea if area else w.Text
-    widget = make(description=desc, continuous_update=False, layout=_WIDE, style=_TEXT_STYLE)
-    widget.add_class(cls)
-    return widget
-
-
-def _drop(desc: str, cls: str, options: list[tuple[str, Any]]) -> w.Dropdown:
-    widget = w.Dropdown(description=desc, options=options, style=_TEXT_STYLE)
-    widget.add_class(cls)
-    return widget
-
-
-def _button(desc: str, cls: str, style: str = "") -> w.Button:
-    widget = w.Button(description=desc, button_style=style)
-    widget.add_class(cls)
-    return widget
-
-
-def _opts(enum_cls: Any, blank: bool = False) -> list[tuple[str, Any]]:
-    out: list[tuple[str, Any]] = [("(choose)", None)] if blank else []
-    return out + [(m.label, m) for m in enum_cls]
-
 
 class CollectionPlanForm:
     """Edit, check, save, load and review a collection plan in a notebook or Voilà page.
@@ -138,7 +120,8 @@ class CollectionPlanForm:
         for widget in header[:-1]:
             widget.observe(self._on_header, names="value")
 
-        self.w_questions = w.Select(options=[], rows=6, layout=_WIDE, description="Questions")
+        self.w_questions = w.Select(options=[], rows=6, layout=w.Layout(width="95%"),
+                                    description="Questions")
         self.w_questions.add_class("ib-question-list")
         self.w_questions.observe(self._on_select, names="value")
         self.b_add = _button("Add question", "ib-add-question")
@@ -184,14 +167,17 @@ class CollectionPlanForm:
         for box, diff in self.q_sources.values():
             box.observe(self._on_question, names="value")
             diff.observe(self._on_question, names="value")
-        self.q_editor = w.VBox(
-            [*q_fields[:6], w.HTML("<b>Candidate sources and access difficulties</b>"), *rows,
-             *q_fields[6:]]
-        )
+        self.q_sources_box = w.VBox(
+            [w.HTML("<b>Candidate sources and access difficulties</b>"), *rows])
+        self.q_sources_box.add_class("ib-q-sources")
+        self.q_editor = w.VBox([*q_fields[:6], self.q_sources_box, *q_fields[6:]])
         self.q_editor.add_class("ib-question-editor")
 
         self.status = w.HTML()
         self.status.add_class("ib-status")
+        # the same status again beside the Save button, where the analyst is looking
+        self.status_save = w.HTML()
+        self.status_save.add_class("ib-status-save")
         self.w_justification = _text("Justification", "ib-justification")
         self.b_save = _button("Save", "ib-save", "primary")
         self.b_save.on_click(lambda _: self.save())
@@ -238,6 +224,7 @@ class CollectionPlanForm:
                 w.HTML("<h4>Save, load and review</h4>"),
                 self.w_justification,
                 w.HBox([self.b_save, self.b_new, self.b_discard]),
+                self.status_save,
                 w.HBox([self.w_load, self.b_load]),
                 self.w_reviewer, self.w_outcome, self.w_notes, self.b_review,
                 w.HTML("<h4>Revision history</h4>"),
@@ -245,6 +232,23 @@ class CollectionPlanForm:
             ]
         )
         self.widget.add_class("ib-plan-form")
+        # rule field -> the widget that holds it (for labels in messages and highlighting)
+        self._plan_fields: dict[str, Any] = {
+            "id": self.w_id, "title": self.w_title, "owner": self.w_owner,
+            "operation_ref": self.w_operation, "control_strategy": self.w_control,
+            "requirement_level": self.w_level, "requirement": self.w_requirement,
+            "terms_of_reference": self.w_tor, "created": self.w_created,
+            "review_frequency_days": self.w_freq, "status": self.w_plan_status,
+            "next_review": self.w_freq,
+        }
+        self._question_fields: dict[str, Any] = {
+            "text": self.q_text, "priority": self.q_priority, "gap": self.q_gap,
+            "method": self.q_method, "tasked_to": self.q_tasked, "deadline": self.q_deadline,
+            "authority": self.q_authority, "authority_ref": self.q_authority_ref,
+            "necessity": self.q_necessity, "proportionality": self.q_proportionality,
+            "status": self.q_status, "closure_reason": self.q_closure,
+            "answered_by": self.q_answered, "candidate_sources": self.q_sources_box,
+        }
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)
@@ -319,7 +323,10 @@ class CollectionPlanForm:
         try:
             rev = save_plan(self.ws, self.plan, justification=just or "saved from the plan form")
         except IntelbenchError as exc:
-            self._note(f"Not saved. {exc}", "error")
+            breaches = [b for b in getattr(exc, "problems", []) if b.severity == "error"]
+            why = (f"{len(breaches)} rule breach(es) to fix, listed below and outlined in red."
+                   if breaches else str(exc))
+            self._note(f"Not saved: {why}", "error")
             return None
         old_key = self._draft_key()
         self._saved_id, self._saved = self.plan.id, self.plan.replace_revision(rev)
@@ -559,9 +566,9 @@ class CollectionPlanForm:
         self._loading = True
         try:
             self.w_questions.options = [
-                (f"{q.id} [{q.priority.value if q.priority else '-'}] {q.status.value}: "
+                (f"{i}. {q.id} [{q.priority.value if q.priority else '-'}] {q.status.value}: "
                  f"{q.text[:60]}", q.id)
-                for q in self.plan.questions
+                for i, q in enumerate(self.plan.questions, start=1)
             ]
             self.w_questions.value = self._qid
         finally:
@@ -615,7 +622,13 @@ class CollectionPlanForm:
         if message:
             self._message = (message, kind)
         self._show_history()
+        problems = self.problems()
+        labels = {**{f"plan.{k}": v for k, v in _labels(self._plan_fields).items()},
+                  **_labels(self._question_fields),
+                  "candidate_sources": "Candidate sources", "plan.next_review": "Next review"}
         self.status.value = status_html(
-            self.plan, self._qid, self._message, self.problems(), self._suggestion
+            self.plan, self._qid, self._message, problems, self._suggestion, labels
         )
+        self.status_save.value = self.status.value
+        highlight(self._plan_fields, self._question_fields, problems, self._qid)
         return self._message[1] != "error"

@@ -32,7 +32,7 @@ def _add_question(page: Any, n: int, text: str) -> None:
     page.locator(".ib-add-question").click()
     # the status area is the last thing the kernel updates: once it names the new question,
     # the emptied editor has arrived and typing cannot race with it
-    expect(_status(page)).to_contain_text(f"editing question Q{n} of {n}", timeout=T)
+    expect(_status(page)).to_contain_text(f"editing question {n} of {n} (Q{n})", timeout=T)
     expect(page.locator(".ib-question-list select option")).to_have_count(n, timeout=T)
     _type(page, "ib-q-text", text, "textarea")
     _choose(page, "ib-q-priority", "high")
@@ -51,7 +51,7 @@ def _add_question(page: Any, n: int, text: str) -> None:
 def _open(page: Any, voila: VoilaServer) -> None:
     page.goto(voila.url("collection_plan"), timeout=120_000)
     page.locator(".ib-plan-title input").wait_for(state="visible", timeout=120_000)
-    expect(_status(page)).to_contain_text("field", timeout=T)
+    expect(_status(page)).to_contain_text("Plan, Title: required", timeout=T)
 
 
 def test_create_save_reload_review_and_refuse_chis_without_authority(
@@ -103,10 +103,15 @@ def test_create_save_reload_review_and_refuse_chis_without_authority(
     _add_question(page, 3, "Who is the fence?")
     page.locator(".ib-src-CHIS input[type=checkbox]").check()
     _type(page, "ib-srcdiff-CHIS", "no source recruited")
-    expect(_status(page)).to_contain_text("question Q3, field 'authority'", timeout=T)
+    expect(_status(page)).to_contain_text("Question 3 (Q3), Authority: source CHIS", timeout=T)
+    # a directed-surveillance authority does not cover a CHIS
+    _choose(page, "ib-q-authority", "RIPA directed surveillance")
+    _type(page, "ib-q-authority-ref", "AUTH-2026-0301")
     page.locator(".ib-save").click()
-    expect(_status(page)).to_contain_text("Not saved", timeout=T)
-    expect(_status(page)).to_contain_text("CHIS needs an authority", timeout=T)
+    near_save = page.locator(".ib-status-save")
+    expect(near_save).to_contain_text("Not saved", timeout=T)  # beside the button pressed
+    expect(near_save).to_contain_text("needs a CHIS authorisation", timeout=T)
+    expect(page.locator(".ib-q-authority.ib-invalid")).to_be_visible(timeout=T)
     expect(history).to_have_count(3, timeout=T)
 
     ws = ib.Workspace(voila.workspace, analyst="Browser Test", role="ANALYST")

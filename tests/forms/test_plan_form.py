@@ -60,10 +60,50 @@ def status_text(form: CollectionPlanForm) -> str:
 def test_new_form_shows_missing_fields_in_the_status_area(ws: Any) -> None:
     form = CollectionPlanForm(ws)
     assert form.plan.id == "CP-" + str(dt.date.today().year) + "-001"
-    assert "field &#x27;title&#x27;" in status_text(form) or "field 'title'" in status_text(form)
+    assert "Plan, Title: required: a title" in status_text(form)
     assert form.save() is None
-    assert "Not saved" in status_text(form)
+    assert "Not saved: " in status_text(form) and "outlined in red" in status_text(form)
     assert list_plans(ws) == []
+
+
+def test_errors_use_the_form_labels_once_each_beside_save_and_outline_the_fields(ws: Any) -> None:
+    form = CollectionPlanForm(ws)
+    fill_header(form)
+    form.add_question()
+    form.save()
+    text = status_text(form)
+    assert "Question 1 (Q1), Tasked to: required" in text and "tasked_to" not in text
+    items = [li for li in text.split("<li>")[1:]]
+    assert len(items) == len(set(items))
+    assert form.status_save.value == form.status.value  # beside the Save button too
+    assert "ib-invalid" in form.q_tasked._dom_classes
+    assert form.q_tasked.layout.border_left == "2px solid #b00020"
+    assert "ib-invalid" not in form.w_title._dom_classes
+    form.q_tasked.value = "DC Patel"
+    assert "ib-invalid" not in form.q_tasked._dom_classes
+    assert form.q_tasked.layout.border_left is None
+
+
+def test_questions_are_numbered_by_position_after_a_removal(ws: Any) -> None:
+    form = CollectionPlanForm(ws)
+    form.add_question()
+    form.add_question()
+    form.remove_question("Q1")
+    assert "editing question 1 of 1 (Q2)" in status_text(form)
+    assert [label.split(" ")[0] for label, _ in form.w_questions.options] == ["1."]
+
+
+def test_a_chis_source_needs_a_chis_authority_in_the_form(ws: Any) -> None:
+    form = CollectionPlanForm(ws)
+    fill_header(form)
+    fill_question(form, "Who is the fence?")
+    form.set_source("CHIS", True, "no source recruited")
+    form.q_authority.value = Authority.RIPA_DIRECTED_SURVEILLANCE
+    form.q_authority_ref.value = "AUTH-1"
+    assert "Authority: source CHIS needs a CHIS authorisation" in status_text(form)
+    assert form.save() is None
+    form.q_authority.value = Authority.RIPA_CHIS
+    assert form.save() == 1
 
 
 def test_create_save_reload_review_and_history(ws: Any) -> None:
@@ -94,7 +134,7 @@ def test_chis_without_authority_is_refused_and_nothing_saved(ws: Any) -> None:
     form.set_source(SourceType.CHIS, True, "no source recruited")
     assert "authority" in status_text(form) and "CHIS" in status_text(form)
     assert form.save() is None
-    assert "Not saved" in status_text(form) and "question Q1, field" in status_text(form)
+    assert "Not saved" in status_text(form) and "Question 1 (Q1), Authority" in status_text(form)
     assert list_plans(ws) == []
     form.q_authority.value = Authority.RIPA_CHIS
     form.q_authority_ref.value = "AUTH-17"
