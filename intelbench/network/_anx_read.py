@@ -212,7 +212,12 @@ def read_anx(path: str | os.PathLike[str]) -> nx.Graph:
         last = _parse_date(known.get("last_seen")) or first
         count = _num(known.get("count"))
         weight = _num(known.get("weight"))
-        cards = [c for c in link.findall("CardCollection/Card") if c.get("SourceReference")]
+        cards = link.findall("CardCollection/Card")
+        for c in cards:
+            if not c.get("SourceReference"):
+                notes.append(f"link {ci.get('Id', '?')!r}: card {c.get('Summary', '')!r} has no "
+                             "SourceReference; not kept as a report")
+        cards = [c for c in cards if c.get("SourceReference")]
         if "reports" in known:  # a chart from the workbench before native fields
             reports, grades = _split(known.get("reports")), _split(known.get("grades"))
         elif cards:

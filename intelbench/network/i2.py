@@ -144,7 +144,9 @@ def to_anb_tables(
     }
     for name, frame in (("entities", entities), ("links", links)):
         guarded = frame.map(lambda x: guard_cell(x) if isinstance(x, str) else x)
-        _atomic_write(paths[name], guarded.to_csv(index=False).encode("utf-8-sig"))
+        # CRLF rows (RFC 4180), so that a value holding a CR or LF is quoted and reads back whole
+        text = guarded.to_csv(index=False, lineterminator="\r\n")
+        _atomic_write(paths[name], text.encode("utf-8-sig"))
     mapping = {
         "about": (
             "Column mapping for importing links.csv into i2 Analyst's Notebook with its Importer "
@@ -154,6 +156,7 @@ def to_anb_tables(
         "file": "links.csv",
         "encoding": "UTF-8 with BOM",
         "delimiter": ",",
+        "line_ending": "CRLF",
         "header_rows": 1,
         "multi_value_separator": SEP,
         "formula_guard": (
