@@ -7,13 +7,20 @@ Two routes out and back:
   entity 2 id/type/label) and ``import_mapping.json``, a plain description of which column
   goes to which ANB field. ANB's own import specification (``.ximp``) is made in ANB's
   Importer; its schema is not public, so this module does **not** write a ``.ximp`` file.
-* **ANX** (:func:`to_anx` / :func:`read_anx`): ANB's XML chart format. A ``Chart`` holds
-  ``AttributeClassCollection``, ``EntityTypeCollection``, ``LinkTypeCollection`` and a
-  ``ChartItemCollection`` of ``ChartItem`` elements: an entity is ``ChartItem/End/Entity``
-  (``Identity``, ``EntityId``, ``Icon/IconStyle Type``), placed at ``ChartItem XPosition`` and
-  ``End X``/``Y``; a link is ``ChartItem/Link`` (``End1Id``/``End2Id`` naming the entities'
-  ``EntityId``, ``LinkStyle Type``). Grades, report URNs, weight, count and dates travel as
-  ``AttributeCollection/Attribute`` values.
+* **ANX** (:func:`to_anx` / :func:`read_anx`): ANB's XML chart format, written in the element
+  order of the ANX schema. The chart declares its linking dialect (``IdReferenceLinking="false"``:
+  a link's ``End1Id``/``End2Id`` name the entities' ``EntityId``), a 3x5x2 grading system
+  (``GradeOne``/``GradeTwo``/``GradeThree``, index 0 = ungraded), hidden attribute classes
+  named ``IB ...`` (so that none re-declares one of ANB's own, such as "Weight"), and one
+  entity type per node type with its standard ANB icon (``EntityType@IconFile``). An entity is
+  ``ChartItem/End/Entity`` (``Identity``, ``EntityId``, ``Icon/IconStyle Type``); a link is
+  ``ChartItem/Link`` with one card per report (``Card@SourceReference`` and grade indices),
+  the report URNs in ``ChartItem@SourceReference``, the grade on the item when all its reports
+  share one, the first-seen date as the item date and first/last seen as date-time
+  attributes. :func:`read_anx` also reads the other dialect (``End1Reference``/
+  ``End2Reference`` naming ``ChartItem@Id``), UTF-16 files, and charts from other writers
+  (pyanx, anxwritter). :class:`~intelbench.network.AnxChart` makes a chart a product of the
+  dissemination gate, with the marking in the chart's summary fields.
 
 Only what the graph holds for the chart is written (ids, types, labels and the link
 evidence); other node attributes such as dates of birth are left out. XML is built with
