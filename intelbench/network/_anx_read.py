@@ -64,7 +64,9 @@ def read_anx(path: str | os.PathLike[str]) -> nx.Graph:
     ``SourceReference`` and grade indices, read through the chart's grading system
     (``GradeOne``/``GradeTwo``/``GradeThree``). A link type of ``"Link"`` (pyanx) gives way
     to the link's label. Attributes of other classes are kept under their class name, typed
-    (number, flag, date-time, text). Several links between the same two entities are merged
+    (number, flag, date-time, text); an item's ``Description`` is kept as ``description``, an
+    entity's date as ``date`` and an entity's source references and grades as ``reports`` and
+    ``grades``. Several links between the same two entities are merged
     into one edge (counts and weights summed). Node positions are in
     ``G.graph["positions"]``; anything that could not be carried over is listed in
     ``G.graph["anx_notes"]``.
@@ -147,6 +149,34 @@ def read_anx(path: str | os.PathLike[str]) -> nx.Graph:
                 other[name] = _typed(value, class_types.get(name, "AttText"))
         return known, other
 
+    def evidence(ci: ET.Element, holder: ET.Element, known: dict[str, str],
+                 what: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Reports and grades of an item: its cards, else its own source reference and grade."""
+        if "reports" in known:  # a chart from the workbench before native fields
+            return _split(known.get("reports")), _split(known.get("grades"))
+        cards = holder.findall("CardCollection/Card")
+        for c in cards:
+            if not c.get("SourceReference"):
+                notes.append(f"{what} {ci.get('Id', '?')!r}: card {c.get('Summary', '')!r} has "
+                             "no SourceReference; not kept as a report")
+        cards = [c for c in cards if c.get("SourceReference")]
+        if cards:
+            return (tuple(str(c.get("SourceReference")) for c in cards),
+                    tuple(grade_of(c) for c in cards))
+        reports = _split(ci.get("SourceReference"))
+        grade = grade_of(ci)
+        if grade and not reports:
+            notes.append(f"{what} {ci.get('Id', '?')!r}: grade {grade!r} has no source "
+                         "reference to attach to; not kept")
+        return reports, (grade,) * len(reports)
+
+    def item_extras(ci: ET.Element) -> dict[str, Any]:
+        """The item's description, if it has one."""
+        out: dict[str, Any] = {}
+        if ci.get("Description"):
+            out["description"] = ci.get("Description")
+        return out
+
     G = nx.Graph()
     by_entity_id: dict[str, str] = {}
     by_identity: dict[str, str] = {}
@@ -166,9 +196,14 @@ def read_anx(path: str | os.PathLike[str]) -> nx.Graph:
             icon_type = icon.get("Type", "") if icon is not None else ""
             known, other = attributes(ci)
             t = known.get("node_type") or reverse_types.get(icon_type.lower(), icon_type.lower())
-            other = {k: v for k, v in other.items() if k not in ("node_type", "label")}
-            G.add_node(identity, **other, node_type=t or None,
-                       label=ci.get("Label", identity))
+            extra = {**other, **item_extras(ci)}
+            if ci.get("DateSet") == "true" and ci.get("DateTime"):
+                extra["date"] = _parse_date(ci.get("DateTime"))
+            reports, grades = evidence(ci, ent, known, "entity")
+            if reports:
+                extra.update(reports=reports, grades=grades)
+            extra = {k: v for k, v in extra.items() if k not in ("node_type", "label")}
+            G.add_node(identity, **extra, node_type=t or None, label=ci.get("Label", identity))
             end = ci.find("End")
             x = ci.get("XPosition") or (end.get("X") if end is not None else None) or "0"
             y = (end.get("Y") if end is not None else None) or "0"
@@ -212,28 +247,12 @@ def read_anx(path: str | os.PathLike[str]) -> nx.Graph:
         last = _parse_date(known.get("last_seen")) or first
         count = _num(known.get("count"))
         weight = _num(known.get("weight"))
-        cards = link.findall("CardCollection/Card")
-        for c in cards:
-            if not c.get("SourceReference"):
-                notes.append(f"link {ci.get('Id', '?')!r}: card {c.get('Summary', '')!r} has no "
-                             "SourceReference; not kept as a report")
-        cards = [c for c in cards if c.get("SourceReference")]
-        if "reports" in known:  # a chart from the workbench before native fields
-            reports, grades = _split(known.get("reports")), _split(known.get("grades"))
-        elif cards:
-            reports = tuple(str(c.get("SourceReference")) for c in cards)
-            grades = tuple(grade_of(c) for c in cards)
-        else:
-            reports = _split(ci.get("SourceReference"))
-            grade = grade_of(ci)
-            grades = (grade,) * len(reports)
-            if grade and not reports:
-                notes.append(f"link {ci.get('Id', '?')!r}: grade {grade!r} has no source "
-                             "reference to attach to; not kept")
+        reports, grades = evidence(ci, link, known, "link")
         if known.get("grade_text"):
             grades = _split(known["grade_text"])
         new: dict[str, Any] = {
             **other,
+            **item_extras(ci),
             "weight": float(weight if weight is not None else (count or 1)),
             "count": count if count is not None else 1,
             "link_types": tuple(sorted(set(types))),

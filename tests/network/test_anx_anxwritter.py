@@ -24,7 +24,8 @@ def anxwritter_chart(path: Path) -> Path:
     c.add_icon(id="P-1", type="Person", label="Ann <&> Bob", x=10, y=20,
                attributes={"Seen": datetime(2026, 1, 2, 3, 4, 5), "Age": 41})
     c.add_icon(id="T-1", type="Phone", label="07700 900001")
-    c.add_icon(id="V-1", type="Vehicle", label="AB12 CDE")
+    c.add_icon(id="V-1", type="Vehicle", label="AB12 CDE", source_ref="IR-9", grade_one=2,
+               grade_two=4, grade_three=0)
     c.add_link(from_id="P-1", to_id="T-1", type="uses", date="2026-01-02", source_ref="IR-1",
                grade_one=1, grade_two=0, grade_three=1, attributes={"Calls": 3})
     c.add_link(from_id="P-1", to_id="T-1", type="calls", date="2026-02-03")
@@ -46,6 +47,8 @@ def test_reads_an_anxwritter_chart(tmp_path: Path) -> None:
     assert ann["label"] == "Ann <&> Bob" and ann["Age"] == 41
     assert ann["Seen"] == pd.Timestamp("2026-01-02 03:04:05")
     assert H.graph["positions"]["P-1"] == (10.0, 20.0)
+    assert H.nodes["V-1"]["reports"] == ("IR-9",) and H.nodes["V-1"]["grades"] == ("3EP",)
+    assert "reports" not in ann  # ungraded, unsourced entity: nothing added
     e = H.edges["P-1", "T-1"]  # two links merged
     assert e["link_types"] == ("calls", "uses") and e["count"] == 2 and e["Calls"] == 3
     assert e["first_seen"] == pd.Timestamp("2026-01-02")

@@ -76,6 +76,38 @@ def test_hand_made_pyanx_style_chart() -> None:
     assert H.edges["Cersei", "Tyrion"]["link_types"] == ("Sister of",)
     assert H.edges["Cersei", "Tyrion"]["first_seen"] == pd.Timestamp("2026-02-01 09:00")
     assert H.edges["Tywin", "Cersei"]["link_types"] == ("Link",)  # no label: the type it has
+    assert H.nodes["Cersei"]["date"] == pd.Timestamp("2026-01-05 10:30")
+    assert "date" not in H.nodes["Tyrion"] and "description" not in H.nodes["Tyrion"]
+
+
+def test_reads_charts_of_the_earlier_workbench_export(tmp_path: Path) -> None:
+    """Before the IB prefix and ANB's own fields, the export wrote plain-named text attributes."""
+    xml = """<Chart><AttributeClassCollection>
+      <AttributeClass Id="AC1" Name="Node type" Type="AttText"/>
+      <AttributeClass Id="AC2" Name="Weight" Type="AttNumber"/>
+      <AttributeClass Id="AC3" Name="Grades" Type="AttText"/>
+      <AttributeClass Id="AC4" Name="Report URNs" Type="AttText"/>
+      <AttributeClass Id="AC5" Name="First seen" Type="AttText"/></AttributeClassCollection>
+      <ChartItemCollection>
+      <ChartItem Label="Ann" Description="Main subject"><End><Entity EntityId="1" Identity="P-1">
+        <Icon><IconStyle Type="Person"/></Icon></Entity></End><AttributeCollection>
+        <Attribute AttributeClassReference="AC1" Value="person"/></AttributeCollection></ChartItem>
+      <ChartItem Label="x"><End><Entity EntityId="2" Identity="T-1"/></End></ChartItem>
+      <ChartItem Label="uses" Description="Seen twice"><Link End1Id="1" End2Id="2">
+        <LinkStyle Type="uses"/></Link><AttributeCollection>
+        <Attribute AttributeClass="Weight" Value="2.5"/>
+        <Attribute AttributeClass="Grades" Value="B2; "/>
+        <Attribute AttributeClass="Report URNs" Value="IR-1; IR-2"/>
+        <Attribute AttributeClass="First seen" Value="2026-01-03"/></AttributeCollection>
+      </ChartItem>
+    </ChartItemCollection></Chart>"""
+    (tmp_path / "old.anx").write_text(xml, encoding="utf-8")
+    H = read_anx(tmp_path / "old.anx")
+    assert H.nodes["P-1"]["node_type"] == "person"
+    assert H.nodes["P-1"]["description"] == "Main subject"
+    e = H.edges["P-1", "T-1"]
+    assert e["weight"] == 2.5 and e["reports"] == ("IR-1", "IR-2") and e["grades"] == ("B2", "")
+    assert e["first_seen"] == pd.Timestamp("2026-01-03") and e["description"] == "Seen twice"
 
 
 def test_links_to_missing_entities_are_named(tmp_path: Path) -> None:
