@@ -88,14 +88,14 @@ SCHEMA: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "ChartItemCollection": (("ChartItem",), frozenset()),
     "AttributeCollection": (("Attribute",), frozenset()),
     "CardCollection": (("Card",), frozenset()),
+    "FieldCollection": (("Field",), frozenset()),
+    "Field": ((), frozenset({"Type", "Field"})),
     # anxwritter
     "GradeOne": (("StringCollection",), frozenset()),
     "GradeTwo": (("StringCollection",), frozenset()),
     "GradeThree": (("StringCollection",), frozenset()),
     "StringCollection": (("String",), frozenset()),
     "String": ((), frozenset({"Id", "Text"})),
-    "FieldCollection": (("Field",), frozenset()),
-    "Field": ((), frozenset({"Type", "Field"})),
     "CustomPropertyCollection": (("CustomProperty",), frozenset()),
     "CustomProperty": ((), frozenset({"Name", "Type", "Value"})),
 }
