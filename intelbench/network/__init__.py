@@ -52,6 +52,7 @@ standard error from batches) and closeness is skipped; :func:`key_players` says 
 ``attrs["notes"]``, ``attrs["sampled"]`` and ``attrs["skipped"]``.
 """
 
+from intelbench.network.anx_chart import AnxChart
 from intelbench.network.brokerage import ROLES, brokerage_roles
 from intelbench.network.build import NODE_TYPES, BuildSummary, build_network, parse_dates
 from intelbench.network.charts import LinkChart, chart_layout, link_chart
@@ -83,6 +84,7 @@ __all__ = [
     "EXACT_MAX_NODES",
     "NODE_TYPES",
     "ROLES",
+    "AnxChart",
     "BuildSummary",
     "Communities",
     "HarmModel",

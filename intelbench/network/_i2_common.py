@@ -15,7 +15,8 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-__all__ = ["SEP"]
+__all__ = ["ATTR_PREFIX", "GRADE_CODES", "SEP", "UNGRADED", "grade_indices", "guard_cell",
+           "unguard_cell"]
 
 SEP = "; "
 _BAD_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -37,17 +38,86 @@ _LINK_COLUMNS = [
     "entity2_type",
     "entity2_label",
 ]
-# Attribute classes written to ANX: (name, ANB attribute type).
+#: Prefix of every attribute class the export declares. ANB pre-registers attribute classes of
+#: its own (anxwritter's documentation, written against ANB 9's import logs, reports that
+#: re-declaring one, such as "Weight", makes ANB 9 reject the whole import), so none of ours
+#: may share a name with one of ANB's: the prefix keeps them apart.
+ATTR_PREFIX = "IB "
+# Attribute classes written to ANX: key -> (name, ANB attribute type). All are hidden
+# (``Visible="false"``): they carry the workbench's data back, not chart decoration.
 _ATTRS = {
-    "node_type": ("Node type", "AttText"),
-    "link_types": ("Link types", "AttText"),
-    "weight": ("Weight", "AttNumber"),
-    "count": ("Count", "AttNumber"),
-    "first_seen": ("First seen", "AttText"),
-    "last_seen": ("Last seen", "AttText"),
-    "grades": ("Grades", "AttText"),
-    "reports": ("Report URNs", "AttText"),
+    "node_type": (ATTR_PREFIX + "Node type", "AttText"),
+    "link_types": (ATTR_PREFIX + "Link types", "AttText"),
+    "weight": (ATTR_PREFIX + "Link weight", "AttNumber"),
+    "count": (ATTR_PREFIX + "Link count", "AttNumber"),
+    "first_seen": (ATTR_PREFIX + "First seen", "AttTime"),
+    "last_seen": (ATTR_PREFIX + "Last seen", "AttTime"),
+    "grade_text": (ATTR_PREFIX + "Grade text", "AttText"),
 }
+#: Names the workbench wrote before the prefix (read back, never written).
+_LEGACY_ATTRS = {
+    "Node type": "node_type",
+    "Link types": "link_types",
+    "Weight": "weight",
+    "Count": "count",
+    "First seen": "first_seen",
+    "Last seen": "last_seen",
+    "Grades": "grades",
+    "Report URNs": "reports",
+}
+#: The 3x5x2 grading system written to ``Chart/GradeOne|GradeTwo|GradeThree``: index 0 is the
+#: "-" of an ungraded item, so the schema's default index (0) means "not graded".
+UNGRADED = "-"
+GRADE_CODES: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = (
+    ("1", "2", "3"),
+    ("A", "B", "C", "D", "E"),
+    ("P", "C"),
+)
+_GRADE_3X5X2 = re.compile(r"^([123])([A-E])([PC])$")
+#: Leading characters a spreadsheet may run as a formula (OWASP CSV injection), plus the guard.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def grade_indices(grade: str) -> tuple[int, int, int] | None:
+    """Indices of a 3x5x2 grade (``"1AP"``) in the exported grading system, or None.
+
+    Examples
+    --------
+    >>> from intelbench.network._i2_common import grade_indices
+    >>> grade_indices("2BC"), grade_indices("B2")
+    ((2, 2, 2), None)
+    """
+    m = _GRADE_3X5X2.match(grade)
+    if m is None:
+        return None
+    return tuple(codes.index(part) + 1 for codes, part in zip(GRADE_CODES, m.groups(), strict=True))  # type: ignore[return-value]
+
+
+def _needs_guard(text: str) -> bool:
+    return text[:1] == "'" or (text[:1] in _FORMULA_START and not _PLAIN_NUMBER.match(text))
+
+
+def guard_cell(text: str) -> str:
+    """Prefix ``'`` to a value a spreadsheet could run as a formula (and to one starting ``'``).
+
+    Plain numbers (``-2``, ``+447700900123``) are left alone: they run no formula, and phone
+    numbers must keep their identity in ANB. :func:`unguard_cell` reverses this exactly.
+
+    Examples
+    --------
+    >>> from intelbench.network._i2_common import guard_cell, unguard_cell
+    >>> guard_cell("=HYPERLINK(1)"), guard_cell("+447700900123"), guard_cell("'x")
+    ("'=HYPERLINK(1)", '+447700900123', "''x")
+    >>> unguard_cell(guard_cell("@SUM(A1)"))
+    '@SUM(A1)'
+    """
+    return "'" + text if _needs_guard(text) else text
+
+
+def unguard_cell(text: str) -> str:
+    """Reverse :func:`guard_cell`."""
+    return text[1:] if text[:1] == "'" and _needs_guard(text[1:]) else text
 
 
 def _clean(value: Any) -> str:

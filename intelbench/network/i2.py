@@ -7,13 +7,20 @@ Two routes out and back:
   entity 2 id/type/label) and ``import_mapping.json``, a plain description of which column
   goes to which ANB field. ANB's own import specification (``.ximp``) is made in ANB's
   Importer; its schema is not public, so this module does **not** write a ``.ximp`` file.
-* **ANX** (:func:`to_anx` / :func:`read_anx`): ANB's XML chart format. A ``Chart`` holds
-  ``AttributeClassCollection``, ``EntityTypeCollection``, ``LinkTypeCollection`` and a
-  ``ChartItemCollection`` of ``ChartItem`` elements: an entity is ``ChartItem/End/Entity``
-  (``Identity``, ``EntityId``, ``Icon/IconStyle Type``), placed at ``ChartItem XPosition`` and
-  ``End X``/``Y``; a link is ``ChartItem/Link`` (``End1Id``/``End2Id`` naming the entities'
-  ``EntityId``, ``LinkStyle Type``). Grades, report URNs, weight, count and dates travel as
-  ``AttributeCollection/Attribute`` values.
+* **ANX** (:func:`to_anx` / :func:`read_anx`): ANB's XML chart format, written in the element
+  order of the ANX schema. The chart declares its linking dialect (``IdReferenceLinking="false"``:
+  a link's ``End1Id``/``End2Id`` name the entities' ``EntityId``), a 3x5x2 grading system
+  (``GradeOne``/``GradeTwo``/``GradeThree``, index 0 = ungraded), hidden attribute classes
+  named ``IB ...`` (so that none re-declares one of ANB's own, such as "Weight"), and one
+  entity type per node type with its standard ANB icon (``EntityType@IconFile``). An entity is
+  ``ChartItem/End/Entity`` (``Identity``, ``EntityId``, ``Icon/IconStyle Type``); a link is
+  ``ChartItem/Link`` with one card per report (``Card@SourceReference`` and grade indices),
+  the report URNs in ``ChartItem@SourceReference``, the grade on the item when all its reports
+  share one, the first-seen date as the item date and first/last seen as date-time
+  attributes. :func:`read_anx` also reads the other dialect (``End1Reference``/
+  ``End2Reference`` naming ``ChartItem@Id``), UTF-16 files, and charts from other writers
+  (pyanx, anxwritter). :class:`~intelbench.network.AnxChart` makes a chart a product of the
+  dissemination gate, with the marking in the chart's summary fields.
 
 Only what the graph holds for the chart is written (ids, types, labels and the link
 evidence); other node attributes such as dates of birth are left out. XML is built with
@@ -32,7 +39,8 @@ import networkx as nx
 import pandas as pd
 
 from intelbench.exceptions import SchemaError
-from intelbench.network._anx import read_anx, to_anx
+from intelbench.network._anx import anx_summary_fields, to_anx
+from intelbench.network._anx_read import read_anx
 from intelbench.network._i2_common import (
     _ENTITY_COLUMNS,
     _LINK_COLUMNS,
@@ -43,10 +51,19 @@ from intelbench.network._i2_common import (
     _num,
     _num_text,
     _split,
+    guard_cell,
+    unguard_cell,
 )
 from intelbench.network.node_types import ANB_ENTITY_TYPES
 
-__all__ = ["ANB_ENTITY_TYPES", "read_anb_tables", "read_anx", "to_anb_tables", "to_anx"]
+__all__ = [
+    "ANB_ENTITY_TYPES",
+    "anx_summary_fields",
+    "read_anb_tables",
+    "read_anx",
+    "to_anb_tables",
+    "to_anx",
+]
 
 
 def to_anb_tables(
@@ -74,6 +91,10 @@ def to_anb_tables(
         node), ``links.csv`` (one row per link; several report URNs and their grades are
         joined with ``"; "`` in the same order) and ``import_mapping.json`` (which column is
         the identity, type, label, date, grade... of each ANB end and link). UTF-8 with BOM.
+        A cell a spreadsheet could run as a formula (a leading ``=``, ``+``, ``-``, ``@``, tab
+        or carriage return, unless the value is a plain number such as ``+447700900123``)
+        gets a leading ``'``, as does a cell already starting with ``'``;
+        :func:`read_anb_tables` removes it again, so the round trip is exact.
 
     Examples
     --------
@@ -128,8 +149,11 @@ def to_anb_tables(
         "links": out / "links.csv",
         "mapping": out / "import_mapping.json",
     }
-    _atomic_write(paths["entities"], entities.to_csv(index=False).encode("utf-8-sig"))
-    _atomic_write(paths["links"], links.to_csv(index=False).encode("utf-8-sig"))
+    for name, frame in (("entities", entities), ("links", links)):
+        guarded = frame.map(lambda x: guard_cell(x) if isinstance(x, str) else x)
+        # CRLF rows (RFC 4180), so that a value holding a CR or LF is quoted and reads back whole
+        text = guarded.to_csv(index=False, lineterminator="\r\n")
+        _atomic_write(paths[name], text.encode("utf-8-sig"))
     mapping = {
         "about": (
             "Column mapping for importing links.csv into i2 Analyst's Notebook with its Importer "
@@ -139,8 +163,14 @@ def to_anb_tables(
         "file": "links.csv",
         "encoding": "UTF-8 with BOM",
         "delimiter": ",",
+        "line_ending": "CRLF",
         "header_rows": 1,
         "multi_value_separator": SEP,
+        "formula_guard": (
+            "A value starting with =, +, -, @, a tab or a carriage return (other than a plain "
+            "number) or with ' is written with a leading ' so that a spreadsheet shows it as "
+            "text; remove that one ' when importing (read_anb_tables does)."
+        ),
         "entity_types": ANB_ENTITY_TYPES,
         "end1": {
             "identity": "entity1_id",
@@ -191,7 +221,8 @@ def read_anb_tables(
     Parameters
     ----------
     entities_csv, links_csv : str or path-like
-        Files written by :func:`to_anb_tables` (or an ANB export with the same columns).
+        Files written by :func:`to_anb_tables` (or an ANB export with the same columns); the
+        formula guard of :func:`to_anb_tables` (a leading `'`) is removed.
 
     Returns
     -------
@@ -221,6 +252,7 @@ def read_anb_tables(
     """
     ents = pd.read_csv(entities_csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     links = pd.read_csv(links_csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    ents, links = ents.map(unguard_cell), links.map(unguard_cell)
     for name, frame, cols in (
         ("entities", ents, ["entity_id", "entity_type", "label"]),
         ("links", links, ["entity1_id", "entity2_id", "link_type"]),

@@ -10,6 +10,8 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from intelbench.exceptions import NetworkInputError, SchemaError
 from intelbench.network import (
@@ -19,6 +21,7 @@ from intelbench.network import (
     to_anb_tables,
     to_anx,
 )
+from intelbench.network._i2_common import guard_cell, unguard_cell
 
 EDGE_ATTRS = ("weight", "count", "link_types", "first_seen", "last_seen", "reports", "grades")
 
@@ -157,7 +160,7 @@ def test_read_anx_merges_parallel_links_and_rejects_bad_files(tmp_path: Path) ->
     with pytest.raises(NetworkInputError, match="Chart"):
         read_anx(bad)
     bad.write_text(xml.replace('End2Id="2"', 'End2Id="9"'), encoding="utf-8")
-    with pytest.raises(NetworkInputError, match="End1Id/End2Id"):
+    with pytest.raises(NetworkInputError, match="End2Id='9' names no Entity@EntityId"):
         read_anx(bad)
     bad.write_text("<Chart", encoding="utf-8")
     with pytest.raises(NetworkInputError, match="XML"):
@@ -207,3 +210,64 @@ def test_read_anb_tables_names_missing_columns(tmp_path: Path) -> None:
     (tmp_path / "l.csv").write_text("entity1_id,link_type\nP-1,uses\n")
     with pytest.raises(SchemaError, match="entity2_id"):
         read_anb_tables(tmp_path / "e.csv", tmp_path / "l.csv")
+
+
+FORMULAS = ["=1+2", "+SUM(A1:A2)", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "\tx", "\rx", "'=1",
+            "''", "'", "=HYPERLINK(\"http://x\")"]
+
+
+def test_tables_guard_formulas_and_read_back_exactly(tmp_path: Path) -> None:
+    G = nx.Graph()
+    for i, text in enumerate(FORMULAS):
+        G.add_node(text, node_type="person", label=f"{text} label")
+        G.add_node(f"T-{i}", node_type="phone", label="+447700900123")
+        G.add_edge(text, f"T-{i}", link_types=("=uses",), reports=(f"-IR-{i}",), grades=("1AP",),
+                   count=-2, weight=-2.5)
+    files = to_anb_tables(G, tmp_path)
+    for name in ("entities", "links"):
+        raw = pd.read_csv(files[name], dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        for col in raw.columns:
+            for cell in raw[col]:
+                assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r") or cell in (
+                    "+447700900123", "-2", "-2.5"), (name, col, cell)
+    links = pd.read_csv(files["links"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert "'=uses" in set(links["link_type"]) and "+447700900123" in set(links["entity2_label"])
+    back = read_anb_tables(files["entities"], files["links"])
+    assert set(back["source"]) | set(back["target"]) == set(G.nodes)
+    assert set(back["link_type"]) == {"=uses"} and set(back["count"]) == {-2}
+    nodes = back.attrs["nodes"]
+    assert dict(zip(nodes["entity_id"], nodes["label"], strict=True))["'=1"] == "'=1 label"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_guard_is_reversed_exactly(text: str) -> None:
+    guarded = guard_cell(text)
+    assert unguard_cell(guarded) == text
+    assert guarded[:1] not in ("=", "+", "-", "@", "\t", "\r") or guarded == text.strip() and (
+        guarded.lstrip("+-")[:1].isdigit() or guarded.lstrip("+-")[:1] == ".")
+
+
+_CELL = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters=";"),
+                max_size=12).filter(lambda s: s == s.strip() and s != "")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_CELL, _CELL, _CELL), min_size=1, max_size=4,
+                unique_by=lambda t: t[0]))
+def test_tables_round_trip_any_text(tmp_path_factory: pytest.TempPathFactory,
+                                    rows: list[tuple[str, str, str]]) -> None:
+    hubs = [f"hub-{i}" for i in range(len(rows))]
+    assume(not {r[0] for r in rows} & set(hubs))
+    G = nx.Graph()
+    for hub, (ident, lab, typ) in zip(hubs, rows, strict=True):
+        G.add_node(ident, node_type="person", label=lab)
+        G.add_node(hub, node_type="phone", label=lab)
+        G.add_edge(ident, hub, link_types=(typ,), reports=(lab,), grades=(typ,))
+    files = to_anb_tables(G, tmp_path_factory.mktemp("t"))
+    back = read_anb_tables(files["entities"], files["links"])
+    nodes = back.attrs["nodes"]
+    assert dict(zip(nodes["entity_id"], nodes["label"], strict=True)) == {
+        str(v): d["label"] for v, d in G.nodes(data=True)}
+    got = {(r.source, r.link_type, r.report_urn, r.grade) for r in back.itertuples()}
+    assert got == {(i, t, lab, t) for i, lab, t in rows}
