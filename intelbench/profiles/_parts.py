@@ -27,6 +27,7 @@ __all__ = [
     "gap_line",
     "normalise_gaps",
     "normalise_recommendations",
+    "peer_review_problems",
     "same_person",
 ]
 
@@ -167,6 +168,28 @@ class TermsOfReference:
         return [f"Requester: {self.requester}", f"Question: {self.question}",
                 f"Scope: {self.scope}", f"Deadline: {self.deadline}",
                 f"Audience: {self.audience}", f"Terms of reference {agreed}."]
+
+
+def peer_review_problems(record: Mapping[str, Any] | None, roles: Sequence[str],
+                         author: str = "") -> list[str]:
+    """List what is wrong with the peer review record of a PEER_REVIEWED profile.
+
+    The record needs a reviewer who is not the author, a role among ``roles`` and approval.
+    """
+    rec = dict(record or {})
+    if not rec:
+        return ["peer review: status is PEER_REVIEWED but no review is recorded"]
+    out = []
+    if not _text(rec.get("reviewer")):
+        out.append("peer review: no reviewer recorded")
+    if _text(rec.get("role")).upper() not in roles:
+        out.append(f"peer review: reviewer role {rec.get('role')!r} is not a reviewing role "
+                   f"({', '.join(roles)})")
+    if author and same_person(rec.get("reviewer"), author):
+        out.append("peer review: the peer reviewer must not be the author")
+    if rec.get("approved") is not True:
+        out.append("peer review: the review did not approve the profile")
+    return out
 
 
 def figure_kind(obj: Any) -> str:

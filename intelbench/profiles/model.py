@@ -38,6 +38,7 @@ from intelbench.profiles._parts import (
     is_missing,
     normalise_gaps,
     normalise_recommendations,
+    peer_review_problems,
     same_person,
 )
 from intelbench.profiles.manifest import Manifest
@@ -219,24 +220,7 @@ class Profile:
         except ProfileError as exc:
             out.append(str(exc))
         if self.status is Status.PEER_REVIEWED:
-            out.extend(self._peer_review_problems())
-        return out
-
-    def _peer_review_problems(self) -> list[str]:
-        """List what is wrong with the peer review record of a PEER_REVIEWED profile."""
-        rec = self.peer_review or {}
-        if not rec:
-            return ["peer review: status is PEER_REVIEWED but no review is recorded"]
-        out = []
-        if not str(rec.get("reviewer") or "").strip():
-            out.append("peer review: no reviewer recorded")
-        if str(rec.get("role") or "").strip().upper() not in self.review_roles:
-            out.append(f"peer review: reviewer role {rec.get('role')!r} is not a reviewing "
-                       f"role ({', '.join(self.review_roles)})")
-        if self.author and same_person(rec.get("reviewer"), self.author):
-            out.append("peer review: the peer reviewer must not be the author")
-        if rec.get("approved") is not True:
-            out.append("peer review: the review did not approve the profile")
+            out.extend(peer_review_problems(self.peer_review, self.review_roles, self.author))
         return out
 
     def submit_for_review(self) -> Profile:
