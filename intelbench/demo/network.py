@@ -53,7 +53,7 @@ def network_step(ctx: DemoContext) -> list[str]:
     kp.drop(columns=["label"]).to_csv(out / "key_players.csv", index=False)
     ocg = map_ocgs(graph, membership=membership, partners=partners, seed=1)
     summary = ocg.groups.copy()
-    for c in ("brokers", "cut_points", "areas", "partners"):
+    for c in ("brokers", "cut_points", "not_assessed", "areas", "partners"):
         summary[c] = summary[c].map(lambda xs: ";".join(map(str, xs)))
     summary.to_csv(out / "ocg_summary.csv", index=False)
     ocg.members.drop(columns=["label"]).to_csv(out / "ocg_members.csv", index=False)

@@ -180,6 +180,7 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
         scope="Northshire, the 12 months of street-level crime data; burglary extract with "
               "uncertain times", deadline=plan["terms_of_reference"]["deadline"],
         audience="Tactical Tasking and Coordination Group; Community Safety Partnership",
+        delegates=("Chair, Northshire TT&CG",),
     ).agree("Chair, Northshire TT&CG", dt.date(2026, 11, 2))
     return ProblemProfile(
         title="Burglary problem profile, Northshire", tor=tor, author=author, manifest=m,
@@ -312,7 +313,7 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
     plan = json.loads((data / "collection_plan.json").read_text(encoding="utf-8"))
     t = plan["terms_of_reference"]
     tor = TermsOfReference(t["requester"], t["question"], t["scope"], t["deadline"],
-                           t["audience"]).agree("Superintendent, TT&CG", dt.date(2026, 11, 2))
+                           t["audience"]).agree(t["requester"], dt.date(2026, 11, 2))
     table = members[["node", "roles", "group_rank", "score"]].copy()
     table["roles"] = table["roles"].map(lambda r: ", ".join(map(str, r))
                                         if isinstance(r, list | tuple) else str(r))
@@ -339,6 +340,11 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
         weaknesses=f"Cut-point(s) {cuts}: removing them splits the group.",
         risks=f"Harm band {row['band']}; violence and supply risks as graded in the reports.",
         ranking=f"Band {row['band']}: {row['management_level']} management.",
+        resource_options=[
+            f"Disruption focused on the cut-point(s) {cuts}.",
+            "Tasked collection against the open HIGH questions of the collection plan.",
+            "Partnership work in the group's areas of activity.",
+        ],
         figures=[FigureItem("Link chart", st["chart"], "Members and their direct links; "
                             "persons labelled by reference only."),
                  FigureItem("Areas of activity", st["map"], "Areas where the group is active.",
@@ -396,7 +402,8 @@ def demo_step(ctx: Any) -> list[str]:
     built = [build_problem_profile(ctx.data, ws, shared=ctx.shared, today=today),
              build_subject_profile(ctx.data, ws, shared=ctx.shared, today=today)]
     for prof in built:
-        ready = prof.submit_for_review().review("DI Peer Reviewer", comments="demo review")
+        ready = prof.submit_for_review().review("DI Peer Reviewer", role="SUPERVISOR",
+                                                comments="demo review")
         ready.save(ws, justification="demo: profile peer reviewed")
         for fmt in ("html", "docx"):
             rec = disseminate_profile(ready, ws, out, fmt)

@@ -18,7 +18,7 @@ import ipywidgets as w
 from intelbench.exceptions import GradingError, IntelbenchError
 from intelbench.grading.grade import Grade, Handling, code_meanings
 from intelbench.grading.legacy import LegacyGrade
-from intelbench.grading.policy import GradingPolicy
+from intelbench.grading.policy import GradingPolicy, resolve_policy
 from intelbench.grading.reports import (
     awaiting_evaluation,
     current_grade,
@@ -83,7 +83,8 @@ class GradingForm(w.VBox):
     report_urn : str
         The report to grade.
     policy : GradingPolicy, optional
-        The force's grading policy (default ``GradingPolicy()``).
+        The force's grading policy, when the workspace keeps none (default
+        ``GradingPolicy()``; see ``ib.grading.resolve_policy``).
 
     Examples
     --------
@@ -111,7 +112,7 @@ class GradingForm(w.VBox):
         super().__init__(**kwargs)
         self.ws = ws
         self.urn = report_urn
-        self.policy = policy or GradingPolicy()
+        self.policy = resolve_policy(ws, policy)
         self.doc: dict[str, Any] = get_report(ws, report_urn)
         self.original_shown = False
         meanings = code_meanings(self.policy)
@@ -360,13 +361,14 @@ class GradingApp(w.VBox):
                  policy: GradingPolicy | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.ws = ws
-        self.policy = policy or GradingPolicy()
+        self.policy = resolve_policy(ws, policy)
         self.status = w.HTML()
         self.status.add_class("ib-app-status")
         self.imported: list[str] = []
         if log_path is not None and not ws.keys("report") and Path(log_path).exists():
             log = read_reports(log_path, policy=self.policy)
-            self.imported = import_reports(ws, log[awaiting_evaluation(log)])
+            clean = log["quarantine"] == ""  # a grade that breaks the policy is not stored
+            self.imported = import_reports(ws, log[awaiting_evaluation(log) & clean])
         self.picker = w.Dropdown(description="Report", style={"description_width": "6em"},
                                  layout=w.Layout(width="32em"))
         self.picker.add_class("ib-report-picker")

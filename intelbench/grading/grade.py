@@ -10,9 +10,12 @@ The UK national grading (domain.md A1) has three parts, judged separately:
 Under ``C`` only, optional action codes (``A1``-``A3``) and sanitisation codes (``S1``, ``S2``)
 may be given. A grade renders as ``[2BC]``: source digit, assessment letter, handling letter.
 
-This module checks that a grade fits the 3x5x2 *scheme* (rules 1, 2, 5 and 9 of domain.md B).
-The completeness rules a force may configure (conditions and a risk assessment under ``C``, a
-rationale for ``3`` or ``E``, who may re-grade) live in :class:`intelbench.GradingPolicy`.
+:class:`Grade` itself checks that a grade fits the 3x5x2 *scheme* (rules 1, 2, 5 and 9 of
+domain.md B). The completeness rules a force may configure (conditions and a risk assessment
+under ``C``, a rationale for ``3`` or ``E``, who may re-grade) live in
+:class:`intelbench.GradingPolicy`, and every path that creates or stores a grade applies them:
+:meth:`Grade.from_text` and :class:`IntelItem` here, and the report store
+(:mod:`intelbench.grading.reports`). :meth:`Grade.parse_code` is only a parser.
 
 Legacy 5x5x5 and Admiralty grades are held verbatim by :class:`LegacyGrade` and never converted
 silently; :meth:`LegacyGrade.to_3x5x2_approximate` gives an explicit, flagged, lossy estimate.
@@ -21,23 +24,29 @@ silently; :meth:`LegacyGrade.to_3x5x2_approximate` gives an explicit, flagged, l
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from intelbench.exceptions import GradingError
-from intelbench.grading._text import (
-    classify_assessment,
-    classify_handling,
-    classify_source,
-    describe_received,
-    grade_text_problems,
+from intelbench.grading._rules import resolve_policy
+from intelbench.grading._text import describe_received, grade_text_problems
+from intelbench.grading.codes import (
+    CODE_FIELDS,
+    ActionCode,
+    GradingScheme,
+    Handling,
+    IntelligenceAssessment,
+    SanitisationCode,
+    SourceEvaluation,
+    code_meanings,
+    optional_code,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
     from intelbench.grading.policy import GradingPolicy
 
 __all__ = [
+    "CODE_FIELDS",
     "ActionCode",
     "Grade",
     "GradingScheme",
@@ -52,179 +61,15 @@ __all__ = [
 ]
 
 
-class _Coded(StrEnum):
-    """A fixed code with a default label; forces change labels through the policy."""
-
-    @property
-    def code(self) -> str:
-        """The code as written on the form (``"2"``, ``"B"``, ``"C"``)."""
-        return str(self.value)
-
-    @property
-    def label(self) -> str:
-        """The default meaning of the code (domain.md A1); see ``GradingPolicy.labels``."""
-        return _DEFAULT_LABELS[type(self).__name__][self.value]
-
-    @classmethod
-    def coerce(cls, value: Any, field_name: str) -> Any:
-        """Return the member for ``value`` (member, code or int), or raise :class:`GradingError`."""
-        if isinstance(value, cls):
-            return value
-        text = str(value).strip().upper() if value is not None else ""
-        for member in cls:
-            if member.value == text:
-                return member
-        allowed = ", ".join(f"{m.value} ({m.label})" for m in cls)
-        hint = ""
-        classifier = _CLASSIFIERS.get(cls.__name__)
-        if classifier is not None and isinstance(value, (str, int)):
-            hint = classifier(text)[1]  # names a swapped scheme or "C = confidential"
-        raise GradingError(
-            f"{field_name} must be one of {allowed}; got {describe_received(value)}"
-            + (f" ({hint})" if hint else "")
-        )
-
-
-class SourceEvaluation(_Coded):
-    """3x5x2 source evaluation: how far the *source* can be relied on."""
-
-    RELIABLE = "1"
-    UNTESTED = "2"
-    NOT_RELIABLE = "3"
-
-
-class IntelligenceAssessment(_Coded):
-    """3x5x2 intelligence assessment: how the *information* is known."""
-
-    KNOWN_DIRECTLY = "A"
-    CORROBORATED = "B"
-    KNOWN_INDIRECTLY = "C"
-    NOT_KNOWN = "D"
-    SUSPECTED_FALSE = "E"
-
-
-class Handling(_Coded):
-    """3x5x2 handling code. ``C`` means *conditions*, never "Confidential"."""
-
-    PERMITTED = "P"
-    CONDITIONS = "C"
-
-
-class ActionCode(_Coded):
-    """Action codes, valid under handling ``C`` only (NCA-style practice, domain.md A1.8)."""
-
-    A1 = "A1"
-    A2 = "A2"
-    A3 = "A3"
-
-
-class SanitisationCode(_Coded):
-    """Sanitisation codes, valid under handling ``C`` only (domain.md A1.8)."""
-
-    S1 = "S1"
-    S2 = "S2"
-
-
-class GradingScheme(StrEnum):
-    """The grading scheme a report declares."""
-
-    THREE_FIVE_TWO = "3x5x2"
-    FIVE_FIVE_FIVE = "5x5x5"
-    ADMIRALTY = "ADMIRALTY"
-
-    @classmethod
-    def coerce(cls, value: Any) -> GradingScheme:
-        """Return the scheme for ``value`` ("3x5x2", "5x5x5", "admiralty", "NATO")."""
-        if isinstance(value, cls):
-            return value
-        text = str(value).strip().upper().replace(" ", "") if value is not None else ""
-        aliases = {"3X5X2": cls.THREE_FIVE_TWO, "5X5X5": cls.FIVE_FIVE_FIVE,
-                   "ADMIRALTY": cls.ADMIRALTY, "NATO": cls.ADMIRALTY}
-        if text in aliases:
-            return aliases[text]
-        raise GradingError(
-            "scheme must be one of 3x5x2, 5x5x5, ADMIRALTY; got " + describe_received(value)
-        )
-
-
-_CLASSIFIERS = {"SourceEvaluation": classify_source,
-                "IntelligenceAssessment": classify_assessment, "Handling": classify_handling}
-
-_DEFAULT_LABELS: dict[str, dict[str, str]] = {
-    "SourceEvaluation": {"1": "Reliable", "2": "Untested", "3": "Not reliable"},
-    "IntelligenceAssessment": {
-        "A": "Known directly to the source",
-        "B": "Known indirectly but corroborated",
-        "C": "Known indirectly",
-        "D": "Not known",
-        "E": "Suspected to be false",
-    },
-    "Handling": {
-        "P": "Lawful sharing permitted",
-        "C": "Lawful sharing permitted with conditions",
-    },
-    "ActionCode": {
-        "A1": "Combine or corroborate only; originator's permission before any action",
-        "A2": "Covert action only; not evidence or grounds for arrest",
-        "A3": "Overt action as the owner specifies",
-    },
-    "SanitisationCode": {
-        "S1": "Unsupervised sanitisation allowed",
-        "S2": "Originator consulted before sanitisation",
-    },
-}
-
-#: The code enums by the field names used in forms, policies and the intelligence log.
-CODE_FIELDS: dict[str, type[_Coded]] = {
-    "source": SourceEvaluation,
-    "assessment": IntelligenceAssessment,
-    "handling": Handling,
-    "action_code": ActionCode,
-    "sanitisation_code": SanitisationCode,
-}
-
-
-def code_meanings(policy: GradingPolicy | None = None) -> dict[str, dict[str, str]]:
-    """Return the meaning of every code, by field, with the policy's labels if one is given.
-
-    Parameters
-    ----------
-    policy : GradingPolicy, optional
-        A force's policy; its labels replace the defaults.
-
-    Returns
-    -------
-    dict
-        ``{"source": {"1": "Reliable", ...}, "assessment": {...}, "handling": {...},
-        "action_code": {...}, "sanitisation_code": {...}}``.
-
-    Examples
-    --------
-    >>> ib.grading.code_meanings()["source"]
-    {'1': 'Reliable', '2': 'Untested', '3': 'Not reliable'}
-    """
-    meanings = {name: {m.code: m.label for m in enum} for name, enum in CODE_FIELDS.items()}
-    if policy is not None:
-        for name, labels in policy.labels.items():
-            meanings[name].update(labels)
-    return meanings
-
-
-def _optional_code(enum: type[_Coded], value: Any, field_name: str) -> Any:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    return enum.coerce(value, field_name)
-
-
 @dataclass(frozen=True)
 class Grade:
     """A 3x5x2 grade: source evaluation, intelligence assessment and handling code.
 
-    Construction checks that the grade fits the scheme: codes from their fixed sets, and
-    conditions, action and sanitisation codes only under handling ``C``. Rules a force
-    configures (conditions and a risk-assessment reference required under ``C``, a rationale
-    for ``3`` or ``E``) are checked by :meth:`GradingPolicy.check`; pass ``policy=`` to
-    :meth:`parse` to apply them at once.
+    Construction checks only that the grade fits the scheme: codes from their fixed sets, and
+    conditions, action and sanitisation codes only under handling ``C``. To make a grade that
+    will be used or stored, use :meth:`from_text`: it also applies the grading policy
+    (conditions and a risk-assessment reference under ``C``, a rationale for ``3`` or ``E``).
+    :meth:`parse_code` and :meth:`from_dict` only read a written or stored grade.
 
     Attributes
     ----------
@@ -247,7 +92,8 @@ class Grade:
 
     Examples
     --------
-    >>> g = ib.Grade.parse("2/b/c", conditions="No action without originator consent")
+    >>> g = ib.Grade.from_text("2/b/c", conditions="No action without originator consent",
+    ...                        risk_assessment_ref="RA-2026-031")
     >>> str(g), g.bracketed, g.source.label
     ('2BC', '[2BC]', 'Untested')
     """
@@ -267,9 +113,9 @@ class Grade:
         set_(self, "assessment",
              IntelligenceAssessment.coerce(self.assessment, "intelligence assessment"))
         set_(self, "handling", Handling.coerce(self.handling, "handling code"))
-        set_(self, "action_code", _optional_code(ActionCode, self.action_code, "action code"))
+        set_(self, "action_code", optional_code(ActionCode, self.action_code, "action code"))
         set_(self, "sanitisation_code",
-             _optional_code(SanitisationCode, self.sanitisation_code, "sanitisation code"))
+             optional_code(SanitisationCode, self.sanitisation_code, "sanitisation code"))
         for name in ("conditions", "risk_assessment_ref", "rationale"):
             value = getattr(self, name)
             if value is None:
@@ -289,7 +135,7 @@ class Grade:
 
     # ----------------------------------------------------------------- parsing and text
     @classmethod
-    def parse(
+    def parse_code(
         cls,
         text: str,
         *,
@@ -298,9 +144,12 @@ class Grade:
         sanitisation_code: str | SanitisationCode | None = None,
         risk_assessment_ref: str = "",
         rationale: str = "",
-        policy: GradingPolicy | None = None,
     ) -> Grade:
-        """Parse a written 3x5x2 grade such as ``"2BC"``, ``"2/B/C"``, ``"[2bc]"`` or ``"2-B-C"``.
+        """Parse a written 3x5x2 code such as ``"2BC"``, ``"2/B/C"``, ``"[2bc]"`` or ``"2-B-C"``.
+
+        A pure parser: it checks that the code fits the 3x5x2 *scheme* and applies **no**
+        grading policy, so ``parse_code("2BC")`` (C without conditions) succeeds. Use
+        :meth:`from_text` for a grade that will be used or stored.
 
         Parameters
         ----------
@@ -309,8 +158,6 @@ class Grade:
             are accepted; anything else is rejected.
         conditions, action_code, sanitisation_code, risk_assessment_ref, rationale
             The rest of the grade (see :class:`Grade`).
-        policy : GradingPolicy, optional
-            When given, the grade must also satisfy the policy (:meth:`GradingPolicy.enforce`).
 
         Returns
         -------
@@ -325,9 +172,11 @@ class Grade:
 
         Examples
         --------
-        >>> str(ib.Grade.parse("[1ap]"))
+        >>> str(ib.Grade.parse_code("[1ap]"))
         '1AP'
-        >>> ib.Grade.parse("B2P")
+        >>> str(ib.Grade.parse_code("2BC"))  # parsed, though the default policy refuses it
+        '2BC'
+        >>> ib.Grade.parse_code("B2P")
         Traceback (most recent call last):
         ...
         intelbench.exceptions.GradingError: grade 'B2P' does not fit 3x5x2: ...
@@ -337,7 +186,7 @@ class Grade:
             raise GradingError(
                 f"grade {describe_received(text)} does not fit 3x5x2: " + "; ".join(problems)
             )
-        grade = cls(
+        return cls(
             source=SourceEvaluation(parts[0]),
             assessment=IntelligenceAssessment(parts[1]),
             handling=Handling(parts[2]),
@@ -347,9 +196,77 @@ class Grade:
             risk_assessment_ref=risk_assessment_ref,
             rationale=rationale,
         )
-        if policy is not None:
-            policy.enforce(grade)
-        return grade
+
+    @classmethod
+    def parse(cls, text: str, **parts: Any) -> Grade:
+        """Parse a written code exactly as :meth:`parse_code` does: no grading policy applies.
+
+        Kept for existing code; new code should call :meth:`parse_code` to read a code, or
+        :meth:`from_text` to make a grade that complies with the policy.
+
+        Examples
+        --------
+        >>> ib.Grade.parse("2BC") == ib.Grade.parse_code("2BC")
+        True
+        """
+        if "policy" in parts:
+            raise GradingError("Grade.parse is a pure parser and takes no policy; use "
+                               "Grade.from_text(text, policy=...) to apply a grading policy")
+        return cls.parse_code(text, **parts)
+
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        *,
+        conditions: str = "",
+        action_code: str | ActionCode | None = None,
+        sanitisation_code: str | SanitisationCode | None = None,
+        risk_assessment_ref: str = "",
+        rationale: str = "",
+        policy: GradingPolicy | None = None,
+        ws: Any = None,
+    ) -> Grade:
+        """Make a grade from its written code that fits 3x5x2 *and* complies with the policy.
+
+        The policy is the workspace's (when ``ws`` is given and keeps one), else ``policy``,
+        else the default :class:`GradingPolicy` (see
+        :func:`intelbench.grading.policy.resolve_policy`).
+
+        Parameters
+        ----------
+        text : str
+            The written code (as :meth:`parse_code`).
+        conditions, action_code, sanitisation_code, risk_assessment_ref, rationale
+            The rest of the grade (see :class:`Grade`).
+        policy : GradingPolicy, optional
+            The policy to apply when there is no workspace policy (default: the default).
+        ws : Workspace, optional
+            The workspace whose policy applies.
+
+        Returns
+        -------
+        Grade
+
+        Raises
+        ------
+        GradingError
+            If the code does not fit 3x5x2, or the grade breaks the policy (every broken rule
+            is named).
+
+        Examples
+        --------
+        >>> ib.Grade.from_text("2BC")
+        Traceback (most recent call last):
+        ...
+        intelbench.exceptions.GradingError: grade 2BC breaks the grading policy: handling code C ...
+        >>> str(ib.Grade.from_text("3BP", rationale="Source has lied before"))
+        '3BP'
+        """
+        grade = cls.parse_code(text, conditions=conditions, action_code=action_code,
+                               sanitisation_code=sanitisation_code,
+                               risk_assessment_ref=risk_assessment_ref, rationale=rationale)
+        return resolve_policy(ws, policy).enforce(grade)
 
     @property
     def code(self) -> str:
@@ -369,7 +286,7 @@ class Grade:
 
         Examples
         --------
-        >>> ib.Grade.parse("1AP").meanings()["assessment"]
+        >>> ib.Grade.parse_code("1AP").meanings()["assessment"]
         'A - Known directly to the source'
         """
         labels = code_meanings(policy)
@@ -386,7 +303,7 @@ class Grade:
 
         Examples
         --------
-        >>> ib.Grade.parse("2BP").to_dict()["source_eval"]
+        >>> ib.Grade.parse_code("2BP").to_dict()["source_eval"]
         '2'
         """
         return {
@@ -402,11 +319,15 @@ class Grade:
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any]) -> Grade:
-        """Build a grade from :meth:`to_dict` output or a row of the intelligence log.
+        """Read back a grade from :meth:`to_dict` output or a row of the intelligence log.
+
+        Like :meth:`parse_code`, this only reads: it checks the scheme and applies no policy,
+        so a record stored under an older policy can still be read. Storing a grade goes
+        through :func:`intelbench.reports.save_grade`, which applies the policy.
 
         Examples
         --------
-        >>> g = ib.Grade.parse("3DP", rationale="Source has lied before")
+        >>> g = ib.Grade.from_text("3DP", rationale="Source has lied before")
         >>> ib.Grade.from_dict(g.to_dict()) == g
         True
         """
@@ -439,12 +360,28 @@ class IntelItem:
     text : str
         The item's (sanitised) text.
     grade : Grade
-        The item's own 3x5x2 grade.
+        The item's own 3x5x2 grade; it must comply with the grading policy.
+    policy : GradingPolicy, optional
+        The policy the grade must comply with (default: the default policy). In a workspace,
+        pass ``ib.grading.workspace_policy(ws)``.
+
+    Raises
+    ------
+    GradingError
+        If the grade is not a :class:`Grade` or breaks the policy.
+
+    Examples
+    --------
+    >>> ib.grading.IntelItem(1, "...", ib.Grade.parse_code("2BC"))
+    Traceback (most recent call last):
+    ...
+    intelbench.exceptions.GradingError: item 1: grade 2BC breaks the grading policy: ...
     """
 
     seq: int
     text: str
     grade: Grade
+    policy: GradingPolicy | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.grade, Grade):
@@ -454,6 +391,10 @@ class IntelItem:
             )
         if isinstance(self.seq, bool) or not isinstance(self.seq, int) or self.seq < 1:
             raise GradingError(f"item seq must be an integer >= 1; got {self.seq!r}")
+        try:
+            resolve_policy(None, self.policy).enforce(self.grade)
+        except GradingError as exc:
+            raise GradingError(f"item {self.seq}: {exc}") from None
 
 
 @dataclass(frozen=True)
@@ -495,8 +436,9 @@ def report_handling(items: Iterable[IntelItem]) -> ReportHandling:
 
     Examples
     --------
-    >>> items = [ib.grading.IntelItem(1, "...", ib.Grade.parse("1AP")),
-    ...          ib.grading.IntelItem(2, "...", ib.Grade.parse("2BC", conditions="No arrest"))]
+    >>> items = [ib.grading.IntelItem(1, "...", ib.Grade.from_text("1AP")),
+    ...          ib.grading.IntelItem(2, "...", ib.Grade.from_text(
+    ...              "2BC", conditions="No arrest", risk_assessment_ref="RA-7"))]
     >>> rh = ib.grading.report_handling(items)
     >>> rh.handling.value, rh.conditions
     ('C', ('No arrest',))

@@ -20,7 +20,7 @@ from intelbench.grading._text import (
     FIVE_SOURCE,
     describe_received,
 )
-from intelbench.grading.grade import (
+from intelbench.grading.codes import (
     GradingScheme,
     Handling,
     IntelligenceAssessment,
@@ -47,7 +47,8 @@ _CROSSWALK: dict[GradingScheme, dict[str, dict[str, tuple[str, str]]]] = {
     GradingScheme.FIVE_FIVE_FIVE: {
         "source": {
             "A": ("1", ""),
-            "B": ("1", "5x5x5 B 'Mostly reliable' has no 3x5x2 equivalent; shown as 1"),
+            "B": ("2", "5x5x5 B 'Mostly reliable' has no 3x5x2 equivalent; shown as the less "
+                  "favourable 2, not 1 (only 'Always reliable' is shown as 1)"),
             "C": ("3", "5x5x5 C 'Sometimes reliable' has no 3x5x2 equivalent; shown as 3"),
             "D": ("3", ""),
             "E": ("2", ""),
@@ -70,7 +71,8 @@ _CROSSWALK: dict[GradingScheme, dict[str, dict[str, tuple[str, str]]]] = {
     GradingScheme.ADMIRALTY: {
         "source": {
             "A": ("1", ""),
-            "B": ("1", "Admiralty B 'Usually reliable' has no 3x5x2 equivalent; shown as 1"),
+            "B": ("2", "Admiralty B 'Usually reliable' has no 3x5x2 equivalent; shown as the "
+                  "less favourable 2, not 1 (only 'Completely reliable' is shown as 1)"),
             "C": ("3", "Admiralty C 'Fairly reliable' has no 3x5x2 equivalent; shown as 3"),
             "D": ("3", ""),
             "E": ("3", ""),
@@ -140,7 +142,7 @@ class LegacyGrade:
     >>> lg.verbatim, lg.describe()["source"]
     ('B24', 'B - Mostly reliable')
     >>> str(lg.to_3x5x2_approximate())
-    '~1AC (approximate, from 5x5x5 B24)'
+    '~2AC (approximate, from 5x5x5 B24)'
     """
 
     scheme: GradingScheme

@@ -8,248 +8,38 @@ The rules here are inferred from NCA-style practice and the 5x5x5-era forms, not
 - a rationale is required for source 3 or assessment E (rule 7);
 - only the intelligence unit or a supervisor may re-grade (rule 8);
 - the labels shown for each code (3x5x2 wording varies between sources).
+
+**One rule:** every path that creates or stores a grade applies the workspace's policy
+(:func:`workspace_policy`, kept with :func:`set_workspace_policy`), or the default policy when
+there is no workspace or it keeps none (:func:`resolve_policy`). That covers
+:meth:`intelbench.Grade.from_text`, :class:`intelbench.grading.IntelItem`,
+:func:`intelbench.reports.import_reports`, :func:`intelbench.reports.save_grade` and
+:func:`intelbench.reports.regrade`; :func:`intelbench.read_reports` and
+:func:`intelbench.validate_grades` check with the same default. Only
+:meth:`intelbench.Grade.parse_code` (a pure parser) and :meth:`intelbench.Grade.from_dict`
+(reading a stored record back) apply no policy.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-
-from intelbench.exceptions import GradingError
-from intelbench.grading.grade import (
-    CODE_FIELDS,
-    Grade,
-    Handling,
-    IntelligenceAssessment,
-    SourceEvaluation,
+from intelbench.grading._rules import (
+    POLICY_KEY,
+    POLICY_KIND,
+    RULES,
+    GradeProblem,
+    GradingPolicy,
+    resolve_policy,
+    set_workspace_policy,
+    workspace_policy,
 )
 
-__all__ = ["GradeProblem", "GradingPolicy", "RULES"]
-
-#: Rule slug -> (domain.md B rule number, short description). The ``rule`` column of
-#: :func:`intelbench.validate_grades` uses these slugs.
-RULES: dict[str, tuple[int, str]] = {
-    "scheme": (1, "the grade fits its declared scheme"),
-    "free_text": (2, "no percentage or free-text grades"),
-    "item_grade": (3, "a graded report carries its source, assessment and handling"),
-    "conditions": (4, "handling C states its conditions"),
-    "codes_need_c": (5, "conditions, A1-A3 and S1-S2 only under handling C"),
-    "risk_assessment": (6, "handling C carries a risk-assessment reference"),
-    "rationale": (7, "source 3 or assessment E carries a rationale"),
-    "legacy": (24, "a legacy grade is kept verbatim and fits its scheme"),
-}
-
-
-@dataclass(frozen=True)
-class GradeProblem:
-    """One broken rule: which rule, which field and what is wrong.
-
-    Attributes
-    ----------
-    rule : str
-        A key of :data:`RULES`.
-    field : str
-        The field or fields (comma-separated) at fault.
-    message : str
-        Names the field, what is allowed and (briefly) what was received.
-    """
-
-    rule: str
-    field: str
-    message: str
-
-
-def _frozen_codes(values: Iterable[Any], enum: Any, name: str) -> frozenset[Any]:
-    return frozenset(enum.coerce(v, name) for v in values)
-
-
-@dataclass(frozen=True)
-class GradingPolicy:
-    """The grading rules a force configures, with domain.md's defaults.
-
-    Attributes
-    ----------
-    force : str
-        Whose policy this is (for display).
-    conditions_required_for_c : bool
-        Handling C must state its conditions (default True).
-    risk_assessment_required_for_c : bool
-        Handling C needs a risk-assessment reference (default True).
-    rationale_sources : frozenset of SourceEvaluation
-        Source evaluations that need a rationale (default ``{3}``).
-    rationale_assessments : frozenset of IntelligenceAssessment
-        Assessments that need a rationale (default ``{E}``).
-    regrade_roles : frozenset of str
-        Roles that may re-grade (default ``{"INTEL_UNIT", "SUPERVISOR"}``).
-    labels : dict
-        Label overrides by field (``"source"``, ``"assessment"``, ``"handling"``,
-        ``"action_code"``, ``"sanitisation_code"``) and code.
-
-    Examples
-    --------
-    >>> policy = ib.GradingPolicy(force="Northshire", risk_assessment_required_for_c=False,
-    ...                           labels={"source": {"3": "Unreliable"}})
-    >>> ib.GradingPolicy.from_json(policy.to_json()) == policy
-    True
-    >>> [p.rule for p in policy.check(ib.Grade.parse("3AC"))]
-    ['conditions', 'rationale']
-    """
-
-    force: str = ""
-    conditions_required_for_c: bool = True
-    risk_assessment_required_for_c: bool = True
-    rationale_sources: frozenset[SourceEvaluation] = frozenset({SourceEvaluation.NOT_RELIABLE})
-    rationale_assessments: frozenset[IntelligenceAssessment] = frozenset(
-        {IntelligenceAssessment.SUSPECTED_FALSE}
-    )
-    regrade_roles: frozenset[str] = frozenset({"INTEL_UNIT", "SUPERVISOR"})
-    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        for name in ("conditions_required_for_c", "risk_assessment_required_for_c"):
-            if not isinstance(getattr(self, name), bool):
-                raise GradingError(f"{name} must be True or False; got "
-                                   f"{type(getattr(self, name)).__name__}")
-        set_(self, "rationale_sources",
-             _frozen_codes(self.rationale_sources, SourceEvaluation, "rationale_sources"))
-        set_(self, "rationale_assessments",
-             _frozen_codes(self.rationale_assessments, IntelligenceAssessment,
-                           "rationale_assessments"))
-        if isinstance(self.regrade_roles, str):
-            raise GradingError("regrade_roles must be a collection of role names; got one "
-                               "string")
-        roles = frozenset(str(r).strip().upper() for r in self.regrade_roles)
-        if not roles or "" in roles:
-            raise GradingError("regrade_roles must name at least one role; got none")
-        set_(self, "regrade_roles", roles)
-        labels: dict[str, dict[str, str]] = {}
-        for name, mapping in dict(self.labels).items():
-            if name not in CODE_FIELDS:
-                raise GradingError(f"labels: field must be one of {', '.join(CODE_FIELDS)}; "
-                                   f"got {name!r}")
-            enum = CODE_FIELDS[name]
-            labels[name] = {}
-            for code, label in dict(mapping).items():
-                member = enum.coerce(code, f"labels[{name!r}] code")
-                if not isinstance(label, str) or not label.strip():
-                    raise GradingError(f"labels[{name!r}][{member.value!r}] must be non-empty "
-                                       "text")
-                labels[name][member.value] = label.strip()
-        set_(self, "labels", labels)
-
-    def __hash__(self) -> int:
-        return hash((self.force, self.conditions_required_for_c,
-                     self.risk_assessment_required_for_c, self.rationale_sources,
-                     self.rationale_assessments, self.regrade_roles))
-
-    # -------------------------------------------------------------------------- rules
-    def needs_rationale(self, source: Any, assessment: Any) -> bool:
-        """Whether a grade with this source and assessment needs a rationale."""
-        return (source in self.rationale_sources) or (assessment in self.rationale_assessments)
-
-    def may_regrade(self, role: str | None) -> bool:
-        """Whether ``role`` may re-grade a report."""
-        return role is not None and str(role).strip().upper() in self.regrade_roles
-
-    def check(self, grade: Grade) -> list[GradeProblem]:
-        """Return every policy rule the grade breaks (empty when it complies).
-
-        Parameters
-        ----------
-        grade : Grade
-
-        Returns
-        -------
-        list of GradeProblem
-            In rule order: conditions (4), risk_assessment (6), rationale (7).
-        """
-        problems: list[GradeProblem] = []
-        under_c = grade.handling is Handling.CONDITIONS
-        if under_c and self.conditions_required_for_c and not grade.conditions:
-            problems.append(GradeProblem(
-                "conditions", "handling_conditions",
-                "handling code C requires handling conditions; none were given"))
-        if under_c and self.risk_assessment_required_for_c and not grade.risk_assessment_ref:
-            problems.append(GradeProblem(
-                "risk_assessment", "risk_assessment_ref",
-                "handling code C requires a risk-assessment reference; none was given"))
-        if self.needs_rationale(grade.source, grade.assessment) and not grade.rationale:
-            problems.append(GradeProblem(
-                "rationale", "grade_rationale",
-                f"{self._rationale_trigger(grade)} requires a grade rationale; none was given"))
-        return problems
-
-    def _rationale_trigger(self, grade: Grade) -> str:
-        parts = []
-        if grade.source in self.rationale_sources:
-            parts.append(f"source evaluation {grade.source.value}")
-        if grade.assessment in self.rationale_assessments:
-            parts.append(f"intelligence assessment {grade.assessment.value}")
-        return " and ".join(parts)
-
-    def enforce(self, grade: Grade) -> Grade:
-        """Return ``grade`` if it complies, else raise :class:`GradingError` listing every problem.
-
-        Examples
-        --------
-        >>> ib.GradingPolicy().enforce(ib.Grade.parse("2BC"))
-        Traceback (most recent call last):
-        ...
-        intelbench.exceptions.GradingError: grade 2BC breaks the grading policy: handling code C ...
-        """
-        problems = self.check(grade)
-        if problems:
-            raise GradingError(f"grade {grade.code} breaks the grading policy: "
-                               + "; ".join(p.message for p in problems))
-        return grade
-
-    # ---------------------------------------------------------------------- persistence
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict of the policy."""
-        return {
-            "force": self.force,
-            "conditions_required_for_c": self.conditions_required_for_c,
-            "risk_assessment_required_for_c": self.risk_assessment_required_for_c,
-            "rationale_sources": sorted(s.value for s in self.rationale_sources),
-            "rationale_assessments": sorted(a.value for a in self.rationale_assessments),
-            "regrade_roles": sorted(self.regrade_roles),
-            "labels": {k: dict(v) for k, v in self.labels.items()},
-        }
-
-    @classmethod
-    def from_dict(cls, doc: Mapping[str, Any]) -> GradingPolicy:
-        """Build a policy from :meth:`to_dict` output; unknown keys are rejected."""
-        known = set(cls.__dataclass_fields__)
-        unknown = sorted(set(doc) - known)
-        if unknown:
-            raise GradingError(f"grading policy: unknown keys {unknown}; allowed "
-                               f"{sorted(known)}")
-        return cls(**dict(doc))
-
-    def to_json(self, path: str | Path | None = None) -> str:
-        """Return the policy as JSON, and write it to ``path`` if given."""
-        text = json.dumps(self.to_dict(), indent=2, sort_keys=True)
-        if path is not None:
-            Path(path).write_text(text + "\n", encoding="utf-8")
-        return text
-
-    @classmethod
-    def from_json(cls, text_or_path: str | Path) -> GradingPolicy:
-        """Load a policy from JSON text or from a ``.json`` file path."""
-        if isinstance(text_or_path, Path) or not str(text_or_path).lstrip().startswith(("{", "[")):
-            text = Path(text_or_path).read_text(encoding="utf-8")
-        else:
-            text = str(text_or_path)
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise GradingError(f"grading policy: not valid JSON ({exc.msg} at line "
-                               f"{exc.lineno})") from None
-        if not isinstance(doc, dict):
-            raise GradingError(f"grading policy: expected a JSON object; got "
-                               f"{type(doc).__name__}")
-        return cls.from_dict(doc)
+__all__ = [
+    "POLICY_KEY",
+    "POLICY_KIND",
+    "RULES",
+    "GradeProblem",
+    "GradingPolicy",
+    "resolve_policy",
+    "set_workspace_policy",
+    "workspace_policy",
+]

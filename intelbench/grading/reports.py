@@ -2,7 +2,10 @@
 
 - :func:`read_reports` reads ``intel_reports.csv`` with types. Bad values are *quarantined
   with reasons* (the ``quarantine`` column and ``attrs["intake"]``), never dropped.
-- :func:`import_reports` stores reports in a workspace (kind ``"report"``, audited COLLECT).
+- :func:`import_reports` stores reports in a workspace (kind ``"report"``, audited COLLECT);
+  every grade it stores complies with the workspace's grading policy (or the default), and
+  every new record carries a Government Security Classification (legacy records keep their
+  GPMS marking verbatim; :mod:`intelbench.grading.marking`).
 - :func:`save_grade` grades a report; once a report has been submitted with a grade, changing
   it is a re-grade (:func:`regrade`): it needs a reason and a permitted role (rule 8). Every
   change is kept in the report's grade history (kind ``"grade_history"``: old, new, who, role,
@@ -24,7 +27,14 @@ from intelbench.exceptions import GradingError, SchemaError
 from intelbench.grading.checks import AWAITING_STATUSES, validate_grades
 from intelbench.grading.grade import Grade, GradingScheme
 from intelbench.grading.legacy import LegacyGrade
-from intelbench.grading.policy import GradingPolicy
+from intelbench.grading.marking import (
+    LEGACY_MARKINGS,
+    is_legacy_record,
+    legacy_record_mask,
+    marking_problem,
+    normalise_marking,
+)
+from intelbench.grading.policy import GradingPolicy, resolve_policy
 from intelbench.intake import Column, read_table
 from intelbench.intake.table import read_header
 from intelbench.store.workspace import DocumentNotFoundError
@@ -81,7 +91,9 @@ def read_reports(path: str | Path, *, policy: GradingPolicy | None = None) -> pd
     Dates are parsed (``created_at`` as ``YYYY-MM-DD HH:MM``, ``date_of_intelligence`` as
     ``YYYY-MM-DD``; ISO variants accepted), empty cells become missing, and codes are checked:
     status, collection method and classification against their sets, and every grade through
-    :func:`intelbench.validate_grades`. No row is dropped: each problem is named in the
+    :func:`intelbench.validate_grades`. A GPMS marking (RESTRICTED, PROTECT, CONFIDENTIAL,
+    UNCLASSIFIED) on a record that is not legacy is quarantined under ``classification``
+    (:mod:`intelbench.grading.marking`). No row is dropped: each problem is named in the
     ``quarantine`` column (rule names, ``""`` when clean) and summarised in
     ``attrs["intake"]``. A date that cannot be read becomes missing and is quarantined.
 
@@ -150,6 +162,13 @@ def read_reports(path: str | Path, *, policy: GradingPolicy | None = None) -> pd
         problems.append(pd.DataFrame({"_pos": rows, "rule": rule,
                                       "field": quarantine["column"].to_numpy(),
                                       "message": message.to_numpy()}))
+    if "classification" in frame:
+        marks = frame["classification"].map(normalise_marking)
+        gpms = marks.isin(list(LEGACY_MARKINGS)).to_numpy(dtype=bool)
+        bad = gpms & ~legacy_record_mask(frame)
+        if bad.any():
+            flag(bad, "classification", "classification",
+                 marks.map(lambda m: marking_problem(m, legacy=False)).to_numpy(dtype=object))
     grade_problems = validate_grades(frame, policy)
     if len(grade_problems):
         pos = frame.index.get_indexer(pd.Index(grade_problems["row"]))
@@ -194,11 +213,17 @@ def report_to_doc(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def import_reports(ws: Any, frame: pd.DataFrame, *,
-                   justification: str = "Intelligence log intake") -> list[str]:
+                   justification: str = "Intelligence log intake",
+                   policy: GradingPolicy | None = None) -> list[str]:
     """Store each report of ``frame`` in the workspace (kind ``"report"``, audited COLLECT).
 
     A report already in the workspace is left alone (its grade and history are the
-    workspace's), so importing the same log twice changes nothing.
+    workspace's), so importing the same log twice changes nothing. Every report to be stored
+    must pass the grade checks of :func:`intelbench.validate_grades` under the workspace's
+    grading policy (or the default), and a report that is not legacy must carry a Government
+    Security Classification (:mod:`intelbench.grading.marking`). If any report fails, nothing
+    is stored and the error names each report and rule: import the clean rows
+    (``frame[frame["quarantine"] == ""]`` from :func:`read_reports`) and correct the rest.
 
     Parameters
     ----------
@@ -208,24 +233,68 @@ def import_reports(ws: Any, frame: pd.DataFrame, *,
         Reports as returned by :func:`read_reports`; not modified.
     justification : str
         Recorded with each COLLECT entry.
+    policy : GradingPolicy, optional
+        Used only when the workspace keeps no policy (see
+        :func:`intelbench.grading.policy.resolve_policy`).
 
     Returns
     -------
     list of str
         The URNs stored by this call.
+
+    Raises
+    ------
+    GradingError
+        If a report's grade breaks the policy or the scheme, or a new report carries a
+        legacy marking; nothing is stored then.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+    >>> log = pd.DataFrame({"urn": ["IR-1"], "source_eval": ["2"], "intel_assess": ["B"],
+    ...                     "handling": ["C"], "status": ["SUBMITTED"]})
+    >>> ib.reports.import_reports(ws, log)
+    Traceback (most recent call last):
+    ...
+    intelbench.exceptions.GradingError: 1 report(s) not imported, nothing was stored: IR-1 ...
     """
     if "urn" not in frame:
         raise SchemaError("frame: missing required column 'urn'")
+    rules = resolve_policy(ws, policy)
     existing = set(ws.keys("report"))
     docs: dict[str, dict[str, Any]] = {}
     for rec in frame.to_dict("records"):
         urn = rec.get("urn")
         if isinstance(urn, str) and urn and urn not in existing and urn not in docs:
             docs[urn] = report_to_doc({str(k): v for k, v in rec.items()})
+    _check_new_reports(frame, docs, rules)
     if docs:  # one transaction: every report or none, each with its own COLLECT entry
         ws.put_many("report", docs, action="COLLECT", justification=justification)
     stored = list(docs)
     return stored
+
+
+def _check_new_reports(frame: pd.DataFrame, docs: Mapping[str, Mapping[str, Any]],
+                       policy: GradingPolicy) -> None:
+    """Raise GradingError naming every report to be stored that breaks a rule."""
+    if not docs:
+        return
+    rows = frame[frame["urn"].isin(list(docs))].drop_duplicates("urn")
+    found: dict[str, list[str]] = {}
+    grade_problems = validate_grades(rows.reset_index(drop=True), policy)
+    for urn, rule, msg in zip(grade_problems["urn"], grade_problems["rule"],
+                              grade_problems["message"], strict=True):
+        found.setdefault(str(urn), []).append(f"{rule}: {msg}")
+    for urn, doc in docs.items():
+        problem = marking_problem(doc.get("classification"), legacy=is_legacy_record(doc))
+        if problem:
+            found.setdefault(urn, []).append(f"classification: {problem}")
+    if found:
+        shown = [f"{u} ({'; '.join(p)})" for u, p in list(found.items())[:10]]
+        more = f"; and {len(found) - 10} more" if len(found) > 10 else ""
+        raise GradingError(f"{len(found)} report(s) not imported, nothing was stored: "
+                           + "; ".join(shown) + more)
 
 
 def get_report(ws: Any, urn: str) -> dict[str, Any]:
@@ -313,7 +382,10 @@ def save_grade(ws: Any, urn: str, grade: Grade, *, policy: GradingPolicy | None 
                reason: str = "") -> int:
     """Grade a stored report; a change to a submitted grade is a re-grade (rule 8).
 
-    The grade must satisfy ``policy``. A report that is still a DRAFT, or has no grade, is
+    The grade must satisfy the workspace's grading policy (or ``policy`` when the workspace
+    keeps none, or the default; see :func:`intelbench.grading.policy.resolve_policy`). A
+    report that is not legacy must carry a Government Security Classification; a legacy
+    report's GPMS marking is kept verbatim. A report that is still a DRAFT, or has no grade, is
     graded freely. Once a report has been submitted with a grade, saving a *different* grade
     is a re-grade: it needs ``reason`` and a role in ``policy.regrade_roles`` (``ws.role``).
     Saving the grade a report already has confirms it. The report moves to EVALUATED; the
@@ -327,7 +399,7 @@ def save_grade(ws: Any, urn: str, grade: Grade, *, policy: GradingPolicy | None 
     grade : Grade
         The new grade.
     policy : GradingPolicy, optional
-        Default ``GradingPolicy()``.
+        Used only when the workspace keeps no policy; default ``GradingPolicy()``.
     reason : str
         Why the grade changes; required for a re-grade.
 
@@ -348,9 +420,9 @@ def save_grade(ws: Any, urn: str, grade: Grade, *, policy: GradingPolicy | None 
     >>> log = pd.DataFrame({"urn": ["IR-1"], "source_eval": [None], "intel_assess": [None],
     ...                     "handling": [None], "status": ["DRAFT"]})
     >>> _ = ib.reports.import_reports(ws, log)
-    >>> ib.reports.save_grade(ws, "IR-1", ib.Grade.parse("2BP"))
+    >>> ib.reports.save_grade(ws, "IR-1", ib.Grade.from_text("2BP"))
     2
-    >>> ib.reports.regrade(ws, "IR-1", ib.Grade.parse("1BP"), reason="Source now tested")
+    >>> ib.reports.regrade(ws, "IR-1", ib.Grade.from_text("1BP"), reason="Source now tested")
     3
     >>> ib.reports.grade_history(ws, "IR-1")[["event", "old", "new", "reason"]]
          event   old  new             reason
@@ -374,12 +446,15 @@ def regrade(ws: Any, urn: str, new_grade: Grade, *, reason: str,
 
 def _write_grade(ws: Any, urn: str, grade: Grade, *, policy: GradingPolicy | None,
                  reason: str, explicit_regrade: bool) -> int:
-    policy = policy or GradingPolicy()
+    policy = resolve_policy(ws, policy)
     if not isinstance(grade, Grade):
         raise GradingError(f"grade must be an ib.Grade; got {type(grade).__name__}")
     reason = (reason or "").strip()
     policy.enforce(grade)
     doc = get_report(ws, urn)
+    problem = marking_problem(doc.get("classification"), legacy=is_legacy_record(doc))
+    if problem:
+        raise GradingError(f"report {urn} cannot be graded: {problem}")
     old = current_grade(doc)
     status = str(doc.get("status") or "").strip().upper()
     same = isinstance(old, Grade) and old.to_dict() == grade.to_dict()

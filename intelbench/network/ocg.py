@@ -1,13 +1,15 @@
 """Organised crime group (OCG) mapping: roles, harm, areas, partners and markings.
 
-Groups are listed with their members and roles, a configurable harm score and band, the areas a
-group affects and the partners to inform, and the "not for dissemination" marking.
+Groups are listed with their members and roles, a harm score and band, their intelligence
+coverage, the areas a group affects and the partners to inform, and the "not for
+dissemination" marking.
 
-The harm model follows the OCGM idea (domain A5): a numerical score built from the
-individuals, criminal activity, geographic reach and network, put into a band. Band labels and
-management tiers are not public [K]; the defaults here (bands 1-3 with a-c sub-bands, band 1
-national, 2 regional, 3 local) are placeholders a force should replace through
-:class:`HarmModel`.
+Harm follows OCG mapping (domain A5): a score from structured indicators of the individuals,
+criminal activity, geographic reach and network, each measured from the network's structure
+or assessed by an analyst with evidence, banded on range and severity and on capability and
+sophistication (:mod:`intelbench.network.harm`; the table and bands are configurable, since
+the national ones are not public). How many reports mention a group is its **intelligence
+coverage**, shown apart: it measures collection, not harm, and never enters the score.
 """
 
 # ruff: noqa: N803, N806
@@ -23,81 +25,9 @@ import numpy as np
 import pandas as pd
 
 from intelbench.exceptions import ParameterError
+from intelbench.network.harm import MEASURES, HarmModel, read_assessments
 
 __all__ = ["HarmModel", "OCGMap", "map_ocgs"]
-
-_DEFAULT_WEIGHTS = {"members": 1.0, "reach": 1.0, "network": 1.0, "activity": 1.0,
-                    "intelligence": 0.5}
-_DEFAULT_CAPS = {"members": 15.0, "reach": 8.0, "network": 10.0, "activity": 20.0,
-                 "intelligence": 40.0}
-_DEFAULT_BANDS = ((800 / 9, "1a"), (700 / 9, "1b"), (600 / 9, "1c"), (500 / 9, "2a"),
-                  (400 / 9, "2b"), (300 / 9, "2c"), (200 / 9, "3a"), (100 / 9, "3b"), (0.0, "3c"))
-_DEFAULT_LEVELS = {"1": "national", "2": "regional", "3": "local"}
-
-
-@dataclass(frozen=True)
-class HarmModel:
-    """How a group's harm score, band and management level are worked out.
-
-    ``score = 100 * sum_f w_f * min(x_f / cap_f, 1) / sum_f w_f`` over the features ``f``.
-    Built-in features: ``members`` (persons in the group), ``reach`` (distinct areas of linked
-    addresses and events), ``network`` (links from members to persons outside the group),
-    ``activity`` (distinct events linked) and ``intelligence`` (distinct reports on members'
-    links). Any other feature named in ``weights`` is the sum of that numeric node attribute
-    over the members (e.g. ``"firearms"``); give it a cap too.
-
-    Attributes
-    ----------
-    weights : dict
-        Feature -> weight.
-    caps : dict
-        Feature -> value that scores in full.
-    bands : sequence of (float, str)
-        (lowest score, band label), highest first; the first band whose threshold the score
-        reaches is chosen.
-    levels : dict
-        First character of the band label -> management level.
-    """
-
-    weights: Mapping[str, float] = field(default_factory=lambda: dict(_DEFAULT_WEIGHTS))
-    caps: Mapping[str, float] = field(default_factory=lambda: dict(_DEFAULT_CAPS))
-    bands: Sequence[tuple[float, str]] = _DEFAULT_BANDS
-    levels: Mapping[str, str] = field(default_factory=lambda: dict(_DEFAULT_LEVELS))
-
-    def __post_init__(self) -> None:
-        bad = [f for f, w in self.weights.items() if not np.isfinite(w) or w < 0]
-        if bad or not self.weights or sum(self.weights.values()) <= 0:
-            raise ParameterError(
-                "weights must be finite, non-negative and not all zero; check features "
-                f"{sorted(bad) or sorted(self.weights)}"
-            )
-        missing = [f for f in self.weights if f not in self.caps or self.caps[f] <= 0]
-        if missing:
-            raise ParameterError(f"caps must give a positive cap for features {sorted(missing)}")
-        thresholds = [t for t, _ in self.bands]
-        if not thresholds or thresholds != sorted(thresholds, reverse=True) or thresholds[-1] > 0:
-            raise ParameterError(
-                "bands must be (threshold, label) pairs, highest threshold first, ending at 0; "
-                f"received thresholds {thresholds}"
-            )
-
-    def score(self, features: Mapping[str, float]) -> float:
-        """Score one group's features (0-100)."""
-        total = sum(self.weights.values())
-        s = sum(
-            w * min(max(float(features.get(f, 0.0)), 0.0) / self.caps[f], 1.0)
-            for f, w in self.weights.items()
-        )
-        return 100.0 * s / total
-
-    def band(self, score: float) -> tuple[str, str]:
-        """Return the band label and management level for a score."""
-        for threshold, label in self.bands:
-            if score >= threshold:
-                return label, self.levels.get(label[:1], "unassigned")
-        label = self.bands[-1][1]
-        return label, self.levels.get(label[:1], "unassigned")
-
 
 @dataclass(frozen=True)
 class OCGMap:
@@ -107,16 +37,28 @@ class OCGMap:
     ----------
     groups : pandas.DataFrame
         One row per group: ``group``, ``n_members``, ``leader``, ``brokers``, ``cut_points``,
-        ``harm_score``, ``band``, ``management_level``, ``areas``, ``partners``,
+        ``harm_score``, ``range_severity`` and ``capability_sophistication`` (each dimension's
+        share of its maximum, 0-100), ``band``, ``management_level``, ``not_assessed`` (the
+        assessed indicators nobody assessed: the score is then a lower bound),
+        ``coverage_reports`` (intelligence coverage, not harm), ``areas``, ``partners``,
         ``not_for_dissemination`` and ``nfd_justification``.
     members : pandas.DataFrame
         One row per member: ``group``, ``node``, ``label``, ``roles`` (leader, broker,
         cut-point or member), ``group_rank``, ``score`` and ``reason`` from
         :func:`key_players`.
     features : pandas.DataFrame
-        The harm features per group (what the score was built from).
+        One row per group: the measured values (:data:`intelbench.network.harm.MEASURES`),
+        the points of every indicator (``<indicator>_points``) and ``harm_score``.
     model : HarmModel
-        The harm model used.
+        The indicator table and bands used.
+    indicators : pandas.DataFrame
+        One row per group and indicator: ``group``, ``area``, ``indicator``, ``dimension``,
+        ``basis`` (measured, assessed, not assessed), ``value``, ``level``, ``points``,
+        ``max_points`` and ``evidence``: what the score was built from.
+    coverage : pandas.DataFrame
+        Intelligence coverage per group, a separate measure: ``reports`` (distinct reports on
+        members' links), ``links``, ``links_with_reports``, ``link_coverage`` (share of links
+        with a report) and ``reports_per_member``.
     notes : list of str
         How the mapping was made (measures, projection, missing inputs).
     """
@@ -125,6 +67,8 @@ class OCGMap:
     members: pd.DataFrame = field(repr=False)
     features: pd.DataFrame = field(repr=False)
     model: HarmModel = field(repr=False)
+    indicators: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    coverage: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     notes: list[str] = field(default_factory=list)
 
     def to_frame(self) -> pd.DataFrame:
@@ -173,8 +117,9 @@ class OCGMap:
 
     def _repr_html_(self) -> str:
         cols = ["group", "n_members", "leader", "harm_score", "band", "management_level",
-                "areas", "partners", "not_for_dissemination"]
-        view = self.groups[cols].copy()
+                "coverage_reports", "areas", "partners", "not_for_dissemination"]
+        view = self.groups[cols].rename(columns={
+            "coverage_reports": "intelligence coverage (reports; not harm)"})
         view["harm_score"] = view["harm_score"].round(1)
         for c in ("areas", "partners"):
             view[c] = view[c].map(lambda xs: ", ".join(map(str, xs)))
@@ -281,6 +226,7 @@ def map_ocgs(
     *,
     analysis: str = "social",
     harm: HarmModel | None = None,
+    assessments: Any = None,
     partners: Any = None,
     area_attr: str = "area_code",
     impact_types: Iterable[str] = ("address", "event"),
@@ -311,7 +257,13 @@ def map_ocgs(
         Network the roles are measured on: person-to-person links (falling back to the
         projection when there are none), the projection through shared items, or all of ``G``.
     harm : HarmModel, optional
-        Weights, caps and bands (defaults are placeholders; see the module notes).
+        The indicator table and bands (defaults are placeholders; see
+        :mod:`intelbench.network.harm`).
+    assessments : DataFrame or dict, optional
+        The analysts' assessed indicators with their evidence: a table with columns
+        ``group``, ``indicator``, ``level``, ``evidence``, or group -> indicator ->
+        (level, evidence) (see :func:`intelbench.network.harm.read_assessments`). Indicators
+        not assessed score 0 and are listed in ``not_assessed``.
     partners : dict or pandas.DataFrame, optional
         Area code -> partner(s) to inform (or a table with ``area_code`` and ``partner``).
     area_attr : str
@@ -331,7 +283,8 @@ def map_ocgs(
     ------
     ParameterError
         If membership cannot be read, a marking lacks a justification, ``analysis`` is not
-        allowed or a partner table is malformed.
+        allowed, a partner table is malformed or an assessment is invalid (unknown group,
+        indicator or level, or no evidence).
 
     Examples
     --------
@@ -379,7 +332,11 @@ def map_ocgs(
         crossing_all = pd.Series(dtype=float)
     types = dict(G.nodes(data="node_type"))
     impact = set(impact_types)
+    group_of = member_of.to_dict()
+    assessed_by_group = read_assessments(assessments, model,
+                                         groups=sorted(set(member_of), key=str))
     groups_rows, member_rows, feature_rows = [], [], []
+    indicator_frames, coverage_rows = [], []
     for grp, members in member_of.groupby(member_of, sort=True):
         nodes = [v for v in members.index if v in kp.index]
         sub = kp.loc[nodes].sort_values(["score", "degree"], ascending=False, kind="stable")
@@ -392,7 +349,9 @@ def map_ocgs(
         cuts = [v for v in sub.index if v in inner_cuts]
         member_set = set(nodes)
         areas: dict[str, int] = {}
-        events, reports, outside = set(), set(), set()
+        reports: set[Any] = set()
+        outside: set[Any] = set()
+        n_links = n_links_reported = 0
         for v in nodes:
             if v not in G:
                 continue
@@ -404,36 +363,54 @@ def map_ocgs(
                 else:
                     recs = list(data.get("reports", ()))
                 reports.update(recs)
+                n_links += 1
+                n_links_reported += bool(recs)
                 if t in impact:
                     code = G.nodes[nbr].get(area_attr)
                     if code is not None and not (isinstance(code, float) and np.isnan(code)):
                         areas[str(code)] = areas.get(str(code), 0) + 1
-                    if t == "event":
-                        events.add(nbr)
                 if t == "person" and nbr not in member_set:
                     outside.add(nbr)
-        feats: dict[str, float] = {
-            "members": float(len(nodes)), "reach": float(len(areas)),
-            "network": float(len(outside)), "activity": float(len(events)),
-            "intelligence": float(len(reports)),
-        }
-        for f in model.weights:
-            if f not in feats:
-                feats[f] = float(np.nansum([
-                    pd.to_numeric(G.nodes[v].get(f, 0), errors="coerce") for v in nodes
-                ]))
-        score = model.score(feats)
-        band, level = model.band(score)
+        linked = sorted({group_of[p] for p in outside if p in group_of and group_of[p] != grp},
+                        key=str)
+        measured = {"members": float(len(nodes)), "areas": float(len(areas)),
+                    "associates": float(len(outside)), "linked_groups": float(len(linked))}
+        table = model.score(measured, assessed_by_group.get(grp, {}))
+        evidence = {"members": nodes, "areas": sorted(areas), "associates": sorted(outside,
+                                                                                    key=str),
+                    "linked_groups": linked}
+        is_measured = table["basis"] == "measured"
+        table.loc[is_measured, "evidence"] = [
+            _listing(evidence[model.indicator(i).measure or ""], MEASURES[
+                model.indicator(i).measure or ""]) for i in table.loc[is_measured, "indicator"]]
+        score = float(table["points"].sum())
+        shares = {dim: 100.0 * float(table.loc[table["dimension"] == dim, "points"].sum())
+                  / model.max_points(dim) for dim in ("range_severity",
+                                                      "capability_sophistication")}
+        band, level = model.band(shares["range_severity"], shares["capability_sophistication"])
+        not_assessed = table.loc[table["basis"] == "not assessed", "indicator"].tolist()
+        indicator_frames.append(table.assign(group=grp))
         area_list = [a for a, _ in sorted(areas.items(), key=lambda kv: (-kv[1], kv[0]))]
         partner_list = sorted({p for a in area_list for p in lookup.get(a, [])})
         groups_rows.append({
             "group": grp, "n_members": len(nodes), "leader": leader, "brokers": brokers,
-            "cut_points": cuts, "harm_score": score, "band": band, "management_level": level,
-            "areas": area_list, "partners": partner_list,
+            "cut_points": cuts, "harm_score": score,
+            "range_severity": shares["range_severity"],
+            "capability_sophistication": shares["capability_sophistication"],
+            "band": band, "management_level": level, "not_assessed": not_assessed,
+            "coverage_reports": len(reports), "areas": area_list, "partners": partner_list,
             "not_for_dissemination": grp in nfd,
             "nfd_justification": nfd.get(grp, ""),
         })
-        feature_rows.append({"group": grp, **feats, "harm_score": score})
+        feature_rows.append({"group": grp, **measured,
+                             **{f"{i}_points": float(p) for i, p in zip(
+                                 table["indicator"], table["points"], strict=True)},
+                             "harm_score": score})
+        coverage_rows.append({
+            "group": grp, "reports": len(reports), "links": n_links,
+            "links_with_reports": n_links_reported,
+            "link_coverage": n_links_reported / n_links if n_links else np.nan,
+            "reports_per_member": len(reports) / len(nodes) if nodes else np.nan})
         for rank, v in enumerate(sub.index, start=1):
             roles = (["leader"] if v == leader else []) + (["broker"] if v in brokers else []) + (
                 ["cut-point"] if v in cuts else [])
@@ -448,10 +425,35 @@ def map_ocgs(
             f"not_for_dissemination: {len(unknown)} group id(s) are not among the mapped groups"
         )
     groups = pd.DataFrame(groups_rows, columns=[
-        "group", "n_members", "leader", "brokers", "cut_points", "harm_score", "band",
-        "management_level", "areas", "partners", "not_for_dissemination", "nfd_justification"])
+        "group", "n_members", "leader", "brokers", "cut_points", "harm_score",
+        "range_severity", "capability_sophistication", "band", "management_level",
+        "not_assessed", "coverage_reports", "areas", "partners", "not_for_dissemination",
+        "nfd_justification"])
     groups = groups.sort_values("harm_score", ascending=False, kind="stable").reset_index(
         drop=True)
     members_df = pd.DataFrame(member_rows, columns=[
         "group", "node", "label", "roles", "group_rank", "score", "reason"])
-    return OCGMap(groups, members_df, pd.DataFrame(feature_rows), model, notes)
+    ind_cols = ["group", "area", "indicator", "dimension", "basis", "value", "level", "points",
+                "max_points", "evidence"]
+    indicators = (pd.concat(indicator_frames, ignore_index=True)[ind_cols] if indicator_frames
+                  else pd.DataFrame(columns=ind_cols))
+    coverage = pd.DataFrame(coverage_rows, columns=[
+        "group", "reports", "links", "links_with_reports", "link_coverage",
+        "reports_per_member"])
+    gaps = [f"{r['group']} ({len(r['not_assessed'])})" for r in groups_rows if r["not_assessed"]]
+    notes.append("harm score: points of the indicator table (measured from the network's "
+                 "structure, or assessed with evidence), banded on range and severity and on "
+                 "capability and sophistication; report counts are intelligence coverage, "
+                 "shown apart, never harm")
+    if gaps:
+        notes.append("indicators not assessed, so the score is a lower bound: "
+                     + ", ".join(gaps))
+    return OCGMap(groups, members_df, pd.DataFrame(feature_rows), model, indicators, coverage,
+                  notes)
+
+
+def _listing(items: Sequence[Any], what: str, limit: int = 10) -> str:
+    """Describe measured evidence: how many, what, and the first few items."""
+    shown = ", ".join(map(str, items[:limit]))
+    more = f" and {len(items) - limit} more" if len(items) > limit else ""
+    return f"{len(items)} {what}" + (f": {shown}{more}" if items else "")

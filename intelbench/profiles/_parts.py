@@ -15,6 +15,7 @@ from intelbench.exceptions import IntelbenchWarning, ProfileError
 __all__ = [
     "CLASSIFICATIONS",
     "RECOMMENDATION_HEADINGS",
+    "REVIEW_ROLES",
     "FigureItem",
     "ProfileWarning",
     "Status",
@@ -26,6 +27,8 @@ __all__ = [
     "gap_line",
     "normalise_gaps",
     "normalise_recommendations",
+    "peer_review_problems",
+    "same_person",
 ]
 
 #: Product markings a profile may carry, lowest first (GSC; OFFICIAL-SENSITIVE is a marking).
@@ -33,6 +36,11 @@ CLASSIFICATIONS: tuple[str, ...] = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", 
 #: Recommendation headings, in the order a tasking meeting reads them.
 RECOMMENDATION_HEADINGS: tuple[str, ...] = ("prevention", "intelligence", "enforcement",
                                             "reassurance")
+
+
+#: Roles that may peer review a product by default (senior intelligence staff, domain A4.18;
+#: workspace roles). A profile may name others through ``review_roles``.
+REVIEW_ROLES: tuple[str, ...] = ("SUPERVISOR", "INTEL_UNIT")
 
 
 class ProfileWarning(IntelbenchWarning):
@@ -49,6 +57,11 @@ class Status(StrEnum):
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
+
+
+def same_person(a: Any, b: Any) -> bool:
+    """Whether two names or roles are the same, ignoring case and spacing."""
+    return " ".join(_text(a).casefold().split()) == " ".join(_text(b).casefold().split()) != ""
 
 
 @dataclass(frozen=True)
@@ -70,14 +83,23 @@ class TermsOfReference:
     agreed : bool
         Whether the requester agreed these terms.
     agreed_by, agreed_on : optional
-        Who agreed and when (both required once ``agreed`` is True).
+        Who agreed and when (both required once ``agreed`` is True). ``agreed_by`` must be
+        the requester or one of the named ``delegates``.
+    delegates : tuple of str
+        People or roles the requester named to agree the terms on their behalf.
 
     Examples
     --------
     >>> tor = ib.profiles.TermsOfReference("TT&CG chair", "Why has burglary risen?",
-    ...     "Northshire, 12 months", "2026-03-01", "TT&CG")
+    ...     "Northshire, 12 months", "2026-03-01", "TT&CG", delegates=("DCI Intelligence",))
     >>> tor.agreed, tor.agree("TT&CG chair", "2026-01-10").agreed
     (False, True)
+    >>> tor.agree("DCI Intelligence", "2026-01-10").agreed_by
+    'DCI Intelligence'
+    >>> tor.agree("A. Analyst", "2026-01-10")
+    Traceback (most recent call last):
+    ...
+    intelbench.exceptions.ProfileError: agreed_by: the terms of reference are agreed by ...
     """
 
     requester: str
@@ -88,20 +110,52 @@ class TermsOfReference:
     agreed: bool = False
     agreed_by: str | None = None
     agreed_on: str | dt.date | None = None
+    delegates: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if isinstance(self.delegates, str):
+            raise ProfileError("delegates: expected a list of names or roles; got one string "
+                               f"{self.delegates!r}")
+        object.__setattr__(self, "delegates",
+                           tuple(str(d).strip() for d in self.delegates if _text(d)))
+
+    def may_agree(self, by: Any) -> bool:
+        """Whether ``by`` may agree these terms: the requester or a named delegate."""
+        return any(same_person(by, who) for who in (self.requester, *self.delegates))
+
+    def _who_may_agree(self) -> str:
+        names = [repr(self.requester)] + [repr(d) for d in self.delegates]
+        return ("the requester " + names[0]
+                + (" or a named delegate (" + ", ".join(names[1:]) + ")" if names[1:]
+                   else " (no delegates named)"))
 
     def problems(self) -> list[str]:
-        """What is missing: one line per empty field, and who/when once agreed."""
+        """What is missing: one line per empty field, who/when once agreed, and who agreed."""
         out = [f"terms of reference: {name} is empty" for name in
                ("requester", "question", "scope", "deadline", "audience")
                if not _text(getattr(self, name))]
         if self.agreed and not (_text(self.agreed_by) and _text(self.agreed_on)):
             out.append("terms of reference: agreed=True needs agreed_by and agreed_on")
+        elif self.agreed and not self.may_agree(self.agreed_by):
+            out.append(f"terms of reference: agreed by {self.agreed_by!r}, who is neither "
+                       f"{self._who_may_agree()}")
         return out
 
     def agree(self, by: str, on: str | dt.date | None = None) -> TermsOfReference:
-        """Return these terms marked as agreed by ``by`` on ``on`` (default today)."""
+        """Return these terms agreed by ``by`` (the requester or a named delegate) on ``on``.
+
+        ``on`` defaults to today.
+
+        Raises
+        ------
+        ProfileError
+            If ``by`` is empty, or is neither the requester nor a named delegate.
+        """
         if not _text(by):
             raise ProfileError("agreed_by: expected the name or role of who agreed; got ''")
+        if not self.may_agree(by):
+            raise ProfileError(f"agreed_by: the terms of reference are agreed by "
+                               f"{self._who_may_agree()}; got {str(by)!r}")
         return replace(self, agreed=True, agreed_by=str(by),
                        agreed_on=on if on is not None else dt.date.today())
 
@@ -109,9 +163,33 @@ class TermsOfReference:
         """The terms as labelled lines."""
         agreed = (f"agreed by {self.agreed_by} on {self.agreed_on}" if self.agreed
                   else "NOT AGREED")
+        if self.delegates:
+            agreed += f" (delegates named by the requester: {', '.join(self.delegates)})"
         return [f"Requester: {self.requester}", f"Question: {self.question}",
                 f"Scope: {self.scope}", f"Deadline: {self.deadline}",
                 f"Audience: {self.audience}", f"Terms of reference {agreed}."]
+
+
+def peer_review_problems(record: Mapping[str, Any] | None, roles: Sequence[str],
+                         author: str = "") -> list[str]:
+    """List what is wrong with the peer review record of a PEER_REVIEWED profile.
+
+    The record needs a reviewer who is not the author, a role among ``roles`` and approval.
+    """
+    rec = dict(record or {})
+    if not rec:
+        return ["peer review: status is PEER_REVIEWED but no review is recorded"]
+    out = []
+    if not _text(rec.get("reviewer")):
+        out.append("peer review: no reviewer recorded")
+    if _text(rec.get("role")).upper() not in roles:
+        out.append(f"peer review: reviewer role {rec.get('role')!r} is not a reviewing role "
+                   f"({', '.join(roles)})")
+    if author and same_person(rec.get("reviewer"), author):
+        out.append("peer review: the peer reviewer must not be the author")
+    if rec.get("approved") is not True:
+        out.append("peer review: the review did not approve the profile")
+    return out
 
 
 def figure_kind(obj: Any) -> str:

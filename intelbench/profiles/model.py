@@ -4,8 +4,10 @@ A profile holds its terms of reference, summary and key findings, the descriptio
 problem (or, for a subject, criminal activity, lifestyle, associations, strengths and
 weaknesses, and risks), figures and tables, intelligence gaps, recommendations, the grading
 and handling of the intelligence it cites, and a reproducibility manifest. It leaves DRAFT
-only with an agreed terms of reference, and reaches the dissemination gate only after peer
-review (domain rule B22) and with an intelligence gaps section.
+only with terms of reference agreed by their requester or a named delegate, and reaches the
+dissemination gate only after peer review by a reviewer in a reviewing role (domain rule B22)
+and with an intelligence gaps section. A subject profile also needs its target ranking and
+resource options (domain A4.20).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from intelbench.exceptions import DisseminationRefused, ProfileError
 from intelbench.profiles._parts import (
     CLASSIFICATIONS,
     RECOMMENDATION_HEADINGS,
+    REVIEW_ROLES,
     FigureItem,
     ProfileWarning,
     Status,
@@ -35,6 +38,8 @@ from intelbench.profiles._parts import (
     is_missing,
     normalise_gaps,
     normalise_recommendations,
+    peer_review_problems,
+    same_person,
 )
 from intelbench.profiles.manifest import Manifest
 
@@ -93,6 +98,10 @@ class Profile:
         Data files, parameters, version and seed.
     status : Status
         DRAFT, READY_FOR_REVIEW or PEER_REVIEWED.
+    peer_review : dict, optional
+        The peer review record (set by :meth:`review`).
+    review_roles : tuple of str
+        Roles that may peer review (default :data:`REVIEW_ROLES`: SUPERVISOR, INTEL_UNIT).
     profile_id : str, optional
         Stable identifier (derived from the title and terms of reference when empty).
     """
@@ -116,11 +125,18 @@ class Profile:
     manifest: Manifest = field(default_factory=Manifest, repr=False)
     status: Status = Status.DRAFT
     peer_review: dict[str, Any] | None = None
+    review_roles: tuple[str, ...] = REVIEW_ROLES
     profile_id: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.tor, TermsOfReference):
             raise ProfileError(f"tor: expected a TermsOfReference; got {type(self.tor).__name__}")
+        if isinstance(self.review_roles, str):
+            raise ProfileError("review_roles: expected a list of roles; got one string")
+        self.review_roles = tuple(str(r).strip().upper() for r in self.review_roles
+                                  if str(r).strip())
+        if not self.review_roles:
+            raise ProfileError("review_roles: expected at least one reviewing role; got none")
         self.status = Status(self.status)
         self.key_findings = [str(x) for x in self.key_findings]
         self.recommendations = normalise_recommendations(self.recommendations)
@@ -203,6 +219,8 @@ class Profile:
             self.cited_intelligence()
         except ProfileError as exc:
             out.append(str(exc))
+        if self.status is Status.PEER_REVIEWED:
+            out.extend(peer_review_problems(self.peer_review, self.review_roles, self.author))
         return out
 
     def submit_for_review(self) -> Profile:
@@ -221,14 +239,23 @@ class Profile:
                                + "; ".join(probs))
         return replace(self, status=Status.READY_FOR_REVIEW)
 
-    def review(self, reviewer: str, *, approved: bool = True, comments: str = "",
+    def review(self, reviewer: str | None = None, *, role: str | None = None, ws: Any = None,
+               approved: bool = True, comments: str = "",
                on: dt.date | None = None) -> Profile:
         """Record a peer review: approved -> PEER_REVIEWED, returned -> DRAFT.
 
+        The reviewer must hold a reviewing role (:attr:`review_roles`, by default SUPERVISOR
+        or INTEL_UNIT: senior intelligence staff) and must not be the author; a different
+        name alone is not enough.
+
         Parameters
         ----------
-        reviewer : str
-            Senior intelligence staff; must not be the author.
+        reviewer : str, optional
+            Who reviews (default: ``ws.analyst``).
+        role : str, optional
+            The reviewer's role (default: ``ws.role``); one of :attr:`review_roles`.
+        ws : Workspace, optional
+            Takes the reviewer and role from the workspace's identity.
         approved : bool
             Whether the reviewer approves it.
         comments : str
@@ -239,17 +266,44 @@ class Profile:
         Raises
         ------
         ProfileError
-            If the profile is not READY_FOR_REVIEW or the reviewer is the author.
+            If the profile is not READY_FOR_REVIEW, the reviewer is missing or is the author,
+            or the role is not a reviewing role.
+
+        Examples
+        --------
+        >>> tor = ib.profiles.TermsOfReference("TT&CG", "Burglary rise?", "Northshire",
+        ...     "2026-03-01", "TT&CG").agree("TT&CG", "2026-01-10")
+        >>> p = ib.profiles.ProblemProfile(title="Burglary", tor=tor, summary="Up 20%.",
+        ...     key_findings=["Two hotspots"], what="Dwelling burglary", where="North",
+        ...     when="Evenings", who="Young adults", victims="Students", offenders="Local",
+        ...     locations="Terraces", gaps=[], recommendations={"prevention": ["Locks"]},
+        ...     author="A. Analyst").submit_for_review()
+        >>> p.review("B. Colleague", role="ANALYST")
+        Traceback (most recent call last):
+        ...
+        intelbench.exceptions.ProfileError: role: the peer reviewer needs a reviewing role ...
+        >>> p.review("DI Shaw", role="SUPERVISOR").status.value
+        'PEER_REVIEWED'
         """
         if self.status is not Status.READY_FOR_REVIEW:
             raise ProfileError(f"status: expected READY_FOR_REVIEW for a peer review; got "
                                f"{self.status.value}")
-        if not str(reviewer).strip():
+        if reviewer is None and ws is not None:
+            reviewer = getattr(ws, "analyst", None)
+        if role is None and ws is not None:
+            role = getattr(ws, "role", None)
+        if not str(reviewer or "").strip():
             raise ProfileError("reviewer: expected a name; got ''")
-        if self.author and str(reviewer).strip().lower() == self.author.strip().lower():
+        if self.author and same_person(reviewer, self.author):
             raise ProfileError("reviewer: the peer reviewer must not be the author")
-        record = {"reviewer": str(reviewer), "approved": bool(approved),
-                  "comments": str(comments), "on": str(on or dt.date.today())}
+        role_text = str(role or "").strip().upper()
+        if role_text not in self.review_roles:
+            raise ProfileError(
+                f"role: the peer reviewer needs a reviewing role ({', '.join(self.review_roles)})"
+                f"; got {role!r}. A different name alone is not a peer review")
+        record = {"reviewer": str(reviewer).strip(), "role": role_text,
+                  "approved": bool(approved), "comments": str(comments),
+                  "on": str(on or dt.date.today())}
         status = Status.PEER_REVIEWED if approved else Status.DRAFT
         return replace(self, status=status, peer_review=record)
 
@@ -382,7 +436,8 @@ class Profile:
         if target is None:
             raise ProfileError("ws: expected a Workspace to save the profile in; got None")
         doc = {"product_type": self.product_type, "title": self.title,
-               "tor": {k: str(v) if v is not None else None for k, v in self.tor.__dict__.items()},
+               "tor": {k: list(v) if isinstance(v, tuple) else str(v) if v is not None else None
+                       for k, v in self.tor.__dict__.items()},
                "status": self.status.value, "summary": self.summary,
                "key_findings": self.key_findings, "description": self.description(),
                "recommendations": self.recommendations, "cited": list(self.cited),
@@ -438,7 +493,7 @@ class ProblemProfile(Profile):
     Examples
     --------
     >>> tor = ib.profiles.TermsOfReference("TT&CG", "Burglary rise?", "Northshire",
-    ...     "2026-03-01", "TT&CG").agree("TT&CG chair", "2026-01-10")
+    ...     "2026-03-01", "TT&CG").agree("TT&CG", "2026-01-10")
     >>> p = ib.profiles.ProblemProfile(title="Burglary", tor=tor, summary="Up 20%.",
     ...     key_findings=["Two hotspots"], what="Dwelling burglary", where="North sector",
     ...     when="Evenings", who="Young adults", victims="Students", offenders="Local",
@@ -483,9 +538,25 @@ class SubjectProfile(Profile):
     risks : str
         Risks (to the public, to officers, to sources).
     ranking : str
-        How resources could be deployed and how the subject ranks as a target.
+        How the subject ranks as a target (e.g. its OCG band and place among the groups);
+        required.
+    resource_options : list of str
+        How resources could be deployed against the subject (the options for the tasking
+        meeting); at least one is required.
     **kwargs
         See :class:`Profile`.
+
+    Examples
+    --------
+    >>> tor = ib.profiles.TermsOfReference("TT&CG", "Who leads OCG-1?", "North",
+    ...     "2026-03-01", "TT&CG").agree("TT&CG", "2026-01-10")
+    >>> sp = ib.profiles.SubjectProfile(title="OCG-1", tor=tor, summary="s",
+    ...     key_findings=["k"], subject="OCG-1", criminal_activity="Supply", geography="North",
+    ...     communications="Phones", finance="Cash", associations="Ten members",
+    ...     strengths="Dense core", weaknesses="One cut-point", risks="Violence", gaps=[],
+    ...     recommendations={"enforcement": ["Disrupt the cut-point"]})
+    >>> [p.split(";")[0] for p in sp.validate()]
+    ['target ranking: empty', 'resource options: none']
     """
 
     product_type: ClassVar[str] = "SUBJECT_PROFILE"
@@ -501,16 +572,36 @@ class SubjectProfile(Profile):
     weaknesses: str = ""
     risks: str = ""
     ranking: str = ""
+    resource_options: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if isinstance(self.resource_options, str):
+            self.resource_options = [self.resource_options]
+        self.resource_options = [str(x).strip() for x in self.resource_options
+                                 if str(x or "").strip()]
 
     def description(self) -> dict[str, str]:
-        """Return criminal activity, lifestyle, associations, strengths and weaknesses, risks."""
+        """Return criminal activity, lifestyle, associations, strengths and weaknesses, risks.
+
+        Then the target ranking and the resource options, when given.
+        """
         out = {a: getattr(self, a) for a in SUBJECT_ASPECTS}
-        if self.ranking:
+        if self.ranking.strip():
             out["target_ranking"] = self.ranking
+        if self.resource_options:
+            out["resource_options"] = "; ".join(
+                f"({i}) {x}" for i, x in enumerate(self.resource_options, start=1))
         return out
 
     def validate(self) -> list[str]:  # noqa: D102 - documented on Profile
         out = super().validate()
         if not self.subject.strip():
             out.insert(0, "subject: expected the subject's reference (OCG or nominal id)")
+        if not self.ranking.strip():
+            out.append("target ranking: empty; a subject profile says how the subject ranks "
+                       "as a target")
+        if not self.resource_options:
+            out.append("resource options: none; a subject profile says how resources could "
+                       "be deployed")
         return out

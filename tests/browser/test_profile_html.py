@@ -30,7 +30,7 @@ def pages(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
     found: dict[str, Any] = {}
     for key, build in (("problem", build_problem_profile), ("subject", build_subject_profile)):
         prof = build(samples, ws, shared=shared, today=today)
-        ready = prof.submit_for_review().review("DI Peer Reviewer")
+        ready = prof.submit_for_review().review("DI Peer Reviewer", role="SUPERVISOR")
         found[key, "gate"] = disseminate_profile(ready, ws, out, "html").path
         review = base / f"{key}_review.html"
         review.write_text(ready.to_html(), encoding="utf-8")

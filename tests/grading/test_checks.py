@@ -169,7 +169,7 @@ def test_per_row_reference_agrees_with_grade_parse() -> None:
     bad = set(out.loc[out["rule"].isin(["scheme", "free_text", "item_grade"]), "row"])
     for i, r in enumerate(rows):
         try:
-            ib.Grade.parse(f"{r['source_eval']}/{r['intel_assess']}/{r['handling']}")
+            ib.Grade.parse_code(f"{r['source_eval']}/{r['intel_assess']}/{r['handling']}")
             ok = True
         except ib.GradingError:
             ok = False

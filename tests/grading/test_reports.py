@@ -53,6 +53,15 @@ def log_path(tmp_path: Path) -> Path:
     return p
 
 
+#: Reports whose grade breaks the scheme (3) or the default policy (6): never stored.
+REFUSED = ("IR-2026-000003", "IR-2026-000006")
+
+
+def _importable(log_path: Path) -> pd.DataFrame:
+    log = read_reports(log_path)
+    return log[~log["urn"].isin(REFUSED)]
+
+
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
     return Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
@@ -94,25 +103,26 @@ def test_duplicate_and_empty_urns_are_quarantined(tmp_path: Path) -> None:
 
 
 def test_import_is_audited_collect_and_idempotent(log_path: Path, ws: Workspace) -> None:
-    log = read_reports(log_path)
+    log = _importable(log_path)
     stored = import_reports(ws, log)
-    assert len(stored) == 6 and sorted(ws.keys("report")) == sorted(log["urn"])
+    assert len(stored) == 4 and sorted(ws.keys("report")) == sorted(log["urn"])
     doc = ws.get("report", "IR-2026-000001")
     assert doc["created_at"] == "2026-01-02T09:30:00" and doc["handling_conditions"] is None
     assert "quarantine" not in doc
     assert import_reports(ws, log) == []
     collect = ws.audit.entries("COLLECT")
-    assert len(collect) == 6
+    assert len(collect) == 4
     assert all("Secret" not in str(d) for d in collect["detail"])
     frame = reports_frame(ws)
-    assert len(frame) == 6 and list(frame.columns[:3]) == ["urn", "created_at",
+    assert len(frame) == 4 and list(frame.columns[:3]) == ["urn", "created_at",
                                                             "date_of_intelligence"]
 
 
 def test_current_grade_kinds(log_path: Path, ws: Workspace) -> None:
-    import_reports(ws, read_reports(log_path))
+    import_reports(ws, _importable(log_path))
     assert isinstance(current_grade(ws.get("report", "IR-2026-000002")), Grade)
-    assert current_grade(ws.get("report", "IR-2026-000003")) == "B2P"
+    row = read_reports(log_path).set_index("urn").loc["IR-2026-000003"]
+    assert current_grade(row.to_dict()) == "B2P"  # read from the log; never stored
     legacy = current_grade(ws.get("report", "IR-2012-000004"))
     assert isinstance(legacy, LegacyGrade) and legacy.verbatim == "B24"
     assert current_grade(ws.get("report", "IR-2026-000005")) is None
@@ -120,8 +130,8 @@ def test_current_grade_kinds(log_path: Path, ws: Workspace) -> None:
 
 def test_first_grade_of_a_draft_is_saved_with_history_and_audit(log_path: Path,
                                                                  ws: Workspace) -> None:
-    import_reports(ws, read_reports(log_path))
-    rev = save_grade(ws, "IR-2026-000005", Grade.parse("2BP"))
+    import_reports(ws, _importable(log_path))
+    rev = save_grade(ws, "IR-2026-000005", Grade.parse_code("2BP"))
     assert rev == 2
     doc = ws.get("report", "IR-2026-000005")
     assert (doc["source_eval"], doc["intel_assess"], doc["handling"]) == ("2", "B", "P")
@@ -138,10 +148,10 @@ def test_first_grade_of_a_draft_is_saved_with_history_and_audit(log_path: Path,
 
 def test_policy_is_enforced_on_save_and_nothing_is_written(log_path: Path,
                                                            ws: Workspace) -> None:
-    import_reports(ws, read_reports(log_path))
+    import_reports(ws, _importable(log_path))
     before = len(ws.audit)
     with pytest.raises(GradingError, match="requires handling conditions"):
-        save_grade(ws, "IR-2026-000005", Grade.parse("2BC", risk_assessment_ref="RA"))
+        save_grade(ws, "IR-2026-000005", Grade.parse_code("2BC", risk_assessment_ref="RA"))
     assert len(ws.audit) == before
     assert ws.get("report", "IR-2026-000005")["handling"] is None
     assert not ws.exists("grade_history", "IR-2026-000005")
@@ -150,8 +160,8 @@ def test_policy_is_enforced_on_save_and_nothing_is_written(log_path: Path,
 def test_rule8_changing_a_submitted_grade_needs_reason_and_role(log_path: Path,
                                                                 tmp_path: Path) -> None:
     analyst = Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
-    import_reports(analyst, read_reports(log_path))
-    new = Grade.parse("2AP")
+    import_reports(analyst, _importable(log_path))
+    new = Grade.parse_code("2AP")
     with pytest.raises(GradingError, match="needs a reason"):
         save_grade(analyst, "IR-2026-000001", new)
     with pytest.raises(GradingError, match="role 'ANALYST' may not re-grade.*INTEL_UNIT, "
@@ -173,8 +183,8 @@ def test_rule8_changing_a_submitted_grade_needs_reason_and_role(log_path: Path,
 
 
 def test_confirming_a_submitted_grade_is_not_a_regrade(log_path: Path, ws: Workspace) -> None:
-    import_reports(ws, read_reports(log_path))
-    g = Grade.parse("1AC", conditions="No arrest", action_code="A1", sanitisation_code="S2",
+    import_reports(ws, _importable(log_path))
+    g = Grade.parse_code("1AC", conditions="No arrest", action_code="A1", sanitisation_code="S2",
                     risk_assessment_ref="RA-1")
     save_grade(ws, "IR-2026-000002", g)
     assert ws.get("report", "IR-2026-000002")["status"] == "EVALUATED"
@@ -184,8 +194,8 @@ def test_confirming_a_submitted_grade_is_not_a_regrade(log_path: Path, ws: Works
 def test_regrading_a_legacy_report_keeps_the_legacy_grade_verbatim(log_path: Path,
                                                                    tmp_path: Path) -> None:
     ws = Workspace(tmp_path / "ws", analyst="I. Unit", role="INTEL_UNIT")
-    import_reports(ws, read_reports(log_path))
-    regrade(ws, "IR-2012-000004", Grade.parse("1BP"), reason="Re-evaluated in 2026")
+    import_reports(ws, _importable(log_path))
+    regrade(ws, "IR-2012-000004", Grade.parse_code("1BP"), reason="Re-evaluated in 2026")
     doc = ws.get("report", "IR-2012-000004")
     assert doc["legacy_grade"] == "B24" and doc["legacy_scheme"] == "5x5x5"
     assert doc["scheme"] == "3x5x2" and doc["source_eval"] == "1"
@@ -194,11 +204,107 @@ def test_regrading_a_legacy_report_keeps_the_legacy_grade_verbatim(log_path: Pat
 
 def test_regrade_needs_an_existing_grade(log_path: Path, tmp_path: Path) -> None:
     ws = Workspace(tmp_path / "ws", analyst="I. Unit", role="INTEL_UNIT")
-    import_reports(ws, read_reports(log_path))
+    import_reports(ws, _importable(log_path))
     with pytest.raises(GradingError, match="no grade to re-grade"):
-        regrade(ws, "IR-2026-000005", Grade.parse("1AP"), reason="x")
+        regrade(ws, "IR-2026-000005", Grade.parse_code("1AP"), reason="x")
 
 
 def test_public_names() -> None:
     assert ib.read_reports is read_reports
     assert ib.reports.save_grade is save_grade and ib.grading.regrade is regrade
+
+
+# ------------------------------------------- issue 19.1: one policy wherever a grade is stored
+def test_import_refuses_grades_that_break_the_policy_and_stores_nothing(
+        log_path: Path, ws: Workspace) -> None:
+    log = read_reports(log_path)
+    with pytest.raises(GradingError) as info:
+        import_reports(ws, log)
+    msg = str(info.value)
+    assert msg.startswith("2 report(s) not imported, nothing was stored")
+    assert "IR-2026-000003 (scheme:" in msg
+    assert "IR-2026-000006 (conditions:" in msg and "rationale:" in msg
+    assert ws.keys("report") == [] and len(ws.audit.entries("COLLECT")) == 0
+    # the issue's cases as reports: C without conditions, source 3 without a rationale
+    for code, rule in (("2BC", "conditions"), ("3BP", "rationale")):
+        one = pd.DataFrame({"urn": [f"IR-{code}"], "source_eval": [code[0]],
+                            "intel_assess": [code[1]], "handling": [code[2]],
+                            "status": ["SUBMITTED"]})
+        with pytest.raises(GradingError, match=f"IR-{code} \\({rule}:"):
+            import_reports(ws, one)
+
+
+def test_the_workspace_policy_applies_to_every_stored_grade(log_path: Path,
+                                                            tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "ws", analyst="S. Super", role="SUPERVISOR")
+    assert ib.grading.workspace_policy(ws) == ib.GradingPolicy()  # default when none kept
+    lax = ib.GradingPolicy(force="Northshire", risk_assessment_required_for_c=False)
+    ib.grading.set_workspace_policy(ws, lax, justification="Force grading policy 2026")
+    assert ib.grading.workspace_policy(ws) == lax
+    assert ws.audit.entries("ALTER").iloc[-1]["record_ref"].startswith("grading_policy/")
+    # the workspace's policy is used without being passed ...
+    import_reports(ws, _importable(log_path))
+    g = Grade.from_text("2BC", conditions="No arrest", ws=ws)  # no risk assessment needed
+    assert save_grade(ws, "IR-2026-000005", g) == 2
+    # ... and a different policy cannot override it
+    with pytest.raises(GradingError, match="keeps its own grading policy"):
+        save_grade(ws, "IR-2026-000005", g, policy=ib.GradingPolicy())
+    with pytest.raises(GradingError, match="keeps its own grading policy"):
+        import_reports(ws, pd.DataFrame({"urn": ["IR-9"], "source_eval": ["1"],
+                                         "intel_assess": ["A"], "handling": ["P"]}),
+                       policy=ib.GradingPolicy())
+    # a stricter workspace policy refuses what the default accepts
+    strict = Workspace(tmp_path / "strict", analyst="S. Super", role="SUPERVISOR")
+    ib.grading.set_workspace_policy(strict, ib.GradingPolicy(rationale_sources=[2, 3]),
+                                    justification="Rationale for untested sources")
+    with pytest.raises(GradingError, match="IR-2026-000001 \\(rationale: source evaluation 2"):
+        import_reports(strict, _importable(log_path))
+    log = _importable(log_path)
+    import_reports(strict, log[log["urn"] == "IR-2026-000005"])  # a draft with no grade yet
+    with pytest.raises(GradingError, match="source evaluation 2 requires a grade rationale"):
+        save_grade(strict, "IR-2026-000005", Grade.from_text("2BP"))
+    with pytest.raises(GradingError, match="rationale"):
+        Grade.from_text("2BP", ws=strict)
+
+
+def test_new_records_take_gsc_markings_only(tmp_path: Path, ws: Workspace) -> None:
+    rows = [
+        ['IR-2026-000010', '2026-03-01 09:00', '2026-03-01', 'RESTRICTED', 'ROUTINE', '3x5x2',
+         '', '', '', '', '', '', '', '', '', 'DRAFT', 'Original', ''],
+        ['IR-2026-000011', '2026-03-01 09:00', '2026-03-01', 'PROTECT', 'ROUTINE', '3x5x2',
+         '2', 'B', 'P', '', '', '', '', '', '', 'SUBMITTED', 'Original', ''],
+        ['IR-2013-000012', '2013-06-01 09:00', '2013-06-01', 'CONFIDENTIAL', 'ROUTINE', '3x5x2',
+         '2', 'B', 'P', '', '', '', '', '', '', 'EVALUATED', 'Original', ''],
+        ['IR-2026-000013', '2026-03-01 09:00', '2026-03-01', 'OFFICIAL-SENSITIVE', 'ROUTINE',
+         '3x5x2', '', '', '', '', '', '', '', '', '', 'DRAFT', 'Original', ''],
+    ]
+    p = tmp_path / "markings.csv"
+    p.write_text("\n".join(",".join(r) for r in [list(HEADER), *rows]) + "\n",
+                 encoding="utf-8")
+    log = read_reports(p)
+    q = dict(zip(log["urn"], log["quarantine"], strict=True))
+    assert q == {"IR-2026-000010": "classification", "IR-2026-000011": "classification",
+                 "IR-2013-000012": "", "IR-2026-000013": ""}  # 2013: before the GSC
+    with pytest.raises(GradingError, match="IR-2026-000010 \\(classification: "
+                                           "classification 'RESTRICTED' is a legacy GPMS"):
+        import_reports(ws, log)
+    assert ws.keys("report") == []
+    assert import_reports(ws, log[log["quarantine"] == ""]) == ["IR-2013-000012",
+                                                                "IR-2026-000013"]
+
+
+def test_legacy_markings_stay_verbatim_and_read_only(log_path: Path, tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "ws", analyst="I. Unit", role="INTEL_UNIT")
+    import_reports(ws, _importable(log_path))
+    assert ws.get("report", "IR-2012-000004")["classification"] == "RESTRICTED"
+    regrade(ws, "IR-2012-000004", Grade.from_text("1BP"), reason="Re-evaluated in 2026")
+    doc = ws.get("report", "IR-2012-000004")
+    assert doc["classification"] == "RESTRICTED"  # kept verbatim, never rewritten
+    assert ib.grading.marking.is_legacy_record(doc)  # still legacy after the re-grade
+    # a record that is not legacy but somehow carries a GPMS marking is not graded
+    ws.put("report", "IR-2026-000099", {"urn": "IR-2026-000099", "scheme": "3x5x2",
+                                        "created_at": "2026-05-01T09:00:00",
+                                        "classification": "RESTRICTED", "status": "DRAFT"},
+           action="COLLECT")
+    with pytest.raises(GradingError, match="cannot be graded: classification 'RESTRICTED'"):
+        save_grade(ws, "IR-2026-000099", Grade.from_text("1AP"))

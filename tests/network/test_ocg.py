@@ -108,28 +108,129 @@ def _toy() -> nx.Graph:
     return G
 
 
-def test_areas_partners_and_harm() -> None:
+def test_areas_partners_and_measured_indicators() -> None:
     partners = {"E01": "North CSP", "E02": ["North CSP", "Housing"], "E09": "South CSP"}
     m = map_ocgs(_toy(), partners=partners)
     g1 = m.groups.set_index("group").loc["G1"]
     assert g1["areas"] == ["E02", "E01"]  # E02 via an address and an event
     assert g1["partners"] == ["Housing", "North CSP"]
     feats = m.features.set_index("group").loc["G1"]
-    assert feats["members"] == 5 and feats["reach"] == 2 and feats["activity"] == 1
-    assert feats["network"] == 1  # X is outside G1
-    model = HarmModel(weights={"members": 1.0}, caps={"members": 5.0},
-                      bands=((50.0, "1a"), (0.0, "3c")))
-    strict = map_ocgs(_toy(), harm=model).groups.set_index("group")
-    assert strict.loc["G1", "harm_score"] == 100.0 and strict.loc["G1", "band"] == "1a"
-    assert strict.loc["G1", "management_level"] == "national"
-    assert strict.loc["G2", "harm_score"] == 20.0 and strict.loc["G2", "band"] == "3c"
-    assert strict.loc["G2", "management_level"] == "local"
-    guns = HarmModel(weights={"firearms": 1.0}, caps={"firearms": 6.0})
-    assert map_ocgs(_toy(), harm=guns).features.set_index("group").loc["G1", "firearms"] == 3
-    with pytest.raises(ParameterError, match="bands"):
-        HarmModel(bands=((0.0, "low"), (50.0, "high")))
-    with pytest.raises(ParameterError, match="caps"):
-        HarmModel(weights={"violence": 1.0})
+    assert feats["members"] == 5 and feats["areas"] == 2
+    assert feats["associates"] == 1 and feats["linked_groups"] == 1  # X, of G2
+    ev = m.indicators.set_index(["group", "indicator"])
+    assert ev.loc[("G1", "size"), "evidence"] == "5 persons in the group: A, B, C, D, E"
+    assert ev.loc[("G1", "linked_groups"), "evidence"].endswith("linked to: G2")
+
+
+# ------------------------------------------------- issue 19.2: OCG harm, not collection effort
+ASSESSED = {"G1": {"violence_weapons": ("firearms", "IR-2026-000041"),
+                   "activity_seriousness": {"level": "serious", "evidence": "IR-2026-000057"}}}
+
+
+def test_harm_is_the_sum_of_indicator_points_banded_on_two_dimensions() -> None:
+    """Hand-derived from the default table (see the comments) on the toy network."""
+    m = map_ocgs(_toy(), assessments=ASSESSED)
+    g = m.groups.set_index("group")
+    # G1 measured: size small 1 (5 members), reach local 1 (2 areas), associates few 1 (X),
+    # linked_groups one 2 (G2); assessed: firearms 3, serious 2  -> 10 points.
+    # range/severity 3 + 2 + 1 = 6 of 15 = 40% -> "2"; capability 1 + 2 + 1 = 4 of 13 -> "b"
+    assert g.loc["G1", "harm_score"] == 10.0
+    assert g.loc["G1", "range_severity"] == pytest.approx(40.0)
+    assert g.loc["G1", "capability_sophistication"] == pytest.approx(400 / 13)
+    assert (g.loc["G1", "band"], g.loc["G1", "management_level"]) == ("2b", "regional")
+    assert g.loc["G1", "not_assessed"] == ["community_impact", "infiltration", "beyond_force",
+                                           "resilience"]
+    # G2 (X alone): size 1, reach 1, associates 1 (E), linked_groups 2 (G1) -> 5 points, 3b
+    assert (g.loc["G2", "harm_score"], g.loc["G2", "band"]) == (5.0, "3b")
+    rows = m.indicators.set_index(["group", "indicator"])
+    assert rows.loc[("G1", "violence_weapons"), ["basis", "level", "points", "evidence"]
+                    ].tolist() == ["assessed", "firearms", 3.0, "IR-2026-000041"]
+    assert rows.loc[("G1", "resilience"), "basis"] == "not assessed"
+    assert set(m.indicators["area"]) == set(ib.network.harm.AREAS)
+    assert any("lower bound" in n for n in m.notes)
+    as_table = pd.DataFrame({"group": ["G1", "G1"],
+                             "indicator": ["violence_weapons", "activity_seriousness"],
+                             "level": ["firearms", "serious"],
+                             "evidence": ["IR-2026-000041", "IR-2026-000057"]})
+    assert map_ocgs(_toy(), assessments=as_table).groups.equals(m.groups)
+
+
+def test_identical_groups_with_different_report_counts_score_the_same_harm() -> None:
+    G = nx.Graph()
+    for grp, p, reported in (("G1", "a", True), ("G2", "b", False)):
+        persons = [f"{p}{i}" for i in range(1, 5)]
+        G.add_nodes_from(persons, node_type="person", ocg=grp)
+        G.add_node(f"{p}-addr", node_type="address", area_code=f"E{p}1")
+        G.add_node(f"{p}-ev", node_type="event", area_code=f"E{p}2")
+        links = [(f"{p}1", f"{p}2"), (f"{p}1", f"{p}3"), (f"{p}3", f"{p}4"),
+                 (f"{p}1", f"{p}-addr"), (f"{p}2", f"{p}-ev")]
+        for k, (u, v) in enumerate(links):
+            urns = [f"IR-{p}-{k}-{j}" for j in range(8)] if reported else []
+            G.add_edge(u, v, reports=urns)
+    same = {g: {"violence_weapons": ("violence", "IR-x"), "resilience": ("some", "IR-y")}
+            for g in ("G1", "G2")}
+    m = map_ocgs(G, assessments=same)
+    g = m.groups.set_index("group")
+    assert m.coverage.set_index("group")["reports"].to_dict() == {"G1": 40, "G2": 0}
+    assert g.loc["G1", "coverage_reports"] == 40 and g.loc["G2", "coverage_reports"] == 0
+    for col in ("harm_score", "range_severity", "capability_sophistication", "band",
+                "management_level"):
+        assert g.loc["G1", col] == g.loc["G2", col], col
+    points = m.indicators.pivot(index="indicator", columns="group", values="points")
+    assert (points["G1"] == points["G2"]).all()
+    assert "coverage" not in " ".join(m.model.table()["indicator"])  # never an indicator
+    assert "intelligence coverage (reports; not harm)" in m._repr_html_()
+
+
+def test_assessments_need_known_names_and_evidence() -> None:
+    G = _toy()
+    bad = [
+        ({"G1": {"violence_weapons": ("firearms", "")}}, "needs its evidence"),
+        ({"G1": {"violence_weapons": ("bazooka", "IR-1")}}, "level must be one of"),
+        ({"G1": {"charisma": ("high", "IR-1")}}, "indicator must be one of"),
+        ({"G9": {"violence_weapons": ("firearms", "IR-1")}}, "not among the mapped groups"),
+        ({"G1": {"size": ("large", "IR-1")}}, "measured from the network"),
+        ({"G1": {"violence_weapons": "firearms"}}, "expected \\(level, evidence\\)"),
+        (pd.DataFrame({"group": ["G1"], "indicator": ["resilience"]}), "missing column"),
+        (pd.DataFrame({"group": ["G1", "G1"], "indicator": ["resilience"] * 2,
+                       "level": ["some", "high"], "evidence": ["a", "b"]}),
+         "row 1: indicator 'resilience' is assessed twice"),
+    ]
+    for assessments, message in bad:
+        with pytest.raises(ParameterError, match=message):
+            map_ocgs(G, assessments=assessments)
+    ok = map_ocgs(G, assessments={"G1": {"violence_weapons": ("none", "")}})
+    assert ok.indicators.set_index(["group", "indicator"]).loc[
+        ("G1", "violence_weapons"), "basis"] == "assessed"  # "none" needs no evidence
+
+
+def test_indicator_table_and_bands_are_configurable() -> None:
+    Indicator = ib.network.harm.Indicator
+    model = HarmModel(
+        indicators=[Indicator("firearms", "individuals", "range_severity",
+                              [("none", 0), ("access", 2), ("use", 4)]),
+                    Indicator("crew", "individuals", "capability_sophistication",
+                              [("tiny", 0), ("big", 1)], measure="members",
+                              thresholds=[(0, "tiny"), (5, "big")])],
+        range_bands=[(50, "A"), (0, "B")], capability_bands=[(100, "+"), (0, "-")],
+        levels={"A": "tier one", "B": "tier two"})
+    g = map_ocgs(_toy(), harm=model,
+                 assessments={"G1": {"firearms": ("access", "IR-1")}}).groups.set_index("group")
+    assert (g.loc["G1", "harm_score"], g.loc["G1", "band"]) == (3.0, "A+")  # 2/4, 1/1
+    assert g.loc["G1", "management_level"] == "tier one"
+    assert (g.loc["G2", "harm_score"], g.loc["G2", "band"]) == (0.0, "B-")
+    assert list(model.table()["basis"]) == ["assessed", "measured"]
+    with pytest.raises(ParameterError, match="range_bands"):
+        HarmModel(range_bands=((0.0, "low"), (50.0, "high")))
+    with pytest.raises(ParameterError, match="measure must be one of"):
+        Indicator("x", "network", "range_severity", [("no", 0), ("yes", 1)], measure="reports",
+                  thresholds=[(0, "no")])
+    with pytest.raises(ParameterError, match="area must be one of"):
+        Indicator("x", "finance", "range_severity", [("no", 0), ("yes", 1)])
+    with pytest.raises(ParameterError, match="lowest\\) level must be worth 0"):
+        Indicator("x", "network", "range_severity", [("no", 1), ("yes", 2)])
+    with pytest.raises(ParameterError, match="capability_sophistication dimension"):
+        HarmModel(indicators=[model.indicators[0]])
 
 
 def test_not_for_dissemination_needs_justification() -> None:

@@ -46,7 +46,8 @@ def chart() -> Any:
 
 def tor(agreed: bool = True) -> ib.profiles.TermsOfReference:
     t = ib.profiles.TermsOfReference("TT&CG chair", "Why has burglary risen?",
-                                     "Northshire, 12 months", "2026-12-18", "TT&CG")
+                                     "Northshire, 12 months", "2026-12-18", "TT&CG",
+                                     delegates=("Superintendent",))
     return t.agree("Superintendent", "2026-11-02") if agreed else t
 
 
@@ -69,7 +70,7 @@ def problem(**over: Any) -> ib.profiles.ProblemProfile:
 
 
 def reviewed(p: ib.profiles.Profile) -> ib.profiles.Profile:
-    return p.submit_for_review().review("DI Reviewer")
+    return p.submit_for_review().review("DI Reviewer", role="SUPERVISOR")
 
 
 def request(ws: Any, path: Any, fmt: str) -> dict[str, Any]:

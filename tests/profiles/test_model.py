@@ -38,13 +38,14 @@ def test_agreed_tor_needs_who_and_when() -> None:
 def test_peer_review_rules() -> None:
     p = fx.problem()
     with pytest.raises(ProfileError, match="READY_FOR_REVIEW"):
-        p.review("DI Reviewer")
+        p.review("DI Reviewer", role="SUPERVISOR")
     ready = p.submit_for_review()
     with pytest.raises(ProfileError, match="must not be the author"):
-        ready.review("a. analyst")
-    back = ready.review("DI Reviewer", approved=False, comments="more on victims")
+        ready.review("a. analyst", role="SUPERVISOR")
+    back = ready.review("DI Reviewer", role="SUPERVISOR", approved=False,
+                        comments="more on victims")
     assert back.status is ib.profiles.Status.DRAFT and back.peer_review["approved"] is False
-    done = ready.review("DI Reviewer")
+    done = ready.review("DI Reviewer", role="SUPERVISOR")
     assert done.status is ib.profiles.Status.PEER_REVIEWED
     assert p.status is ib.profiles.Status.DRAFT  # the original is not changed
 
@@ -165,7 +166,8 @@ def test_subject_profile_needs_subject_and_aspects() -> None:
     full = ib.profiles.SubjectProfile(
         subject="OCG-1", criminal_activity="Supply", geography="North", communications="Phones",
         finance="Cash", associations="Ten members", strengths="Dense core",
-        weaknesses="One cut-point", risks="Violence", **kw)
+        weaknesses="One cut-point", risks="Violence", ranking="Band 2a of 3 groups",
+        resource_options=["Disrupt the cut-point"], **kw)
     assert full.validate() == []
     assert list(full.description())[:4] == ["criminal_activity", "geography",
                                             "communications", "finance"]
@@ -190,3 +192,87 @@ def test_save_keeps_text_status_and_manifest(tmp_path: Path) -> None:
     assert doc["peer_review"]["reviewer"] == "DI Reviewer"
     with pytest.raises(ProfileError, match="ws"):
         fx.problem().save()
+
+
+# ------------------------------------------------------------ issue 19.3: profiles as the NIM asks
+def _subject(**over: object) -> ib.profiles.SubjectProfile:
+    kw: dict[str, object] = dict(
+        title="Subject profile", tor=fx.tor(), summary="s", key_findings=["k"], gaps=["g"],
+        recommendations={"intelligence": ["i"]}, cited=["IR-2026-000001"],
+        reports=fx.reports(), subject="OCG-1", criminal_activity="Supply", geography="North",
+        communications="Phones", finance="Cash", associations="Ten members",
+        strengths="Dense core", weaknesses="One cut-point", risks="Violence",
+        ranking="Band 2a: second of the three mapped groups",
+        resource_options=["Disruption at the cut-point", "Financial investigation"],
+        author="A. Analyst")
+    kw.update(over)
+    return ib.profiles.SubjectProfile(**kw)  # type: ignore[arg-type]
+
+
+def test_subject_profile_needs_target_ranking_and_resource_options() -> None:
+    assert _subject().validate() == []
+    desc = _subject().description()
+    assert desc["target_ranking"].startswith("Band 2a")
+    assert desc["resource_options"] == ("(1) Disruption at the cut-point; "
+                                        "(2) Financial investigation")
+    assert "target ranking: empty" in " ".join(_subject(ranking=" ").validate())
+    assert "resource options: none" in " ".join(_subject(resource_options=[]).validate())
+    assert "resource options: none" in " ".join(_subject(resource_options=["  "]).validate())
+    with pytest.raises(DisseminationRefused, match="target ranking.*resource options"):
+        fx.reviewed(_subject(ranking="", resource_options=[])).to_product()
+    analysis = fx.reviewed(_subject()).to_product().content["analysis"]
+    assert any(line.startswith("Resource options: (1)") for line in analysis)
+
+
+def test_peer_review_needs_a_reviewing_role_not_just_another_name(tmp_path: Path) -> None:
+    ready = fx.problem().submit_for_review()
+    for role in (None, "ANALYST", "RESEARCHER", "chair"):
+        with pytest.raises(ProfileError, match="needs a reviewing role"):
+            ready.review("B. Colleague", role=role)
+    done = ready.review("B. Colleague", role="intel_unit")
+    assert done.peer_review["role"] == "INTEL_UNIT" and done.validate() == []
+    # from a workspace identity
+    sup = ib.Workspace(tmp_path / "ws", analyst="DS Reviewer", role="SUPERVISOR")
+    by_ws = ready.review(ws=sup)
+    assert (by_ws.peer_review["reviewer"], by_ws.peer_review["role"]) == ("DS Reviewer",
+                                                                          "SUPERVISOR")
+    peer = ib.Workspace(tmp_path / "ws", analyst="B. Colleague", role="ANALYST")
+    with pytest.raises(ProfileError, match="needs a reviewing role"):
+        ready.review(ws=peer)
+    # a force can name its own reviewing roles
+    own = fx.problem(review_roles=("RESEARCHER",)).submit_for_review()
+    assert own.review("R. Searcher", role="RESEARCHER").status.value == "PEER_REVIEWED"
+    with pytest.raises(ProfileError, match="RESEARCHER"):
+        own.review("S. Super", role="SUPERVISOR")
+    # setting the status by hand is no way round it
+    forged = fx.problem(status="PEER_REVIEWED",
+                        peer_review={"reviewer": "B. Colleague", "approved": True})
+    assert any("not a reviewing role" in p for p in forged.validate())
+    with pytest.raises(DisseminationRefused, match="not a reviewing role"):
+        forged.to_product()
+    assert any("no review is recorded" in p
+               for p in fx.problem(status="PEER_REVIEWED").validate())
+
+
+def test_terms_of_reference_are_agreed_by_the_requester_or_a_named_delegate() -> None:
+    t = ib.profiles.TermsOfReference("TT&CG chair", "Q", "S", "2026-12-18", "A",
+                                     delegates=["DCI Intelligence"])
+    assert t.agree("tt&cg  CHAIR", "2026-11-02").agreed  # the requester (case, spacing)
+    assert t.agree("DCI Intelligence", "2026-11-02").agreed_by == "DCI Intelligence"
+    with pytest.raises(ProfileError, match="agreed by the requester 'TT&CG chair' or a named "
+                                           "delegate \\('DCI Intelligence'\\); got 'A. Analyst'"):
+        t.agree("A. Analyst", "2026-11-02")
+    bare = ib.profiles.TermsOfReference("TT&CG chair", "Q", "S", "2026-12-18", "A")
+    with pytest.raises(ProfileError, match="no delegates named"):
+        bare.agree("DCI Intelligence")
+    # agreed by someone else, set by hand: a problem, and the profile cannot leave DRAFT
+    forged = ib.profiles.TermsOfReference("TT&CG chair", "Q", "S", "2026-12-18", "A",
+                                          agreed=True, agreed_by="A. Analyst",
+                                          agreed_on="2026-11-02")
+    assert any("who is neither the requester" in p for p in forged.problems())
+    with pytest.raises(ProfileError, match="who is neither the requester"):
+        fx.problem(tor=forged).submit_for_review()
+    with pytest.raises(ProfileError, match="delegates"):
+        ib.profiles.TermsOfReference("R", "Q", "S", "D", "A", delegates="DCI X")  # type: ignore[arg-type]
+    assert "delegates named by the requester: DCI Intelligence" in " ".join(
+        t.agree("DCI Intelligence", "2026-11-02").lines())

@@ -35,7 +35,7 @@ def made(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[di
              "subject": build_subject_profile(samples, ws, shared=shared, today=today)}
     recs = {}
     for key, prof in built.items():
-        ready = prof.submit_for_review().review("DI Peer Reviewer")
+        ready = prof.submit_for_review().review("DI Peer Reviewer", role="SUPERVISOR")
         for fmt in ("html", "docx"):
             recs[key, fmt] = disseminate_profile(ready, ws, out, fmt)
     yield {"ws": ws, "out": out, "built": built, "recs": recs, "samples": samples}
