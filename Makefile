@@ -32,7 +32,9 @@ $(STAMP): requirements-lock.txt pyproject.toml
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	$(BIN)/python -m intelbench.forms._voila_template widgets >/dev/null
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
-	  $(BIN)/nbstripout --install --attributes .git/info/attributes; fi
+	  git config filter.nbstripout.clean "'$(abspath $(BIN))/python' -m nbstripout --keep-id"; \
+	  git config filter.nbstripout.smudge cat; \
+	  git config diff.ipynb.textconv "'$(abspath $(BIN))/python' -m nbstripout -t --keep-id"; fi
 	@touch $(STAMP)
 
 data: $(SAMPLES)

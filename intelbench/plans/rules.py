@@ -181,8 +181,8 @@ def validate_plan(plan: CollectionPlan, today: dt.date | None = None) -> list[Pr
     >>> plan = ib.plans.CollectionPlan("CP-1", "Burglary north", owner="DS Lee")
     >>> plan = plan.add_question(text="Who?", candidate_sources=["CHIS"])
     >>> [str(p) for p in plan.validate() if p.rule == 17]  # doctest: +NORMALIZE_WHITESPACE
-    ["question Q1, field 'authority': source CHIS needs an authority, one of
-    RIPA_DIRECTED_SURVEILLANCE, RIPA_CHIS, IPA_COMMS_DATA, OTHER; got NONE",
+    ["question Q1, field 'authority': source CHIS needs a CHIS authorisation
+    (RIPA 2000 s.29 / RIP(S)A 2000 s.7): RIPA_CHIS; got NONE",
      "question Q1, field 'authority_ref': source CHIS needs an authority reference; got none"]
     """
     out: list[Problem] = []
