@@ -38,7 +38,6 @@ append-only checkpoint file (automatically after every DISCLOSE and at least dai
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
@@ -49,6 +48,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from intelbench.exceptions import AuditIntegrityError, ParameterError
+from intelbench.store.audit_report import AuditReport, audit_report, render_log_html
 from intelbench.store.chain import HASHED_FIELDS, check_rows, entry_hash, entry_mac, fail
 from intelbench.store.db import (
     GENESIS_HASH,
@@ -546,46 +546,40 @@ class AuditLog(KeyedChain):
         return "verifies"
 
     def _repr_html_(self) -> str:
-        n = len(self)
-        status = self._status()
-        colour = "#1a7f37" if status == "verifies" else "#b42318"
-        tail = self.entries().tail(10)
-        rows = "".join(
-            "<tr>"
-            + "".join(
-                f"<td>{html.escape(str(v))}</td>"
-                for v in (
-                    r.seq,
-                    r.timestamp,
-                    r.analyst,
-                    r.role,
-                    r.action,
-                    r.record_ref,
-                    r.recipient or "",
-                    r.justification,
-                )
-            )
-            + "</tr>"
-            for r in tail.itertuples()
-        )
-        head = "".join(
-            f"<th>{h}</th>"
-            for h in (
-                "seq",
-                "when (UTC)",
-                "analyst",
-                "role",
-                "action",
-                "record",
-                "recipient",
-                "justification",
-            )
-        )
-        return (
-            f"<div><b>Audit log</b>: {n} entries; chain "
-            f"<span style='color:{colour}'>{html.escape(status)}</span>"
-            + (f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>" if n else "")
-            + "</div>"
+        return render_log_html(len(self), self._status(), self.entries().tail(10))
+
+    def report(
+        self,
+        *,
+        record: str | None = None,
+        analyst: str | None = None,
+        recipient: str | None = None,
+        since: Any = None,
+        until: Any = None,
+    ) -> AuditReport:
+        """Answer a data-protection officer's question (give one of record, analyst, recipient).
+
+        Who consulted or disclosed a record (``record="report/IR-1"``, bulk reads that listed
+        it included), what a person did in a period (``analyst=..., since=..., until=...``),
+        what was disclosed to a recipient (``recipient=...``). See
+        :func:`intelbench.store.audit_report.audit_report`.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> _ = ws.audit.record("DISCLOSE", justification="tasking", record_ref="report/IR-1@1",
+        ...                     recipient="Northshire Council")
+        >>> ws.audit.report(recipient="Northshire Council").entries["record_ref"].tolist()
+        ['report/IR-1@1']
+        """
+        return audit_report(
+            self.entries(),
+            record=record,
+            analyst=analyst,
+            recipient=recipient,
+            since=since,
+            until=until,
         )
 
     def __repr__(self) -> str:

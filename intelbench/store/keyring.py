@@ -214,6 +214,13 @@ class KeyedChain:
                 f"the workspace at {self._location} now calls itself {self.workspace_id}, but "
                 f"the anchor index {self.anchor.index_file} records {known[-1]} there",
             )
+        if self.anchor.checkpoint_file.exists() and not self.anchor.head_file.exists():
+            fail(
+                self.keyed_from,
+                f"the anchored head {self.anchor.head_file} is missing (its checkpoints are "
+                "there): it was deleted, which would hide entries cut off since the last "
+                "checkpoint",
+            )
         records = self.anchor.records(self._key)
         if not records:
             fail(

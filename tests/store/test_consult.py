@@ -168,3 +168,35 @@ def test_s62_actions_are_all_logged_with_who_and_when(ws: Workspace) -> None:
     need_why = e[e["action"].isin(["CONSULT", "DISCLOSE", "ERASE"])]
     assert need_why["justification"].str.len().gt(0).all()
     assert e.loc[e["action"] == "DISCLOSE", "recipient"].tolist() == ["Northshire Council"]
+
+
+def test_dpo_report_answers_three_questions_on_the_sample_force(
+    tmp_path: Path, samples: Path
+) -> None:
+    from intelbench.grading.reports import import_reports, read_reports
+
+    w = Workspace(tmp_path / "force", analyst="a.analyst", role="ANALYST")
+    urns = import_reports(w, read_reports(samples / "intel_reports.csv"))
+    first, second = urns[0], urns[1]
+    w.get_many("report", urns[:50], justification="weekly tasking review")
+    w.get("report", second, justification="briefing Op Larch")
+    w.analyst = "b.analyst"
+    w.get("report", first, justification="problem profile")
+    w.audit.record("DISCLOSE", justification="partner tasking", record_ref=f"report/{first}@1",
+                   recipient="Northshire Council")
+    w.audit.record("DISCLOSE", justification="safeguarding", record_ref=f"report/{second}@1",
+                   recipient="Children's Services")
+    who = w.audit.report(record=f"report/{first}")
+    assert who.entries[["analyst", "action", "justification"]].values.tolist() == [
+        ["a.analyst", "CONSULT", "weekly tasking review"],  # the bulk read that listed it
+        ["b.analyst", "CONSULT", "problem profile"],
+        ["b.analyst", "DISCLOSE", "partner tasking"],
+    ]
+    did = w.audit.report(analyst="a.analyst", since="2000-01-01", until="2100-01-01")
+    assert did.entries["action"].tolist() == ["COLLECT"] * len(urns) + ["CONSULT", "CONSULT"]
+    left = w.audit.report(recipient="Northshire Council")
+    assert left.entries["record_ref"].tolist() == [f"report/{first}@1"]
+    assert "Northshire Council" in left._repr_html_() and len(left) == 1
+    assert w.audit.report(analyst="a.analyst", since="2100-01-01").entries.empty
+    with pytest.raises(ParameterError, match="exactly one"):
+        w.audit.report(record=f"report/{first}", analyst="a.analyst")

@@ -133,6 +133,16 @@ def test_deleted_anchor_is_reported(ws: Workspace) -> None:
     assert "no anchor" in message and str(ws.audit.anchor.head_file) in message
 
 
+def test_deleted_head_file_is_reported_even_with_checkpoints_left(ws: Workspace) -> None:
+    assert ws.audit.anchor is not None
+    ws.audit.anchor.head_file.unlink()
+    with _raw(ws) as raw:  # hide the entries after the last checkpoint (entry 0, "bound")
+        raw.execute("DELETE FROM ib_audit_log WHERE seq > 2")
+        h2 = raw.execute("SELECT hash FROM ib_audit_log WHERE seq = 2").fetchone()[0]
+        raw.execute("UPDATE ib_state SET audit_seq = 2, audit_head = ?", (h2,))
+    assert "anchored head" in _failure(ws)[1] and "is missing" in _failure(ws)[1]
+
+
 def test_forged_anchor_is_reported(ws: Workspace) -> None:
     assert ws.audit.anchor is not None
     head = json.loads(ws.audit.anchor.head_file.read_text())
