@@ -351,7 +351,7 @@ def resolve_identity(folder: Path | None, analyst: str | None, role: str | None)
         for value, where in (
             (os.environ.get("INTELBENCH_ROLE"), "environment variable INTELBENCH_ROLE"),
             (ident.get("role"), f"{user_path} [identity]"),
-            (ws_cfg.get("role"), f"{ws_path}"),
+            (ws_cfg.get("role") if roles_table is None else None, f"{ws_path}"),
         ):
             if value:
                 asked, r_src = _check_role(value, where), where
