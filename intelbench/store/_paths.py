@@ -110,7 +110,7 @@ def render_html(ws: Any) -> str:
         "<table>"
         f"<tr><th style='text-align:left'>location</th><td>{esc(ws._where())}</td></tr>"
         f"<tr><th style='text-align:left'>analyst</th><td>{esc(ws.analyst)} "
-        f"({esc(ws.role)})</td></tr>"
+        f"({esc(ws.role)}; role from {esc(ws.whoami().role_source)})</td></tr>"
         f"<tr><th style='text-align:left'>schema version</th>"
         f"<td>{ws.schema_version}</td></tr>"
         f"<tr><th style='text-align:left'>audit log</th><td>{n_audit} entries; chain "
