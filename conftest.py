@@ -15,3 +15,14 @@ def _doctest_namespace(doctest_namespace: dict[str, Any]) -> None:
     import intelbench as ib
 
     doctest_namespace.update({"ib": ib, "pd": pd, "np": np})
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _audit_key_and_anchors_outside_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep test workspaces' audit keys and anchors in a temporary folder, not in ~."""
+    import os
+
+    home = tmp_path_factory.mktemp("intelbench-config")
+    os.environ["INTELBENCH_CONFIG_DIR"] = str(home / "config")
+    os.environ["INTELBENCH_ANCHOR_DIR"] = str(home / "anchors")
+    os.environ.pop("INTELBENCH_AUDIT_KEY", None)

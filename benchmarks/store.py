@@ -1,54 +1,128 @@
-"""Workspace store: put rate (each put one durable transaction with its audit entry) and
-audit verification rate. Run: .venv/bin/python benchmarks/store.py [N]."""
+"""Workspace store: write rate, the cost of the keyed and anchored audit chain, the cost of
+logging every read as CONSULT, and the audit verification rate.
+
+Before/after in one run:
+
+- writes: ``put`` with the keyed chain and the anchor (now) against the same loop with the
+  chain hashed by plain SHA-256 and no anchor (the previous behaviour, emulated by patching
+  those two steps out in a second workspace);
+- reads: ``get`` and ``get_many`` of a logged kind against the same documents under a kind
+  listed in ``unlogged_kinds`` (the previous, silent read path: one read transaction).
+
+Keys and anchors go to a temporary folder. Run: .venv/bin/python benchmarks/store.py [N]
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import intelbench.store.audit as audit_mod
+from intelbench.store.chain import entry_hash, entry_mac
+from intelbench.store.keyring import KeyedChain
 from intelbench.store.workspace import Workspace
 
+DOC = {"title": "Burglary dwelling, north sector", "questions": list(range(20)), "text": "x" * 2000}
 
-def main(n: int = 2000) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="ib-bench-store-"))
+
+def _timed(fn: Callable[[], Any]) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
+
+
+@contextmanager
+def _previous_chain() -> Iterator[None]:
+    """Emulate the previous store: plain SHA-256 entry hashes and no anchor outside."""
+    saved_mac, saved_anchor = audit_mod.entry_mac, KeyedChain._anchor_head
+    audit_mod.entry_mac = lambda fields, key: entry_hash(fields)  # type: ignore[assignment]
+    KeyedChain._anchor_head = lambda self, seq, head, reason: None  # type: ignore[method-assign]
     try:
-        ws = Workspace(folder, analyst="Bench", role="ANALYST")
-        doc = {
-            "title": "Burglary dwelling, north sector",
-            "questions": list(range(20)),
-            "text": "x" * 2000,
-        }
-        t0 = time.perf_counter()
+        yield
+    finally:
+        audit_mod.entry_mac = saved_mac  # type: ignore[assignment]
+        KeyedChain._anchor_head = saved_anchor  # type: ignore[method-assign]
+
+
+def _puts(ws: Workspace, n: int) -> float:
+    def run() -> None:
         for i in range(n):
-            ws.put("report", f"IR-{i % 500:06d}", {**doc, "i": i})
-        t_put = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        batch = {f"IR-{i:06d}": {**doc, "i": i} for i in range(n)}
-        ws.put_many("report", batch, action="COLLECT")
-        t_many = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        ws.audit.verify()
-        t_verify = time.perf_counter() - t0
+            ws.put("report", f"IR-{i % 500:06d}", {**DOC, "i": i})
+
+    return _timed(run)
+
+
+def main(n: int = 2000, bulk: int = 10_000) -> None:
+    root = Path(tempfile.mkdtemp(prefix="ib-bench-store-"))
+    os.environ["INTELBENCH_CONFIG_DIR"] = str(root / "config")
+    os.environ["INTELBENCH_ANCHOR_DIR"] = str(root / "anchors")
+    try:
+        # ---------------------------------------------------------------- writes
+        before_ws = Workspace(root / "before", analyst="Bench", role="ANALYST")
+        with _previous_chain():
+            t_before = _puts(before_ws, n)
+        before_ws.close()
+        folder = root / "ws"
+        folder.mkdir()
+        (folder / "workspace.toml").write_text('[audit]\nunlogged_kinds = ["silent"]\n')
+        ws = Workspace(folder, analyst="Bench", role="ANALYST")
+        t_after = _puts(ws, n)
+        print(f"{n} puts, one durable transaction each (synchronous=FULL):")
+        print(f"  plain SHA-256 chain, no anchor (previous): {t_before:.2f} s, "
+              f"{n / t_before:.0f}/s")
+        print(f"  keyed chain + anchor after each commit:     {t_after:.2f} s, {n / t_after:.0f}/s"
+              f"  ({t_after / t_before:.2f}x)")
+        fields = {k: v for k, v in ws.audit.entries().iloc[-1].to_dict().items()}
+        fields["timestamp"] = str(fields["timestamp"])
+        reps = 20_000
+        t_sha = _timed(lambda: [entry_hash(fields) for _ in range(reps)])
+        t_mac = _timed(lambda: [entry_mac(fields, ws.audit._key) for _ in range(reps)])
+        record = ws.audit._record_for(*ws.audit.head(), "write")
+        assert ws.audit.anchor is not None
+        t_anchor = _timed(lambda: [ws.audit.anchor.write_head(record) for _ in range(200)])  # type: ignore[union-attr]
+        print(f"  per entry: SHA-256 {t_sha / reps * 1e6:.1f} us, HMAC {t_mac / reps * 1e6:.1f} us;"
+              f" anchor head write (lock + rename) {t_anchor / 200 * 1e3:.2f} ms")
+
+        # ---------------------------------------------------------------- reads
+        batch = {f"IR-{i:06d}": {**DOC, "i": i} for i in range(bulk)}
+        t_many = _timed(lambda: ws.put_many("report", batch, action="COLLECT"))
+        ws.put_many("silent", batch, action="COLLECT")
+        print(f"put_many of {bulk} documents (one transaction): {t_many:.2f} s, "
+              f"{bulk / t_many:.0f} documents/s")
+        keys = list(batch)[: min(n, 500)]
+        t_get_silent = _timed(lambda: [ws.get("silent", k) for k in keys])
+        t_get_logged = _timed(lambda: [ws.get("report", k, justification="bench") for k in keys])
+        n_get = len(keys)
+        print(f"{n_get} single gets: unlogged (previous) {t_get_silent:.2f} s "
+              f"({t_get_silent / n_get * 1e3:.2f} ms each); with CONSULT entry "
+              f"{t_get_logged:.2f} s ({t_get_logged / n_get * 1e3:.2f} ms each; "
+              f"{t_get_logged / t_get_silent:.1f}x)")
+        ratios = []
+        for _ in range(3):
+            t_silent = _timed(lambda: ws.get_many("silent", list(batch)))
+            t_logged = _timed(lambda: ws.get_many("report", list(batch), justification="bench"))
+            ratios.append((t_logged / t_silent, t_silent, t_logged))
+        ratio, t_silent, t_logged = sorted(ratios)[1]
+        print(f"get_many of {bulk} documents (median of 3): unlogged {t_silent:.2f} s, with one "
+              f"CONSULT entry listing them {t_logged:.2f} s ({ratio:.2f}x; target <= 1.5x)")
+
+        # ---------------------------------------------------------------- verify
+        n_entries = len(ws.audit)
+        t_verify = _timed(ws.audit.verify)
+        print(f"verify {n_entries} audit entries (keyed, against the anchors): {t_verify:.2f} s, "
+              f"{n_entries / t_verify:.0f} entries/s")
         size = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
-        print(
-            f"{n} puts (one transaction each, synchronous=FULL): {t_put:.2f} s, "
-            f"{n / t_put:.0f} puts/s"
-        )
-        print(
-            f"put_many of {n} documents (one transaction): {t_many:.2f} s, "
-            f"{n / t_many:.0f} documents/s"
-        )
-        print(
-            f"verify {len(ws.audit)} audit entries: {t_verify:.2f} s, "
-            f"{len(ws.audit) / t_verify:.0f} entries/s"
-        )
         print(f"workspace size on disk: {size:.1f} MB")
         ws.close()
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ __all__ = [
     "ParameterError",
     "PlanError",
     "ProfileError",
+    "RoleError",
     "SanitisationError",
     "SchemaError",
     "StoreError",
@@ -75,6 +76,10 @@ class DocumentNotFoundError(StoreError, KeyError):
 
 class AuditIntegrityError(IntelbenchError, RuntimeError):
     """The audit log's hash chain does not verify."""
+
+
+class RoleError(IntelbenchError, PermissionError):
+    """The analyst's role may not do this; the message says how to get the role and what to do."""
 
 
 class SanitisationError(IntelbenchError, RuntimeError):

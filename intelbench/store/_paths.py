@@ -1,23 +1,20 @@
-"""Private parts of the workspace: identity, names, schema migrations and the HTML view."""
+"""Private parts of the workspace: names, schema migrations and the HTML view."""
 
 from __future__ import annotations
 
-import getpass
 import html
-import json
-import os
-import tomllib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 import intelbench.store.db as _db
-from intelbench.exceptions import AuditIntegrityError, ParameterError, StoreError
-from intelbench.store.db import GENESIS_HASH, state
+from intelbench.exceptions import AuditIntegrityError, ParameterError
+from intelbench.store.db import GENESIS_HASH, audit_meta, state
+from intelbench.store.identity import CONFIG_FILES, ROLES
 
 __all__ = [
     "CONFIG_FILES",
@@ -27,18 +24,11 @@ __all__ = [
     "Migration",
     "check_name",
     "render_html",
-    "resolve_identity",
 ]
 
 
-#: Roles an analyst identity may have.
-ROLES: tuple[str, ...] = ("ANALYST", "INTEL_UNIT", "SUPERVISOR", "RESEARCHER")
-
 #: The SQLite file inside a workspace folder.
 DB_FILE = "workspace.db"
-
-#: Identity files looked for in a workspace folder, in order.
-CONFIG_FILES: tuple[str, ...] = ("workspace.toml", "workspace.json")
 
 _NAME_MAX = {"kind": 100, "key": 300}
 
@@ -72,45 +62,21 @@ def _migrate_2(conn: Connection) -> None:
     _db.metadata_v2.create_all(conn, checkfirst=True)
 
 
+def _migrate_3(conn: Connection) -> None:
+    _db.metadata_v3.create_all(conn, checkfirst=True)
+    conn.execute(
+        sa.insert(audit_meta).values(
+            id=1, workspace_id=uuid.uuid4().hex, key_id=None, keyed_from=None
+        )
+    )
+
+
 #: Schema steps in order; the last one's version is the version this code writes.
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, audit log and state tables; audit append-only guards", _migrate_1),
     Migration(2, "frames table for Workspace.write_frame", _migrate_2),
+    Migration(3, "audit meta: workspace id, audit key id, first keyed entry", _migrate_3),
 ]
-
-
-def resolve_identity(folder: Path | None, analyst: str | None, role: str | None) -> tuple[str, str]:
-    config: dict[str, Any] = {}
-    if folder is not None:
-        for name in CONFIG_FILES:
-            cfg_path = folder / name
-            if cfg_path.is_file():
-                try:
-                    if name.endswith(".toml"):
-                        config = tomllib.loads(cfg_path.read_text(encoding="utf-8"))
-                    else:
-                        config = json.loads(cfg_path.read_text(encoding="utf-8"))
-                except (ValueError, OSError) as exc:
-                    raise StoreError(
-                        f"{cfg_path}: cannot read the workspace config ({type(exc).__name__})"
-                    ) from exc
-                if isinstance(config.get("workspace"), dict):
-                    config = config["workspace"]
-                break
-    if not analyst:
-        analyst = os.environ.get("INTELBENCH_ANALYST") or config.get("analyst")
-    if not analyst:
-        try:
-            analyst = getpass.getuser()
-        except (KeyError, OSError):
-            analyst = "unknown"
-    if not role:
-        role = os.environ.get("INTELBENCH_ROLE") or config.get("role") or "ANALYST"
-    if not isinstance(analyst, str) or not analyst.strip():
-        raise ParameterError(f"analyst must be a non-empty str; got {analyst!r}")
-    if not isinstance(role, str) or role.strip().upper() not in ROLES:
-        raise ParameterError(f"role must be one of {', '.join(ROLES)}; got {role!r}")
-    return analyst.strip(), role.strip().upper()
 
 
 def check_name(field: str, value: Any) -> str:
@@ -144,7 +110,7 @@ def render_html(ws: Any) -> str:
         "<table>"
         f"<tr><th style='text-align:left'>location</th><td>{esc(ws._where())}</td></tr>"
         f"<tr><th style='text-align:left'>analyst</th><td>{esc(ws.analyst)} "
-        f"({esc(ws.role)})</td></tr>"
+        f"({esc(ws.role)}; role from {esc(ws.whoami().role_source)})</td></tr>"
         f"<tr><th style='text-align:left'>schema version</th>"
         f"<td>{ws.schema_version}</td></tr>"
         f"<tr><th style='text-align:left'>audit log</th><td>{n_audit} entries; chain "

@@ -1,66 +1,81 @@
-"""The workspace audit log: append-only and hash-chained.
+"""The workspace audit log: append-only, keyed hash chain, anchored outside the workspace.
 
 Every entry records who (the workspace's analyst and role), when (UTC), the action, the
 justification, the record reference, the recipient (for a disclosure) and a small ``detail``
-dict of non-sensitive metadata. Each entry's SHA-256 hash covers the canonical JSON of all of
-those fields plus the previous entry's hash, so :meth:`AuditLog.verify` detects any edit,
-deletion, insertion or reordering and names the first bad entry.
+dict of non-sensitive metadata. Each entry's hash is an **HMAC-SHA-256 under the audit key**
+(a file outside the workspace, see :mod:`intelbench.store.anchor`) over the canonical JSON of
+all of those fields plus the previous entry's hash, so :meth:`AuditLog.verify` detects any
+edit, deletion, insertion or reordering, and nobody without the key can recompute the chain
+after a change.
+
+Logged actions (DPA 2018 s.62)
+------------------------------
+COLLECT, ALTER, CONSULT, DISCLOSE, COMBINE and ERASE (plus OSINT_QUERY). The store writes
+COLLECT/ALTER with every save, CONSULT with every read that returns document content
+(:mod:`intelbench.store.consult`), ERASE with every erasure; callers record DISCLOSE and
+COMBINE. CHECKPOINT is written by the store alone, once, where the keyed chain of a
+workspace made by an earlier version begins.
 
 What is never recorded
 ----------------------
-The audit log holds **references, hashes and counts, never record content**. The store
-writes, for a saved document, ``record_ref="kind/key@revision"`` and a detail of the
-document's kind, key, revision, SHA-256 and size in bytes; for an erasure (``ERASE``) only the
-reference and the number of revisions removed, with no hash of what was erased. Callers
-recording their own entries pass identifiers (URNs, nominal ids), hashes and counts in
-``detail``; string values there are limited to :data:`MAX_DETAIL_STRING` characters so that
-free text does not drift into the log by accident.
+The audit log holds **references, keyed hashes and counts, never record content**. For a
+saved document the store writes ``record_ref="kind/key@revision"`` and a detail of the
+document's kind, key, revision, size and ``content_hmac`` (an HMAC under the audit key, so a
+guessed record cannot be confirmed against the log without the key); for an erasure only the
+reference and the number of revisions removed. Callers recording their own entries pass
+identifiers, keyed hashes (:meth:`AuditLog.content_hmac`) and counts in ``detail``; strings
+there are limited to :data:`MAX_DETAIL_STRING` characters.
 
 Protection
 ----------
-The database refuses ``UPDATE`` and ``DELETE`` on the audit table (triggers on SQLite and
-PostgreSQL), and the head of the chain (last sequence number and hash) is kept in a separate
-state row written in the same transaction, so a truncated log is detected too. Someone with
-raw write access can still drop the triggers and rewrite both; keep the value of
-:meth:`AuditLog.head` somewhere else (a report, an e-mail) and pass it back to
-:meth:`AuditLog.verify` to detect even that.
+The database refuses ``UPDATE`` and ``DELETE`` on the audit table (triggers), the head is kept
+in a state row written in the same transaction, and after every committed write the signed
+head is written outside the workspace (the anchor). With the triggers dropped, cutting entries
+off and rewriting the stored head fails against the anchor; editing an entry and recomputing
+the chain fails without the key. :meth:`AuditLog.checkpoint` appends a signed head to an
+append-only checkpoint file (automatically after every DISCLOSE and at least daily).
 """
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, NoReturn
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from intelbench.exceptions import AuditIntegrityError, ParameterError
+from intelbench.store.audit_report import AuditReport, audit_report, render_log_html
+from intelbench.store.chain import HASHED_FIELDS, check_rows, entry_hash, entry_mac, fail
 from intelbench.store.db import (
     GENESIS_HASH,
+    after_commit,
     audit_log,
     canonical_json,
     read_tx,
-    sha256_hex,
     state,
     to_jsonable,
     utc_now,
     write_tx,
 )
+from intelbench.store.identity import AuditSettings, load_settings
+from intelbench.store.keyring import CHECKPOINT_EVERY, KeyedChain
 
 __all__ = [
     "ACTIONS",
+    "CHECKPOINT_EVERY",
     "JUSTIFICATION_REQUIRED",
     "MAX_DETAIL_STRING",
     "AuditEntry",
     "AuditLog",
     "entry_hash",
+    "entry_mac",
 ]
 
-#: The actions an audit entry may record.
+#: The actions an audit entry may record (CHECKPOINT is written by the store only).
 ACTIONS: tuple[str, ...] = (
     "COLLECT",
     "ALTER",
@@ -71,24 +86,15 @@ ACTIONS: tuple[str, ...] = (
     "OSINT_QUERY",
 )
 
+_STORE_ACTIONS: tuple[str, ...] = ("CHECKPOINT",)
+
 #: Actions that must carry a justification (DISCLOSE also needs a recipient).
 JUSTIFICATION_REQUIRED: frozenset[str] = frozenset({"CONSULT", "DISCLOSE", "ERASE", "OSINT_QUERY"})
 
 #: Longest string allowed anywhere in an entry's ``detail``.
 MAX_DETAIL_STRING = 512
 
-_HASHED_FIELDS = (
-    "seq",
-    "timestamp",
-    "analyst",
-    "role",
-    "action",
-    "justification",
-    "record_ref",
-    "recipient",
-    "detail",
-    "prev_hash",
-)
+_HASHED_FIELDS = HASHED_FIELDS
 
 
 @dataclass(frozen=True)
@@ -140,32 +146,6 @@ class AuditEntry:
         return asdict(self)
 
 
-def entry_hash(fields: Mapping[str, Any]) -> str:
-    """SHA-256 over the canonical JSON of an entry's hashed fields.
-
-    Parameters
-    ----------
-    fields : mapping
-        At least ``seq, timestamp, analyst, role, action, justification, record_ref,
-        recipient, detail, prev_hash``; other keys (such as ``hash``) are ignored.
-
-    Returns
-    -------
-    str
-        64 hex digits.
-
-    Examples
-    --------
-    >>> from intelbench.store.audit import entry_hash
-    >>> fields = dict(seq=1, timestamp="2026-01-01T00:00:00+00:00", analyst="A", role="ANALYST",
-    ...               action="COLLECT", justification="", record_ref="plan/p1@1", recipient=None,
-    ...               detail={}, prev_hash="0" * 64)
-    >>> len(entry_hash(fields))
-    64
-    """
-    return sha256_hex(canonical_json({name: fields[name] for name in _HASHED_FIELDS}))
-
-
 def _check_detail(detail: Any, path: str = "detail") -> None:
     if isinstance(detail, str):
         if len(detail) > MAX_DETAIL_STRING:
@@ -187,8 +167,11 @@ def _validate(
     record_ref: str,
     recipient: str | None,
     detail: Mapping[str, Any] | None,
+    *,
+    store: bool = False,
 ) -> tuple[str, str, str, str | None, dict[str, Any]]:
-    if not isinstance(action, str) or action.upper() not in ACTIONS:
+    allowed = ACTIONS + _STORE_ACTIONS if store else ACTIONS
+    if not isinstance(action, str) or action.upper() not in allowed:
         raise ParameterError(f"action must be one of {', '.join(ACTIONS)}; got {action!r}")
     action = action.upper()
     if justification is None:
@@ -216,30 +199,6 @@ def _validate(
     return action, justification, record_ref.strip(), recipient, clean
 
 
-def _row_digest(row: Any) -> str:
-    """Recompute the hash of a stored row (fast path of :func:`entry_hash`).
-
-    Stored values are JSON-native already, so plain sorted ``json.dumps`` gives exactly the
-    canonical JSON that :func:`entry_hash` hashed when the entry was written.
-    """
-    fields = {
-        "seq": int(row.seq),
-        "timestamp": row.timestamp,
-        "analyst": row.analyst,
-        "role": row.role,
-        "action": row.action,
-        "justification": row.justification,
-        "record_ref": row.record_ref,
-        "recipient": row.recipient,
-        "detail": json.loads(row.detail),
-        "prev_hash": row.prev_hash,
-    }
-    text = json.dumps(
-        fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    )
-    return sha256_hex(text)
-
-
 def _row_to_entry(row: Any) -> AuditEntry:
     return AuditEntry(
         seq=int(row.seq),
@@ -256,8 +215,8 @@ def _row_to_entry(row: Any) -> AuditEntry:
     )
 
 
-class AuditLog:
-    """The append-only, hash-chained audit log of a workspace (``ws.audit``).
+class AuditLog(KeyedChain):
+    """The append-only, keyed and anchored audit log of a workspace (``ws.audit``).
 
     Parameters
     ----------
@@ -265,6 +224,17 @@ class AuditLog:
         The workspace's engine (tables created by :class:`intelbench.store.workspace.Workspace`).
     analyst, role : str
         The identity written into every entry.
+    settings : AuditSettings, optional
+        Key file and anchor folder (default: :func:`intelbench.store.identity.load_settings`).
+    location : str, optional
+        Where the workspace is (folder or redacted URL); None for an in-memory database,
+        which gets a keyed chain but no anchor.
+
+    Raises
+    ------
+    AuditIntegrityError
+        When the audit key is missing, readable by others or not the key this workspace's
+        chain uses.
 
     Examples
     --------
@@ -281,10 +251,21 @@ class AuditLog:
     0    1  CONSULT  report/IR-2026-000123
     """
 
-    def __init__(self, engine: Engine, *, analyst: str, role: str) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        analyst: str,
+        role: str,
+        settings: AuditSettings | None = None,
+        location: str | None = None,
+    ) -> None:
         self.engine = engine
         self.analyst = analyst
         self.role = role
+        self.settings = settings if settings is not None else load_settings(None)
+        self._location = location
+        self._bind()
 
     # ------------------------------------------------------------------ writing
 
@@ -311,7 +292,7 @@ class AuditLog:
         recipient : str, optional
             Who receives a disclosure; required for DISCLOSE.
         detail : dict, optional
-            Non-sensitive metadata only: ids, hashes, counts. Strings are limited to
+            Non-sensitive metadata only: ids, keyed hashes, counts. Strings are limited to
             :data:`MAX_DETAIL_STRING` characters.
 
         Returns
@@ -368,7 +349,11 @@ class AuditLog:
         conn: Connection,
         items: list[tuple[str, str, str, str | None, dict[str, Any]]],
     ) -> list[AuditEntry]:
-        """Chain and insert already-validated entries in the caller's write transaction."""
+        """Chain and insert already-validated entries in the caller's write transaction.
+
+        Every entry is keyed (HMAC under the audit key); the signed head is anchored outside
+        the workspace once the transaction commits.
+        """
         if not items:
             return []
         head = conn.execute(
@@ -378,8 +363,10 @@ class AuditLog:
         timestamp = utc_now().isoformat(timespec="microseconds")
         made: list[AuditEntry] = []
         rows: list[dict[str, Any]] = []
+        disclosed = False
         for action, justification, record_ref, recipient, detail in items:
             seq += 1
+            disclosed = disclosed or action == "DISCLOSE"
             fields: dict[str, Any] = {
                 "seq": seq,
                 "timestamp": timestamp,
@@ -392,11 +379,14 @@ class AuditLog:
                 "detail": detail,
                 "prev_hash": prev,
             }
-            prev = entry_hash(fields)
+            prev = entry_mac(fields, self._key)
             made.append(AuditEntry(**fields, hash=prev))
             rows.append({**fields, "detail": canonical_json(detail), "hash": prev})
         conn.execute(sa.insert(audit_log), rows)
         conn.execute(sa.update(state).where(state.c.id == 1).values(audit_seq=seq, audit_head=prev))
+        last_seq, last_hash = seq, prev
+        reason = "disclosure" if disclosed else "write"
+        after_commit(conn, lambda: self._anchor_head(last_seq, last_hash, reason))
         return made
 
     # ------------------------------------------------------------------ reading
@@ -404,8 +394,8 @@ class AuditLog:
     def head(self) -> tuple[int, str]:
         """Return ``(seq, hash)`` of the last entry (``(0, "000...0")`` when empty).
 
-        Keep this value outside the workspace and pass it to :meth:`verify` later to prove
-        that nothing up to it has been rewritten.
+        The store anchors this outside the workspace after every write; you may also keep
+        it yourself and pass it to :meth:`verify` later.
         """
         with read_tx(self.engine) as conn:
             row = conn.execute(
@@ -428,7 +418,12 @@ class AuditLog:
         yield from result
 
     def verify(self, expected_head: tuple[int, str] | None = None) -> bool:
-        """Check the whole chain; return True or raise naming the first bad entry.
+        """Check the whole chain against its key and anchors; True or raise naming the entry.
+
+        Checks, in one pass: every link, every hash (plain SHA-256 before ``keyed_from``,
+        HMAC under the audit key from it on), every signed head kept outside the workspace
+        (the log must reach the furthest one, and each anchored entry must still have its
+        anchored hash), and the head kept in the database.
 
         Parameters
         ----------
@@ -444,8 +439,9 @@ class AuditLog:
         Raises
         ------
         AuditIntegrityError
-            With ``.seq`` the first bad entry, when an entry was edited, deleted, inserted or
-            moved, or the log does not end at the recorded head.
+            With ``.seq`` the first bad entry: edited, deleted, inserted, moved, re-chained
+            without the key, cut off below an anchored head, or added outside the store; also
+            when the anchor is missing or altered or the key is wrong.
 
         Examples
         --------
@@ -455,57 +451,49 @@ class AuditLog:
         >>> ws.audit.verify(expected_head=ws.audit.head())
         True
         """
-        expected = 1
-        prev = GENESIS_HASH
-        anchor: Any = None
         with read_tx(self.engine) as conn:
-            for row in self._iter_rows(conn):
-                seq = int(row.seq)
-                if seq != expected:
-                    if seq > expected:
-                        _fail(expected, f"entry {expected} is missing (the next entry is {seq})")
-                    _fail(seq, f"entry {seq} is out of sequence (expected entry {expected})")
-                if row.prev_hash != prev:
-                    _fail(
-                        seq,
-                        f"entry {seq} does not link to entry {seq - 1} (an entry was inserted, "
-                        "deleted, moved or rewritten at or before this point)",
+            meta = self._meta(conn)
+            if meta.key_id is None or str(meta.workspace_id) != self.workspace_id:
+                fail(
+                    self.keyed_from,
+                    "the workspace's record of its audit key or id was reset inside the "
+                    "workspace (the chain may have been rewritten)",
+                )
+            self._check_key(str(meta.key_id))
+            anchors = self._anchors()
+            keyed_from = int(meta.keyed_from)
+            for rec in anchors:
+                if rec.keyed_from != keyed_from:
+                    fail(
+                        min(rec.keyed_from, keyed_from),
+                        f"the workspace says its keyed chain starts at entry {keyed_from} but "
+                        f"the signed anchor says entry {rec.keyed_from} (a downgrade attempt)",
                     )
-                try:
-                    digest = _row_digest(row)
-                except (ValueError, TypeError):
-                    _fail(seq, f"entry {seq} cannot be read (its detail is not valid JSON)")
-                if digest != row.hash:
-                    _fail(seq, f"entry {seq} does not match its hash (it was edited)")
-                if expected_head is not None and seq == expected_head[0]:
-                    if row.hash != expected_head[1]:
-                        _fail(seq, f"entry {seq} does not match the expected head hash")
-                prev = row.hash
-                expected += 1
+            last, prev = check_rows(
+                self._iter_rows(conn),
+                key=self._key,
+                keyed_from=keyed_from,
+                anchors=anchors,
+                expected_head=expected_head,
+            )
             anchor = conn.execute(
                 sa.select(state.c.audit_seq, state.c.audit_head).where(state.c.id == 1)
             ).one()
-        last = expected - 1
-        if expected_head is not None and expected_head[0] > last:
-            _fail(
-                last + 1,
-                f"entry {last + 1} is missing (expected the log to reach entry {expected_head[0]})",
-            )
         head_seq = int(anchor.audit_seq)
         if last > head_seq:
-            _fail(
+            fail(
                 head_seq + 1,
                 f"entry {head_seq + 1} is beyond the recorded head "
                 f"(entry {head_seq}); it was added outside the store",
             )
         if last < head_seq:
-            _fail(
+            fail(
                 last + 1,
                 f"entry {last + 1} is missing (the recorded head is entry "
                 f"{head_seq} but the log ends at entry {last})",
             )
         if last and anchor.audit_head != prev:
-            _fail(last, f"entry {last} does not match the recorded head hash")
+            fail(last, f"entry {last} does not match the recorded head hash")
         return True
 
     def entries(self, action: str | None = None, *, record_ref: str | None = None) -> pd.DataFrame:
@@ -534,9 +522,10 @@ class AuditLog:
         """
         stmt = sa.select(audit_log).order_by(audit_log.c.seq)
         if action is not None:
-            if not isinstance(action, str) or action.upper() not in ACTIONS:
+            if not isinstance(action, str) or action.upper() not in ACTIONS + _STORE_ACTIONS:
                 raise ParameterError(
-                    f"action must be one of {', '.join(ACTIONS)} or None; got {action!r}"
+                    f"action must be one of {', '.join(ACTIONS + _STORE_ACTIONS)} or None; "
+                    f"got {action!r}"
                 )
             stmt = stmt.where(audit_log.c.action == action.upper())
         if record_ref is not None:
@@ -557,53 +546,41 @@ class AuditLog:
         return "verifies"
 
     def _repr_html_(self) -> str:
-        n = len(self)
-        status = self._status()
-        colour = "#1a7f37" if status == "verifies" else "#b42318"
-        tail = self.entries().tail(10)
-        rows = "".join(
-            "<tr>"
-            + "".join(
-                f"<td>{html.escape(str(v))}</td>"
-                for v in (
-                    r.seq,
-                    r.timestamp,
-                    r.analyst,
-                    r.role,
-                    r.action,
-                    r.record_ref,
-                    r.recipient or "",
-                    r.justification,
-                )
-            )
-            + "</tr>"
-            for r in tail.itertuples()
-        )
-        head = "".join(
-            f"<th>{h}</th>"
-            for h in (
-                "seq",
-                "when (UTC)",
-                "analyst",
-                "role",
-                "action",
-                "record",
-                "recipient",
-                "justification",
-            )
-        )
-        return (
-            f"<div><b>Audit log</b>: {n} entries; chain "
-            f"<span style='color:{colour}'>{html.escape(status)}</span>"
-            + (f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>" if n else "")
-            + "</div>"
+        return render_log_html(len(self), self._status(), self.entries().tail(10))
+
+    def report(
+        self,
+        *,
+        record: str | None = None,
+        analyst: str | None = None,
+        recipient: str | None = None,
+        since: Any = None,
+        until: Any = None,
+    ) -> AuditReport:
+        """Answer a data-protection officer's question (give one of record, analyst, recipient).
+
+        Who consulted or disclosed a record (``record="report/IR-1"``, bulk reads that listed
+        it included), what a person did in a period (``analyst=..., since=..., until=...``),
+        what was disclosed to a recipient (``recipient=...``). See
+        :func:`intelbench.store.audit_report.audit_report`.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> _ = ws.audit.record("DISCLOSE", justification="tasking", record_ref="report/IR-1@1",
+        ...                     recipient="Northshire Council")
+        >>> ws.audit.report(recipient="Northshire Council").entries["record_ref"].tolist()
+        ['report/IR-1@1']
+        """
+        return audit_report(
+            self.entries(),
+            record=record,
+            analyst=analyst,
+            recipient=recipient,
+            since=since,
+            until=until,
         )
 
     def __repr__(self) -> str:
         return f"AuditLog({len(self)} entries, analyst={self.analyst!r}, role={self.role!r})"
-
-
-def _fail(seq: int, message: str) -> NoReturn:
-    err = AuditIntegrityError(f"audit log does not verify: {message} [first bad entry: seq {seq}]")
-    err.seq = seq  # type: ignore[attr-defined]
-    raise err

@@ -35,6 +35,7 @@ from intelbench.exceptions import StoreError
 
 __all__ = [
     "GENESIS_HASH",
+    "after_commit",
     "audit_log",
     "canonical_json",
     "documents",
@@ -42,6 +43,8 @@ __all__ = [
     "make_engine",
     "metadata_v1",
     "metadata_v2",
+    "metadata_v3",
+    "audit_meta",
     "read_tx",
     "schema_version",
     "sha256_hex",
@@ -216,6 +219,20 @@ frames = sa.Table(
     sa.Column("payload", sa.Text, nullable=False),
 )
 
+#: Tables added by schema version 3.
+metadata_v3 = sa.MetaData()
+
+#: One row (id=1): the workspace's id (names its anchor files outside the workspace), the id
+#: of the audit key its chain uses and the first entry chained with that key.
+audit_meta = sa.Table(
+    "ib_audit_meta",
+    metadata_v3,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("workspace_id", sa.String(32), nullable=False),
+    sa.Column("key_id", sa.String(16), nullable=True),
+    sa.Column("keyed_from", sa.BigInteger, nullable=True),
+)
+
 _SQLITE_GUARDS = [
     "CREATE TRIGGER IF NOT EXISTS ib_audit_log_no_update BEFORE UPDATE ON ib_audit_log "
     "BEGIN SELECT RAISE(ABORT, 'ib_audit_log is append-only'); END",
@@ -333,16 +350,33 @@ def write_tx(engine: Engine, *, lock_state: bool = True) -> Iterator[Connection]
 
     Everything done on the yielded connection commits together or not at all. With
     ``lock_state`` the ``ib_state`` row is updated first, which takes the write lock on any
-    backend (a row lock on PostgreSQL) before anything is read.
+    backend (a row lock on PostgreSQL) before anything is read. Callables appended to
+    :func:`after_commit` run once the transaction has committed (the audit anchor uses it);
+    they are dropped if it rolls back.
     """
     with engine.connect() as conn:
         conn.execution_options(ib_write=True)
-        with conn.begin():
-            if lock_state:
-                conn.execute(
-                    sa.update(state).where(state.c.id == 1).values(writes=state.c.writes + 1)
-                )
-            yield conn
-            hook = _BEFORE_COMMIT
-            if hook is not None:
-                hook()
+        conn.info["ib_after_commit"] = []
+        try:
+            with conn.begin():
+                if lock_state:
+                    conn.execute(
+                        sa.update(state).where(state.c.id == 1).values(writes=state.c.writes + 1)
+                    )
+                yield conn
+                hook = _BEFORE_COMMIT
+                if hook is not None:
+                    hook()
+            callbacks = list(conn.info.get("ib_after_commit", []))
+        finally:
+            conn.info.pop("ib_after_commit", None)
+    for callback in callbacks:
+        callback()
+
+
+def after_commit(conn: Connection, callback: Callable[[], None]) -> None:
+    """Run ``callback`` after the write transaction of ``conn`` commits (not if it rolls back)."""
+    pending = conn.info.get("ib_after_commit")
+    if pending is None:
+        raise StoreError("after_commit: not inside a write transaction (write_tx)")
+    pending.append(callback)

@@ -151,7 +151,7 @@ def save_documents(
                         "kind": kind,
                         "key": key,
                         "revision": rev,
-                        "sha256": digest,
+                        "content_hmac": ws.audit.content_hmac(text),
                         "bytes": len(text.encode("utf-8")),
                     },
                 )

@@ -11,11 +11,13 @@ WKT, say) first.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from intelbench.exceptions import DocumentNotFoundError, ParameterError, StoreError
 from intelbench.store._paths import check_name
@@ -169,6 +171,9 @@ class FrameStore:
     audit: Any
     analyst: str
     role: str
+    _purpose: Callable[[str | None, str], tuple[str, str]]
+    _reading: Callable[[str], AbstractContextManager[tuple[Connection, bool]]]
+    _log: Callable[[Connection, str, tuple[str, str], dict[str, Any]], None]
 
     def write_frame(
         self,
@@ -190,7 +195,7 @@ class FrameStore:
             geometry columns are refused.
         action, justification, audit
             As for :meth:`Workspace.put`; the audit entry holds the row and column counts and
-            the payload's SHA-256, never the values.
+            the payload's keyed hash (HMAC under the audit key), never the values.
 
         Returns
         -------
@@ -235,12 +240,23 @@ class FrameStore:
                     action,
                     justification=justification,
                     record_ref=f"frame/{name}",
-                    detail={"rows": len(df), "columns": int(df.shape[1]), "sha256": digest},
+                    detail={
+                        "rows": len(df),
+                        "columns": int(df.shape[1]),
+                        "content_hmac": self.audit.content_hmac(text),
+                    },
                 )
         return len(df)
 
-    def read_frame(self, name: str) -> pd.DataFrame:
-        """Return the DataFrame stored under ``name``.
+    def read_frame(self, name: str, *, justification: str | None = None) -> pd.DataFrame:
+        """Return the DataFrame stored under ``name``; logged as CONSULT (``frame/name``).
+
+        Parameters
+        ----------
+        name : str
+            The table's name.
+        justification : str, optional
+            Why it is read (see :meth:`Workspace.get` for what is written without one).
 
         Raises
         ------
@@ -248,10 +264,16 @@ class FrameStore:
             When there is no such frame.
         """
         check_name("key", name)
-        with read_tx(self.engine) as conn:
-            text = conn.execute(sa.select(frames.c.payload).where(frames.c.name == name)).scalar()
-        if text is None:
-            raise DocumentNotFoundError(f"no frame {name!r} in the workspace")
+        purpose = self._purpose(justification, f"frame/{name}")
+        with self._reading("frame") as (conn, logged):
+            row = conn.execute(
+                sa.select(frames.c.payload, frames.c.rows).where(frames.c.name == name)
+            ).first()
+            if row is None:
+                raise DocumentNotFoundError(f"no frame {name!r} in the workspace")
+            if logged:
+                self._log(conn, f"frame/{name}", purpose, {"frame": name, "rows": int(row.rows)})
+            text = str(row.payload)
         return decode_frame(text)
 
     def frame_names(self) -> list[str]:

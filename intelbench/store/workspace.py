@@ -17,15 +17,19 @@ grades, dissemination records and the audit log (:mod:`intelbench.store.audit`).
 - The schema carries a version and is upgraded by :data:`MIGRATIONS` when opened; a database
   newer than this code is refused.
 
-Who the analyst is comes from, in order: the ``analyst``/``role`` arguments, the
-``INTELBENCH_ANALYST``/``INTELBENCH_ROLE`` environment variables, ``workspace.toml`` (or
-``workspace.json``) in the workspace folder with top-level ``analyst`` and ``role`` keys, and
-finally the operating-system user with role ``ANALYST``.
+- Every read that returns content (:meth:`Workspace.get`, ``get_many``, ``history``,
+  ``read_frame``) is audited as CONSULT with who, when and why (:mod:`intelbench.store.consult`).
+
+Who the analyst is and their role come from the documented configuration in
+:mod:`intelbench.store.identity` (arguments for scripts and tests, ``INTELBENCH_ANALYST`` and
+``INTELBENCH_ROLE``, the user's ``config.toml``, the workspace's ``workspace.toml`` and its
+``[roles]`` table, and finally the operating-system user with role ``ANALYST``);
+:meth:`Workspace.whoami` shows them and where each came from.
 """
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -46,8 +50,8 @@ from intelbench.store._paths import (
     render_html,
 )
 from intelbench.store._paths import check_name as _check_name
-from intelbench.store._paths import resolve_identity as _resolve_identity
 from intelbench.store.audit import AuditLog, _validate
+from intelbench.store.consult import ConsultStore
 from intelbench.store.db import (
     documents,
     read_tx,
@@ -56,13 +60,13 @@ from intelbench.store.db import (
 )
 from intelbench.store.documents import (
     flush_wal,
-    latest_documents,
     live_keys_stmt,
     save_documents,
     summary_frame,
     upgrade,
 )
 from intelbench.store.frames import FrameStore
+from intelbench.store.identity import Identity, load_settings, resolve_identity, role_error
 
 __all__ = [
     "CONFIG_FILES",
@@ -75,7 +79,7 @@ __all__ = [
 ]
 
 
-class Workspace(FrameStore):
+class Workspace(ConsultStore, FrameStore):
     """A workspace: documents with revisions, an audit log, a schema version.
 
     Parameters
@@ -119,8 +123,8 @@ class Workspace(FrameStore):
     2
     >>> ws.get("plan", "CP-1")["questions"], ws.get("plan", "CP-1", revision=1)["questions"]
     (4, 3)
-    >>> ws.keys("plan"), ws.schema_version, len(ws.audit)
-    (['CP-1'], 2, 2)
+    >>> ws.keys("plan"), ws.schema_version, ws.audit.entries()["action"].tolist()
+    (['CP-1'], 3, ['COLLECT', 'ALTER', 'CONSULT', 'CONSULT'])
     """
 
     def __init__(
@@ -143,7 +147,9 @@ class Workspace(FrameStore):
                 raise StoreError(f"path_or_url: cannot create the folder {folder} ({exc})") from exc
             self.path = folder.resolve()
             self.url = f"sqlite:///{self.path / DB_FILE}"
-        self._analyst, self._role = _resolve_identity(self.path, analyst, role)
+        self.settings = load_settings(self.path)
+        self._identity = resolve_identity(self.path, analyst, role)
+        self._purposes: list[str] = []
         self.engine = _db.make_engine(self.url)
         try:
             self.schema_version = upgrade(self.engine, MIGRATIONS, self._where())
@@ -156,33 +162,120 @@ class Workspace(FrameStore):
         except BaseException:
             self.engine.dispose()
             raise
-        self.audit = AuditLog(self.engine, analyst=self.analyst, role=self.role)
+        try:
+            self.audit = AuditLog(
+                self.engine,
+                analyst=self.analyst,
+                role=self.role,
+                settings=self.settings,
+                location=self._location(),
+            )
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     # ------------------------------------------------------------------ identity
 
     @property
     def analyst(self) -> str:
         """Who is working; written into every revision and audit entry from now on."""
-        return self._analyst
+        return self._identity.analyst
 
     @analyst.setter
     def analyst(self, value: str) -> None:
         if not isinstance(value, str) or not value.strip():
             raise ParameterError(f"analyst must be a non-empty str; got {value!r}")
-        self._analyst, _ = _resolve_identity(None, value, self._role)
-        self.audit.analyst = self._analyst
+        if self._identity.roles_file is not None:  # the role table decides the new role
+            me = resolve_identity(self.path, value, None)
+        else:
+            me = dataclasses.replace(self._identity, analyst=value.strip())
+        self._identity = dataclasses.replace(me, analyst_source="set on the workspace")
+        self.audit.analyst, self.audit.role = me.analyst, me.role
 
     @property
     def role(self) -> str:
         """The analyst's role, one of :data:`ROLES`."""
-        return self._role
+        return self._identity.role
 
     @role.setter
     def role(self, value: str) -> None:
         if not isinstance(value, str) or value.strip().upper() not in ROLES:
             raise ParameterError(f"role must be one of {', '.join(ROLES)}; got {value!r}")
-        self._role = value.strip().upper()
-        self.audit.role = self._role
+        if self._identity.roles_file is not None:  # refused unless the table agrees
+            resolve_identity(self.path, self.analyst, value)
+        self._identity = (
+            dataclasses.replace(
+                self._identity, role=value.strip().upper(), role_source="set on the workspace"
+            )
+            if self._identity.roles_file is None
+            else self._identity
+        )
+        self.audit.role = self._identity.role
+
+    def whoami(self) -> Identity:
+        """Return who is working, their role and where each came from (for forms to show).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> me = ws.whoami()
+        >>> me.analyst, me.role, me.role_source
+        ('A. Analyst', 'ANALYST', 'argument')
+        """
+        return self._identity
+
+    def require_role(
+        self, allowed: tuple[str, ...] | list[str], action: str, *, instead: str | None = None
+    ) -> Identity:
+        """Check that the analyst's role is one of ``allowed``; else explain the way forward.
+
+        Parameters
+        ----------
+        allowed : sequence of str
+            Roles that may do it.
+        action : str
+            What is being done, as a verb phrase ("re-grade a submitted grade").
+        instead : str, optional
+            What the analyst may do instead ("propose a re-grade for a supervisor").
+
+        Returns
+        -------
+        Identity
+            The analyst's identity, when allowed.
+
+        Raises
+        ------
+        RoleError
+            (a PermissionError) saying the role and where it came from, the roles needed,
+            what to do instead and how to get the role.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws.require_role(("INTEL_UNIT", "SUPERVISOR"), "re-grade a submitted grade")
+        Traceback (most recent call last):
+        ...
+        intelbench.exceptions.RoleError: A. Analyst has role ANALYST (from argument), ...
+        """
+        wanted = tuple(str(r).strip().upper() for r in allowed)
+        unknown = [r for r in wanted if r not in ROLES]
+        if not wanted or unknown:
+            raise ParameterError(
+                f"allowed must name roles from {', '.join(ROLES)}; got {allowed!r}"
+            )
+        if self.role in wanted:
+            return self._identity
+        raise role_error(self._identity, wanted, action, instead)
+
+    def _location(self) -> str | None:
+        if self.path is not None:
+            return str(self.path)
+        url = sa.make_url(self.url)
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            return None
+        return _db._redact(self.url)
 
     # ------------------------------------------------------------------ schema
 
@@ -301,160 +394,6 @@ class Workspace(FrameStore):
             .order_by(documents.c.revision.desc())
             .limit(1)
         ).first()
-
-    def get(
-        self,
-        kind: str,
-        key: str,
-        revision: int | None = None,
-        *,
-        justification: str | None = None,
-    ) -> dict[str, Any]:
-        """Return a document (the latest revision, or the one asked for).
-
-        Parameters
-        ----------
-        kind, key : str
-            Which document.
-        revision : int, optional
-            A revision number from :meth:`put` or :meth:`history`.
-        justification : str, optional
-            When given, the read is audited as CONSULT (``kind/key@revision``) with this
-            justification.
-
-        Returns
-        -------
-        dict
-            A fresh copy of the stored JSON.
-
-        Raises
-        ------
-        DocumentNotFoundError
-            (a StoreError and a KeyError) when there is no such document or revision.
-
-        Examples
-        --------
-        >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
-        >>> ws.get("plan", "nope")
-        Traceback (most recent call last):
-        ...
-        intelbench.exceptions.DocumentNotFoundError: no plan 'nope' in the workspace
-        >>> _ = ws.put("report", "IR-1", {"n": 1}, action="COLLECT")
-        >>> ws.get("report", "IR-1", justification="Op Larch briefing")
-        {'n': 1}
-        >>> ws.audit.entries("CONSULT")["record_ref"].tolist()
-        ['report/IR-1@1']
-        """
-        _check_name("kind", kind)
-        _check_name("key", key)
-        with read_tx(self.engine) as conn:
-            if revision is None:
-                row = self._latest(conn, kind, key)
-            else:
-                if isinstance(revision, bool) or not isinstance(revision, int):
-                    raise ParameterError(f"revision must be an int or None; got {revision!r}")
-                row = conn.execute(
-                    sa.select(documents).where(
-                        documents.c.kind == kind,
-                        documents.c.key == key,
-                        documents.c.revision == revision,
-                    )
-                ).first()
-        if row is None or row.doc is None:
-            what = f"no {kind} {key!r}" + (f" revision {revision}" if revision is not None else "")
-            raise DocumentNotFoundError(f"{what} in the workspace")
-        result: dict[str, Any] = json.loads(row.doc)
-        if justification is not None:
-            rev = int(row.revision)
-            self.audit.record(
-                "CONSULT",
-                justification=justification,
-                record_ref=f"{kind}/{key}@{rev}",
-                detail={"kind": kind, "key": key, "revision": rev},
-            )
-        return result
-
-    def history(self, kind: str, key: str) -> pd.DataFrame:
-        """Return every kept revision of a document, oldest first.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``revision``, ``saved_at`` (UTC datetimes), ``analyst``, ``role``,
-            ``action``, ``sha256`` and ``doc`` (dicts).
-
-        Raises
-        ------
-        DocumentNotFoundError
-            When the document does not exist (or was erased).
-
-        Examples
-        --------
-        >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
-        >>> for n in (1, 2):
-        ...     _ = ws.put("plan", "CP-1", {"n": n})
-        >>> ws.history("plan", "CP-1")[["revision", "analyst", "doc"]]
-           revision    analyst       doc
-        0         1  A. Analyst  {'n': 1}
-        1         2  A. Analyst  {'n': 2}
-        """
-        _check_name("kind", kind)
-        _check_name("key", key)
-        with read_tx(self.engine) as conn:
-            rows = conn.execute(
-                sa.select(documents)
-                .where(
-                    documents.c.kind == kind,
-                    documents.c.key == key,
-                    documents.c.doc.is_not(None),
-                )
-                .order_by(documents.c.revision)
-            ).all()
-        if not rows:
-            raise DocumentNotFoundError(f"no {kind} {key!r} in the workspace")
-        frame = pd.DataFrame(
-            {
-                "revision": [int(r.revision) for r in rows],
-                "saved_at": pd.to_datetime([r.saved_at for r in rows], utc=True, format="ISO8601"),
-                "analyst": [r.analyst for r in rows],
-                "role": [r.role for r in rows],
-                "action": [r.action for r in rows],
-                "sha256": [r.sha256 for r in rows],
-                "doc": [json.loads(r.doc) for r in rows],
-            }
-        )
-        return frame
-
-    def get_many(self, kind: str, keys: list[str] | None = None) -> dict[str, dict[str, Any]]:
-        """Return the latest revision of many documents in one read.
-
-        Parameters
-        ----------
-        kind : str
-            Which kind of document.
-        keys : list of str, optional
-            The keys wanted (missing or erased ones are left out); all live documents if None.
-
-        Returns
-        -------
-        dict
-            ``{key: doc}`` in key order.
-
-        Examples
-        --------
-        >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
-        >>> _ = ws.put_many("report", {"IR-1": {"n": 1}, "IR-2": {"n": 2}}, action="COLLECT")
-        >>> ws.get_many("report")
-        {'IR-1': {'n': 1}, 'IR-2': {'n': 2}}
-        >>> ws.get_many("report", ["IR-2", "IR-9"])
-        {'IR-2': {'n': 2}}
-        """
-        _check_name("kind", kind)
-        with read_tx(self.engine) as conn:
-            return latest_documents(conn, kind, keys)
 
     def keys(self, kind: str) -> list[str]:
         """Return the keys of the documents of one kind that exist (sorted).

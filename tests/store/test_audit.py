@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from intelbench.exceptions import AuditIntegrityError, ParameterError
-from intelbench.store.audit import ACTIONS, MAX_DETAIL_STRING, AuditEntry, entry_hash
+from intelbench.store.audit import ACTIONS, MAX_DETAIL_STRING, AuditEntry, entry_hash, entry_mac
 from intelbench.store.workspace import Workspace
 
 
@@ -64,7 +64,8 @@ def test_record_returns_the_stored_entry(ws: Workspace) -> None:
         "INTEL_UNIT",
     )
     assert e["record_ref"] == "report/IR-1" and e.to_dict()["detail"] == {"rows": 3}
-    assert e.prev_hash == "0" * 64 and e.hash == entry_hash(e.to_dict())
+    assert e.prev_hash == "0" * 64 and e.hash == entry_mac(e.to_dict(), ws.audit._key)
+    assert e.hash != entry_hash(e.to_dict())  # keyed: not the plain SHA-256
     e2 = ws.audit.record("COMBINE", record_ref="network/ocg-1")
     assert e2.seq == 2 and e2.prev_hash == e.hash and e2.justification == ""
     assert ws.audit.head() == (2, e2.hash)
@@ -181,12 +182,29 @@ def test_edit_of_any_field_is_detected(ws: Workspace, column: str) -> None:
     assert _bad_seq(ws) == 4
 
 
-def test_edit_with_recomputed_hash_breaks_the_next_link(ws: Workspace) -> None:
-    _fill(ws)
-    entry = ws.audit.entries().iloc[2].to_dict()
+def _edited_entry(ws: Workspace, seq: int) -> dict[str, Any]:
+    entry: dict[str, Any] = ws.audit.entries().iloc[seq - 1].to_dict()
     entry["analyst"] = "Someone Else"
-    entry["timestamp"] = entry["timestamp"].isoformat()
-    new_hash = entry_hash(entry)
+    entry["timestamp"] = entry["timestamp"].isoformat(timespec="microseconds")
+    return entry
+
+
+def test_edit_with_recomputed_plain_hash_is_caught_as_rechained(ws: Workspace) -> None:
+    _fill(ws)
+    new_hash = entry_hash(_edited_entry(ws, 3))
+    with _raw(ws) as raw:
+        raw.execute(
+            "UPDATE ib_audit_log SET analyst = ?, hash = ? WHERE seq = 3",
+            ("Someone Else", new_hash),
+        )
+    with pytest.raises(AuditIntegrityError, match="re-chained"):
+        ws.audit.verify()
+    assert _bad_seq(ws) == 3
+
+
+def test_edit_with_the_key_and_recomputed_hash_breaks_the_next_link(ws: Workspace) -> None:
+    _fill(ws)
+    new_hash = entry_mac(_edited_entry(ws, 3), ws.audit._key)  # an insider holding the key
     with _raw(ws) as raw:
         raw.execute(
             "UPDATE ib_audit_log SET analyst = ?, hash = ? WHERE seq = 3",
@@ -254,8 +272,8 @@ def test_insertion_in_the_middle_is_detected(ws: Workspace) -> None:
                 entry_hash(fields),
             ),
         )
-    # the forged entry itself is well formed, so the first bad link is the entry after it
-    assert _bad_seq(ws) == 4
+    # without the key the forged entry cannot carry a keyed hash: it is caught itself
+    assert _bad_seq(ws) == 3
 
 
 def test_append_outside_the_store_is_detected(ws: Workspace) -> None:
@@ -287,7 +305,7 @@ def test_append_outside_the_store_is_detected(ws: Workspace) -> None:
                 None,
                 "{}",
                 prev,
-                entry_hash(fields),
+                entry_mac(fields, ws.audit._key),  # even with the key
             ),
         )
     with pytest.raises(AuditIntegrityError, match="beyond the recorded head"):
@@ -295,7 +313,9 @@ def test_append_outside_the_store_is_detected(ws: Workspace) -> None:
     assert _bad_seq(ws) == 4
 
 
-def test_full_rewrite_is_caught_by_a_kept_head(ws: Workspace) -> None:
+def test_full_rewrite_with_the_key_is_caught_by_the_anchor_and_a_kept_head(
+    ws: Workspace,
+) -> None:
     _fill(ws, 4)
     kept = ws.audit.head()
     with _raw(ws) as raw:
@@ -324,14 +344,17 @@ def test_full_rewrite_is_caught_by_a_kept_head(ws: Workspace) -> None:
             fields["detail"] = {}
             fields["analyst"] = "Rewriter"
             fields["prev_hash"] = prev
-            prev = entry_hash(fields)
+            prev = entry_mac(fields, ws.audit._key)  # an insider holding the key
             raw.execute(
                 "INSERT INTO ib_audit_log VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (*[fields[k] for k in list(fields)[:8]], "{}", fields["prev_hash"], prev),
             )
         raw.execute("UPDATE ib_state SET audit_head = ?", (prev,))
-    assert ws.audit.verify()  # internally consistent ...
-    with pytest.raises(AuditIntegrityError) as info:  # ... but not the chain we kept
+    # internally consistent and keyed, but not the head anchored outside the workspace ...
+    with pytest.raises(AuditIntegrityError, match="anchored head") as info:
+        ws.audit.verify()
+    assert info.value.seq == 4  # type: ignore[attr-defined]
+    with pytest.raises(AuditIntegrityError) as info:  # ... nor the head the caller kept
         ws.audit.verify(expected_head=kept)
     assert info.value.seq == 4  # type: ignore[attr-defined]
 
@@ -453,8 +476,8 @@ def test_rich_detail_hashes_the_same_when_written_and_verified(ws: Workspace) ->
     }
     e = ws.audit.record("COMBINE", record_ref="network/ocg-1", detail=detail)
     assert e.detail["1"] == "int key" and e.detail["when"] == "2026-01-02"
-    assert e.hash == entry_hash(e.to_dict())
+    assert e.hash == entry_mac(e.to_dict(), ws.audit._key)
     assert ws.audit.verify()
     stored = ws.audit.entries().iloc[0].to_dict()
     stored["timestamp"] = e.timestamp
-    assert entry_hash(stored) == e.hash
+    assert entry_mac(stored, ws.audit._key) == e.hash

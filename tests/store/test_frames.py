@@ -84,9 +84,10 @@ def test_replace_is_atomic_and_audited_without_values(
     monkeypatch.setattr(_db, "_BEFORE_COMMIT", None)
     pd.testing.assert_frame_equal(ws.read_frame("nominals"), second)
     e = ws.audit.entries()
-    assert list(e["action"]) == ["COLLECT", "ALTER"]
-    assert list(e["record_ref"]) == ["frame/nominals", "frame/nominals"]
+    assert list(e["action"]) == ["COLLECT", "ALTER", "CONSULT", "CONSULT"]  # two read_frame
+    assert list(e["record_ref"]) == ["frame/nominals"] * 4
     assert e["detail"][1]["rows"] == 1 and e["detail"][1]["columns"] == 2
+    assert len(e["detail"][1]["content_hmac"]) == 64
     assert "SMITH" not in e.astype(str).to_csv() and "ZULU" not in e.astype(str).to_csv()
     assert ws.audit.verify()
 

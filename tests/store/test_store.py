@@ -23,12 +23,18 @@ import sqlalchemy as sa
 import intelbench as ib
 import intelbench.store.db as _db
 import intelbench.store.workspace as store
-from intelbench.exceptions import ParameterError, StoreError
+from intelbench.exceptions import AuditIntegrityError, ParameterError, StoreError
 from intelbench.store.workspace import DocumentNotFoundError, Migration, Workspace
+from tests.store.legacy import make_legacy
 
 
 class Colour(enum.Enum):
     RED = "red"
+
+
+def _written(ws: Workspace) -> int:
+    """Number of audit entries other than consultations (reads are CONSULT entries too)."""
+    return int((ws.audit.entries()["action"] != "CONSULT").sum())
 
 
 @pytest.fixture
@@ -46,7 +52,7 @@ def test_folder_created_and_public_names(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "b" / "workspace.db").is_file()
     assert w.path == (tmp_path / "a" / "b").resolve()
     assert isinstance(w.engine, sa.engine.Engine)
-    assert (w.analyst, w.role, w.schema_version) == ("X", "SUPERVISOR", 2)
+    assert (w.analyst, w.role, w.schema_version) == ("X", "SUPERVISOR", 3)
     assert ib.store.Workspace is Workspace and ib.audit.AuditLog is type(w.audit)
 
 
@@ -185,7 +191,9 @@ def test_put_audits_references_and_hash_only(ws: Workspace) -> None:
     assert list(e["record_ref"]) == ["report/IR-1@1", "report/IR-1@2", "dissemination/D-1@1"]
     assert e["recipient"][2] == "Northshire Council"
     assert e["detail"][1]["source_count"] == 2
-    assert e["detail"][0]["sha256"] == ws.history("report", "IR-1")["sha256"][0]
+    # the content hash in the log is keyed: not the plain SHA-256 kept with the revision
+    assert len(e["detail"][0]["content_hmac"]) == 64 and "sha256" not in e["detail"][0]
+    assert e["detail"][0]["content_hmac"] != ws.history("report", "IR-1")["sha256"][0]
     assert e["analyst"].eq("A. Analyst").all()
     assert secret not in e.astype(str).to_csv()
     assert ws.audit.verify()
@@ -194,6 +202,7 @@ def test_put_audits_references_and_hash_only(ws: Workspace) -> None:
 def test_put_without_audit(ws: Workspace) -> None:
     ws.put("plan_draft", "CP-1", {"n": 1}, audit=False)
     assert len(ws.audit) == 0 and ws.get("plan_draft", "CP-1") == {"n": 1}
+    assert ws.audit.entries()["action"].tolist() == ["CONSULT"]  # reading it is still logged
 
 
 def test_delete_erases_content_everywhere(ws: Workspace) -> None:
@@ -252,7 +261,7 @@ def test_failure_before_commit_rolls_back_document_and_audit(
         ws.audit.record("CONSULT", justification="j", record_ref="plan/CP-1")
     monkeypatch.setattr(_db, "_BEFORE_COMMIT", None)
     assert ws.get("plan", "CP-1") == {"n": 1}
-    assert len(ws.history("plan", "CP-1")) == 1 and len(ws.audit) == 1
+    assert len(ws.history("plan", "CP-1")) == 1 and _written(ws) == 1
     assert ws.audit.verify()
     assert ws.put("plan", "CP-1", {"n": 2}) == 2
 
@@ -317,7 +326,7 @@ def test_identity_json_config_and_os_user(tmp_path: Path, monkeypatch: pytest.Mo
     (folder / "workspace.json").write_text(json.dumps({"workspace": {"analyst": "J Son"}}))
     w = Workspace(folder)
     assert (w.analyst, w.role) == ("J Son", "ANALYST")
-    from intelbench.store import _paths as _workspace
+    from intelbench.store import identity as _workspace
 
     monkeypatch.setattr(_workspace.getpass, "getuser", lambda: "osuser")
     w = Workspace(tmp_path / "plain")
@@ -353,27 +362,36 @@ def test_url_and_bad_locations(tmp_path: Path) -> None:
         Workspace("nosuchdialect://user:pw@host/db", analyst="A")
 
 
-def test_version_1_workspace_upgrades_to_current(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("version", [1, 2])
+def test_old_workspace_upgrades_and_its_plain_chain_still_verifies(
+    tmp_path: Path, version: int
 ) -> None:
     folder = tmp_path / "w"
-    monkeypatch.setattr(store, "MIGRATIONS", store.MIGRATIONS[:1])
-    w = Workspace(folder, analyst="A", role="ANALYST")
-    w.put("plan", "CP-1", {"n": 1}, action="COLLECT")
-    assert w.schema_version == 1 and not sa.inspect(w.engine).has_table("ib_frames")
-    w.close()
-    monkeypatch.undo()
+    plain = make_legacy(folder, version=version, n=3)
     w2 = Workspace(folder, analyst="A", role="ANALYST")
-    assert w2.schema_version == store.MIGRATIONS[-1].version == 2
+    assert w2.schema_version == store.MIGRATIONS[-1].version == 3
     assert sa.inspect(w2.engine).has_table("ib_frames")
+    # the old entries are kept as they were; a CHECKPOINT entry starts the keyed chain
+    e = w2.audit.entries()
+    assert e["hash"].tolist() == plain + [e["hash"][3]]
+    assert e["action"][3] == "CHECKPOINT" and e["detail"][3]["plain_entries"] == 3
+    assert w2.audit.keyed_from == 4
     assert w2.get("plan", "CP-1") == {"n": 1}
     w2.write_frame("t", pd.DataFrame({"x": [1]}))
-    assert w2.audit.verify() and len(w2.audit) == 2
+    assert w2.audit.verify() and _written(w2) == 5
     with w2.engine.connect() as conn:
         versions = conn.exec_driver_sql(
             "SELECT version, description FROM ib_schema_version ORDER BY version"
         ).all()
     assert [tuple(v) for v in versions] == [(m.version, m.description) for m in store.MIGRATIONS]
+    # an edit in the old, plain part is still found, by entry number
+    w2.close()
+    with sqlite3.connect(folder / "workspace.db") as raw:
+        raw.execute("DROP TRIGGER ib_audit_log_no_update")
+        raw.execute("UPDATE ib_audit_log SET analyst = 'Nobody' WHERE seq = 2")
+    with pytest.raises(AuditIntegrityError, match=r"entry 2 does not match its hash") as info:
+        Workspace(folder, analyst="A").audit.verify()
+    assert info.value.seq == 2  # type: ignore[attr-defined]
 
 
 def test_migration_upgrade_and_newer_database_refused(
@@ -502,12 +520,12 @@ def test_writer_killed_before_commit_leaves_previous_state(tmp_path: Path) -> No
     assert w.get("report", "R1") == {"v": "old"}
     assert list(w.history("report", "R1")["revision"]) == [1]
     assert not w.exists("report", "R2")
-    assert len(w.audit) == 1 and w.audit.verify()
+    assert _written(w) == 1 and w.audit.verify()
     with sqlite3.connect(folder / "workspace.db") as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     # the lock died with the writer: the next save works and the chain goes on
     assert w.put("report", "R1", {"v": "after"}) == 2
-    assert len(w.audit) == 2 and w.audit.verify()
+    assert _written(w) == 2 and w.audit.verify()
 
 
 _LOOP_WRITER = textwrap.dedent(
@@ -547,6 +565,7 @@ def test_writer_killed_at_a_random_moment_keeps_state_consistent(tmp_path: Path)
     assert list(hist["revision"]) == list(range(1, n + 1))
     assert [d["i"] for d in hist["doc"]] == list(range(1, n + 1))
     entries = w.audit.entries()
+    entries = entries[entries["analyst"] == "Looper"]  # not the Checker's own read above
     # every saved revision has its ALTER entry and nothing else was half-written
     assert list(entries.loc[entries["action"] == "ALTER", "record_ref"]) == [
         f"report/shared@{i}" for i in range(1, n + 1)
@@ -569,8 +588,8 @@ def test_two_writer_processes_take_turns(tmp_path: Path) -> None:
     assert list(hist["revision"]) == list(range(1, 41))
     assert sorted(hist["analyst"].value_counts().to_dict().items()) == [("W1", 20), ("W2", 20)]
     entries = w.audit.entries()
-    assert len(entries) == 80 and list(entries["seq"]) == list(range(1, 81))
-    assert entries.groupby("analyst").size().to_dict() == {"W1": 40, "W2": 40}
+    assert list(entries["seq"]) == list(range(1, 82))  # 80 by the writers, 1 read above
+    assert entries.groupby("analyst").size().to_dict() == {"W1": 40, "W2": 40, "Checker": 1}
 
 
 def test_identity_can_change_for_later_writes(ws: Workspace) -> None:
@@ -578,7 +597,9 @@ def test_identity_can_change_for_later_writes(ws: Workspace) -> None:
     ws.analyst, ws.role = "B. Supervisor", "supervisor"
     ws.put("plan", "p", {"v": 2})
     assert list(ws.history("plan", "p")["analyst"]) == ["A. Analyst", "B. Supervisor"]
-    assert list(ws.audit.entries()["role"]) == ["ANALYST", "SUPERVISOR"]
+    e = ws.audit.entries()
+    assert list(e["role"]) == ["ANALYST", "SUPERVISOR", "SUPERVISOR"]  # the last: history()
+    assert ws.whoami().role_source == "set on the workspace"
     with pytest.raises(ParameterError, match="analyst must be a non-empty str"):
         ws.analyst = " "
     with pytest.raises(ParameterError, match="role must be one of"):
@@ -589,7 +610,7 @@ def test_identity_can_change_for_later_writes(ws: Workspace) -> None:
     assert Workspace(ws.path, "Positional", "RESEARCHER").analyst == "Positional"
 
 
-def test_writes_begin_immediate_and_reads_do_not(ws: Workspace) -> None:
+def test_writes_and_logged_reads_begin_immediate(ws: Workspace) -> None:
     seen: list[str] = []
 
     @sa.event.listens_for(ws.engine, "before_cursor_execute")
@@ -598,11 +619,11 @@ def test_writes_begin_immediate_and_reads_do_not(ws: Workspace) -> None:
             seen.append(statement)
 
     ws.put("plan", "p", {})
-    ws.get("plan", "p")
+    ws.get("plan", "p")  # a read with its CONSULT entry: one write transaction
+    ws.keys("plan")  # bookkeeping read: a plain read transaction
     ws.audit.record("CONSULT", justification="j", record_ref="plan/p")
     ws.delete("plan", "p", justification="j")
-    assert seen[0] == "BEGIN IMMEDIATE" and "BEGIN" in seen[1:]
-    assert seen.count("BEGIN IMMEDIATE") == 3
+    assert seen.count("BEGIN IMMEDIATE") == 4 and seen.count("BEGIN") == 1
 
 
 def test_in_memory_and_threads(tmp_path: Path) -> None:
@@ -641,6 +662,7 @@ def test_put_many_is_one_transaction(ws: Workspace, monkeypatch: pytest.MonkeyPa
     assert revs == {"IR-1": 3, "IR-2": 1}
     assert [d["n"] for d in ws.history("report", "IR-1")["doc"]] == [0, 1, 3]
     e = ws.audit.entries()
+    e = e[e["action"] != "CONSULT"].reset_index(drop=True)
     assert list(e["record_ref"]) == [
         "report/IR-1@1",
         "report/IR-1@2",
@@ -658,7 +680,7 @@ def test_put_many_is_one_transaction(ws: Workspace, monkeypatch: pytest.MonkeyPa
     with pytest.raises(ZeroDivisionError):
         ws.put_many("report", {"IR-5": {}, "IR-6": {}})
     monkeypatch.setattr(_db, "_BEFORE_COMMIT", None)
-    assert ws.keys("report") == ["IR-1", "IR-2"] and len(ws.audit) == 4 and ws.audit.verify()
+    assert ws.keys("report") == ["IR-1", "IR-2"] and _written(ws) == 4 and ws.audit.verify()
 
 
 def test_put_many_scales_past_the_parameter_chunk(ws: Workspace) -> None:
@@ -672,14 +694,15 @@ def test_get_with_justification_audits_consult(ws: Workspace) -> None:
     ws.put("report", "IR-1", {"n": 1}, action="COLLECT")
     ws.put("report", "IR-1", {"n": 2})
     assert ws.get("report", "IR-1", 1, justification="Op Larch") == {"n": 1}
-    assert ws.get("report", "IR-1") == {"n": 2}  # no justification: not audited
-    with pytest.raises(ParameterError, match="justification is required for CONSULT"):
-        ws.get("report", "IR-1", justification=" ")
+    assert ws.get("report", "IR-1") == {"n": 2}  # no justification: the default purpose
+    assert ws.get("report", "IR-1", justification=" ") == {"n": 2}  # blank: the default too
     with pytest.raises(DocumentNotFoundError):
-        ws.get("report", "IR-9", justification="Op Larch")
+        ws.get("report", "IR-9", justification="Op Larch")  # nothing read: nothing logged
     consult = ws.audit.entries("CONSULT")
-    assert consult["record_ref"].tolist() == ["report/IR-1@1"]
+    assert consult["record_ref"].tolist() == ["report/IR-1@1", "report/IR-1@2", "report/IR-1@2"]
     assert consult["justification"][0] == "Op Larch" and ws.audit.verify()
+    assert consult["detail"][0]["purpose_source"] == "stated"
+    assert consult["detail"][1]["purpose_source"].startswith("default")
     assert bool(Workspace(ws.path, "B").audit)
 
 
@@ -717,7 +740,7 @@ def test_processes_racing_to_create_a_workspace(tmp_path: Path) -> None:
     w = Workspace(folder, analyst="Checker")
     assert w.schema_version == store.MIGRATIONS[-1].version
     assert sorted(w.history("plan", "p")["analyst"]) == ["P0", "P1"]
-    assert len(w.audit) == 2 and w.audit.verify()
+    assert _written(w) == 2 and w.audit.verify()
     with w.engine.connect() as conn:
         n = conn.exec_driver_sql("SELECT count(*) FROM ib_schema_version").scalar()
     assert n == len(store.MIGRATIONS)
