@@ -16,6 +16,7 @@ from intelbench.exceptions import ParameterError, SchemaError
 from intelbench.geo._events import (
     DEFAULT_MAX_CELLS,
     GridSpec,
+    PreparedPoints,
     _is_geo,
     check_positive,
     grid_spec,
@@ -93,7 +94,7 @@ def _prepare_grid(
     max_cells: int,
 ) -> tuple[np.ndarray, GridSpec, np.ndarray | None, list[str], Any]:
     """Shared front end of grid and hotspots: validated counts on a grid."""
-    prep = prepare_points(points)
+    prep = points if isinstance(points, PreparedPoints) else prepare_points(points)
     notes = list(prep.notes)
     if extent is None and study_area is not None:
         extent = study_area
