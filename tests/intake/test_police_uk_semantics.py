@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 import intelbench as ib
 from intelbench.intake import POLICE_UK_COLUMNS
