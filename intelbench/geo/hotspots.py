@@ -429,8 +429,8 @@ def _grid_for(
         try:
             return _prepare_grid(prep, size, extent=extent if extent is not None else None,
                                  study_area=study_area, weight=weight, max_cells=max_cells)
-        except ParameterError:
-            if not chosen:
+        except ParameterError as exc:
+            if not chosen or "max_cells" not in str(exc) or size > 1e6:
                 raise
             from intelbench.geo._scale import nice
 
