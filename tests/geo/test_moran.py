@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import intelbench as ib
-from intelbench.exceptions import ParameterError, SchemaError
+from intelbench.exceptions import IntelbenchWarning, ParameterError, SchemaError
 from intelbench.geo.moran import spatial_weights
 
 from ._geodata import clustered, cumbria_crimes, cumbria_lsoas
@@ -118,7 +118,8 @@ def test_queen_contiguity_on_real_lsoas_matches_libpysal() -> None:
 def test_moran_of_real_lsoa_rates() -> None:
     lsoas = cumbria_lsoas()
     lsoas["households"] = 700.0
-    rated = ib.geo.rates(cumbria_crimes(), lsoas, population="households")
+    with pytest.warns(IntelbenchWarning, match="counted by code"):
+        rated = ib.geo.rates(cumbria_crimes(), lsoas, population="households")
     res = ib.geo.moran(rated, "count", permutations=199, seed=2)
     assert res.n == 321 and np.isfinite(res.z)
     lm = ib.geo.local_moran(rated, "count", permutations=199, seed=2)
