@@ -9,6 +9,7 @@ from __future__ import annotations
 
 # --- geostats ---
 from intelbench.geo.density import DensitySurface, kde
+from intelbench.geo.emerging import emerging_hotspots
 from intelbench.geo.evaluate import EvaluationResult, evaluate
 from intelbench.geo.grid import classify, grid, rates
 from intelbench.geo.hotspots import getis_ord, hotspots
@@ -34,6 +35,7 @@ __all__ = [
     "NearestNeighbourResult",
     "RipleyResult",
     "classify",
+    "emerging_hotspots",
     "evaluate",
     "getis_ord",
     "grid",

@@ -124,6 +124,12 @@ def prepare_points(
                 "CRS in metres (EPSG:27700) or degrees (EPSG:4326). Reproject with "
                 ".to_crs('EPSG:27700')."
             )
+    fast = None if use_centroids else _stored_xy(frame, crs)
+    if fast is not None:
+        finite = np.isfinite(fast).all(axis=1)
+        if finite.all():
+            return PreparedPoints(xy=fast, crs=crs, index=frame.index, frame=frame,
+                                  notes=tuple(notes), n_input=n_input, n_excluded=0)
     arr = np.asarray(geoms.values)
     # One pass per GEOS property: missing (None) or empty geometries have no coordinates.
     types = shapely.get_type_id(arr)
@@ -175,6 +181,43 @@ def prepare_points(
         n_input=n_input,
         n_excluded=n_input - len(keep),
     )
+
+
+_XY_SAMPLE = 256
+
+
+def _stored_xy(frame: Any, crs: Any) -> np.ndarray | None:
+    """Coordinates from the float x/y columns ``read_police_uk`` keeps, if still valid.
+
+    ``attrs["xy"]`` names the columns and their CRS. They are used only when the frame is
+    still in that CRS and a sample of rows (first, last and up to 256 spread through the
+    frame) has geometries at exactly those coordinates; otherwise (reprojected, edited or
+    missing) the geometry is read as usual.
+    """
+    import shapely
+
+    meta = getattr(frame, "attrs", {}).get("xy")
+    if not isinstance(meta, dict) or len(frame) == 0:
+        return None
+    xcol, ycol = meta.get("x"), meta.get("y")
+    if xcol not in frame.columns or ycol not in frame.columns:
+        return None
+    try:
+        if crs is None or not crs.equals(meta.get("crs")):
+            return None
+    except Exception:  # an unreadable CRS in attrs: fall back to the geometry
+        return None
+    x = frame[xcol].to_numpy(dtype=np.float64, na_value=np.nan)
+    y = frame[ycol].to_numpy(dtype=np.float64, na_value=np.nan)
+    n = len(x)
+    pick = np.unique(np.r_[0, n - 1, np.linspace(0, n - 1, min(n, _XY_SAMPLE)).astype(int)])
+    g = np.asarray(frame.geometry.values)[pick]
+    if (shapely.get_type_id(g) != 0).any():
+        return None
+    if not (np.array_equal(shapely.get_x(g), x[pick])
+            and np.array_equal(shapely.get_y(g), y[pick])):
+        return None
+    return np.column_stack([x, y])
 
 
 def check_positive(

@@ -22,6 +22,7 @@ __all__ = [
     "distance_weights",
     "csr_rows",
     "fold_p",
+    "fold_p_ties",
     "grid_weights",
     "kmax_of",
     "stencil_halfwidths",
@@ -178,6 +179,21 @@ def fold_p(larger: np.ndarray, permutations: int) -> np.ndarray:
     return (larger + 1.0) / (permutations + 1.0)
 
 
+def fold_p_ties(at_least: np.ndarray, at_most: np.ndarray, permutations: int) -> np.ndarray:
+    """Folded one-sided pseudo p that treats ties as evidence for neither tail.
+
+    ``at_least`` counts simulations >= the observed value and ``at_most`` those <= it (ties
+    counted in both). The p-value is ``(min(at_least, at_most) + 1) / (P + 1)``. Without
+    ties ``at_most = P - at_least`` and this is exactly esda's ``p_sim`` (:func:`fold_p`);
+    with ties (sparse counts, where most permuted neighbourhoods are as empty as the
+    observed one) esda's rule ``P - #>=`` counts every tie as "more extreme on the low
+    side" and reports p = 1/(P+1) for a cell that sits in the middle of its reference
+    distribution. Here a cell whose every simulation ties gets p = 1.
+    """
+    smaller = np.minimum(at_least, at_most).astype(float)
+    return (smaller + 1.0) / (permutations + 1.0)
+
+
 def binary_rows(card_other: np.ndarray, kmax: int) -> Callable[[np.ndarray], np.ndarray]:
     """Padded neighbour weights for binary weights given each row's neighbour count."""
     cols = np.arange(kmax)
@@ -213,28 +229,34 @@ def conditional_permutation_counts(
     permutations: int,
     rng: np.random.Generator,
     *,
-    scale: np.ndarray | None = None,
     desc: str = "permutations",
     chunk_bytes: int = 64_000_000,
-) -> np.ndarray:
+    rtol: float = 1e-9,
+) -> tuple[np.ndarray, np.ndarray]:
     """How often a conditional permutation of the neighbours' values reaches the observed.
 
     For each cell i, the values of its neighbours are replaced by ``kmax`` values drawn
     without replacement from the other n - 1 cells (the same draws for every cell, shifted
     to skip i, as esda does). ``observed[i]`` is the observed weighted neighbour sum
-    (times ``scale[i]`` if given, e.g. z_i for local Moran). Returns, per cell, the number
-    of permutations whose statistic is >= the observed one.
+    ``sum_j w_ij y_j``. The simulated sums are compared with it directly, never after a
+    further scaling, so a simulation that draws the same neighbour values as the observed
+    neighbourhood compares as a tie: values closer than ``rtol`` times the largest
+    possible sum of the row count as equal (sums in a different order differ in the last
+    bits). Returns, per cell, the counts of simulations ``>=`` and ``<=`` the observed sum
+    (ties in both).
     """
     from tqdm.auto import tqdm
 
     n = len(y)
     k = min(kmax, n - 1)
-    larger = np.zeros(n, dtype=np.int64)
+    at_least = np.zeros(n, dtype=np.int64)
+    at_most = np.zeros(n, dtype=np.int64)
     if k <= 0 or permutations <= 0:
-        return larger
+        return at_least, at_most
     rids = np.empty((permutations, k), dtype=np.int64)
     for p in range(permutations):
         rids[p] = rng.choice(n - 1, size=k, replace=False)
+    ymax = float(np.max(np.abs(y))) if n else 0.0
     per_cell = permutations * k * 16
     step = max(1, min(n, chunk_bytes // max(per_cell, 1)))
     starts = range(0, n, step)
@@ -243,10 +265,11 @@ def conditional_permutation_counts(
         ids = rids[None, :, :] + (rids[None, :, :] >= idx[:, None, None])
         wts = rows(idx)[:, :k]
         sims = np.einsum("cpk,ck->cp", y[ids], wts)
-        if scale is not None:
-            sims = sims * scale[idx, None]
-        larger[idx] = (sims >= observed[idx, None]).sum(axis=1)
-    return larger
+        obs = observed[idx, None]
+        tol = rtol * np.maximum(np.abs(obs), np.abs(wts).sum(axis=1)[:, None] * ymax)
+        at_least[idx] = (sims >= obs - tol).sum(axis=1)
+        at_most[idx] = (sims <= obs + tol).sum(axis=1)
+    return at_least, at_most
 
 
 def kmax_of(w: sp.csr_matrix) -> int:

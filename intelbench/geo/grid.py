@@ -16,6 +16,7 @@ from intelbench.exceptions import ParameterError, SchemaError
 from intelbench.geo._events import (
     DEFAULT_MAX_CELLS,
     GridSpec,
+    PreparedPoints,
     _is_geo,
     check_positive,
     grid_spec,
@@ -93,7 +94,7 @@ def _prepare_grid(
     max_cells: int,
 ) -> tuple[np.ndarray, GridSpec, np.ndarray | None, list[str], Any]:
     """Shared front end of grid and hotspots: validated counts on a grid."""
-    prep = prepare_points(points)
+    prep = points if isinstance(points, PreparedPoints) else prepare_points(points)
     notes = list(prep.notes)
     if extent is None and study_area is not None:
         extent = study_area
@@ -253,8 +254,18 @@ def rates(
     *,
     population: str | None = "residents",
     per: float = 1000,
+    by: str | None = None,
+    code: str | None = None,
+    area_code: str | None = None,
 ) -> Any:
     """Count events per area and, with a population column, the rate per ``per`` people.
+
+    data.police.uk snaps each location to a point on a master list and gives each row the
+    code of its LSOA; the snapped point can fall outside that LSOA's polygon (404 of 3,322
+    Cumbria 2016-03 points do). Counts by LSOA should therefore use the code: ``by="code"``
+    (the default when both layers carry a code) counts rows per code; ``by="polygon"``
+    counts points in polygons. When both can be computed and they disagree, a warning says
+    how many points and areas differ.
 
     Parameters
     ----------
@@ -267,14 +278,28 @@ def rates(
         counts and densities only.
     per : float, default 1000
         Rate base: events per ``per`` units of ``population``.
+    by : {"code", "polygon"}, optional
+        Count by the area code each event carries, or by point in polygon. Default "code"
+        when ``points`` has a code column and ``areas`` a column with those codes.
+    code : str, optional
+        The events' area-code column (default ``lsoa_code`` or ``LSOA code``).
+    area_code : str, optional
+        The areas' code column (default: the text column holding most of the events' codes).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        A copy of ``areas`` (in the analysis CRS) with ``count``, ``area_km2``,
+        A copy of ``areas`` (in the analysis CRS) with ``count`` (by the method used),
+        ``count_code`` and ``count_polygon`` when both could be computed, ``area_km2``,
         ``count_per_km2`` and, with a population, ``rate``. ``attrs["rate"]`` says what the
-        rate is per; ``attrs["notes"]`` lists points outside every area and areas with no
-        population (rate NaN).
+        rate is per and ``attrs["counted_by"]`` how counts were made; ``attrs["notes"]``
+        lists points outside every area, codes with no area, disagreements between code and
+        polygon counts, and areas with no population (rate NaN).
+
+    Warns
+    -----
+    IntelbenchWarning
+        When counting by code and by polygon give different counts.
 
     Examples
     --------
@@ -320,9 +345,53 @@ def rates(
     pi, ai = pi[first], ai[first]
     counts = np.bincount(ai, minlength=len(out)).astype(np.int64)
     outside = len(prep.xy) - len(pi)
-    if outside:
+    ev_code, ar_code = _code_columns(prep.frame, out, code, area_code)
+    method = by if by is not None else ("code" if ev_code and ar_code else "polygon")
+    if method not in ("code", "polygon"):
+        raise ParameterError(f"by must be 'code' or 'polygon'; got {by!r}.")
+    if method == "code" and not (ev_code and ar_code):
+        raise SchemaError(
+            "by='code' needs an area-code column in points (lsoa_code, 'LSOA code' or "
+            f"code=) and the same codes in a column of areas (area_code=); got points "
+            f"column {ev_code!r} and areas column {ar_code!r}."
+        )
+    if ev_code and ar_code:
+        ev = prep.frame[ev_code].astype(object).to_numpy()
+        ar = out[ar_code].astype(object).to_numpy()
+        pos = pd.Index(ar).get_indexer(ev)
+        by_code = np.bincount(pos[pos >= 0], minlength=len(out)).astype(np.int64)
+        no_area = int(((pos < 0) & ~pd.isna(ev)).sum())
+        no_code = int(pd.isna(ev).sum())
+        own = np.full(len(ev), False)
+        own[pi] = pos[pi] == ai
+        astray = int(((pos >= 0) & ~own).sum())
+        differ = int((by_code != counts).sum())
+        out["count_code"] = by_code
+        out["count_polygon"] = counts
+        if no_area:
+            notes.append(f"{no_area} events carry a {ev_code!r} with no area in areas.")
+        if no_code:
+            notes.append(f"{no_code} events have no {ev_code!r}.")
+        if differ:
+            msg = (
+                f"{astray:,} of {len(ev):,} points fall outside the polygon of their own "
+                f"{ev_code!r}, so counts by code and by polygon differ for {differ:,} of "
+                f"{len(out):,} areas; counted by {method} (data.police.uk snaps locations "
+                "to a master list: its codes are the count to use)."
+            )
+            notes.append(msg)
+            import warnings
+
+            from intelbench.exceptions import IntelbenchWarning
+
+            warnings.warn(msg, IntelbenchWarning, stacklevel=2)
+        if method == "code":
+            counts = by_code
+    if outside and method == "polygon":
         notes.append(f"{outside} of {len(prep.xy)} points lie outside every area.")
     out["count"] = counts
+    out.attrs["counted_by"] = (
+        f"area code ({ev_code!r} = {ar_code!r})" if method == "code" else "point in polygon")
     area_km2 = shapely.area(geoms) / 1e6
     out["area_km2"] = area_km2
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -339,6 +408,37 @@ def rates(
         out.attrs["rate"] = f"events per {per:,g} {population}"
     out.attrs["notes"] = notes
     return out
+
+
+def _code_columns(events: Any, areas: Any, code: str | None, area_code: str | None
+                  ) -> tuple[str | None, str | None]:
+    """Return the events' and the areas' area-code columns (None where there is none)."""
+    if code is not None and code not in events.columns:
+        raise SchemaError(
+            f"code column {code!r} is not in points; allowed: one of "
+            f"{sorted(map(str, events.columns))[:12]}; got {code!r}."
+        )
+    if area_code is not None and area_code not in areas.columns:
+        raise SchemaError(
+            f"area_code column {area_code!r} is not in areas; allowed: one of "
+            f"{sorted(map(str, areas.columns))[:12]}; got {area_code!r}."
+        )
+    ev = code or next((c for c in ("lsoa_code", "LSOA code") if c in events.columns), None)
+    if ev is None:
+        return None, area_code
+    if area_code is not None:
+        return ev, area_code
+    codes = set(events[ev].dropna().astype(str).unique())
+    best, hits = None, 0
+    for col in areas.columns:
+        if col == areas.geometry.name or not (
+                pd.api.types.is_object_dtype(areas[col])
+                or pd.api.types.is_string_dtype(areas[col])):
+            continue
+        n = int(areas[col].astype(str).isin(codes).sum())
+        if n > hits:
+            best, hits = col, n
+    return ev, best
 
 
 def classify(

@@ -41,7 +41,7 @@ from intelbench.geo._stats import (
     conditional_permutation_counts,
     csr_rows,
     distance_weights,
-    fold_p,
+    fold_p_ties,
     kmax_of,
     stencil_halfwidths,
     two_sided_p,
@@ -96,9 +96,12 @@ def _inference(
     alpha: float,
     fdr: bool,
     p_perm: np.ndarray | None,
+    untested: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     p = two_sided_p(z) if p_perm is None else p_perm
     p = np.where(np.isfinite(z), p, np.nan)
+    if untested is not None:
+        p = np.where(untested, np.nan, p)
     q = benjamini_hochberg(p)
     gi_bin = _classify(z, q if fdr else p)
     labels = np.asarray(HOTSPOT_LABELS, dtype=object)[gi_bin + 3]
@@ -119,12 +122,16 @@ def _perm_p(
     permutations: int,
     seed: Any,
 ) -> np.ndarray:
-    """Two-sided pseudo p from conditional permutations: min(1, 2 * folded one-sided p)."""
+    """Two-sided pseudo p from conditional permutations: min(1, 2 * folded one-sided p).
+
+    The simulated neighbour sums are compared with the observed neighbour sum (both sums
+    of the same counts, exact for integer counts); ties count for neither tail.
+    """
     rng = resolve_seed(seed)
-    larger = conditional_permutation_counts(
+    at_least, at_most = conditional_permutation_counts(
         y, other_sum, rows, kmax, permutations, rng, desc="Gi* permutations"
     )
-    return np.minimum(1.0, 2.0 * fold_p(larger, permutations))
+    return np.minimum(1.0, 2.0 * fold_p_ties(at_least, at_most, permutations))
 
 
 def _check_perm_size(kmax: int, permutations: int) -> None:
@@ -167,9 +174,34 @@ def gi_star_grid(
     return z, wy, card
 
 
+def _min_incidents(min_incidents: Any, bounded: bool) -> int:
+    if min_incidents is None:
+        return 30 if bounded else 60
+    return int(check_positive("min_incidents", min_incidents,
+                              typical="30 with a study area, 60 without", integer=True))
+
+
+def _refuse_few(n: int, need: int, bounded: bool, given: bool) -> None:
+    if n >= need:
+        return
+    which = ("30 with a study-area boundary" if bounded
+             else "60 without a study-area boundary, 30 with one")
+    rule = (
+        f"min_incidents={need}" if given else
+        f"at least {need} located incidents ({which}, the minimums of ArcGIS's Optimized "
+        "Hot Spot Analysis)"
+    )
+    raise SchemaError(
+        f"points: hotspots needs {rule}; got {n}. So few incidents cannot show a hot spot "
+        "that holds up: widen the period or the crime types, pass study_area= (the force "
+        "or district boundary), or map the incidents themselves. min_incidents= lowers the "
+        "guard if you accept the risk."
+    )
+
+
 def hotspots(
     points: Any,
-    cell_size: float = 150.0,
+    cell_size: float | None = None,
     distance: float | None = None,
     *,
     alpha: float = 0.05,
@@ -180,39 +212,67 @@ def hotspots(
     study_area: Any = None,
     weight: str | None = None,
     max_cells: int = DEFAULT_MAX_CELLS,
+    min_incidents: int | None = None,
 ) -> Any:
     """Getis-Ord Gi* hotspots of events counted on a square grid.
+
+    The guards of ArcGIS's Optimized Hot Spot Analysis (methods.md B12) apply: too few
+    incidents are refused; without a ``study_area`` (or an explicit ``extent``) only the
+    cells holding incidents are analysed, so empty moorland and sea are not compared with
+    town; the scale comes from the data when ``cell_size`` is not given; and a cell whose
+    neighbourhood holds at most one incident is never called hot.
 
     Parameters
     ----------
     points : geopandas.GeoDataFrame
         Events as points with a CRS (degrees are projected to EPSG:27700, noted in
         ``attrs["notes"]``).
-    cell_size : float, default 150
-        Cell side in metres (typically 50-500 m).
+    cell_size : float, optional
+        Cell side in metres (typically 50-500 m). Default: chosen from the data (mean
+        distance between neighbouring distinct incident locations, see
+        ``intelbench.geo._scale``) and reported in ``attrs["hotspots"]["scale"]``.
     distance : float, optional
-        Distance band in metres between cell centres (``<=``). Default ``cell_size *
-        sqrt(2)``: the 8 surrounding cells (queen neighbours). Must be >= ``cell_size``.
+        Distance band in metres between cell centres (``<=``). With ``cell_size`` given the
+        default is ``cell_size * sqrt(2)``: the 8 surrounding cells (queen neighbours);
+        without it the band is chosen from the data too (mean distance to the K-th nearest
+        cell holding incidents). Must be >= ``cell_size``.
     alpha : float, default 0.05
         Level for ``fdr_significant`` (q-value below alpha).
     fdr : bool, default True
         Base the hot/cold classes on Benjamini-Hochberg q-values (True) or raw p-values.
     permutations : int, default 0
         0 gives analytic (normal) inference; otherwise conditional permutations (use 999+
-        for the 99% class), reproducible with ``seed``.
+        for the 99% class), reproducible with ``seed``. Simulations that tie the observed
+        neighbourhood count for neither tail (see ``_stats.fold_p_ties``).
     seed : int or numpy.random.Generator, optional
         Seed for the permutations.
-    extent, study_area, weight, max_cells
-        As in :func:`intelbench.geo.grid.grid`. Cells outside ``study_area`` are not part
-        of the data set (no value, no neighbour).
+    extent : tuple or layer, optional
+        A rectangle to analyse in full, empty cells included.
+    study_area : GeoDataFrame or shapely geometry, optional
+        The boundary (force, district): it bounds the grid, and only cells whose centre
+        lies inside are analysed, empty ones included (no value, no neighbour outside).
+    weight, max_cells
+        As in :func:`intelbench.geo.grid.grid`.
+    min_incidents : int, optional
+        Refuse fewer located incidents than this. Default 30 with a ``study_area``, 60
+        without (ArcGIS's minimums).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        One row per cell: ``cell_id``, ``row``, ``col``, ``count``, ``neighbours`` (cells in
-        the band, self included), ``gi_star`` (z), ``p_value``, ``q_value`` (BH),
-        ``fdr_significant``, ``gi_bin`` (-3..3) and ``hotspot`` ("hot 99%" ... "cold 99%").
-        ``attrs["hotspots"]`` records the parameters, ``attrs["notes"]`` what was done.
+        One row per analysed cell: ``cell_id``, ``row``, ``col``, ``count``, ``neighbours``
+        (cells in the band, self included), ``nb_incidents`` (incidents in the band, self
+        included), ``gi_star`` (z), ``tested`` (False where the cell could not be hot),
+        ``p_value``, ``q_value`` (BH), ``fdr_significant``, ``gi_bin`` (-3..3) and
+        ``hotspot`` ("hot 99%" ... "cold 99%"). ``attrs["hotspots"]`` records the
+        parameters, the scale and how it was chosen, the cells analysed and excluded (with
+        the reason); ``attrs["notes"]`` says the same in sentences.
+
+    Raises
+    ------
+    SchemaError
+        Fewer located incidents than ``min_incidents``, or fewer than 30 analysed cells
+        with a non-zero count variance.
 
     Examples
     --------
@@ -221,12 +281,61 @@ def hotspots(
     >>> xy = np.vstack([rng.uniform(0, 3000, (400, 2)), rng.normal(1500, 60, (150, 2))])
     >>> pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]),
     ...                        crs="EPSG:27700")
-    >>> hs = ib.geo.hotspots(pts, cell_size=150)
+    >>> hs = ib.geo.hotspots(pts, cell_size=150, extent=(0, 0, 3000, 3000))
     >>> hs.loc[hs["count"].idxmax(), "hotspot"]
     'hot 99%'
     """
-    size = check_positive("cell_size", cell_size, typical="metres, typically 50-500")
-    band = size * math.sqrt(2) if distance is None else distance
+    from intelbench.geo import _scale
+    from intelbench.geo._events import prepare_points
+
+    if cell_size is not None:
+        check_positive("cell_size", cell_size, typical="metres, typically 50-500")
+    check_probability("alpha", alpha)
+    check_positive("permutations", permutations, typical="0 or 99-9999", integer=True,
+                   allow_zero=True)
+    bounded = study_area is not None
+    need = _min_incidents(min_incidents, bounded)
+    prep = prepare_points(points)
+    _refuse_few(len(prep.xy), need, bounded, min_incidents is not None)
+    scale_how: list[str] = []
+    if cell_size is None:
+        chosen = _scale.cell_size_from_points(prep.xy)
+        size = chosen.value
+        scale_how.append(chosen.how)
+    else:
+        size = float(cell_size)
+    counts, spec, mask, notes, crs = _grid_for(
+        prep, size, extent=extent, study_area=study_area, weight=weight,
+        max_cells=max_cells, chosen=cell_size is None, scale_how=scale_how,
+    )
+    size = spec.cell_size
+    incidents = counts if weight is None else _grid_for(
+        prep, size, extent=extent, study_area=study_area, weight=None,
+        max_cells=max_cells, chosen=False, scale_how=[],
+    )[0]
+    if mask is None and extent is None:
+        mask = incidents > 0
+        notes.append(
+            f"no study_area given: only the {int(mask.sum()):,} cells holding incidents "
+            f"were analysed (of {spec.ncells:,} in the bounding rectangle), as ArcGIS does "
+            "without a boundary; pass study_area= to compare them with empty cells inside "
+            "a boundary."
+        )
+        region = "cells holding incidents"
+    else:
+        region = "study area boundary" if bounded else "extent rectangle"
+    if distance is None and cell_size is None:
+        active0 = np.ones(counts.shape, dtype=bool) if mask is None else mask
+        xs, ys = spec.centres()
+        hold = (incidents > 0) & active0
+        centres = np.column_stack([xs.reshape(counts.shape)[hold],
+                                   ys.reshape(counts.shape)[hold]])
+        x0, y0, x1, y1 = spec.bounds
+        chosen_band = _scale.band_from_cells(centres, size, math.hypot(x1 - x0, y1 - y0))
+        band = chosen_band.value
+        scale_how.append(chosen_band.how)
+    else:
+        band = size * math.sqrt(2) if distance is None else distance
     band = check_positive("distance", band, typical="metres, at least cell_size, e.g. 1-5 x")
     if band < size * (1 - 1e-9):
         raise ParameterError(
@@ -238,15 +347,18 @@ def hotspots(
             f"distance must be at most 200 x cell_size ({size * 200:g} m) for a grid "
             f"analysis (typical 1-5 x cell_size); got {band:g}."
         )
-    check_probability("alpha", alpha)
-    check_positive("permutations", permutations, typical="0 or 99-9999", integer=True,
-                   allow_zero=True)
-    counts, spec, mask, notes, crs = _prepare_grid(
-        points, size, extent=extent, study_area=study_area, weight=weight, max_cells=max_cells
-    )
+    active = np.ones(counts.shape, dtype=bool) if mask is None else mask
+    n_cells = int(active.sum())
+    if n_cells < 30 or np.ptp(counts[active]) == 0:
+        raise SchemaError(
+            f"points: hotspots needs at least 30 analysed cells whose counts vary; got "
+            f"{n_cells} cells ({region}, {size:,g} m) "
+            + ("all with the same count" if n_cells and np.ptp(counts[active]) == 0 else "")
+            + ". Use smaller cells, a study_area=, or more incidents."
+        )
     hw = stencil_halfwidths(band, size)
     z, wy, card = gi_star_grid(counts, hw, mask)
-    active = np.ones(counts.shape, dtype=bool) if mask is None else mask
+    nb_inc = band_sum(np.where(active, incidents, 0), hw)[active]
     y = counts[active].astype(float)
     p_perm = None
     if permutations:
@@ -256,25 +368,49 @@ def hotspots(
             y, wy - y, binary_rows((card - 1).astype(np.int64), kmax), kmax,
             int(permutations), seed,
         )
-    if np.isnan(z).all():
-        notes.append("every cell has the same count, so Gi* is undefined (z is NaN).")
-    inf = _inference(z, alpha=alpha, fdr=fdr, p_perm=p_perm)
+    excluded = (nb_inc <= 1) & (np.nan_to_num(z) > 0)
+    n_excl = int(excluded.sum())
+    if n_excl:
+        notes.append(
+            f"{n_excl:,} cells were not tested because their neighbourhood (the cell and "
+            f"its {int((2 * hw + 1).sum()) - 1} neighbours within {band:,g} m) holds at most "
+            "one incident: a single incident cannot make a hot spot."
+        )
+    inf = _inference(z, alpha=alpha, fdr=fdr, p_perm=p_perm, untested=excluded)
     full = {name: np.zeros(counts.shape, dtype=float) for name in ("neighbours", "gi_star")}
     full["neighbours"][active] = card
     full["gi_star"][active] = z
+    full_nb = np.zeros(counts.shape, dtype=np.int64)
+    full_nb[active] = nb_inc
+    tested = np.zeros(counts.shape, dtype=bool)
+    tested[active] = ~excluded & np.isfinite(z)
     cols: dict[str, np.ndarray] = {
         "count": counts,
         "neighbours": full["neighbours"].astype(np.int64),
+        "nb_incidents": full_nb,
         "gi_star": full["gi_star"],
+        "tested": tested,
     }
     out = grid_frame(spec, cols, crs, mask=mask, notes=notes)
     for name, values in inf.items():
         out[name] = values
+    scale_text = "; ".join(scale_how) if scale_how else (
+        f"cell size {size:,g} m and band {band:,g} m as given"
+        if distance is not None else f"cell size {size:,g} m as given, band: queen neighbours")
+    out.attrs["notes"] = [*out.attrs["notes"], f"scale of analysis: {scale_text}."]
     out.attrs["hotspots"] = {
         "statistic": "Getis-Ord Gi* (binary distance band, self included)",
         "cell_size": size,
         "distance": band,
+        "scale": scale_text,
+        "scale_from_data": cell_size is None,
         "neighbours_interior": int((2 * hw + 1).sum()),
+        "incidents": int(len(prep.xy)),
+        "min_incidents": need,
+        "analysed": region,
+        "cells_analysed": n_cells,
+        "cells_excluded": n_excl,
+        "excluded_reason": "neighbourhood holds at most one incident (cannot be hot)",
         "inference": f"conditional permutation ({int(permutations)})" if permutations
         else "analytic (normal)",
         "fdr": bool(fdr),
@@ -282,6 +418,24 @@ def hotspots(
         "seed": seed if isinstance(seed, (int, type(None))) else "generator",
     }
     return out
+
+
+def _grid_for(
+    prep: Any, size: float, *, extent: Any, study_area: Any, weight: str | None,
+    max_cells: int, chosen: bool, scale_how: list[str],
+) -> tuple[np.ndarray, Any, np.ndarray | None, list[str], Any]:
+    """Grid the prepared points; a data-chosen cell size grows until the grid fits."""
+    while True:
+        try:
+            return _prepare_grid(prep, size, extent=extent if extent is not None else None,
+                                 study_area=study_area, weight=weight, max_cells=max_cells)
+        except ParameterError as exc:
+            if not chosen or "max_cells" not in str(exc) or size > 1e6:
+                raise
+            from intelbench.geo._scale import nice
+
+            size = nice(size * 1.5)
+            scale_how.append(f"enlarged to {size:,g} m to stay within max_cells={max_cells:,}")
 
 
 def getis_ord(

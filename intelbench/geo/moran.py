@@ -6,7 +6,8 @@ contiguity, points a distance band; a scipy sparse matrix aligned with the rows 
 given instead. Row-standardised weights are the default, as in esda. Values agree with
 esda ``Moran`` and ``Moran_Local`` on the same weights (I, E[I], V[I], z, p_norm, local Is
 and quadrants); permutation p-values use the same conditional-permutation scheme but
-their own random numbers.
+their own random numbers, and a simulation that ties the observed value counts for neither
+tail (esda counts it as more extreme on the low side, which makes tied cells "significant").
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from intelbench.geo._stats import (
     contiguity_weights,
     csr_rows,
     distance_weights,
-    fold_p,
+    fold_p_ties,
     grid_weights,
     kmax_of,
     stencil_halfwidths,
@@ -261,8 +262,10 @@ def moran(
                       disable=n < 50_000):
             zp = rng.permutation(z)
             sims[k] = n / s0 * float(zp @ (w @ zp)) / den
-        larger = np.array([(sims >= i).sum()])
-        p_sim = float(fold_p(larger, int(permutations))[0])
+        tol = 1e-9 * max(abs(i), 1e-300)
+        at_least = np.array([(sims >= i - tol).sum()])
+        at_most = np.array([(sims <= i + tol).sum()])
+        p_sim = float(fold_p_ties(at_least, at_most, int(permutations))[0])
     p_norm = float(two_sided_p(np.array([zn]))[0])
     return MoranResult(i=i, expected=ei, variance=v, z=zn, p_norm=p_norm, p_sim=p_sim,
                        n=n, permutations=int(permutations),
@@ -305,7 +308,8 @@ def local_moran(
     -------
     pandas.DataFrame or geopandas.GeoDataFrame
         A copy of ``frame`` with ``value``, ``local_i`` (esda ``Is``), ``quadrant`` (HH, LH,
-        LL, HL), ``p_value`` (folded one-sided pseudo p, as esda ``p_sim``), ``q_value``
+        LL, HL), ``p_value`` (folded one-sided pseudo p, esda ``p_sim`` when no simulation
+        ties; ties count for neither tail), ``q_value``
         and ``cluster`` (the quadrant where significant, else "not significant").
 
     Examples
@@ -338,12 +342,16 @@ def local_moran(
                 f"memory; use permutations <= {20_000_000 // max(kmax, 1)}."
             )
         rng = resolve_seed(seed)
-        scale = (n - 1) * z / den
-        larger = conditional_permutation_counts(
-            z, local_i, csr_rows(w, kmax), kmax, int(permutations), rng, scale=scale,
+        # I_i = (n-1) z_i lag_i / den: for z_i != 0 the folded p of I_i equals that of
+        # the lag, so simulated and observed lags are compared as sums built the same way
+        # (no rescaling that could split a tie); z_i == 0 makes every simulation a tie.
+        at_least, at_most = conditional_permutation_counts(
+            z, lag, csr_rows(w, kmax), kmax, int(permutations), rng,
             desc="local Moran permutations",
         )
-        p = fold_p(larger, int(permutations))
+        zero = z == 0
+        at_least[zero] = at_most[zero] = int(permutations)
+        p = fold_p_ties(at_least, at_most, int(permutations))
     q = benjamini_hochberg(p)
     judge = q if fdr else p
     labels = np.asarray([QUADRANTS[int(k)] for k in quad], dtype=object)

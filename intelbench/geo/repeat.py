@@ -39,6 +39,7 @@ from intelbench.geo._events import (
     parse_datetimes,
     require_column,
 )
+from intelbench.geo._precision import require_precision
 
 __all__ = [
     "NearRepeatResult",
@@ -214,7 +215,9 @@ def near_repeat(
     ParameterError
         Bands not positive and increasing, permutations below 1, unknown convention.
     SchemaError
-        Missing date column, fewer than two usable events.
+        Missing date column, fewer than two usable events, or dates coarser than the day
+        (data.police.uk months); the message names the column, its precision and what
+        would work.
 
     Examples
     --------
@@ -238,7 +241,15 @@ def near_repeat(
     t_edges = _edges(time_bands, "time_bands", "days")
 
     xy, reason, notes = event_xy(events, x=x, y=y)
-    parsed, date_reason = parse_datetimes(require_column(events, date, "date"), "date")
+    date_col = require_column(events, date, "date")
+    parsed, date_reason = parse_datetimes(date_col, "date")
+    require_precision(
+        date_col, parsed.where(date_reason == ""), column=date, needs="day",
+        task=f"near repeat (time bands up to {float(t_edges[-1]):g} days)",
+        instead=("Use a force extract with offence dates or from/to windows (read_table); "
+                 "data.police.uk months cannot show a repeat within days, and a Knox table "
+                 "built on them puts every pair of a month in the first band."),
+    )
     reason = reason.where(reason != "", date_reason)
     ok = (reason == "").to_numpy()
     n = int(ok.sum())

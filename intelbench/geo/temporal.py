@@ -16,6 +16,7 @@ import pandas as pd
 
 from intelbench.exceptions import ParameterError, SchemaError
 from intelbench.geo._events import ReportFrame, excluded_table, parse_datetimes, require_column
+from intelbench.geo._precision import next_unit, require_precision, time_precision
 
 if TYPE_CHECKING:
     pass
@@ -40,6 +41,7 @@ def aoristic(
     end: str | None = "to_datetime",
     *,
     missing_end: Literal["exclude", "start"] = "exclude",
+    spread: bool = False,
 ) -> ReportFrame:
     """Aoristic day-by-hour matrix: each event's weight spread evenly over its time window.
 
@@ -59,6 +61,12 @@ def aoristic(
     missing_end : {"exclude", "start"}
         What to do with a row that has a start but no end: exclude it (listed in
         ``.excluded``) or treat the start as the exact time.
+    spread : bool, default False
+        A time column coarser than the hour (dates only, or data.police.uk months) cannot
+        place an event in an hour and is refused. With ``spread=True`` each such time
+        becomes a window covering its whole day, month or year, spread evenly like any
+        window, and the notes say so: the chart then shows the calendar of those periods,
+        not when crime happened.
 
     Returns
     -------
@@ -71,7 +79,8 @@ def aoristic(
     Raises
     ------
     SchemaError
-        A named column is missing.
+        A named column is missing, or its times are coarser than the hour (without
+        ``spread``); the message names the column, its precision and what would work.
     ParameterError
         ``missing_end`` is not one of the allowed values.
 
@@ -88,11 +97,35 @@ def aoristic(
         raise ParameterError(
             f"missing_end must be one of ['exclude', 'start'], received {missing_end!r}"
         )
-    s_parsed, reason = parse_datetimes(require_column(events, start, "start"), "start")
+    s_col = require_column(events, start, "start")
+    s_parsed, reason = parse_datetimes(s_col, "start")
+    spread_note = ""
     if end is None:
         e_parsed = s_parsed
+        e_col, e_name = s_col, start
     else:
-        e_parsed, e_reason = parse_datetimes(require_column(events, end, "end"), "end")
+        e_col, e_name = require_column(events, end, "end"), end
+        e_parsed, e_reason = parse_datetimes(e_col, "end")
+    # The end of each window (the start itself without an end) must be known to the hour.
+    prec = time_precision(e_col, e_parsed)
+    if prec.coarser_than("hour"):
+        if not spread:
+            require_precision(
+                e_col, e_parsed, column=e_name, needs="hour", task="a day-by-hour chart",
+                instead=(
+                    "Use a force extract with from/to times (each window is spread over "
+                    f"its hours), or pass spread=True to spread each {prec.level} evenly "
+                    "over its days and hours (the chart then shows the calendar, not when "
+                    "crime happened)."
+                ),
+            )
+        e_parsed = next_unit(e_parsed, prec.level)
+        spread_note = (
+            f"column {e_name!r} gives times to the {prec.level} only, so each event was "
+            f"spread evenly over its whole {prec.level} (spread=True): the chart shows the "
+            f"calendar of those {prec.level}s, not when crime happened"
+        )
+    if end is not None:
         if missing_end == "start":
             no_end = e_reason == "missing end"
             e_parsed = e_parsed.where(~no_end, s_parsed)
@@ -142,6 +175,8 @@ def aoristic(
         f"{n} events used, {len(matrix.excluded)} excluded",
         f"{int(long.sum())} events with a window of 7 days or more spread evenly over the week",
     ]
+    if spread_note:
+        matrix.notes.append(spread_note)
     return matrix
 
 
@@ -230,6 +265,12 @@ def trends(
         Periods not wholly inside it are marked ``complete=False`` and left out of the
         control limits.
 
+    Raises
+    ------
+    SchemaError
+        The date column is coarser than the frequency (weeks need dates to the day, months
+        need months); the message names the column, its precision and what would work.
+
     Returns
     -------
     ReportFrame
@@ -257,6 +298,13 @@ def trends(
     ok = (reason == "").to_numpy().copy()
     if not ok.any():
         raise SchemaError(f"date: no row of column {date!r} has a usable date")
+    prec = require_precision(
+        column, parsed, column=date, needs="day" if freq == "W" else "month",
+        task=f"{'weekly' if freq == 'W' else 'monthly'} trends (freq={freq!r})",
+        instead=("Use freq='M' for monthly counts, or a force extract with offence dates "
+                 "for weekly ones." if freq == "W" else
+                 "Count by the periods the data has, or use a finer source."),
+    )
     lo = _day(start, "start") if start is not None else parsed[ok].min().normalize()
     if end is not None:
         hi = _day(end, "end")
@@ -295,7 +343,8 @@ def trends(
     out["pct_change"] = np.where(prev > 0, out["change"] / prev.where(prev > 0) * 100, np.nan)
     out.excluded = excluded_table(events, reason)
     out.flagged = out.excluded.iloc[0:0]
-    out.notes = [f"{int(ok.sum())} events counted, {len(out.excluded)} excluded"]
+    out.notes = [f"{int(ok.sum())} events counted, {len(out.excluded)} excluded",
+                 f"column {date!r} gives times to the {prec.level} ({prec.why})"]
     return out
 
 

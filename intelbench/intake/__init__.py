@@ -54,7 +54,18 @@ class IntakeReport:
     excluded : pandas.DataFrame
         Every row kept out, with ``file``, ``line`` (1-based line in the file; the header is
         line 1), ``reason`` ("no location", "zero coordinates", "bad coordinates",
-        "bad month") and the original 12 columns.
+        "latitude and longitude swapped", "outside Great Britain", "missing crime type",
+        "bad month", "repeated month", "repeated Crime ID") and the original 12 columns.
+    repeated_months : list of dict
+        Each month of a force read again from a later file (``file``, ``month``, ``force``,
+        ``rows``, ``first_read_from``); its rows are excluded as "repeated month".
+    repeated_ids : int
+        Rows dropped because their Crime ID was already read from another file.
+    ids_twice_in_a_file : int
+        Crime IDs that appear more than once within one file (kept: the rows differ, or
+        are anti-social behaviour incidents without an ID).
+    outcomes : dict
+        The outcomes files read and how many street crimes got an outcome.
     """
 
     files: list[str]
@@ -62,6 +73,10 @@ class IntakeReport:
     rows_kept: int
     blank_lines: int = 0
     excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    repeated_months: list[dict[str, Any]] = field(default_factory=list)
+    repeated_ids: int = 0
+    ids_twice_in_a_file: int = 0
+    outcomes: dict[str, Any] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         """Return the number of excluded rows for each reason.
@@ -99,7 +114,11 @@ class IntakeReport:
                 f"read<table><tr><th>outcome</th><th>rows</th></tr>{rows}</table></div>")
 
 
-def read_police_uk(path: str | Path | Iterable[str | Path]) -> gpd.GeoDataFrame:
+def read_police_uk(
+    path: str | Path | Iterable[str | Path],
+    *,
+    outcomes: bool | str | Path | Iterable[str | Path] = True,
+) -> gpd.GeoDataFrame:
     r"""Read data.police.uk street-level crime CSVs into a GeoDataFrame in EPSG:27700.
 
     Parameters
@@ -107,15 +126,25 @@ def read_police_uk(path: str | Path | Iterable[str | Path]) -> gpd.GeoDataFrame:
     path : str, Path or iterable of them
         A CSV file, a folder (searched recursively for ``*-street.csv``, or every ``*.csv``
         if there are none), or a list of files and folders.
+    outcomes : bool, path or list of paths, default True
+        Join the latest outcome of each crime from data.police.uk ``*-outcomes.csv`` files
+        by Crime ID: True reads those in the folders given and those named like a street
+        file (``2016-03-x-outcomes.csv`` beside ``2016-03-x-street.csv``); a path or list
+        names them; False reads none.
 
     Returns
     -------
     geopandas.GeoDataFrame
         Columns crime_id, month (``period[M]``), reported_by, falls_within, longitude,
         latitude, location, lsoa_code, lsoa_name, crime_type, last_outcome_category,
-        context and geometry (points in EPSG:27700). Text columns other than crime_id are
-        categorical. Rows without coordinates, at 0,0, with unusable coordinates or month
-        are not in the frame; ``.attrs["intake"]`` is an :class:`IntakeReport` holding
+        context, ``x`` and ``y`` (British National Grid metres, as float; named in
+        ``attrs["xy"]``) and geometry (points in EPSG:27700); with outcomes files also
+        ``outcome`` and ``outcome_month`` (the latest outcome by Crime ID). Text columns
+        other than crime_id are categorical. The same month of a force read twice, and a
+        Crime ID read again from another file, are kept once (the first file read wins).
+        Rows without coordinates, at 0,0, outside Great Britain (or with latitude and
+        longitude swapped), with unusable coordinates, month or crime type are not in the
+        frame; ``.attrs["intake"]`` is an :class:`IntakeReport` holding
         them with file, line and reason. The input files are not changed.
 
     Raises
@@ -148,12 +177,29 @@ def read_police_uk(path: str | Path | Iterable[str | Path]) -> gpd.GeoDataFrame:
     """
     import geopandas as gpd
 
+    from intelbench.intake._common import collect_files
+    from intelbench.intake.police_uk import find_outcomes, read_outcomes
+
     kept, excluded, facts = read_police_uk_frames(path)
     x, y = kept.pop("_x").to_numpy(), kept.pop("_y").to_numpy()
+    kept["x"], kept["y"] = x, y
+    out_facts: dict[str, Any] = {}
+    if outcomes is not False:
+        files = (find_outcomes(path, facts["street_files"]) if outcomes is True
+                 else collect_files(outcomes, "*-outcomes.csv"))
+        if files:
+            latest, out_facts = read_outcomes(files)
+            joined = kept[["crime_id"]].merge(latest, on="crime_id", how="left")
+            kept["outcome"] = joined["outcome"].to_numpy()
+            kept["outcome_month"] = joined["outcome_month"].array
+            out_facts["crimes_with_outcome"] = int(kept["outcome"].notna().sum())
     gdf = gpd.GeoDataFrame(kept, geometry=gpd.points_from_xy(x, y), crs="EPSG:27700")
+    gdf.attrs["xy"] = {"x": "x", "y": "y", "crs": "EPSG:27700"}
     gdf.attrs["intake"] = IntakeReport(
         files=facts["files"], rows_read=facts["rows_read"], rows_kept=len(gdf),
         blank_lines=facts["blank_lines"], excluded=excluded,
+        repeated_months=facts["repeated_months"], repeated_ids=facts["repeated_ids"],
+        ids_twice_in_a_file=facts["ids_twice_in_a_file"], outcomes=out_facts,
     )
     return gdf
 

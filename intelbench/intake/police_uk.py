@@ -18,7 +18,15 @@ from intelbench.intake._common import (
     sniff_text,
 )
 
-__all__ = ["POLICE_UK_COLUMNS", "SNAKE_COLUMNS", "read_police_uk_frames"]
+__all__ = [
+    "GB_BOUNDS",
+    "OUTCOME_COLUMNS",
+    "POLICE_UK_COLUMNS",
+    "SNAKE_COLUMNS",
+    "find_outcomes",
+    "read_outcomes",
+    "read_police_uk_frames",
+]
 
 POLICE_UK_COLUMNS = [
     "Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
@@ -29,6 +37,10 @@ SNAKE_COLUMNS = [
     "lsoa_code", "lsoa_name", "crime_type", "last_outcome_category", "context",
 ]
 _TEXT = [c for c in POLICE_UK_COLUMNS if c not in ("Crime ID", "Longitude", "Latitude")]
+OUTCOME_COLUMNS = [*POLICE_UK_COLUMNS[:9], "Outcome type"]
+#: (lon_min, lat_min, lon_max, lat_max) of Great Britain and Northern Ireland with a margin:
+#: data.police.uk covers England, Wales and Northern Ireland.
+GB_BOUNDS = (-8.75, 49.8, 1.9, 60.95)
 
 
 def _header_difference(got: list[str]) -> str:
@@ -121,11 +133,19 @@ def read_police_uk_frames(path: str | Path | Iterable[str | Path]
     month_ok = (mcodes >= 0) & ~np.append(pd.isna(mvals.to_numpy()), True)[mcodes]
     reason = np.full(len(raw), "", dtype=object)
     reason[~month_ok] = "bad month"
+    repeats = _repeats(raw, files, file_idx, mcodes, reason, blank_row)
     with np.errstate(invalid="ignore"):
         out_of_range = (np.abs(lon) > 180) | (np.abs(lat) > 90)
+        lo0, la0, lo1, la1 = GB_BOUNDS
+        in_gb = (lon >= lo0) & (lon <= lo1) & (lat >= la0) & (lat <= la1)
+        swapped = (lat >= lo0) & (lat <= lo1) & (lon >= la0) & (lon <= la1)
     reason[(lon_bad | lat_bad | out_of_range) & (reason == "")] = "bad coordinates"
     reason[(lon == 0) & (lat == 0) & (reason == "")] = "zero coordinates"
     reason[(np.isnan(lon) | np.isnan(lat)) & (reason == "")] = "no location"
+    reason[swapped & (reason == "")] = "latitude and longitude swapped"
+    reason[~in_gb & (reason == "")] = "outside Great Britain"
+    no_type = np.asarray(raw["Crime type"].array.codes) < 0
+    reason[no_type & (reason == "")] = "missing crime type"
     reason[blank_row] = "blank line"
     keep = reason == ""
     out = ~keep & ~blank_row
@@ -143,10 +163,113 @@ def read_police_uk_frames(path: str | Path | Iterable[str | Path]
         "files": [str(f) for f in files],
         "rows_read": int(len(raw) - blank_row.sum()),
         "blank_lines": int(blank_row.sum()),
+        **repeats,
     }
     x, y = _to_bng(kept["longitude"].to_numpy(), kept["latitude"].to_numpy())
     kept["_x"], kept["_y"] = x, y
+    facts["street_files"] = files
     return kept, excluded, facts
+
+
+def _repeats(raw: pd.DataFrame, files: list[Path], file_idx: np.ndarray, mcodes: np.ndarray,
+             reason: np.ndarray, blank_row: np.ndarray) -> dict[str, Any]:
+    """Mark rows read twice (in place in ``reason``); return what was found for the report.
+
+    A month of a force that an earlier file already held is a repeat, whole (archives
+    repeat months). A Crime ID already read from another file is a repeat. Rows repeated
+    within one file stay: anti-social behaviour rows have no Crime ID and identical rows are
+    separate incidents, and a Crime ID twice in one file with different details cannot be
+    resolved here (counted in the report, both kept).
+    """
+    fcodes = np.asarray(raw["Falls within"].array.codes).astype(np.int64)
+    key = mcodes.astype(np.int64) * (int(fcodes.max(initial=0)) + 2) + fcodes + 1
+    live = ~blank_row
+    first_file = pd.Series(file_idx[live]).groupby(key[live]).transform("min").to_numpy()
+    rep_month = np.zeros(len(raw), dtype=bool)
+    rep_month[live] = file_idx[live] != first_file
+    months: list[dict[str, Any]] = []
+    if rep_month.any():
+        grp = pd.DataFrame({"file": file_idx[rep_month], "first": first_file[
+            rep_month[live]], "month": raw["Month"].to_numpy()[rep_month],
+            "force": raw["Falls within"].to_numpy()[rep_month]})
+        counted = grp.groupby(["file", "first", "month", "force"], sort=False).size()
+        table = counted.reset_index(name="rows")
+        for f, first, month, force, n in zip(
+                table["file"].to_numpy(dtype=np.int64), table["first"].to_numpy(dtype=np.int64),
+                table["month"].astype(str), table["force"].astype(str),
+                table["rows"].to_numpy(dtype=np.int64), strict=True):
+            months.append({"file": str(files[f]), "month": month, "force": force,
+                           "rows": int(n), "first_read_from": str(files[first])})
+    reason[rep_month & (reason == "")] = "repeated month"
+    ids = raw["Crime ID"].to_numpy(dtype=object)
+    has_id = live & ~rep_month & ~pd.isna(ids)
+    id_first = pd.Series(file_idx[has_id]).groupby(ids[has_id]).transform("min").to_numpy()
+    rep_id = np.zeros(len(raw), dtype=bool)
+    rep_id[has_id] = file_idx[has_id] != id_first
+    reason[rep_id & (reason == "")] = "repeated Crime ID"
+    within = pd.Series(ids[has_id & ~rep_id]).duplicated(keep=False)
+    return {
+        "repeated_months": months,
+        "repeated_ids": int(rep_id.sum()),
+        "ids_twice_in_a_file": int(pd.Series(ids[has_id & ~rep_id])[within.to_numpy()]
+                                   .nunique()),
+    }
+
+
+def find_outcomes(path: str | Path | Iterable[str | Path], street: list[Path]) -> list[Path]:
+    """Outcomes files beside the street files: in the folders given, or named alike."""
+    items = [path] if isinstance(path, str | Path) else list(path)
+    found: list[Path] = []
+    for item in items:
+        p = Path(item)
+        if p.is_dir():
+            found.extend(sorted(f for f in p.rglob("*-outcomes.csv") if f.is_file()))
+    for f in street:
+        if f.name.endswith("-street.csv"):
+            twin = f.with_name(f.name[: -len("-street.csv")] + "-outcomes.csv")
+            if twin.is_file():
+                found.append(twin)
+    unique: dict[Path, Path] = {}
+    for f in found:
+        unique.setdefault(f.resolve(), f)
+    return list(unique.values())
+
+
+def read_outcomes(files: list[Path]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Read ``*-outcomes.csv`` files; return the latest outcome per Crime ID and facts.
+
+    The latest outcome is the one of the latest month (the last row read wins within a
+    month). Columns: ``crime_id``, ``outcome``, ``outcome_month`` (``period[M]``).
+    """
+    frames = []
+    for path in files:
+        enc = sniff_text(path)
+        got = read_header(path, enc)
+        if got != OUTCOME_COLUMNS:
+            raise SchemaError(
+                f"{path}: the header does not match the 10 data.police.uk outcomes columns "
+                f"({', '.join(OUTCOME_COLUMNS)}); got {got}"
+            )
+        df = read_csv_text(path, enc, "a data.police.uk outcomes CSV",
+                           usecols=["Crime ID", "Month", "Outcome type"], dtype=str,
+                           keep_default_na=False, na_values=[""])
+        frames.append(df)
+    all_rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["Crime ID", "Month", "Outcome type"])
+    rows = len(all_rows)
+    ok = all_rows["Crime ID"].notna() & all_rows["Month"].notna()
+    good = all_rows[ok].reset_index(drop=True)
+    good["order"] = np.arange(len(good))
+    latest = (good.sort_values(["Month", "order"], kind="stable")
+              .drop_duplicates("Crime ID", keep="last"))
+    out = pd.DataFrame({
+        "crime_id": latest["Crime ID"].to_numpy(),
+        "outcome": latest["Outcome type"].to_numpy(),
+        "outcome_month": pd.PeriodIndex(latest["Month"], freq="M"),
+    })
+    facts = {"outcome_files": [str(f) for f in files], "outcome_rows": rows,
+             "outcome_rows_unusable": int((~ok).sum()), "outcome_ids": len(out)}
+    return out, facts
 
 
 def _to_bng(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -8,7 +8,19 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-REAL = Path(__file__).resolve().parents[2].parent / "shared" / "real"
+
+def _find_real() -> Path:
+    """../shared/real beside the checkout (a git worktree may sit one level deeper)."""
+    here = Path(__file__).resolve()
+    for up in here.parents:
+        cand = up / "shared" / "real"
+        if cand.is_dir():
+            return cand
+    return here.parents[2].parent / "shared" / "real"
+
+
+REAL = _find_real()
+SERIES_DIR = REAL / "police_uk_series"
 CRIMES_CSV = REAL / "police_uk" / "2016-03-cumbria-street.csv"
 LSOA_SHP = REAL / "boundaries" / "cumbriaLSOA.shp"
 

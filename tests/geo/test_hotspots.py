@@ -13,6 +13,7 @@ from scipy import stats
 import intelbench as ib
 from intelbench.demo.cli import DemoContext
 from intelbench.demo.geo import hotspots_step as demo_step
+from intelbench.exceptions import SchemaError
 from intelbench.geo.hotspots import HOTSPOT_LABELS
 
 from ._geodata import clustered, cumbria_crimes, points
@@ -81,7 +82,7 @@ def test_grid_matches_esda_g_local_on_same_cells(factor: float) -> None:
 
 def test_default_distance_is_queen_and_matches_esda() -> None:
     pts = clustered(1500, 400, seed=3, size=3000)
-    hs = ib.geo.hotspots(pts, cell_size=100)
+    hs = ib.geo.hotspots(pts, cell_size=100, extent=(300_000, 300_000, 303_000, 303_000))
     assert hs.attrs["hotspots"]["neighbours_interior"] == 9
     interior = (hs["row"] > 0) & (hs["row"] < hs["row"].max()) & (hs["col"] > 0) & (
         hs["col"] < hs["col"].max())
@@ -130,6 +131,15 @@ def test_columns_p_values_fdr_and_classes() -> None:
     assert (raw["gi_bin"] != 0).sum() >= (hs["gi_bin"] != 0).sum()
 
 
+def _tie_aware(ref: object, rtol: float = 1e-9) -> np.ndarray:
+    """esda's simulations folded with ties counted for neither tail (our rule)."""
+    sims, obs = np.asarray(ref.rGs), np.asarray(ref.Gs)[:, None]  # type: ignore[attr-defined]
+    tol = rtol * np.maximum(np.abs(obs), 1.0)
+    ge = (sims >= obs - tol).sum(axis=1)
+    le = (sims <= obs + tol).sum(axis=1)
+    return (np.minimum(ge, le) + 1) / (sims.shape[1] + 1)
+
+
 def test_permutations_are_reproducible_and_comparable_to_esda() -> None:
     pts = clustered(600, 200, seed=7, size=2000)
     a = ib.geo.hotspots(pts, cell_size=100, distance=150, permutations=999, seed=11)
@@ -138,12 +148,47 @@ def test_permutations_are_reproducible_and_comparable_to_esda() -> None:
     assert "conditional permutation (999)" in a.attrs["hotspots"]["inference"]
     c = a.geometry.centroid
     ref = _esda_g(a["count"].to_numpy(), np.column_stack([c.x, c.y]), 150, star=True,
-                  transform="B", permutations=999, seed=3)
-    ours_one_sided = a["p_value"].to_numpy() / 2
-    # same conditional-permutation scheme, different random numbers: close, not identical
-    assert np.median(np.abs(ours_one_sided - np.minimum(ref.p_sim, 0.5))) < 0.03
-    assert np.corrcoef(ours_one_sided, ref.p_sim)[0, 1] > 0.9
+                  transform="B", permutations=999, seed=3, keep_simulations=True)
+    tested = a["tested"].to_numpy()
+    ours_one_sided = a["p_value"].to_numpy()[tested] / 2
+    # same conditional-permutation scheme, different random numbers: close, not identical,
+    # once esda's simulations are folded with the same tie rule
+    ref_p = np.minimum(_tie_aware(ref)[tested], 0.5)
+    assert np.median(np.abs(ours_one_sided - ref_p)) < 0.03
+    assert np.corrcoef(ours_one_sided, ref_p)[0, 1] > 0.9
     assert a["p_value"].min() >= 2 / 1000
+
+
+def test_permutation_p_equals_esda_rule_without_ties() -> None:
+    """Continuous weights: no simulation ties, so the tie rule is esda's p_sim exactly."""
+    from intelbench.geo._stats import fold_p, fold_p_ties
+
+    larger = np.array([0, 3, 500, 999, 998])
+    np.testing.assert_array_equal(fold_p_ties(larger, 999 - larger, 999), fold_p(larger, 999))
+    pts = clustered(600, 200, seed=7, size=2000)
+    pts["w"] = np.random.default_rng(1).gamma(2.0, 1.0, len(pts))
+    a = ib.geo.hotspots(pts, cell_size=100, distance=150, permutations=999, seed=11,
+                        weight="w", min_incidents=30)
+    c = a.geometry.centroid
+    ref = _esda_g(a["count"].to_numpy(), np.column_stack([c.x, c.y]), 150, star=True,
+                  transform="B", permutations=999, seed=3, keep_simulations=True)
+    tested = a["tested"].to_numpy()
+    esda_p = np.minimum(np.asarray(ref.p_sim), 0.5)[tested]
+    assert np.median(np.abs(a["p_value"].to_numpy()[tested] / 2 - esda_p)) < 0.03
+
+
+def test_all_tied_simulations_give_p_one_not_cold() -> None:
+    """The sparse-data fault: an empty cell among empty cells was 'cold 99%' (p = 0.002)."""
+    rng = np.random.default_rng(5)
+    xy = np.vstack([rng.uniform(0, 20_000, (70, 2)), rng.normal(10_000, 80, (30, 2))])
+    pts = points(xy + 300_000)
+    hs = ib.geo.hotspots(pts, cell_size=100, extent=(300_000, 300_000, 320_000, 320_000),
+                         permutations=199, seed=2)
+    empty = (hs["nb_incidents"] == 0).to_numpy()
+    assert empty.sum() > 30_000
+    np.testing.assert_array_equal(hs.loc[empty, "p_value"], 1.0)
+    assert (hs["gi_bin"] >= 0).all()  # no cold cell in so sparse a month
+    assert hs.loc[hs["count"].idxmax(), "gi_star"] > 10
 
 
 def test_weight_column_sums_values() -> None:
@@ -155,12 +200,27 @@ def test_weight_column_sums_values() -> None:
     np.testing.assert_allclose(hs["gi_star"], plain["gi_star"])  # z is scale-free
 
 
-def test_single_cell_is_undefined_and_noted() -> None:
+def test_too_few_incidents_are_refused_in_words() -> None:
     pts = points(np.array([[10.0, 10.0], [20.0, 20.0]]))
-    hs = ib.geo.hotspots(pts, cell_size=100)
-    assert len(hs) == 1 and np.isnan(hs["gi_star"]).all()
-    assert (hs["hotspot"] == "not significant").all()
-    assert any("undefined" in n for n in hs.attrs["notes"])
+    with pytest.raises(SchemaError, match=r"at least 60 located incidents.*got 2"):
+        ib.geo.hotspots(pts, cell_size=100)
+    rng = np.random.default_rng(0)
+    few = points(rng.uniform(0, 5000, (45, 2)))
+    with pytest.raises(SchemaError, match="got 45"):
+        ib.geo.hotspots(few)
+    # a boundary lowers the minimum to 30, as in ArcGIS
+    from shapely import box
+
+    hs = ib.geo.hotspots(few, study_area=box(0, 0, 5000, 5000))
+    assert hs.attrs["hotspots"]["min_incidents"] == 30
+    with pytest.raises(SchemaError, match="min_incidents=50"):
+        ib.geo.hotspots(few, study_area=box(0, 0, 5000, 5000), min_incidents=50)
+
+
+def test_single_cell_is_refused() -> None:
+    pts = points(np.array([[10.0, 10.0], [20.0, 20.0]] * 40))
+    with pytest.raises(SchemaError, match=r"at least 30 analysed cells whose counts vary"):
+        ib.geo.hotspots(pts, cell_size=100)
 
 
 def test_real_cumbria_crimes_hotspots_match_esda() -> None:

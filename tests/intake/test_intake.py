@@ -61,7 +61,7 @@ def test_real_cumbria_file(real_data: Path) -> None:
     assert intake.excluded["line"].tolist() == [3324, 3325, 3326, 3327]
     assert intake.excluded["Crime type"].value_counts().to_dict() == {"Drugs": 3,
                                                                        "Vehicle crime": 1}
-    assert list(gdf.columns) == [*ib.intake.SNAKE_COLUMNS, "geometry"]
+    assert list(gdf.columns) == [*ib.intake.SNAKE_COLUMNS, "x", "y", "geometry"]
     assert gdf.crs.to_epsg() == 27700
     assert str(gdf["month"].dtype) == "period[M]" and set(gdf["month"].astype(str)) == {
         "2016-03"}
@@ -122,7 +122,8 @@ def test_sample_force_intake(samples: Path) -> None:
 
 
 def test_list_and_folder_inputs(tmp_path: Path) -> None:
-    a = _write(tmp_path / "2025-01" / "2025-01-t-street.csv", [_row(Month="2025-01")]) \
+    a = _write(tmp_path / "2025-01" / "2025-01-t-street.csv",
+               [_row(Month="2025-01", Crime_ID="b" * 64)]) \
         if (tmp_path / "2025-01").mkdir() is None else None
     b = _write(tmp_path / "2025-02-t-street.csv", [_row(Month="2025-02"), _row(Month="2025-02")])
     assert a is not None
@@ -207,7 +208,8 @@ def test_zero_bad_and_missing_locations_are_kept_out(tmp_path: Path) -> None:
 
 def test_bad_value_in_one_file_of_many(tmp_path: Path) -> None:
     a = _write(tmp_path / "a-street.csv", [_row(), _row(Longitude="-1.400000")])
-    b = _write(tmp_path / "b-street.csv", [_row(Longitude="n/a"), _row()])
+    b = _write(tmp_path / "b-street.csv", [_row(Longitude="n/a", Month="2025-04", Crime_ID="c"),
+                                            _row(Month="2025-04", Crime_ID="d")])
     gdf = ib.read_police_uk([a, b])
     assert len(gdf) == 3
     excl = gdf.attrs["intake"].excluded
