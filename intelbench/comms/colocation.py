@@ -78,7 +78,7 @@ def colocation(records: pd.DataFrame, cells: pd.DataFrame, *, window: str = "15m
     r = records.loc[records["cell_id"].notna()]
     if numbers is not None:
         r = r.loc[r["target"].isin(list(numbers))]
-    cpos = cell_index.get_indexer(r["cell_id"].astype(str))
+    cpos = cell_index.get_indexer(pd.Index(r["cell_id"].astype(str)))
     known = cpos >= 0
     r = r.loc[known]
     cpos = cpos[known]
@@ -161,8 +161,10 @@ def meetings(coloc: pd.DataFrame) -> pd.DataFrame:
     g = c.groupby(["number_a", "number_b", "date"], sort=True)
     out = g.agg(record_pairs=("start_a", "size"), first=("start_a", "min"),
                 last=("start_b", "max"))
-    out["cells"] = g.apply(lambda x: tuple(sorted(set(x["cell_a"]) | set(x["cell_b"]))))
-    out["usual"] = g.apply(lambda x: float(np.maximum(x["usual_a"], x["usual_b"]).max()))
+    cells = {k: tuple(sorted(set(x["cell_a"]) | set(x["cell_b"]))) for k, x in g}
+    usual = {k: float(np.maximum(x["usual_a"], x["usual_b"]).max()) for k, x in g}
+    out["cells"] = [cells[k] for k in out.index]
+    out["usual"] = [usual[k] for k in out.index]
     out = out.reset_index()
     return out.sort_values(["usual", "record_pairs", "number_a", "number_b"],
                            ascending=[True, False, True, True], kind="mergesort").reset_index(

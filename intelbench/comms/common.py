@@ -132,13 +132,13 @@ def contact_graph(records: pd.DataFrame) -> nx.Graph:
     b = np.maximum(ev["caller"].to_numpy(), ev["callee"].to_numpy())
     agg = pd.DataFrame({"a": a, "b": b, "start": ev["start"]}).groupby(["a", "b"]).agg(
         contacts=("start", "size"), first=("start", "min"), last=("start", "max")).reset_index()
-    G = nx.Graph()
+    graph = nx.Graph()
     targets = set(records["target"].astype(str))
-    G.add_nodes_from(sorted(set(a) | set(b) | targets))
-    nx.set_node_attributes(G, {n: n in targets for n in G}, "target")
+    graph.add_nodes_from(sorted(set(a) | set(b) | targets))
+    nx.set_node_attributes(graph, {n: n in targets for n in graph}, "target")
     for row in agg.itertuples(index=False):
-        G.add_edge(row.a, row.b, contacts=int(row.contacts), first=row.first, last=row.last)
-    return G
+        graph.add_edge(row.a, row.b, contacts=row.contacts, first=row.first, last=row.last)
+    return graph
 
 
 def contact_chains(records: pd.DataFrame, source: str, target: str, *, max_hops: int = 3
@@ -174,13 +174,13 @@ def contact_chains(records: pd.DataFrame, source: str, target: str, *, max_hops:
     >>> ib.comms.contact_chains(rec, "+447700900001", "+447700900003")["chain"].tolist()
     [('+447700900001', '+447700900002', '+447700900003')]
     """
-    G = contact_graph(records)
+    graph = contact_graph(records)
     for end in (source, target):
-        if end not in G:
+        if end not in graph:
             raise ParameterError(f"{end!r} has no contacts in the records")
     rows = []
-    for path in nx.all_simple_paths(G, source, target, cutoff=max_hops):
-        w = tuple(G[u][v]["contacts"] for u, v in zip(path, path[1:]))
+    for path in nx.all_simple_paths(graph, source, target, cutoff=max_hops):
+        w = tuple(int(graph[u][v]["contacts"]) for u, v in zip(path, path[1:]))
         rows.append({"chain": tuple(path), "hops": len(path) - 1, "weakest": min(w),
                      "contacts": w})
     res = pd.DataFrame(rows, columns=["chain", "hops", "weakest", "contacts"])

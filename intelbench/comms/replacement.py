@@ -78,9 +78,11 @@ def replacement_phones(records: pd.DataFrame, *, max_gap: str = "21D", overlap: 
                           "t": np.concatenate([ev["start"], ev["start"]])})
     edges["t"] = pd.to_datetime(edges["t"], utc=True)
     span = edges.groupby("n")["t"].agg(first="min", last="max")
-    sets = edges.groupby("n")["c"].agg(lambda s: frozenset(s))
-    sets = sets[sets.map(len) >= min_contacts]
-    nb = edges[edges["n"].isin(sets.index)][["n", "c"]].drop_duplicates()
+    nb = edges[["n", "c"]].drop_duplicates()
+    size = nb.groupby("n").size()
+    nb = nb[nb["n"].isin(size.index[size >= min_contacts])]
+    sets: dict[str, frozenset[str]] = {str(k): frozenset(v) for k, v in
+                                       nb.groupby("n")["c"]}
     cand = nb.merge(nb, on="c", suffixes=("_old", "_new"))
     cand = cand[cand["n_old"] != cand["n_new"]][["n_old", "n_new"]].drop_duplicates()
     old_last = cand["n_old"].map(span["last"])

@@ -58,7 +58,8 @@ def test_import_is_audited_as_collect(tmp_path: Path, ws: ib.Workspace) -> None:
 def test_every_bad_row_is_quarantined_with_its_reason(tmp_path: Path, ws: ib.Workspace
                                                       ) -> None:
     rows = [
-        "447700900001,07700900002,MO,VOICE,2025-09-01 10:00:00,5,C1,490154203237518,234150000000001",
+        "447700900001,07700900002,MO,VOICE,2025-09-01 10:00:00,5,C1,490154203237518,"
+        "234150000000001",
         "447700900001,0770090,MO,VOICE,2025-09-01 10:00:00,5,C1,,",          # 3 bad number
         "447700900001,07700900002,MO,VOICE,2025-12-01 00:00:00,5,C1,,",      # 4 after the end
         "447700900001,07700900002,MO,VOICE,2025-09-01 10:00:00,-1,C1,,",     # 5 negative
