@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from intelbench.comms.contacts import contact_pairs
+from intelbench.comms.contacts import _pair_codes
 from intelbench.exceptions import ParameterError
 
 __all__ = ["call_links", "common_contacts", "contact_chains", "contact_graph", "unique_events"]
@@ -91,16 +91,21 @@ def common_contacts(records: pd.DataFrame, targets: Iterable[str] | None = None,
     """
     if min_targets < 2:
         raise ParameterError(f"min_targets must be at least 2; got {min_targets!r}")
-    pairs = contact_pairs(records)
-    all_targets = set(pairs["target"])
+    agg, tcat, ocat = _pair_codes(records)
+    all_targets = set(tcat)
     if targets is not None:
-        wanted = set(targets)
-        pairs = pairs[pairs["target"].isin(wanted)]
-    g = pairs.groupby("other", sort=False)
-    res = g.agg(n_targets=("target", "nunique"),
-                targets=("target", lambda s: tuple(sorted(set(s)))),
-                contacts=("contacts", "sum"), first=("first", "min"), last=("last", "max"))
-    res = res[res["n_targets"] >= min_targets].reset_index()
+        agg = agg[np.isin(tcat, list(set(targets)))[agg["t"].to_numpy()]]
+    o = agg["o"].to_numpy()
+    n_t = np.bincount(o, minlength=len(ocat))  # pairs are unique, so this counts targets
+    keep = np.flatnonzero(n_t >= min_targets)
+    sub = agg[np.isin(o, keep)].sort_values(["o", "t"], kind="mergesort")
+    g = sub.groupby("o", sort=True)
+    res = g.agg(contacts=("contacts", "sum"), first=("first", "min"), last=("last", "max"))
+    tl = g["t"].agg(list)
+    res.insert(0, "n_targets", n_t[res.index.to_numpy()])
+    res.insert(1, "targets", [tuple(sorted(tcat[x] for x in ts)) for ts in tl])
+    res.insert(0, "other", ocat[res.index.to_numpy()])
+    res = res.reset_index(drop=True)
     res["is_target"] = res["other"].isin(all_targets)
     keys = ["n_targets", "contacts"]
     if groups is not None:
