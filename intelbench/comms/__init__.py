@@ -13,6 +13,7 @@ Every analysis takes a records frame and returns a new frame.
 - :mod:`~intelbench.comms.handsets`: IMEI-IMSI pairs and handset or SIM changes.
 - :mod:`~intelbench.comms.replacement`: replacement-phone detection.
 - :mod:`~intelbench.comms.colocation`: co-location (possible meetings) with both records.
+- :mod:`~intelbench.comms.timeline`: timeline events; labelled daily counts for partners.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from intelbench.comms.numbers import is_imei, is_imsi, normalise_number, normali
 from intelbench.comms.patterns import bursts, callbacks, day_hour
 from intelbench.comms.records import RECORD_COLUMNS, Authority, CDRImport, combine, read_cdr
 from intelbench.comms.replacement import replacement_phones
+from intelbench.comms.timeline import daily_counts, number_labels, timeline_events
 
 __all__ = [
     "LAYOUTS",
@@ -54,6 +56,7 @@ __all__ = [
     "contact_gaps",
     "contact_graph",
     "contact_pairs",
+    "daily_counts",
     "day_hour",
     "handset_changes",
     "is_imei",
@@ -61,10 +64,12 @@ __all__ = [
     "meetings",
     "normalise_number",
     "normalise_numbers",
+    "number_labels",
     "pairings",
     "read_cdr",
     "read_cells",
     "replacement_phones",
+    "timeline_events",
     "top_contacts",
     "unique_events",
 ]

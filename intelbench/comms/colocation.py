@@ -85,33 +85,58 @@ def colocation(records: pd.DataFrame, cells: pd.DataFrame, *, window: str = "15m
     tcodes, tnames = pd.factorize(r["target"].astype(str))
     t_ns = r["start"].dt.tz_convert("UTC").dt.as_unit("ns").astype("int64").to_numpy()
     w_ns = w.value
-    base = pd.DataFrame({"num": tcodes, "t": t_ns, "site": site_of_cell[cpos],
-                         "cell": cpos, "i": np.arange(len(r))})
-    base["bin"] = base["t"] // w_ns
+    site = site_of_cell[cpos].astype(np.int64)
+    tbin = t_ns // w_ns
+    tbin = tbin - (tbin.min() - 1 if len(tbin) else 0)  # bins from 1, so bin - 1 >= 0
+    n_bins = int(tbin.max()) + 2 if len(tbin) else 2
     pairs = cKDTree(site_xy).query_pairs(r=within, output_type="ndarray") if within > 0 else \
         np.empty((0, 2), dtype=np.int64)
     ns = len(site_xy)
-    adj = pd.DataFrame({"site": np.concatenate([np.arange(ns), pairs[:, 0], pairs[:, 1]]),
-                        "site_b": np.concatenate([np.arange(ns), pairs[:, 1], pairs[:, 0]])})
-    left = base.merge(adj, on="site")
-    parts = []
-    right = base.rename(columns={"site": "site_b", "num": "num_b", "t": "t_b",
-                                 "cell": "cell_b", "i": "i_b", "bin": "bin_b"})
-    for d in (-1, 0, 1):
-        lk = left.assign(bin_b=left["bin"] + d)
-        m = lk.merge(right, on=["site_b", "bin_b"])
-        m = m[(m["num"] < m["num_b"]) & ((m["t"] - m["t_b"]).abs() <= w_ns)]
-        parts.append(m[["i", "i_b", "cell", "cell_b"]])
-    hit = pd.concat(parts, ignore_index=True).drop_duplicates(["i", "i_b"])
-    ia, ib_ = hit["i"].to_numpy(), hit["i_b"].to_numpy()
-    ca, cb = hit["cell"].to_numpy(), hit["cell_b"].to_numpy()
-    start = r["start"].reset_index(drop=True)
+    # adjacency in CSR form: each site's neighbours, itself included
+    a_src = np.concatenate([np.arange(ns), pairs[:, 0], pairs[:, 1]])
+    a_dst = np.concatenate([np.arange(ns), pairs[:, 1], pairs[:, 0]])
+    o = np.argsort(a_src, kind="stable")
+    a_src, a_dst = a_src[o], a_dst[o]
+    ptr = np.searchsorted(a_src, np.arange(ns + 1))
+    # the records sorted by (site, bin)
+    key = site * n_bins + tbin
+    order = np.argsort(key, kind="stable")
+    sorted_key = key[order]
+    # each record against the records on each adjacent site in bins b-1, b, b+1
+    deg = ptr[site + 1] - ptr[site]
+    rec_i = np.repeat(np.arange(len(site)), deg)
+    nb = a_dst[np.repeat(ptr[site], deg) + (np.arange(deg.sum()) - np.repeat(
+        np.cumsum(deg) - deg, deg))]
+    q = nb * n_bins + tbin[rec_i]
+    qo = np.argsort(q, kind="stable")  # sorted queries search much faster
+    lo = np.empty(len(q), dtype=np.int64)
+    hi = np.empty(len(q), dtype=np.int64)
+    lo[qo] = np.searchsorted(sorted_key, q[qo] - 1, side="left")
+    hi[qo] = np.searchsorted(sorted_key, q[qo] + 1, side="right")
+    cnt = hi - lo
+    ia = np.repeat(rec_i, cnt)
+    ib_ = order[np.repeat(lo, cnt) + (np.arange(cnt.sum()) - np.repeat(np.cumsum(cnt) - cnt,
+                                                                           cnt))]
+    ok = (tcodes[ia] < tcodes[ib_]) & (np.abs(t_ns[ia] - t_ns[ib_]) <= w_ns)
+    ia, ib_ = ia[ok], ib_[ok]
+    # a < b by number: swap the two ends where the factor order disagrees, then sort
+    name_rank = np.argsort(np.argsort(np.asarray(tnames, dtype=object), kind="stable"),
+                           kind="stable")
+    ra, rb = name_rank[tcodes[ia]], name_rank[tcodes[ib_]]
+    swap = ra > rb
+    ia, ib_ = np.where(swap, ib_, ia), np.where(swap, ia, ib_)
+    ra, rb = np.minimum(ra, rb), np.maximum(ra, rb)
+    o = np.lexsort((t_ns[ib_], t_ns[ia], rb, ra))
+    ia, ib_ = ia[o], ib_[o]
+    ca, cb = cpos[ia], cpos[ib_]
     # how usual the mast is for each number: its share of the number's records there
-    per = base.groupby(["num", "site"])["i"].transform("size").to_numpy()
-    share = per / np.bincount(tcodes)[tcodes]
+    ns_key = tcodes.astype(np.int64) * (ns + 1) + site
+    _, inv, per = np.unique(ns_key, return_inverse=True, return_counts=True)
+    share = per[inv.ravel()] / np.bincount(tcodes)[tcodes]
     out = pd.DataFrame({
         "number_a": tnames[tcodes[ia]], "number_b": tnames[tcodes[ib_]],
-        "start_a": start.iloc[ia].to_numpy(), "start_b": start.iloc[ib_].to_numpy(),
+        "start_a": pd.to_datetime(t_ns[ia], utc=True),
+        "start_b": pd.to_datetime(t_ns[ib_], utc=True),
         "minutes_apart": np.abs(t_ns[ia] - t_ns[ib_]) / 6e10,
         "cell_a": cid[ca], "cell_b": cid[cb],
         "distance_m": np.hypot(*(xy[ca] - xy[cb]).T).round(1),
@@ -119,23 +144,16 @@ def colocation(records: pd.DataFrame, cells: pd.DataFrame, *, window: str = "15m
     })
     for c in ("source", "row"):
         if c in r.columns:
-            vals = r[c].to_numpy()
-            out[f"{c}_a"] = vals[ia]
-            out[f"{c}_b"] = vals[ib_]
-    for c in ("start_a", "start_b"):
-        out[c] = pd.to_datetime(out[c], utc=True)
-    # a < b by number, swapping the columns of rows where the factor order disagrees
-    swap = out["number_a"].to_numpy() > out["number_b"].to_numpy()
-    for x in ("number", "start", "cell", "usual", "source", "row"):
-        a_, b_ = f"{x}_a", f"{x}_b"
-        if a_ in out:
-            va, vb = out[a_].to_numpy().copy(), out[b_].to_numpy().copy()
-            out[a_] = np.where(swap, vb, va)
-            out[b_] = np.where(swap, va, vb)
-    for c in ("start_a", "start_b"):
-        out[c] = pd.to_datetime(out[c], utc=True)
-    return out.sort_values(["number_a", "number_b", "start_a", "start_b"],
-                           kind="mergesort").reset_index(drop=True)
+            col = r[c]
+            if isinstance(col.dtype, pd.CategoricalDtype):
+                codes = np.asarray(col.cat.codes)
+                out[f"{c}_a"] = pd.Categorical.from_codes(codes[ia], dtype=col.dtype)
+                out[f"{c}_b"] = pd.Categorical.from_codes(codes[ib_], dtype=col.dtype)
+            else:
+                vals = col.to_numpy()
+                out[f"{c}_a"] = vals[ia]
+                out[f"{c}_b"] = vals[ib_]
+    return out
 
 
 def meetings(coloc: pd.DataFrame) -> pd.DataFrame:

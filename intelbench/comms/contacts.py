@@ -63,7 +63,7 @@ def _pair_codes(records: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.nda
     """Per-pair aggregates on integer codes: fast on tens of millions of records."""
     _check(records)
     keep = (records["other"].notna() & records["type"].isin(["voice", "sms"])).to_numpy()
-    r = records.loc[keep]
+    r = records[["target", "other", "type", "direction", "start", "duration_s"]].loc[keep]
     t, tcat = _codes(r["target"])
     o, ocat = _codes(r["other"])
     voice = (r["type"] == "voice").to_numpy()
@@ -76,10 +76,8 @@ def _pair_codes(records: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.nda
     gid, uniq = pd.factorize(key)
     n = len(uniq)
     counts = np.bincount(gid, minlength=n)
-    first = np.full(n, np.iinfo(np.int64).max)
-    last = np.full(n, np.iinfo(np.int64).min)
-    np.minimum.at(first, gid, ns)
-    np.maximum.at(last, gid, ns)
+    span = pd.Series(ns).groupby(gid, sort=True).agg(["min", "max"])
+    first, last = span["min"].to_numpy(), span["max"].to_numpy()
     dkey = gid.astype(np.int64) * 1_000_000 + (day - day.min() if len(day) else day)
     days = np.bincount(pd.unique(dkey) // 1_000_000, minlength=n)
     agg = pd.DataFrame({
