@@ -91,7 +91,7 @@ def common_contacts(records: pd.DataFrame, targets: Iterable[str] | None = None,
     """
     if min_targets < 2:
         raise ParameterError(f"min_targets must be at least 2; got {min_targets!r}")
-    agg, tcat, ocat = _pair_codes(records)
+    agg, tcat, ocat = _pair_codes(records, days=False)
     all_targets = set(tcat)
     if targets is not None:
         agg = agg[np.isin(tcat, list(set(targets)))[agg["t"].to_numpy()]]

@@ -59,7 +59,8 @@ def _codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64), np.asarray(pd.Index(uniques).astype(str), dtype=object)
 
 
-def _pair_codes(records: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def _pair_codes(records: pd.DataFrame, days: bool = True
+                ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Per-pair aggregates on integer codes: fast on tens of millions of records."""
     _check(records)
     keep = (records["other"].notna() & records["type"].isin(["voice", "sms"])).to_numpy()
@@ -70,16 +71,12 @@ def _pair_codes(records: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.nda
     out = (r["direction"] == "out").to_numpy()
     start = r["start"].dt.tz_convert("UTC")
     ns = start.dt.as_unit("ns").astype("int64").to_numpy()
-    local = start.dt.tz_convert("Europe/London").dt.tz_localize(None)
-    day = local.dt.as_unit("ns").astype("int64").to_numpy() // 86_400_000_000_000
     key = t * (len(ocat) + 1) + o
     gid, uniq = pd.factorize(key)
     n = len(uniq)
     counts = np.bincount(gid, minlength=n)
     span = pd.Series(ns).groupby(gid, sort=True).agg(["min", "max"])
     first, last = span["min"].to_numpy(), span["max"].to_numpy()
-    dkey = gid.astype(np.int64) * 1_000_000 + (day - day.min() if len(day) else day)
-    days = np.bincount(pd.unique(dkey) // 1_000_000, minlength=n)
     agg = pd.DataFrame({
         "t": np.asarray(uniq) // (len(ocat) + 1), "o": np.asarray(uniq) % (len(ocat) + 1),
         "contacts": counts,
@@ -89,8 +86,12 @@ def _pair_codes(records: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.nda
         "incoming": np.bincount(gid, weights=~out, minlength=n).astype(np.int64),
         "duration_s": np.bincount(gid, weights=np.where(voice, r["duration_s"].to_numpy(), 0),
                                   minlength=n).astype(np.int64),
-        "first": pd.to_datetime(first, utc=True), "last": pd.to_datetime(last, utc=True),
-        "days": days})
+        "first": pd.to_datetime(first, utc=True), "last": pd.to_datetime(last, utc=True)})
+    if days:
+        local = start.dt.tz_convert("Europe/London").dt.tz_localize(None)
+        day = local.dt.as_unit("ns").astype("int64").to_numpy() // 86_400_000_000_000
+        dkey = gid.astype(np.int64) * 1_000_000 + (day - day.min() if len(day) else day)
+        agg["days"] = np.bincount(pd.unique(dkey) // 1_000_000, minlength=n)
     return agg, tcat, ocat
 
 
@@ -112,7 +113,8 @@ def top_contacts(records: pd.DataFrame, target: str | None = None, *, by: str = 
     Returns
     -------
     pandas.DataFrame
-        The columns of :func:`contact_pairs` plus ``rank`` (1 = top within its target),
+        The columns of :func:`contact_pairs` but ``days``, plus ``rank`` (1 = top within
+        its target),
         sorted by target then rank. Ties are broken by the other measure, then by number.
 
     Raises
@@ -138,7 +140,7 @@ def top_contacts(records: pd.DataFrame, target: str | None = None, *, by: str = 
         raise ParameterError(f"by must be 'contacts' or 'duration_s'; got {by!r}")
     if n < 1:
         raise ParameterError(f"n must be at least 1; got {n!r}")
-    agg, tcat, ocat = _pair_codes(records)
+    agg, tcat, ocat = _pair_codes(records, days=False)
     if target is not None:
         agg = agg[tcat[agg["t"].to_numpy()] == target]
     tie = "duration_s" if by == "contacts" else "contacts"
