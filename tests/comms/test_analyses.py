@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import intelbench as ib
 
@@ -131,3 +133,31 @@ def test_analyses_do_not_modify_input() -> None:
     ib.comms.replacement_phones(rec)
     ib.comms.callbacks(rec)
     pd.testing.assert_frame_equal(rec, before)
+
+
+def test_contact_gaps_quiet_on_steady_contact() -> None:
+    days = pd.to_timedelta(range(30), "D")
+    rec = pd.DataFrame({"target": "+447700900001", "other": "+447700900002", "type": "voice",
+                        "direction": "out", "start": T0 + days, "duration_s": 60})
+    assert ib.comms.contact_gaps(rec).empty
+
+
+def test_cell_table_errors_name_line_and_column(tmp_path: Path) -> None:
+    f = tmp_path / "cells.csv"
+    f.write_text("cell_id,easting,northing,azimuth,beam_width\n"
+                 "C1,400000,500000,0,120\nC1,400000,500000,120,120\nC2,400000,500000,400,120\n")
+    with pytest.raises(ib.SchemaError) as err:
+        ib.comms.read_cells(f)
+    msg = str(err.value)
+    assert "line 4, column azimuth: above the maximum 360" in msg
+    assert "line 3, column cell_id: repeated cell ID" in msg
+
+
+def test_partner_summary_has_labels_not_numbers() -> None:
+    rec = _random_records(6)
+    labels = ib.comms.number_labels(sorted(set(rec["target"])))
+    out = ib.comms.daily_counts(rec, labels)
+    text = out.to_csv()
+    assert "+44" not in text and "C1" not in text
+    assert set(out["phone"]) == set(labels.values())
+    assert int(out[["voice", "sms", "data"]].to_numpy().sum()) == len(rec)
