@@ -98,12 +98,17 @@ def common_contacts(records: pd.DataFrame, targets: Iterable[str] | None = None,
     o = agg["o"].to_numpy()
     n_t = np.bincount(o, minlength=len(ocat))  # pairs are unique, so this counts targets
     keep = np.flatnonzero(n_t >= min_targets)
-    sub = agg[np.isin(o, keep)].sort_values(["o", "t"], kind="mergesort")
+    t_rank = np.argsort(np.argsort(tcat, kind="stable"), kind="stable")
+    sub = agg[np.isin(o, keep)]
+    order = np.lexsort((t_rank[sub["t"].to_numpy()], sub["o"].to_numpy()))
+    sub = sub.iloc[order]
     g = sub.groupby("o", sort=True)
     res = g.agg(contacts=("contacts", "sum"), first=("first", "min"), last=("last", "max"))
-    tl = g["t"].agg(list)
+    so = sub["o"].to_numpy()
+    cuts = np.flatnonzero(so[1:] != so[:-1]) + 1
+    names = tcat[sub["t"].to_numpy()]
     res.insert(0, "n_targets", n_t[res.index.to_numpy()])
-    res.insert(1, "targets", [tuple(sorted(tcat[x] for x in ts)) for ts in tl])
+    res.insert(1, "targets", [tuple(x) for x in np.split(names, cuts)] if len(so) else [])
     res.insert(0, "other", ocat[res.index.to_numpy()])
     res = res.reset_index(drop=True)
     res["is_target"] = res["other"].isin(all_targets)
