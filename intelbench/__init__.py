@@ -40,6 +40,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "samples": ("intelbench.samples", None),
     "intake": ("intelbench.intake", None),
     "io": ("intelbench.intake", None),
+    "comms": ("intelbench.comms", None),
     "read_police_uk": ("intelbench.intake", "read_police_uk"),
     "read_table": ("intelbench.intake", "read_table"),
     "geo": ("intelbench.geo", None),

@@ -128,6 +128,9 @@ def write_samples(out: Path | str, seed: int = 2026, *, scale: float = 1.0) -> l
     src = build_sources(rng(5))
     reports, links, report_truth = build_reports(rng(6), people, src, scale)
     written += write_network(rng(7), people, links, out)
+    from intelbench.samples._comms import write_comms  # call data records (issue 16)
+
+    written += write_comms(rng(8), people, geo, out)
     p = out / "intel_reports.csv"
     reports.to_csv(p, index=False, lineterminator="\n")
     written.append(p)
