@@ -56,6 +56,8 @@ html_theme_options = {
     "show_powered_by": False,
     "show_relbars": True,
     "fixed_sidebar": False,
+    "page_width": "1160px",
+    "sidebar_width": "240px",
 }
 html_sidebars = {"**": ["about.html", "navigation.html", "relations.html", "searchbox.html"]}
 html_static_path: list[str] = []
