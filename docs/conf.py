@@ -152,6 +152,16 @@ def _module_page(modname: str, heading: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _documented(module: str, attr: str) -> str:
+    """Return the name under which the reference documents ``module.attr``."""
+    value = getattr(importlib.import_module(module), attr)
+    for modname, _ in API_MODULES:
+        package = importlib.import_module(modname)
+        if attr in getattr(package, "__all__", ()) and getattr(package, attr) is value:
+            return f"{modname}.{attr}"
+    return f"{module}.{attr}"
+
+
 def _top_page() -> str:
     """Write the top-level page: the lazy names linked to their home, and the exceptions."""
     import intelbench.exceptions as exc_mod
@@ -162,7 +172,7 @@ def _top_page() -> str:
              "first use.", "", ".. list-table::", "   :header-rows: 1", "   :widths: 30 70", "",
              "   * - ``ib.`` name", "     - defined in"]
     for name, (module, attr) in sorted(intelbench._LAZY.items()):
-        target = f":mod:`{module}`" if attr is None else f":obj:`{module}.{attr}`"
+        target = f":mod:`{module}`" if attr is None else f":obj:`{_documented(module, attr)}`"
         lines += [f"   * - ``ib.{name}``", f"     - {target}"]
     lines += ["", "Exceptions", "----------", "",
               ".. automodule:: intelbench.exceptions", "   :no-members:", ""]
