@@ -69,7 +69,14 @@ browser: $(STAMP) $(SAMPLES) chromium
 	$(BIN)/python -m intelbench.forms._voila_template widgets >/dev/null
 	$(BIN)/pytest -m browser tests/browser -p no:cacheprovider
 
-test: lint typecheck unit notebooks browser
+test: lint typecheck docs unit notebooks browser
+
+# The documentation site, warnings as errors (-E re-reads every page, so none is hidden), then
+# a check that the built pages fetch nothing from outside.
+.PHONY: docs
+docs: $(STAMP)
+	$(BIN)/sphinx-build -q -E -W --keep-going -b html -d docs/_build/doctrees docs docs/_build/html
+	$(BIN)/python docs/check_offline.py docs/_build/html
 
 lab: $(STAMP) $(SAMPLES)
 	$(BIN)/jupyter lab $(LAB_FLAGS)
