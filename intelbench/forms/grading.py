@@ -16,6 +16,12 @@ from typing import Any
 import ipywidgets as w
 
 from intelbench.exceptions import GradingError, IntelbenchError
+from intelbench.forms._grading_drafts import (
+    DRAFT_FIELDS,
+    delete_grade_draft,
+    load_grade_draft,
+    save_grade_draft,
+)
 from intelbench.grading.grade import Grade, Handling, code_meanings
 from intelbench.grading.legacy import LegacyGrade
 from intelbench.grading.policy import GradingPolicy, resolve_policy
@@ -115,6 +121,8 @@ class GradingForm(w.VBox):
         self.policy = resolve_policy(ws, policy)
         self.doc: dict[str, Any] = get_report(ws, report_urn)
         self.original_shown = False
+        self.on_saved: list[Callable[[str], Any]] = []  # told the URN after each save
+        self._restoring = False
         meanings = code_meanings(self.policy)
 
         self.header = w.HTML()
@@ -151,6 +159,7 @@ class GradingForm(w.VBox):
                                self.sanitisation_code])
 
         self._load_current()
+        self._restore_draft()
         self.children = [
             self.header, self.text, w.HBox([self.original_toggle, self.consult_reason]),
             w.HBox([self.source, self.assessment, self.handling]),
@@ -183,6 +192,33 @@ class GradingForm(w.VBox):
         elif self.doc.get("risk_assessment_ref"):
             self.risk_ref.value = _text(self.doc.get("risk_assessment_ref"))
         self.header.value = self._header_html()
+
+    def _draft_widgets(self) -> dict[str, Any]:
+        return {"source": self.source, "assessment": self.assessment,
+                "handling": self.handling, "conditions": self.conditions,
+                "risk_ref": self.risk_ref, "action_code": self.action_code,
+                "sanitisation_code": self.sanitisation_code, "rationale": self.rationale,
+                "reason": self.reason}
+
+    def _restore_draft(self) -> None:
+        """Put back what was typed before a reload (the draft autosaved in the workspace)."""
+        draft = load_grade_draft(self.ws, self.urn)
+        if not draft:
+            return
+        self._restoring = True
+        try:
+            for name, widget in self._draft_widgets().items():
+                if name in draft and draft[name] is not None:
+                    widget.value = draft[name]
+        finally:
+            self._restoring = False
+        self.draft_restored = True
+
+    def _autosave(self) -> None:
+        if self._restoring:
+            return
+        values = {name: widget.value for name, widget in self._draft_widgets().items()}
+        save_grade_draft(self.ws, self.urn, {k: values[k] for k in DRAFT_FIELDS})
 
     def _header_html(self) -> str:
         grade = current_grade(self.doc)
@@ -261,9 +297,21 @@ class GradingForm(w.VBox):
             if not self.reason.value.strip():
                 problems.append("this changes a submitted grade: a re-grade needs a reason")
             if not self.policy.may_regrade(getattr(self.ws, "role", None)):
-                problems.append(f"role {getattr(self.ws, 'role', None)} may not re-grade; "
-                                f"allowed: {', '.join(sorted(self.policy.regrade_roles))}")
+                problems.append(self._role_message())
         return problems
+
+    def _role_message(self) -> str:
+        """Why this role may not re-grade, how to get a role that may, and what it may do."""
+        allowed = tuple(sorted(self.policy.regrade_roles))
+        instead = ("keep your proposed grade and reason here (they are saved as a draft) and "
+                   "ask a supervisor to re-grade")
+        whoami = getattr(self.ws, "whoami", None)
+        if whoami is None:
+            return f"role {getattr(self.ws, 'role', None)} may not re-grade; allowed: " \
+                   f"{', '.join(allowed)}"
+        from intelbench.store.identity import role_error
+
+        return str(role_error(whoami(), allowed, "re-grade a submitted grade", instead))
 
     def refresh(self) -> None:
         """Enable the C-only fields under C, label the rationale, show live validation."""
@@ -275,6 +323,7 @@ class GradingForm(w.VBox):
         needs = self.policy.needs_rationale(self.source.value, self.assessment.value)
         self.rationale.description = "Rationale (required)" if needs else "Rationale"
         self.reason.layout.display = None if self.is_locked() else "none"
+        self._autosave()
         self._show(self.validate())
 
     def _show(self, problems: list[str], ok: str = "Ready to save") -> None:
@@ -296,10 +345,14 @@ class GradingForm(w.VBox):
         rev = save_grade(self.ws, self.urn, grade, policy=self.policy,
                          reason=self.reason.value)
         self.doc = get_report(self.ws, self.urn)
+        delete_grade_draft(self.ws, self.urn)
         self.reason.value = ""
         self.header.value = self._header_html()
         self.refresh()
+        delete_grade_draft(self.ws, self.urn)  # the refresh above re-drafts the saved values
         self._show([], ok=f"Saved {grade.bracketed} to {self.urn} (revision {rev}).")
+        for callback in self.on_saved:
+            callback(self.urn)
         return rev
 
     def history(self) -> Any:
@@ -364,6 +417,9 @@ class GradingApp(w.VBox):
         self.policy = resolve_policy(ws, policy)
         self.status = w.HTML()
         self.status.add_class("ib-app-status")
+        whoami = getattr(ws, "whoami", None)
+        self.who = w.HTML(whoami()._repr_html_() if whoami is not None else "")
+        self.who.add_class("ib-whoami")
         self.imported: list[str] = []
         if log_path is not None and not ws.keys("report") and Path(log_path).exists():
             log = read_reports(log_path, policy=self.policy)
@@ -377,7 +433,7 @@ class GradingApp(w.VBox):
         self.reload_options()
         self.picker.observe(lambda change: self._guard(self.open_report, change["new"]),
                             names="value")
-        self.children = [self.picker, self.status, self.form_box]
+        self.children = [self.who, self.picker, self.status, self.form_box]
 
     def reload_options(self) -> None:
         """List the workspace's reports: awaiting evaluation first, then the rest."""
@@ -391,17 +447,27 @@ class GradingApp(w.VBox):
             rows.append((status not in ("DRAFT", "SUBMITTED"), urn,
                          f"{urn} · {status or '?'} · {shown}"))
         options += [(label, urn) for _, urn, label in sorted(rows)]
-        self.picker.options = options
+        chosen = self.picker.value
+        self._reloading = True
+        try:
+            self.picker.options = options
+            if chosen in {urn for _, urn in options}:
+                self.picker.value = chosen
+        finally:
+            self._reloading = False
         self.status.value = (f"{len(rows)} report(s) in the workspace"
                              + (f"; {len(self.imported)} imported from the log"
                                 if self.imported else ""))
 
     def open_report(self, urn: str | None) -> GradingForm | None:
         """Show the grading form for ``urn`` (or nothing for None)."""
+        if getattr(self, "_reloading", False):
+            return self.form
         if urn is None:
             self.form, self.form_box.children = None, ()
             return None
         self.form = GradingForm(self.ws, report_urn=urn, policy=self.policy)
+        self.form.on_saved.append(lambda _urn: self.reload_options())
         self.form_box.children = (self.form,)
         return self.form
 

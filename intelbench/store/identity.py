@@ -152,6 +152,11 @@ def _table(cfg: dict[str, Any], name: str, where: Path | None) -> dict[str, Any]
     return value
 
 
+#: The forms' own working copies (written unaudited as drafts): reading them back is not a
+#: consultation of intelligence, so it is never logged. Configured kinds are added to these.
+DRAFT_KINDS = frozenset({"plan_draft", "grade_draft"})
+
+
 @dataclass(frozen=True)
 class AuditSettings:
     """Where the audit key and anchors are, and the consultation policy.
@@ -177,7 +182,7 @@ class AuditSettings:
     default_purpose: str = BUILTIN_PURPOSE
     purpose_source: str = "built-in default"
     require_purpose: bool = False
-    unlogged_kinds: frozenset[str] = field(default_factory=frozenset)
+    unlogged_kinds: frozenset[str] = field(default_factory=lambda: DRAFT_KINDS)
 
 
 def load_settings(folder: Path | None = None) -> AuditSettings:
@@ -219,7 +224,7 @@ def load_settings(folder: Path | None = None) -> AuditSettings:
         if not isinstance(value, bool):
             raise StoreError(f"{place} [audit]: require_purpose must be true or false")
         required = required or value
-    kinds: set[str] = set()
+    kinds: set[str] = set(DRAFT_KINDS)
     for table, place in ((ua, user_path), (wa, ws_path)):
         value = table.get("unlogged_kinds", [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

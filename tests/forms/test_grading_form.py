@@ -44,17 +44,18 @@ def test_shows_sanitised_text_by_default_and_never_the_original(tmp_path: Path) 
 def test_original_only_with_justification_and_a_consult_entry(tmp_path: Path) -> None:
     ws = make_ws(tmp_path)
     form = GradingForm(ws, report_urn="IR-1")
+    opened = len(ws.audit.entries("CONSULT"))  # opening the report is itself a consultation
     form.original_toggle.value = True  # no justification: refused, shown, toggle reset
     assert form.original_toggle.value is False
     assert "justification is required" in form.status.value
     assert "Fred" not in form.text.value
-    assert len(ws.audit.entries("CONSULT")) == 0
+    assert len(ws.audit.entries("CONSULT")) == opened
     with pytest.raises(GradingError, match="justification"):
         form.show_original("  ")
     form.consult_reason.value = "Checking the sanitisation before dissemination"
     form.original_toggle.value = True
     assert "Fred Bloggs" in form.text.value
-    consult = ws.audit.entries("CONSULT")
+    consult = ws.audit.entries("CONSULT").iloc[opened:]
     assert len(consult) == 1
     assert consult.iloc[0]["justification"] == "Checking the sanitisation before dissemination"
     assert consult.iloc[0]["record_ref"] == "report/IR-1"
@@ -153,7 +154,9 @@ def test_regrade_asks_for_reason_and_role(tmp_path: Path) -> None:
     form.assessment.value = "A"
     problems = form.validate()
     assert "this changes a submitted grade: a re-grade needs a reason" in problems
-    assert any("role ANALYST may not re-grade" in p for p in problems)
+    role = next(p for p in problems if "has role ANALYST" in p)
+    assert "to re-grade a submitted grade needs INTEL_UNIT or SUPERVISOR" in role
+    assert "You can keep your proposed grade and reason here" in role and "To get " in role
     form.save_button.click()
     assert "needs a reason" in form.status.value
     assert ws.get("report", "IR-2")["intel_assess"] == "B"
@@ -204,6 +207,42 @@ def test_app_imports_awaiting_reports_and_opens_the_form(tmp_path: Path) -> None
     app.picker.value = None
     assert app.form is None
     assert GradingApp(ws, log_path=csv).imported == []  # not imported twice
+
+
+def test_app_shows_who_you_are_and_your_role(tmp_path: Path) -> None:
+    app = GradingApp(make_ws(tmp_path))
+    assert "A. Analyst" in app.who.value and "ANALYST" in app.who.value
+    assert app.children[0] is app.who
+
+
+def test_typed_values_survive_a_reload_for_that_analyst_only(tmp_path: Path) -> None:
+    ws = make_ws(tmp_path)
+    form = GradingForm(ws, report_urn="IR-1")
+    form.source.value, form.assessment.value, form.handling.value = "3", "E", "C"
+    form.conditions.value = "No executive action"
+    before = len(ws.audit)
+    again = GradingForm(ws, report_urn="IR-1")  # a reload: a new form on the same workspace
+    assert (again.source.value, again.assessment.value, again.handling.value) == ("3", "E", "C")
+    assert again.conditions.value == "No executive action"
+    assert len(ws.audit) - before <= 1  # the report's CONSULT only: drafts are not audited
+    other = GradingForm(Workspace(tmp_path / "ws", analyst="B. Other", role="ANALYST"),
+                        report_urn="IR-1")
+    assert other.source.value is None  # another analyst's draft is not shown
+
+
+def test_after_a_save_the_list_and_the_grade_change_at_once(tmp_path: Path) -> None:
+    ws = make_ws(tmp_path)
+    app = GradingApp(ws)
+    app.picker.value = "IR-1"
+    form = app.form
+    assert form is not None
+    form.source.value, form.assessment.value, form.handling.value = "2", "B", "P"
+    form.save_button.click()
+    assert "2BP" in form.header.value.replace("[", "").replace("]", "")
+    label = dict((v, k) for k, v in app.picker.options)["IR-1"]
+    assert "2BP" in label.replace("[", "").replace("]", "")
+    assert app.picker.value == "IR-1" and app.form is form  # the form stays open
+    assert GradingForm(ws, report_urn="IR-1").conditions.value == ""  # the draft is gone
 
 
 def test_forms_namespace_is_lazy() -> None:
