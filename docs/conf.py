@@ -73,6 +73,7 @@ API_MODULES: list[tuple[str, str]] = [
     ("intelbench.plans", "Collection plans"),
     ("intelbench.geo", "Where and when (geo)"),
     ("intelbench.network", "Networks"),
+    ("intelbench.comms", "Communications data"),
     ("intelbench.gate", "The dissemination gate"),
     ("intelbench.profiles", "Problem and subject profiles"),
     ("intelbench.forms", "Forms"),

@@ -176,7 +176,8 @@ def test_dpo_report_answers_three_questions_on_the_sample_force(
     from intelbench.grading.reports import import_reports, read_reports
 
     w = Workspace(tmp_path / "force", analyst="a.analyst", role="ANALYST")
-    urns = import_reports(w, read_reports(samples / "intel_reports.csv"))
+    log = read_reports(samples / "intel_reports.csv")
+    urns = import_reports(w, log[log["quarantine"] == ""])  # grades that break no rule
     first, second = urns[0], urns[1]
     w.get_many("report", urns[:50], justification="weekly tasking review")
     w.get("report", second, justification="briefing Op Larch")
