@@ -7,6 +7,7 @@ the first stage with problems, and the dry run shows them all.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -78,10 +79,41 @@ _TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.I | re.S)
 _SCRIPT = re.compile(r"(<script\b[^>]*>)(.*?)(</script\s*>)", re.I | re.S)
 _STYLE = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.I | re.S)
 _JS_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`""", re.S)
+_STYLE_BODY = re.compile(r"(<style\b[^>]*>)(.*?)(</style\s*>)", re.I | re.S)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 #: Inert strings inside the Leaflet library an offline map inlines (the attribution prefix link,
 #: which the map code can switch off); they are not fetched.
 INERT_SCRIPT_URLS = ("https://leafletjs.com",)
+
+
+def _known_assets() -> frozenset[str]:
+    """Return the SHA-256 of the library code the workbench inlines (Leaflet).
+
+    They are read from the installed package; a script or style whose body has one of these
+    hashes is not product data.
+    """
+    global _ASSET_HASHES
+    if _ASSET_HASHES is None:
+        found: set[str] = set()
+        try:
+            import xstatic.pkg.leaflet as xl
+
+            base = Path(xl.BASE_DIR)
+            for name in ("leaflet.js", "leaflet.css"):
+                text = (base / name).read_text(encoding="utf-8")
+                for variant in (text, text.replace("</script", "<\\/script")):
+                    found.add(hashlib.sha256(variant.strip().encode()).hexdigest())
+        except (ImportError, OSError):  # pragma: no cover - Leaflet ships with the package
+            pass
+        _ASSET_HASHES = frozenset(found)
+    return _ASSET_HASHES
+
+
+_ASSET_HASHES: frozenset[str] | None = None
+
+
+def _is_asset(body: str) -> bool:
+    return hashlib.sha256(body.strip().encode()).hexdigest() in _known_assets()
 
 
 def html_views(doc: str) -> tuple[str, str, str]:
@@ -91,6 +123,10 @@ def html_views(doc: str) -> tuple[str, str, str]:
     values (numbers in code and coordinates are not text); CSS comments and the inert URL of
     the inlined Leaflet library are ignored by the URL check.
     """
+    doc = _SCRIPT.sub(lambda m: m.group(1) + " " + m.group(3) if _is_asset(m.group(2))
+                      else m.group(), doc)
+    doc = _STYLE_BODY.sub(lambda m: m.group(1) + " " + m.group(3) if _is_asset(m.group(2))
+                          else m.group(), doc)
     doc = _DATA_URI.sub(" ", doc)
 
     def strip_inert(m: re.Match[str]) -> str:
@@ -106,6 +142,7 @@ def html_views(doc: str) -> tuple[str, str, str]:
         return " \n".join(x.group()[1:-1] for x in _JS_STRING.finditer(strip_inert(m)))
 
     value_view = _STYLE.sub(" ", _SCRIPT.sub(literals, doc))
+    value_view = _XMLNS.sub(" ", value_view)
     visible = _TAGS.sub(" ", doc)
     return url_view, value_view, visible
 

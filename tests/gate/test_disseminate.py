@@ -281,13 +281,13 @@ def test_xlsx_every_sheet_has_header_footer_and_cover(ws: Any, out: Path) -> Non
 
 
 def test_xlsx_and_csv_neutralise_formulas(ws: Any, out: Path) -> None:
-    df = pd.DataFrame({"sanitised_text": ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "plain"]})
+    df = pd.DataFrame({"sanitised_text": ["=HYPERLINK(\"x\",\"y\")", "+1+2", "plain"]})
     rec = dm.disseminate(df, **request(ws, out, fmt="xlsx"))
     from openpyxl import load_workbook
 
     ws_ = load_workbook(rec.path).worksheets[0]
     values = [c.value for c in ws_["A"] if c.value is not None]
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in values and "'+1+2" in values
+    assert "'=HYPERLINK(\"x\",\"y\")" in values and "'+1+2" in values
     assert all(c.data_type != "f" for c in ws_["A"])
 
 
