@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,19 @@ from intelbench.gate.policy import (
     policy_for,
 )
 from intelbench.gate.products import CLASSIFICATIONS, Product, normalise_classification
-from intelbench.gate.sanitise_frame import SanitisationResult, sanitise_frame, sanitise_graph
+from intelbench.gate.roles import NEVER_LEAVE_ROLES, infer_role
+from intelbench.gate.sanitise_frame import (
+    FLAG_COLUMNS,
+    FieldReport,
+    SanitisationResult,
+    _context,
+    _flag_table,
+    _sentences,
+    original_sentences,
+    sanitise_frame,
+    sanitise_graph,
+)
+from intelbench.gate.sealed import load_sealed
 
 __all__ = ["FORMATS", "INERT_SCRIPT_URLS", "LEGACY_HANDLING", "POLICING_PURPOSES", "Prepared",
            "html_views", "prepare"]
@@ -163,6 +175,8 @@ class Prepared:
     problems: dict[str, list[str]] = field(default_factory=dict)
     result: SanitisationResult | None = None
     rendered_findings: Counter[str] = field(default_factory=Counter)
+    sealed_sources: int = 0
+    confirmed_values: int = 0
 
     @property
     def ok(self) -> bool:
@@ -180,7 +194,7 @@ class Prepared:
     def flagged(self) -> pd.DataFrame:
         """The values sanitisation flagged (field, row, kind, value)."""
         if self.result is None:
-            return pd.DataFrame(columns=["field", "row", "kind", "value"])
+            return pd.DataFrame(columns=FLAG_COLUMNS)
         return self.result.flagged
 
 
@@ -263,37 +277,86 @@ def _inputs(product: Product, ws: Any) -> tuple[list[str], list[str], list[str],
     return classes, [str(h).strip().upper() for h in handling], conditions, codes, nfd
 
 
-def _sanitise_document(node: Any, policy: SanitisationPolicy, known: KnownTerms | None,
-                       res: SanitisationResult, red: Any, path: str = "") -> Any:
+@dataclass
+class _DocContext:
+    policy: SanitisationPolicy
+    known: KnownTerms | None
+    red: Any
+    release: Callable[[str, str, str], bool] | None
+    originals: frozenset[str]
+
+
+_TOKEN = re.compile(r"\[[A-Z_]+\]")
+
+
+def _has_content(node: Any) -> bool:
+    """Whether a document node says anything (text beyond redaction tokens, rows, fields)."""
+    if node is None:
+        return False
+    if isinstance(node, str):
+        return any(ch.isalnum() for ch in _TOKEN.sub(" ", node))
+    if isinstance(node, dict):
+        return any(_has_content(v) for v in node.values())
+    if isinstance(node, list | tuple):
+        return any(_has_content(v) for v in node)
+    if isinstance(node, pd.DataFrame):
+        return len(node.columns) > 0
+    return True
+
+
+def _sanitise_document(node: Any, ctx: _DocContext, res: SanitisationResult,
+                       path: str = "") -> Any:
+    policy = ctx.policy
     if isinstance(node, dict):
         out = {}
         for k, v in node.items():
             key = str(k).strip().lower()
             name = f"{path}{k}"
-            if not (policy.allows(key) or (key in _DOC_FIELDS and not _never(key))):
-                res.dropped[name] = "never leaves" if _never(key) else (
-                    f"not allowed for {policy.kind.value}")
+            role, why = infer_role(key)
+            if _never(key) or role in NEVER_LEAVE_ROLES:
+                res.dropped[name] = f"never leaves ({role})"
+                res.fields.append(FieldReport(name, role, why, "dropped", res.dropped[name]))
                 continue
-            out[k] = _sanitise_document(v, policy, known, res, red, name + ".")
+            if not (policy.allows(key) or key in _DOC_FIELDS or policy.releases("free_text")):
+                res.dropped[name] = f"not released to {policy.kind.value}"
+                res.fields.append(FieldReport(name, "free_text", "a document section",
+                                              "dropped", res.dropped[name]))
+                continue
+            clean = _sanitise_document(v, ctx, res, name + ".")
+            if _has_content(v) and not _has_content(clean):
+                res.hollow.append(f"section {name!r} would be left empty")
+            out[k] = clean
         return out
     if isinstance(node, list | tuple):
-        return [_sanitise_document(v, policy, known, res, red, path) for v in node]
+        return [_sanitise_document(v, ctx, res, f"{path}{i}.") for i, v in enumerate(node)]
     if isinstance(node, pd.DataFrame):
-        sub = sanitise_frame(node, policy, known=known)
+        sub = sanitise_frame(node, policy, known=ctx.known, release=ctx.release,
+                             originals=ctx.originals, name=path)
         res.merge(sub, path)
         return sub.frame
     if hasattr(node, "savefig"):
         return node
     if node is None or isinstance(node, bool | int | float):
         return node
-    clean, counts, flags = red.process_many([str(node)])
-    for kind, n in counts.items():
-        res.redactions[(path.rstrip(".") or "text", kind)] += n
-    if flags:
-        extra = pd.DataFrame([(path.rstrip("."), 0, f.kind, f.value) for _, f in flags],
-                             columns=["field", "row", "kind", "value"])
+    field_name = path.rstrip(".") or "text"
+    text = str(node)
+    if len(text) >= 40 and ctx.originals and any(
+            t in ctx.originals for t in _sentences(text)):
+        res.redactions[(field_name, "WITHHELD")] += 1
+        return "[WITHHELD]"
+
+    def rel(kind: str, value: str) -> bool:
+        return ctx.release is not None and ctx.release(field_name, kind, value)
+
+    sr = ctx.red.scan_many([text], flag="all", release=rel)
+    for kind, n in sr.counts.items():
+        res.redactions[(field_name, kind)] += n
+    if sr.flags:
+        rows = [(field_name, 0, f.kind, f.value, _context(text, f.start, f.end), f.action)
+                for _, f in sr.flags]
+        extra = _flag_table(rows, "")
         res.flagged = extra if not len(res.flagged) else pd.concat([res.flagged, extra])
-    return clean[0]
+    return sr.clean[0]
 
 
 def _never(key: str) -> bool:
@@ -326,6 +389,8 @@ def prepare(
     known: KnownTerms | None,
     policy: SanitisationPolicy | None,
     areas: Any,
+    drop: Iterable[str] = (),
+    release: Any = None,
 ) -> Prepared:
     """Run every check in the gate's order and sanitise; collect problems, write nothing."""
     problems: dict[str, list[str]] = {k: [] for k in (
@@ -457,17 +522,44 @@ def prepare(
     prepared = Prepared(product, pol, kind, chosen, target, top, level, cond, caveats, problems)
     if pol is None:
         return prepared
-    # sanitise (deny by default) or, for rendered products, check
+    # the release of flagged values, the sealed register and original wording
     san = problems["sanitisation"]
+    release_pred: Callable[[str, str, str], bool] | None = None
+    if release is not None:
+        if getattr(release, "product_id", None) != product.product_id:
+            req.append("release: it was made from a dry run of another product (make it with "
+                       "dry.release(...) from a dry run of this product)")
+        else:
+            release_pred = release.allows
+    if confirm_flagged is True:
+        req.append("confirm_flagged=True no longer releases every flagged value: flagged "
+                   "values are withheld unless a person releases them after a dry run "
+                   "(release=dry.release(ids or values, kinds=...))")
+    elif not isinstance(confirm_flagged, bool) and confirm_flagged is not None:
+        confirmed = frozenset(map(str, confirm_flagged))
+        prepared.confirmed_values = len(confirmed)
+        previous = release_pred
+
+        def release_pred(f: str, k: str, v: str) -> bool:
+            return v in confirmed or (previous is not None and previous(f, k, v))
+
+    sealed = load_sealed(ws, reason=f"dissemination gate: {purpose or 'dry run'}"[:200])
+    prepared.sealed_sources = len(sealed.refs)
+    known = sealed.merged(known) if sealed.refs or sealed.names else known
+    originals = original_sentences(_originals(product, ws))
+    # sanitise (deny by default) or, for rendered products, check
     content = product.content
     red = make_redactor(known, pol.patterns)
     if product.kind in ("table", "geotable"):
-        prepared.result = sanitise_frame(content, pol, known=known, areas=areas)
+        prepared.result = sanitise_frame(content, pol, known=known, areas=areas,
+                                         roles=product.roles, release=release_pred,
+                                         originals=originals)
     elif product.kind == "graph":
-        prepared.result = sanitise_graph(content, pol, known=known)
+        prepared.result = sanitise_graph(content, pol, known=known, release=release_pred)
     elif product.kind == "document":
         res = SanitisationResult(content=None)
-        res.content = _sanitise_document(content, pol, known, res, red)
+        ctx = _DocContext(pol, known, red, release_pred, originals)
+        res.content = _sanitise_document(content, ctx, res)
         prepared.result = res
     else:
         if product.kind == "html":
@@ -484,24 +576,50 @@ def prepare(
             kinds = ", ".join(f"{k} x{n}" for k, n in sorted(found.items()))
             san.append(f"the rendered {product.kind} holds values that must be redacted "
                        f"({kinds}); build it from sanitised data")
-        _, _, flags = red.process_many([visible])
+
+        def rel(kind: str, value: str) -> bool:
+            return release_pred is not None and release_pred("text", kind, value)
+
+        sr = red.scan_many([visible], release=rel)
         res = SanitisationResult(content=content)
-        if flags:
-            res.flagged = pd.DataFrame([("text", 0, f.kind, f.value) for _, f in flags],
-                                       columns=["field", "row", "kind", "value"])
+        if sr.flags:
+            res.flagged = _flag_table([("text", 0, f.kind, f.value,
+                                        _context(visible, f.start, f.end), f.action)
+                                       for _, f in sr.flags], "")
+            held = int((~res.flagged["released"]).sum())
+            if held:
+                san.append(f"{held} value(s) flagged by the text check in the rendered "
+                           f"{product.kind} cannot be withheld from it; release them after a "
+                           "dry run (release=dry.release(...)) or build it from sanitised data")
         prepared.result = res
     title_hits = red.contains_sensitive(product.title)
     if title_hits:
         san.append("the product title holds values that must be redacted ("
                    + ", ".join(sorted(title_hits)) + "); give it a title free of personal data")
-    flagged = prepared.flagged
-    if len(flagged):
-        values = set(flagged["value"].astype(str))
-        confirmed = confirm_flagged is True or (
-            not isinstance(confirm_flagged, bool) and values <= set(map(str, confirm_flagged))
-        )
-        if not confirmed:
-            san.append(f"{len(flagged)} item(s) flagged by the text check need a person's "
-                       "confirmation (confirm_flagged=True or the confirmed values; see the "
-                       "dry run)")
+    res_ = prepared.result
+    if res_ is not None:
+        san.extend(res_.hollow)
+        acknowledged = {str(d) for d in drop}
+        unacked = [f for f in res_.dropped if f not in acknowledged
+                   and f.rsplit(".", 1)[-1] not in acknowledged]
+        if unacked and not res_.hollow:
+            san.append(
+                "the gate would drop field(s) the product holds: "
+                + "; ".join(f"{f} ({res_.dropped[f]})" for f in unacked[:20])
+                + (f" and {len(unacked) - 20} more" if len(unacked) > 20 else "")
+                + "; acknowledge with drop=[...] naming them, or change the product")
     return prepared
+
+
+def _originals(product: Product, ws: Any) -> list[str]:
+    """Original wording of the reports the product cites (from the workspace)."""
+    out: list[str] = []
+    if ws is None:
+        return out
+    for urn in product.cited_reports:
+        if ws.exists("report", urn):
+            doc = ws.get("report", urn)
+            for key in ("original_text", "unsanitised_text", "raw_text"):
+                if isinstance(doc.get(key), str):
+                    out.append(doc[key])
+    return out
