@@ -67,7 +67,7 @@ ANCHORED: list[tuple[str, str]] = [
     ("POSTCODE", r"(?i:(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \-]?\d[A-Z]{2})" + _E),
     ("VRM", r"(?:(?i:[A-Z]{2}\d{2}[ \-]?[A-Z]{3})|(?i:[A-Z]\d{1,3}[ \-]?[A-Z]{3})"
             r"|(?i:[A-Z]{3}[ \-]?\d{1,3}[ \-]?[A-Z]))" + _E),
-    ("ADDRESS", r"\d{1,4}[A-Za-z]?,?[ ]+(?:[A-Z][A-Za-z'\-]+[ ]+){1,3}" + _STREET + r"\b"),
+    ("ADDRESS", r"\d{1,4}[A-Za-z]?,?[ ]+(?:[A-Z][A-Za-z'\-]+[ ]+){1,3}" + _STREET + _E),
     ("SHORTNUM?", r"\d{2}[ \-]?\d{2}[ \-]?\d{2}(?!\d)"),
     ("PASSPORT?", r"(?:[A-Z]{2}\d{7}|[A-Z]\d{6}|\d{6}[A-Z]|\d{9})" + _E),
     ("DATELESS", r"(?:[A-Z]{1,3}[ ]?[1-9]\d{0,3}|[1-9]\d{0,3}[ ]?[A-Z]{1,3})" + _E),
@@ -199,7 +199,7 @@ def find_urls(s: str, low: str) -> list[tuple[int, int]]:
         if left is None or left.start() == m.start():
             continue
         a = left.start()
-        if a > 0 and (s[a - 1].isalnum() or s[a - 1] in "@."):
+        if a > 0 and (s[a - 1].isalnum() or s[a - 1] == "@"):
             continue
         host = s[a:m.end()]
         if host.replace(".", "").isdigit():

@@ -381,6 +381,9 @@ class KnownTerms:
         out: dict[str, str] = {}
         for n in self.names:
             out[n] = "NAME"
+            parts = n.split()
+            if len(parts) >= 2:  # "Surname Forename" and "Surname, Forename"
+                out[f"{parts[-1]} {parts[0]}"] = "NAME"
         for first, last in self._pairs:
             out[f"{first} {last}"] = "NAME"
             out[f"{last} {first}"] = "NAME"

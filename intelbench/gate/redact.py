@@ -327,7 +327,7 @@ class Redactor:
                     | (arr[np.minimum(ws_ + 1, len(arr) - 1)] | 32).astype(np.int64) << 8
                     | (arr[np.minimum(ws_ + 2, len(arr) - 1)] | 32).astype(np.int64))
             month = np.isin(low3, _MONTH_CODES) & (size <= 9)
-            hit = sep_ok & (w_end[idx] == gap) & ((all_up & (size <= 5)) | month)
+            hit = sep_ok & (w_end[idx] == gap) & ((all_up & (size <= 5)) | month | (size <= 2))
             t1 = np.where(hit, ws_, -1)
         # skip digit runs where no kind can start: nothing before them, no leading 0, shorter
         # than 4 digits, not followed by a separator and a digit, a letter or a capital, and no
