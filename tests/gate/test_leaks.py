@@ -64,7 +64,7 @@ def nino(rng: random.Random) -> str:
 
 def sample_values(rng: random.Random) -> dict[str, list[str]]:
     """A few written forms of every class (each squashes to at least 6 characters)."""
-    L = "ABCDEFGHJKLMNPRSTUVWXY"  # noqa: N806
+    L = "ABCDEFGHJKLMNPRSTUVWXY"
     nhs = nhs_number(rng)
     card = card_number(rng)
     yy = rng.randint(1935, 2008)
