@@ -300,7 +300,7 @@ def _process(red: Any, vals: list[str], flag: str | None,
     return ScanResult([r.clean[u] for u in inverse], counts, flags, [])
 
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
 _SPACES = re.compile(r"\s+")
 
 
@@ -308,7 +308,7 @@ def _sentences(text: str) -> list[str]:
     """Normalised sentences of at least 40 characters (the unit of original wording)."""
     out = []
     for piece in _SENTENCE.split(text):
-        t = _SPACES.sub(" ", piece.strip().lower())
+        t = _SPACES.sub(" ", piece.strip().lower()).rstrip(".!?;: ")
         if len(t) >= 40:
             out.append(t)
     return out
