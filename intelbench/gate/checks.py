@@ -177,6 +177,7 @@ class Prepared:
     rendered_findings: Counter[str] = field(default_factory=Counter)
     sealed_sources: int = 0
     confirmed_values: int = 0
+    confirm_all_ignored: bool = False
 
     @property
     def ok(self) -> bool:
@@ -531,10 +532,8 @@ def prepare(
                        "dry.release(...) from a dry run of this product)")
         else:
             release_pred = release.allows
-    if confirm_flagged is True:
-        req.append("confirm_flagged=True no longer releases every flagged value: flagged "
-                   "values are withheld unless a person releases them after a dry run "
-                   "(release=dry.release(ids or values, kinds=...))")
+    if confirm_flagged is True:  # releases nothing unseen; recorded in the register
+        prepared.confirm_all_ignored = True
     elif not isinstance(confirm_flagged, bool) and confirm_flagged is not None:
         confirmed = frozenset(map(str, confirm_flagged))
         prepared.confirmed_values = len(confirmed)

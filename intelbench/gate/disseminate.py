@@ -177,6 +177,7 @@ class DryRun:
     fields: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["field", "role", "why", "action", "reason"]))
     product_id: str = ""
+    confirm_all_ignored: bool = False
 
     def release(self, *selectors: str, kinds: Iterable[str] = ()) -> Release:
         """Release flagged values shown by this dry run, one by one or by class.
@@ -218,6 +219,8 @@ class DryRun:
         if any(self.suppressed):
             out.append(f"Suppressed {self.suppressed[0]} small counts and "
                        f"{self.suppressed[1]} further counts")
+        if self.confirm_all_ignored:
+            out.append("confirm_flagged=True releases nothing: release values with .release()")
         if len(self.flagged):
             rel = int(self.flagged["released"].sum()) if "released" in self.flagged else 0
             out.append(f"Flagged: {len(self.flagged)} value(s); {len(self.flagged) - rel} "
@@ -304,6 +307,7 @@ def _dry_run(prep: Prepared, ref: str) -> DryRun:
         preview=preview,
         fields=_field_table(res, prep),
         product_id=str(prep.product.product_id),
+        confirm_all_ignored=prep.confirm_all_ignored,
     )
 
 
@@ -367,8 +371,9 @@ def disseminate(
     acknowledge_conditions : bool
         The person disseminating acknowledges handling C conditions.
     confirm_flagged : iterable of str
-        Flagged values a person checked and releases (prefer ``release=``). ``True`` is
-        refused: it would release every flagged value unseen.
+        Flagged values a person checked and releases (prefer ``release=``). ``True`` releases
+        nothing (it would release every flagged value unseen); the register records that it
+        was passed.
     originator_consultation : str, optional
         Record of consulting the originator (needed for S2).
     known : KnownTerms, optional
@@ -504,6 +509,8 @@ def _released(dry: DryRun, release: Release | None, prep: Prepared) -> dict[str,
         out["release"] = release.audit_detail()
     if prep.confirmed_values:
         out["released_via_confirm_flagged"] = prep.confirmed_values
+    if prep.confirm_all_ignored:
+        out["confirm_flagged_true_released_nothing"] = True
     return out
 
 

@@ -218,8 +218,9 @@ def test_flagged_values_are_withheld_unless_released_after_a_dry_run(
     text = rec.path.read_text()
     assert "Darren" not in text and "XJ7" not in text and "[FLAGGED]" in text
     assert rec.doc["flagged_withheld"] == 2 and rec.doc["flagged_released"] == 0
-    with pytest.raises(DisseminationRefused, match="no longer releases every flagged value"):
-        dm.disseminate(df, **request(ws, out, confirm_flagged=True))
+    rec_all = dm.disseminate(df, **request(ws, out, confirm_flagged=True))
+    assert "Darren" not in rec_all.path.read_text()
+    assert rec_all.doc["confirm_flagged_true_released_nothing"] is True
     dry = dm.disseminate(df, dry_run=True, **request(ws, out))
     assert set(dry.flagged["value"]) == {"Darren", "XJ7"}
     row = dry.flagged.set_index("value").loc["Darren"]
