@@ -19,6 +19,7 @@ import pandas as pd
 
 from intelbench._offline import external_urls
 from intelbench.exceptions import ParameterError
+from intelbench.gate.document import DocContext, sanitise_document
 from intelbench.gate.policy import (
     KnownTerms,
     RecipientKind,
@@ -27,14 +28,11 @@ from intelbench.gate.policy import (
     policy_for,
 )
 from intelbench.gate.products import CLASSIFICATIONS, Product, normalise_classification
-from intelbench.gate.roles import NEVER_LEAVE_ROLES, infer_role
 from intelbench.gate.sanitise_frame import (
     FLAG_COLUMNS,
-    FieldReport,
     SanitisationResult,
     _context,
     _flag_table,
-    _sentences,
     original_sentences,
     sanitise_frame,
     sanitise_graph,
@@ -74,16 +72,6 @@ CAVEATS = {
     "A3": "A3: overt action only as the owner specifies.",
     "S1": "S1: may be sanitised further without supervision.",
     "S2": "S2: sanitised after consulting the originator; consult again before any change.",
-}
-_DOC_FIELDS = {
-    "title", "id", "plan_id", "type", "product_type", "requirement_ref", "status", "priority",
-    "question", "questions", "gap", "gaps", "deadline", "review_date", "review_frequency_days",
-    "created", "necessity", "proportionality", "access_difficulties", "sections", "heading",
-    "text", "summary", "findings", "recommendations", "tor", "scope", "aim", "requester",
-    "audience", "intelligence_gaps", "prevention", "intelligence", "enforcement",
-    "reassurance", "appendices", "tables", "table", "figures", "figure", "caption", "body",
-    "problem", "analysis", "description", "outcome", "reviews", "date", "content",
-    "terms_of_reference", "requirement", "next_review", "review_frequency", "reviewed",
 }
 _XMLNS = re.compile(r"""https?://www\.w3\.org/[^\s"'<>]*""")
 _DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]+", re.I)
@@ -278,94 +266,6 @@ def _inputs(product: Product, ws: Any) -> tuple[list[str], list[str], list[str],
     return classes, [str(h).strip().upper() for h in handling], conditions, codes, nfd
 
 
-@dataclass
-class _DocContext:
-    policy: SanitisationPolicy
-    known: KnownTerms | None
-    red: Any
-    release: Callable[[str, str, str], bool] | None
-    originals: frozenset[str]
-
-
-_TOKEN = re.compile(r"\[[A-Z_]+\]")
-
-
-def _has_content(node: Any) -> bool:
-    """Whether a document node says anything (text beyond redaction tokens, rows, fields)."""
-    if node is None:
-        return False
-    if isinstance(node, str):
-        return any(ch.isalnum() for ch in _TOKEN.sub(" ", node))
-    if isinstance(node, dict):
-        return any(_has_content(v) for v in node.values())
-    if isinstance(node, list | tuple):
-        return any(_has_content(v) for v in node)
-    if isinstance(node, pd.DataFrame):
-        return len(node.columns) > 0
-    return True
-
-
-def _sanitise_document(node: Any, ctx: _DocContext, res: SanitisationResult,
-                       path: str = "") -> Any:
-    policy = ctx.policy
-    if isinstance(node, dict):
-        out = {}
-        for k, v in node.items():
-            key = str(k).strip().lower()
-            name = f"{path}{k}"
-            role, why = infer_role(key)
-            if _never(key) or role in NEVER_LEAVE_ROLES:
-                res.dropped[name] = f"never leaves ({role})"
-                res.fields.append(FieldReport(name, role, why, "dropped", res.dropped[name]))
-                continue
-            if not (policy.allows(key) or key in _DOC_FIELDS or policy.releases("free_text")):
-                res.dropped[name] = f"not released to {policy.kind.value}"
-                res.fields.append(FieldReport(name, "free_text", "a document section",
-                                              "dropped", res.dropped[name]))
-                continue
-            clean = _sanitise_document(v, ctx, res, name + ".")
-            if _has_content(v) and not _has_content(clean):
-                res.hollow.append(f"section {name!r} would be left empty")
-            out[k] = clean
-        return out
-    if isinstance(node, list | tuple):
-        return [_sanitise_document(v, ctx, res, f"{path}{i}.") for i, v in enumerate(node)]
-    if isinstance(node, pd.DataFrame):
-        sub = sanitise_frame(node, policy, known=ctx.known, release=ctx.release,
-                             originals=ctx.originals, name=path)
-        res.merge(sub, path)
-        return sub.frame
-    if hasattr(node, "savefig"):
-        return node
-    if node is None or isinstance(node, bool | int | float):
-        return node
-    field_name = path.rstrip(".") or "text"
-    text = str(node)
-    if len(text) >= 40 and ctx.originals and any(
-            t in ctx.originals for t in _sentences(text)):
-        res.redactions[(field_name, "WITHHELD")] += 1
-        return "[WITHHELD]"
-
-    def rel(kind: str, value: str) -> bool:
-        return ctx.release is not None and ctx.release(field_name, kind, value)
-
-    sr = ctx.red.scan_many([text], flag="all", release=rel)
-    for kind, n in sr.counts.items():
-        res.redactions[(field_name, kind)] += n
-    if sr.flags:
-        rows = [(field_name, 0, f.kind, f.value, _context(text, f.start, f.end), f.action)
-                for _, f in sr.flags]
-        extra = _flag_table(rows, "")
-        res.flagged = extra if not len(res.flagged) else pd.concat([res.flagged, extra])
-    return sr.clean[0]
-
-
-def _never(key: str) -> bool:
-    from intelbench.gate.policy import is_never_leave
-
-    return is_never_leave(key)
-
-
 def _rendered_text(product: Product) -> str:
     fig = product.content
     fig.canvas.draw()
@@ -557,8 +457,8 @@ def prepare(
         prepared.result = sanitise_graph(content, pol, known=known, release=release_pred)
     elif product.kind == "document":
         res = SanitisationResult(content=None)
-        ctx = _DocContext(pol, known, red, release_pred, originals)
-        res.content = _sanitise_document(content, ctx, res)
+        ctx = DocContext(pol, known, red, release_pred, originals)
+        res.content = sanitise_document(content, ctx, res)
         prepared.result = res
     else:
         if product.kind == "html":

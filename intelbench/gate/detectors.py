@@ -10,6 +10,7 @@ found next to any punctuation mark, quote, bracket or underscore. Candidates are
 
 from __future__ import annotations
 
+import datetime
 import datetime as _dt
 import functools
 import re
@@ -30,6 +31,8 @@ __all__ = [
     "KIND_RXS",
     "MONTHS",
     "confirm",
+    "fallback",
+    "in_context",
     "find_ipv6",
     "find_urls",
     "kind_of",
@@ -245,3 +248,70 @@ def find_ipv6(s: str) -> list[tuple[int, int]]:
                 last = max(b, i + 1)
         i = s.find(":", max(i + 1, last))
     return out
+
+
+def fallback(s: str, c: int, failed: str) -> tuple[str, int, int] | None:
+    """Try the kinds after ``failed`` one by one at ``c``; return the first confirmed match."""
+    after = False
+    for kind, rx in KIND_RXS:
+        if not after:
+            after = kind == failed
+            continue
+        m = rx.match(s, c)
+        if m is not None and confirm(kind, m.group()):
+            return kind, m.start(), m.end()
+    return None
+
+
+def in_context(s: str, low: str, kind: str, a: int, b: int) -> str | None:
+    """Return the final kind of a confirmed match, using the words before it; None to leave it."""
+    if kind == "DATELESS":
+        return "VRM"
+    if kind == "DATE" or kind.endswith("?"):
+        ctx = low[max(0, a - 40):a]
+        if kind == "LONGNUM?" and any(w in ctx for w in _KW_REF) and _CTX_REF.search(ctx):
+            return "REF_CTX"
+        if kind == "DATE":
+            if any(w in ctx for w in _KW_DOB) and _CTX_DOB.search(ctx):
+                return "DOB"
+            when = parse_date(s[a:b])
+            if when is not None and when.year <= _DOB_BEFORE:
+                return "DOB"
+            return None
+        if kind == "SHORTNUM?":
+            dashed = re.fullmatch(r"\d{2}-\d{2}-\d{2}", s[a:b]) is not None
+            if dashed or any(w in ctx for w in _KW_SORT) and _CTX_SORT.search(ctx):
+                return "BANK"
+            if any(w in ctx for w in _KW_DOB) and _CTX_DOB.search(ctx):
+                return "DOB"
+            return None
+        if kind == "PASSPORT?":
+            return "PASSPORT" if "passport" in ctx else None
+        if any(w in ctx for w in _KW_ACCOUNT) and _CTX_ACCOUNT.search(ctx):
+            return "BANK"
+        if "passport" in ctx and sum(ch.isdigit() for ch in s[a:b]) >= 6:
+            return "PASSPORT"
+        return None
+    return kind
+
+
+_DOB_BEFORE = datetime.date.today().year - 10
+_EMAIL_RX = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+_EMAIL_START = re.compile(r"[A-Za-z0-9._%+\-]{1,64}$")
+_HANDLE_RX = re.compile(r"@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?")
+_SRC_RX = re.compile(r"(?:src|chis|csr)[\s\-_#:/]{0,3}(?=[a-z0-9]*\d)[a-z0-9]{2,10}(?![a-z0-9])")
+_NAME_RIGHT = re.compile(r"[ \-]((?:[A-Z][a-z'\-]+|[A-Z]{2,}))(?![A-Za-z0-9])")
+_NAME_LEFT = re.compile(r"(?<![A-Za-z0-9])((?:[A-Z][a-z'\-]+|[A-Z]{2,}))[ \-]$")
+_CTX_DOB = re.compile(r"(?i:\b(?:dob|d\.o\.b|date of birth|born(?: on)?))[\s:.\-()]*$")
+_CTX_SORT = re.compile(r"(?i:\b(?:sort[ \-]?code|s/c))[\s:.\-]*$")
+_CTX_ACCOUNT = re.compile(
+    r"(?i:\b(?:acc(?:oun)?t(?: ?(?:no|number|num))?|a/c))[\s:.#\-]*$"
+)
+_CTX_REF = re.compile(
+    r"(?i:\b(?:chis|src|source|informant|csr)[ \-_#:/]*(?:ref(?:erence)?[ \-_#:/]*)?)$"
+)
+_KW_REF = ("chis", "src", "source", "informant", "csr")
+_KW_DOB = ("dob", "d.o.b", "birth", "born")
+_KW_SORT = ("sort", "s/c")
+_KW_ACCOUNT = ("acc", "a/c")
+_KW_ALL = _KW_REF + _KW_DOB + _KW_SORT + _KW_ACCOUNT + ("passport",)
