@@ -228,6 +228,10 @@ def find_ipv6(s: str) -> list[tuple[int, int]]:
         if i < last:
             i = s.find(":", last)
             continue
+        if s.find(":", i + 1, i + 6) == -1:  # an address has a second ":" within 5 characters
+            last = i + 1
+            i = s.find(":", i + 1)
+            continue
         left = _V6_LEFT.search(s, max(0, i - 40), i)
         a = left.start() if left is not None else i
         m = _V6_CORE.match(s, a)

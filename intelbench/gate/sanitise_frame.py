@@ -300,18 +300,13 @@ def _process(red: Any, vals: list[str], flag: str | None,
     return ScanResult([r.clean[u] for u in inverse], counts, flags, [])
 
 
-_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n+")
-_SPACES = re.compile(r"\s+")
 
 
 def _sentences(text: str) -> list[str]:
     """Normalised sentences of at least 40 characters (the unit of original wording)."""
-    out = []
-    for piece in _SENTENCE.split(text):
-        t = _SPACES.sub(" ", piece.strip().lower()).rstrip(".!?;: ")
-        if len(t) >= 40:
-            out.append(t)
-    return out
+    t = " ".join(text.lower().split())
+    t = t.replace("! ", ". ").replace("? ", ". ").replace("; ", ". ").replace(": ", ". ")
+    return [p for piece in t.split(". ") if len(p := piece.rstrip(".!?;: ")) >= 40]
 
 
 def original_sentences(texts: Any) -> frozenset[str]:
@@ -448,9 +443,7 @@ def sanitise_frame(
     # places
     if policy.place_resolution is not None:
         out = _generalise_places(out, policy, areas, res)
-    own_sentences = original_sentences(
-        v for c in long_cols for v in df[c].dropna().astype(str).tolist())
-    all_originals = originals | own_sentences
+    all_originals = originals  # the table's own original text is compared row by row
 
     # free text
     red = make_redactor(known, policy.patterns, sealed)
