@@ -31,7 +31,7 @@ KNOWN = KnownTerms(names=("Kyle Barrow", "Amy Rowe"), refs=("SRC-D8BB",))
 POLICE = dm.Recipient("DS Analyst", "Southshire Police", "POLICE_FORCE")
 PARTNER = dm.Recipient("Community Safety Manager", "Northshire CSP", "PARTNER_ISA",
                        isa_ref="ISA-12")
-FORMATS = ("csv", "xlsx", "html", "docx")
+FORMATS = ("csv", "xlsx", "html", "docx", "geojson", "gpkg", "doc-html", "doc-docx")
 
 
 # -- values of every class -------------------------------------------------------------------
@@ -90,7 +90,7 @@ def sample_values(rng: random.Random) -> dict[str, list[str]]:
                  card_number(rng, 15)],
         "BANK": ["12-34-56 12345678", "123456 87654321", "20-00-00, 55779911",
                  "sort code 40 11 62 account 71234567"],
-        "PASSPORT": ["passport 123456789", "passport no. 987654321", "passport A123456"],
+        "PASSPORT": ["passport 518204937", "passport no. 730495162", "passport A123456"],
         "LICENCE": ["SMITH803155J99AB", "SMITH 853155 J99AB", "LEE99712041AB9CD"],
         "NAME": ["Kyle Barrow", "KYLE BARROW", "kyle barrow", "Barrow, Kyle", "Amy ROWE"],
         "REF": ["SRC-D8BB", "src d8bb", "CHIS 4471", "SRC-9F3A"],
@@ -129,15 +129,34 @@ def table_of(planted: list[tuple[str, str, str, str]]) -> pd.DataFrame:
     return pd.DataFrame({"sanitised_text": text, "label": label, "count": range(len(text))})
 
 
+def as_geotable(frame: pd.DataFrame) -> Any:
+    import geopandas as gpd
+
+    xs = 440000 + (frame.index.to_numpy() % 50) * 37.0
+    return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(xs, xs * 0 + 520000), crs=27700)
+
+
+def as_document(frame: pd.DataFrame) -> dict[str, Any]:
+    return {"title": "Leak test", "summary": "\n".join(frame["sanitised_text"]),
+            "findings": frame["label"].tolist()}
+
+
 def run(ws: Any, out: Path, frame: pd.DataFrame, to: Any,
         formats: tuple[str, ...] = FORMATS) -> dict[str, str]:
     texts = {}
     for fmt in formats:
+        product: Any = frame
+        if fmt in ("geojson", "gpkg"):
+            product = as_geotable(frame)
+        elif fmt.startswith("doc-"):
+            product, fmt = as_document(frame), fmt[4:]
         rec = dm.disseminate(
-            frame, to=to, purpose="leak test", ws=ws, known=KNOWN, path=out, fmt=fmt,
+            product, to=to, purpose="leak test", ws=ws, known=KNOWN, path=out, fmt=fmt,
             basis="prevent offences; Crime and Disorder Act 1998 s.115 under ISA-12",
             necessity="Needed to check that nothing identifying leaves the gate")
-        texts[fmt] = squash(extracted_text(rec.path))
+        texts[rec.path.suffix.lstrip(".") if product is frame else (
+            fmt if not isinstance(product, dict) else "doc-" + fmt)] = squash(
+            extracted_text(rec.path))
     return texts
 
 
