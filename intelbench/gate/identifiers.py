@@ -86,16 +86,16 @@ def nhs_ok(text: str) -> bool:
 
 
 def luhn_ok(text: str) -> bool:
-    """Whether the digits in ``text`` (12 to 19 of them) pass the Luhn check.
+    """Whether the digits in ``text`` pass the Luhn check (cards have 12 to 19 digits).
 
     Examples
     --------
     >>> from intelbench.gate.identifiers import luhn_ok
-    >>> luhn_ok("4111 1111 1111 1111"), luhn_ok("799273987130"), luhn_ok("4111111111111112")
+    >>> luhn_ok("4111 1111 1111 1111"), luhn_ok("79927398713"), luhn_ok("79927398710")
     (True, True, False)
     """
     d = [int(c) for c in _DIGITS.findall(text)]
-    if not 12 <= len(d) <= 19:
+    if len(d) < 2:
         return False
     total = 0
     for i, x in enumerate(reversed(d)):

@@ -419,7 +419,8 @@ class Redactor:
             long = (nd > 0) & (nl == 0) & (t_end - t_start >= 6)
             mixed = (nd > 0) & (nl > 0)
             cand += [(a, b, "LONG_DIGITS") for a, b in
-                     zip(t_start[long].tolist(), t_end[long].tolist())]
+                     zip(t_start[long].tolist(), t_end[long].tolist())
+                     if not (a and s[a - 1] == "-" and _URN_HEAD.search(s, max(0, a - 10), a))]
             cand += [(a, b, "CODE") for a, b in
                      zip(t_start[mixed].tolist(), t_end[mixed].tolist())]
         if flag == "all" and len(w_start):
@@ -585,6 +586,8 @@ def _merge(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]
     return kept
 
 
+#: The head of a workbench URN ("IR-2026-"): its serial number is a reference, not a flag.
+_URN_HEAD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,4}-\d{4}-$")
 _MONTH_CODES = np.array(sorted(_code(m) for m in (
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
     dtype=np.int64)
