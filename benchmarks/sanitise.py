@@ -4,8 +4,10 @@ The log has the columns of ``data_samples/intel_reports.csv`` (synthesised here 
 the benchmark runs anywhere). intelbench drops every field the partner policy does not allow,
 generalises times to the week, withholds original text and redacts the free text (600 known
 names, sealed source references, phones, e-mails, vehicle registrations, postcodes, addresses,
-dates of birth, bank details) with one scan per column. The peer is the obvious code: a Python
-loop over rows applying ``re.sub`` once per pattern. Both produce the same redacted text.
+dates of birth, bank details, and the detectors of ``intelbench.gate.detectors``: NINO, NHS,
+cards, IPs, URLs, handles, passports, driving licences) with one scan per column. The peer is
+the obvious code: a Python loop over rows applying ``re.sub`` once per pattern. Both produce
+the same redacted text.
 
 Run: .venv/bin/python benchmarks/sanitise.py [n_rows]
 """
@@ -120,7 +122,9 @@ def main(n: int = 100_000) -> None:
     log, known = make_log(n)
     policy = policy_for("PARTNER_ISA")
     t0 = time.perf_counter()
-    res = sanitise_frame(log, policy, known=known)
+    # flagged values are withheld by default; the peer has no flags, so for the comparison
+    # of redacted text a person is taken to have released them all
+    res = sanitise_frame(log, policy, known=known, release=lambda field, kind, value: True)
     t_ib = time.perf_counter() - t0
     allowed = {c for c in log.columns if policy.allows(c)}
     t0 = time.perf_counter()
@@ -130,7 +134,7 @@ def main(n: int = 100_000) -> None:
                                                                     for r in peer)))
     print(f"rows: {n:,}; fields out: {list(res.frame.columns)}")
     print(f"redacted: {res.n_redacted:,} values; flagged: {len(res.flagged):,}")
-    print(f"intelbench sanitise_frame: {t_ib:6.2f} s  (target < 10 s)")
+    print(f"intelbench sanitise_frame: {t_ib:6.2f} s  (target < 3 s)")
     print(f"per-row re.sub loop:       {t_peer:6.2f} s")
     print(f"ratio (peer / intelbench): {t_peer / t_ib:6.1f}x")
     print(f"identical redacted text in {same:,} of {n:,} rows")

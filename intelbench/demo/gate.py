@@ -9,6 +9,12 @@ import pandas as pd
 
 __all__ = ["demo_step"]
 
+#: The fields the demo means to send: grading, handling, the week and the sanitised text.
+FIELDS = ["date_of_intelligence", "classification", "handling", "source_eval", "intel_assess",
+          "sanitised_text"]
+#: How many flagged values the demo shows (and so may release).
+SHOWN = 5
+
 
 def _workspace(ctx: Any) -> Any:
     for key in ("ws", "workspace"):
@@ -22,7 +28,12 @@ def _workspace(ctx: Any) -> Any:
 
 
 def demo_step(ctx: Any) -> list[str]:
-    """Disseminate a sanitised table of graded intelligence to a partner under an ISA."""
+    """Disseminate a sanitised table of graded intelligence to a partner under an ISA.
+
+    The sealed source register is loaded into the workspace (the gate applies it on its own),
+    the product holds only the fields meant for the partner, and of the values the text check
+    flags only those shown in the dry run's lines are released; the rest are withheld.
+    """
     from intelbench.gate import (
         DisseminationRecord,
         DryRun,
@@ -33,9 +44,15 @@ def demo_step(ctx: Any) -> list[str]:
         register,
     )
     from intelbench.gate.sanitise import KnownTerms
+    from intelbench.gate.sealed import import_sealed_sources
 
     data = Path(ctx.data)
     ws = _workspace(ctx)
+    if (data / "sources.csv").exists():
+        n = import_sealed_sources(ws, pd.read_csv(data / "sources.csv", dtype=str),
+                                  justification="demo: sealed source register")
+    else:
+        n = 0
     reports = pd.read_csv(data / "intel_reports.csv", dtype=str)
     ok = reports["classification"].str.upper().isin(["OFFICIAL", "OFFICIAL-SENSITIVE"])
     graded = reports[ok & (reports["handling"] == "P")].head(200)
@@ -47,11 +64,10 @@ def demo_step(ctx: Any) -> list[str]:
         places = sorted({w for name in areas["area_name"].astype(str) for w in name.split()})
     known = KnownTerms.from_files(
         data / "nominals.csv" if (data / "nominals.csv").exists() else None,
-        data / "sources.csv" if (data / "sources.csv").exists() else None,
         vocabulary=places,
     )
     product = Product(
-        graded,
+        graded[[c for c in FIELDS if c in graded.columns]].reset_index(drop=True),
         title="Graded intelligence: north sector, sanitised for partners",
         cited_reports=tuple(graded["urn"]),
     )
@@ -71,11 +87,18 @@ def demo_step(ctx: Any) -> list[str]:
     (Path(ctx.out) / "disseminated").mkdir(parents=True, exist_ok=True)
     dry = disseminate(product, dry_run=True, **request)
     assert isinstance(dry, DryRun)
-    lines = ["Dry run:"] + [f"  {line}" for line in dry.lines()[:30]]
-    rec = disseminate(product, confirm_flagged=True, **request)
+    lines = [f"Sealed source register: {n} source(s) in the workspace", "Dry run:"]
+    lines += [f"  {line}" for line in dry.lines()[:30]]
+    shown = dry.flagged.head(SHOWN)
+    lines.append(f"Flagged values shown ({len(shown)} of {len(dry.flagged)}), in context:")
+    lines += [f"  {r.id} {r.kind} {r.field} x{r.rows}: {r.context}"
+              for r in shown.itertuples(index=False)]
+    release = dry.release(*shown["id"].tolist())
+    rec = disseminate(product, release=release, **request)
     assert isinstance(rec, DisseminationRecord)
     lines.append(f"Wrote {rec.path} ({rec.size} bytes, sha256 {rec.sha256[:16]}...); "
-                 f"{len(dry.flagged)} flagged item(s) confirmed for the demo")
+                 f"released {rec.doc['flagged_released']} shown value(s), withheld "
+                 f"{rec.doc['flagged_withheld']}")
     reg = register(ws)
     out = export_register(ws, Path(ctx.out) / "dissemination_register.csv")
     lines.append(f"Register ({len(reg)} entries, exported to {out}):")

@@ -11,6 +11,10 @@ disclosure in the register and the audit log.
   :mod:`intelbench.gate.sanitise_frame`, :mod:`intelbench.gate.redact`: sanitisation.
 - :mod:`intelbench.gate.writers`: CSV, XLSX, GeoJSON, GeoPackage, HTML, DOCX and PNG.
 - :mod:`intelbench.gate.osint`: the register of open-source queries.
+- :mod:`intelbench.gate.roles`: column roles; :mod:`intelbench.gate.release`: releasing
+  flagged values; :mod:`intelbench.gate.sealed`: the sealed-source register;
+  :mod:`intelbench.gate.detectors`, :mod:`intelbench.gate.identifiers`: identifier patterns
+  and check digits.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ from intelbench.gate.disseminate import (
     register,
 )
 from intelbench.gate.products import Product, as_product, register_product_adapter
+from intelbench.gate.release import Release
+from intelbench.gate.roles import ROLES, with_roles
+from intelbench.gate.sealed import import_sealed_sources, load_sealed, seal_source
 
 __all__ = [
     "FORMATS",
@@ -32,10 +39,16 @@ __all__ = [
     "DisseminationRecord",
     "DryRun",
     "Product",
+    "ROLES",
     "Recipient",
+    "Release",
     "as_product",
     "disseminate",
     "export_register",
+    "import_sealed_sources",
+    "load_sealed",
     "register",
     "register_product_adapter",
+    "seal_source",
+    "with_roles",
 ]

@@ -7,9 +7,10 @@ the first stage with problems, and the dry run shows them all.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import pandas as pd
 
 from intelbench._offline import external_urls
 from intelbench.exceptions import ParameterError
+from intelbench.gate.document import DocContext, sanitise_document
 from intelbench.gate.policy import (
     KnownTerms,
     RecipientKind,
@@ -26,7 +28,16 @@ from intelbench.gate.policy import (
     policy_for,
 )
 from intelbench.gate.products import CLASSIFICATIONS, Product, normalise_classification
-from intelbench.gate.sanitise_frame import SanitisationResult, sanitise_frame, sanitise_graph
+from intelbench.gate.sanitise_frame import (
+    FLAG_COLUMNS,
+    SanitisationResult,
+    _context,
+    _flag_table,
+    original_sentences,
+    sanitise_frame,
+    sanitise_graph,
+)
+from intelbench.gate.sealed import load_sealed
 
 __all__ = ["FORMATS", "INERT_SCRIPT_URLS", "LEGACY_HANDLING", "POLICING_PURPOSES", "Prepared",
            "html_views", "prepare"]
@@ -62,26 +73,47 @@ CAVEATS = {
     "S1": "S1: may be sanitised further without supervision.",
     "S2": "S2: sanitised after consulting the originator; consult again before any change.",
 }
-_DOC_FIELDS = {
-    "title", "id", "plan_id", "type", "product_type", "requirement_ref", "status", "priority",
-    "question", "questions", "gap", "gaps", "deadline", "review_date", "review_frequency_days",
-    "created", "necessity", "proportionality", "access_difficulties", "sections", "heading",
-    "text", "summary", "findings", "recommendations", "tor", "scope", "aim", "requester",
-    "audience", "intelligence_gaps", "prevention", "intelligence", "enforcement",
-    "reassurance", "appendices", "tables", "table", "figures", "figure", "caption", "body",
-    "problem", "analysis", "description", "outcome", "reviews", "date", "content",
-    "terms_of_reference", "requirement", "next_review", "review_frequency", "reviewed",
-}
 _XMLNS = re.compile(r"""https?://www\.w3\.org/[^\s"'<>]*""")
 _DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]+", re.I)
 _TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.I | re.S)
 _SCRIPT = re.compile(r"(<script\b[^>]*>)(.*?)(</script\s*>)", re.I | re.S)
 _STYLE = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.I | re.S)
 _JS_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`""", re.S)
+_STYLE_BODY = re.compile(r"(<style\b[^>]*>)(.*?)(</style\s*>)", re.I | re.S)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 #: Inert strings inside the Leaflet library an offline map inlines (the attribution prefix link,
 #: which the map code can switch off); they are not fetched.
 INERT_SCRIPT_URLS = ("https://leafletjs.com",)
+
+
+def _known_assets() -> frozenset[str]:
+    """Return the SHA-256 of the library code the workbench inlines (Leaflet).
+
+    They are read from the installed package; a script or style whose body has one of these
+    hashes is not product data.
+    """
+    global _ASSET_HASHES
+    if _ASSET_HASHES is None:
+        found: set[str] = set()
+        try:
+            import xstatic.pkg.leaflet as xl
+
+            base = Path(xl.BASE_DIR)
+            for name in ("leaflet.js", "leaflet.css"):
+                text = (base / name).read_text(encoding="utf-8")
+                for variant in (text, text.replace("</script", "<\\/script")):
+                    found.add(hashlib.sha256(variant.strip().encode()).hexdigest())
+        except (ImportError, OSError):  # pragma: no cover - Leaflet ships with the package
+            pass
+        _ASSET_HASHES = frozenset(found)
+    return _ASSET_HASHES
+
+
+_ASSET_HASHES: frozenset[str] | None = None
+
+
+def _is_asset(body: str) -> bool:
+    return hashlib.sha256(body.strip().encode()).hexdigest() in _known_assets()
 
 
 def html_views(doc: str) -> tuple[str, str, str]:
@@ -91,6 +123,10 @@ def html_views(doc: str) -> tuple[str, str, str]:
     values (numbers in code and coordinates are not text); CSS comments and the inert URL of
     the inlined Leaflet library are ignored by the URL check.
     """
+    doc = _SCRIPT.sub(lambda m: m.group(1) + " " + m.group(3) if _is_asset(m.group(2))
+                      else m.group(), doc)
+    doc = _STYLE_BODY.sub(lambda m: m.group(1) + " " + m.group(3) if _is_asset(m.group(2))
+                          else m.group(), doc)
     doc = _DATA_URI.sub(" ", doc)
 
     def strip_inert(m: re.Match[str]) -> str:
@@ -106,6 +142,7 @@ def html_views(doc: str) -> tuple[str, str, str]:
         return " \n".join(x.group()[1:-1] for x in _JS_STRING.finditer(strip_inert(m)))
 
     value_view = _STYLE.sub(" ", _SCRIPT.sub(literals, doc))
+    value_view = _XMLNS.sub(" ", value_view)
     visible = _TAGS.sub(" ", doc)
     return url_view, value_view, visible
 
@@ -126,6 +163,9 @@ class Prepared:
     problems: dict[str, list[str]] = field(default_factory=dict)
     result: SanitisationResult | None = None
     rendered_findings: Counter[str] = field(default_factory=Counter)
+    sealed_sources: int = 0
+    confirmed_values: int = 0
+    confirm_all_ignored: bool = False
 
     @property
     def ok(self) -> bool:
@@ -143,7 +183,7 @@ class Prepared:
     def flagged(self) -> pd.DataFrame:
         """The values sanitisation flagged (field, row, kind, value)."""
         if self.result is None:
-            return pd.DataFrame(columns=["field", "row", "kind", "value"])
+            return pd.DataFrame(columns=FLAG_COLUMNS)
         return self.result.flagged
 
 
@@ -226,45 +266,6 @@ def _inputs(product: Product, ws: Any) -> tuple[list[str], list[str], list[str],
     return classes, [str(h).strip().upper() for h in handling], conditions, codes, nfd
 
 
-def _sanitise_document(node: Any, policy: SanitisationPolicy, known: KnownTerms | None,
-                       res: SanitisationResult, red: Any, path: str = "") -> Any:
-    if isinstance(node, dict):
-        out = {}
-        for k, v in node.items():
-            key = str(k).strip().lower()
-            name = f"{path}{k}"
-            if not (policy.allows(key) or (key in _DOC_FIELDS and not _never(key))):
-                res.dropped[name] = "never leaves" if _never(key) else (
-                    f"not allowed for {policy.kind.value}")
-                continue
-            out[k] = _sanitise_document(v, policy, known, res, red, name + ".")
-        return out
-    if isinstance(node, list | tuple):
-        return [_sanitise_document(v, policy, known, res, red, path) for v in node]
-    if isinstance(node, pd.DataFrame):
-        sub = sanitise_frame(node, policy, known=known)
-        res.merge(sub, path)
-        return sub.frame
-    if hasattr(node, "savefig"):
-        return node
-    if node is None or isinstance(node, bool | int | float):
-        return node
-    clean, counts, flags = red.process_many([str(node)])
-    for kind, n in counts.items():
-        res.redactions[(path.rstrip(".") or "text", kind)] += n
-    if flags:
-        extra = pd.DataFrame([(path.rstrip("."), 0, f.kind, f.value) for _, f in flags],
-                             columns=["field", "row", "kind", "value"])
-        res.flagged = extra if not len(res.flagged) else pd.concat([res.flagged, extra])
-    return clean[0]
-
-
-def _never(key: str) -> bool:
-    from intelbench.gate.policy import is_never_leave
-
-    return is_never_leave(key)
-
-
 def _rendered_text(product: Product) -> str:
     fig = product.content
     fig.canvas.draw()
@@ -289,6 +290,8 @@ def prepare(
     known: KnownTerms | None,
     policy: SanitisationPolicy | None,
     areas: Any,
+    drop: Iterable[str] = (),
+    release: Any = None,
 ) -> Prepared:
     """Run every check in the gate's order and sanitise; collect problems, write nothing."""
     problems: dict[str, list[str]] = {k: [] for k in (
@@ -420,17 +423,42 @@ def prepare(
     prepared = Prepared(product, pol, kind, chosen, target, top, level, cond, caveats, problems)
     if pol is None:
         return prepared
-    # sanitise (deny by default) or, for rendered products, check
+    # the release of flagged values, the sealed register and original wording
     san = problems["sanitisation"]
+    release_pred: Callable[[str, str, str], bool] | None = None
+    if release is not None:
+        if getattr(release, "product_id", None) != product.product_id:
+            req.append("release: it was made from a dry run of another product (make it with "
+                       "dry.release(...) from a dry run of this product)")
+        else:
+            release_pred = release.allows
+    if confirm_flagged is True:  # releases nothing unseen; recorded in the register
+        prepared.confirm_all_ignored = True
+    elif not isinstance(confirm_flagged, bool) and confirm_flagged is not None:
+        confirmed = frozenset(map(str, confirm_flagged))
+        prepared.confirmed_values = len(confirmed)
+        previous = release_pred
+
+        def release_pred(f: str, k: str, v: str) -> bool:
+            return v in confirmed or (previous is not None and previous(f, k, v))
+
+    sealed = load_sealed(ws, reason=f"dissemination gate: {purpose or 'dry run'}"[:200])
+    prepared.sealed_sources = len(sealed.refs)
+    known = sealed.merged(known) if sealed.refs or sealed.names else known
+    originals = original_sentences(_originals(product, ws))
+    # sanitise (deny by default) or, for rendered products, check
     content = product.content
     red = make_redactor(known, pol.patterns)
     if product.kind in ("table", "geotable"):
-        prepared.result = sanitise_frame(content, pol, known=known, areas=areas)
+        prepared.result = sanitise_frame(content, pol, known=known, areas=areas,
+                                         roles=product.roles, release=release_pred,
+                                         originals=originals)
     elif product.kind == "graph":
-        prepared.result = sanitise_graph(content, pol, known=known)
+        prepared.result = sanitise_graph(content, pol, known=known, release=release_pred)
     elif product.kind == "document":
         res = SanitisationResult(content=None)
-        res.content = _sanitise_document(content, pol, known, res, red)
+        ctx = DocContext(pol, known, red, release_pred, originals)
+        res.content = sanitise_document(content, ctx, res)
         prepared.result = res
     else:
         if product.kind == "html":
@@ -447,24 +475,50 @@ def prepare(
             kinds = ", ".join(f"{k} x{n}" for k, n in sorted(found.items()))
             san.append(f"the rendered {product.kind} holds values that must be redacted "
                        f"({kinds}); build it from sanitised data")
-        _, _, flags = red.process_many([visible])
+
+        def rel(kind: str, value: str) -> bool:
+            return release_pred is not None and release_pred("text", kind, value)
+
+        sr = red.scan_many([visible], release=rel)
         res = SanitisationResult(content=content)
-        if flags:
-            res.flagged = pd.DataFrame([("text", 0, f.kind, f.value) for _, f in flags],
-                                       columns=["field", "row", "kind", "value"])
+        if sr.flags:
+            res.flagged = _flag_table([("text", 0, f.kind, f.value,
+                                        _context(visible, f.start, f.end), f.action)
+                                       for _, f in sr.flags], "")
+            held = int((~res.flagged["released"]).sum())
+            if held:
+                san.append(f"{held} value(s) flagged by the text check in the rendered "
+                           f"{product.kind} cannot be withheld from it; release them after a "
+                           "dry run (release=dry.release(...)) or build it from sanitised data")
         prepared.result = res
     title_hits = red.contains_sensitive(product.title)
     if title_hits:
         san.append("the product title holds values that must be redacted ("
                    + ", ".join(sorted(title_hits)) + "); give it a title free of personal data")
-    flagged = prepared.flagged
-    if len(flagged):
-        values = set(flagged["value"].astype(str))
-        confirmed = confirm_flagged is True or (
-            not isinstance(confirm_flagged, bool) and values <= set(map(str, confirm_flagged))
-        )
-        if not confirmed:
-            san.append(f"{len(flagged)} item(s) flagged by the text check need a person's "
-                       "confirmation (confirm_flagged=True or the confirmed values; see the "
-                       "dry run)")
+    res_ = prepared.result
+    if res_ is not None:
+        san.extend(res_.hollow)
+        acknowledged = {str(d) for d in drop}
+        unacked = [f for f in res_.dropped if f not in acknowledged
+                   and f.rsplit(".", 1)[-1] not in acknowledged]
+        if unacked and not res_.hollow:
+            san.append(
+                "the gate would drop field(s) the product holds: "
+                + "; ".join(f"{f} ({res_.dropped[f]})" for f in unacked[:20])
+                + (f" and {len(unacked) - 20} more" if len(unacked) > 20 else "")
+                + "; acknowledge with drop=[...] naming them, or change the product")
     return prepared
+
+
+def _originals(product: Product, ws: Any) -> list[str]:
+    """Original wording of the reports the product cites (from the workspace)."""
+    out: list[str] = []
+    if ws is None:
+        return out
+    for urn in product.cited_reports:
+        if ws.exists("report", urn):
+            doc = ws.get("report", urn)
+            for key in ("original_text", "unsanitised_text", "raw_text"):
+                if isinstance(doc.get(key), str):
+                    out.append(doc[key])
+    return out

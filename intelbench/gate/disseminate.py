@@ -28,6 +28,7 @@ from intelbench.exceptions import DisseminationRefused
 from intelbench.gate.checks import Prepared, prepare
 from intelbench.gate.policy import KnownTerms, RecipientKind, SanitisationPolicy
 from intelbench.gate.products import as_product
+from intelbench.gate.release import Release, release_from
 from intelbench.gate.writers import Marking, write
 
 __all__ = ["DisseminationRecord", "DryRun", "Recipient", "disseminate", "export_register",
@@ -140,13 +141,20 @@ class DryRun:
     redactions : DataFrame
         Values redacted: field, kind, count.
     flagged : DataFrame
-        Items a person must confirm: field, row, kind, value.
+        Values the text check flagged, one row per distinct value in a field: id, field,
+        row, rows, kind, value, context (the text around it) and released. Values not
+        released are withheld; release them with :meth:`release`.
     generalised : list of str
         Generalisations applied.
     suppressed : tuple of int
         (small counts suppressed, further counts suppressed).
     preview : object
         The sanitised content (first rows for tables).
+    fields : DataFrame
+        Field by field: field, role, why (declared or inferred), action (kept, dropped,
+        generalised) and reason.
+    product_id : str
+        The product's id (a release made from this dry run applies to it only).
     """
 
     ok: bool
@@ -166,6 +174,27 @@ class DryRun:
     generalised: list[str]
     suppressed: tuple[int, int]
     preview: Any
+    fields: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["field", "role", "why", "action", "reason"]))
+    product_id: str = ""
+    confirm_all_ignored: bool = False
+
+    def release(self, *selectors: str, kinds: Iterable[str] = ()) -> Release:
+        """Release flagged values shown by this dry run, one by one or by class.
+
+        Parameters
+        ----------
+        *selectors : str
+            Ids (``F...``, the ``id`` column of :attr:`flagged`) or values.
+        kinds : iterable of str
+            Classes to release whole (``"NAME_LIKE"``, ``"LONG_DIGITS"``, ``"CODE"``).
+
+        Returns
+        -------
+        Release
+            Pass it to :func:`disseminate` as ``release=``; it is recorded in the audit entry.
+        """
+        return release_from(self.flagged, self.product_id, selectors, kinds)
 
     def lines(self) -> list[str]:
         """Return the dry run as text lines."""
@@ -181,6 +210,8 @@ class DryRun:
         out.append(f"Fields out ({len(self.fields_out)}): {', '.join(self.fields_out)}")
         if self.rows_out is not None:
             out.append(f"Rows out: {self.rows_out}")
+        for r in self.fields.itertuples(index=False):
+            out.append(f"Field {r.field}: {r.action} - {r.role} ({r.why}); {r.reason}")
         out += [f"Dropped {k}: {v}" for k, v in self.dropped.items()]
         for r in self.redactions.itertuples(index=False):
             out.append(f"Redacted {r.count} x {r.kind} in {r.field}")
@@ -188,8 +219,12 @@ class DryRun:
         if any(self.suppressed):
             out.append(f"Suppressed {self.suppressed[0]} small counts and "
                        f"{self.suppressed[1]} further counts")
+        if self.confirm_all_ignored:
+            out.append("confirm_flagged=True releases nothing: release values with .release()")
         if len(self.flagged):
-            out.append(f"Flagged for confirmation: {len(self.flagged)} item(s)")
+            rel = int(self.flagged["released"].sum()) if "released" in self.flagged else 0
+            out.append(f"Flagged: {len(self.flagged)} value(s); {len(self.flagged) - rel} "
+                       f"withheld, {rel} released (see .flagged; release with .release())")
         return out
 
     def __str__(self) -> str:
@@ -198,8 +233,11 @@ class DryRun:
     def _repr_html_(self) -> str:
         items = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines())
         parts = [f"<div class='ib-dryrun'><ul>{items}</ul>"]
+        if len(self.fields):
+            parts.append("<h4>Fields</h4>" + self.fields.to_html(escape=True, index=False))
         if len(self.flagged):
-            parts.append("<h4>Flagged for confirmation</h4>" + self.flagged.to_html(escape=True))
+            parts.append("<h4>Flagged values (withheld unless released)</h4>"
+                         + self.flagged.to_html(escape=True, index=False))
         if isinstance(self.preview, pd.DataFrame):
             parts.append("<h4>What would leave (first rows)</h4>"
                          + pd.DataFrame(self.preview).head(20).to_html(escape=True))
@@ -267,7 +305,24 @@ def _dry_run(prep: Prepared, ref: str) -> DryRun:
         generalised=list(res.generalised) if res else [],
         suppressed=(res.suppressed, res.secondary_suppressed) if res else (0, 0),
         preview=preview,
+        fields=_field_table(res, prep),
+        product_id=str(prep.product.product_id),
+        confirm_all_ignored=prep.confirm_all_ignored,
     )
+
+
+def _field_table(res: Any, prep: Prepared) -> pd.DataFrame:
+    rows = [] if res is None else [
+        (f.field, f.role, f.why, f.action, f.reason) for f in res.fields]
+    gen = {g.split(":", 1)[0].strip() for g in (res.generalised if res else [])}
+    frame = pd.DataFrame(rows, columns=["field", "role", "why", "action", "reason"])
+    if len(frame):
+        hit = frame["field"].isin(gen) & (frame["action"] == "kept")
+        frame.loc[hit, "action"] = "generalised"
+        for g in res.generalised:
+            name, _, how = g.partition(":")
+            frame.loc[frame["field"] == name.strip(), "reason"] += f"; {how.strip()}"
+    return frame
 
 
 def disseminate(
@@ -287,6 +342,8 @@ def disseminate(
     policy: SanitisationPolicy | None = None,
     areas: Any = None,
     dry_run: bool = False,
+    drop: Iterable[str] = (),
+    release: Release | None = None,
 ) -> DisseminationRecord | DryRun:
     """Send a product through the dissemination gate.
 
@@ -313,8 +370,10 @@ def disseminate(
         The workspace whose audit log and register record the disclosure.
     acknowledge_conditions : bool
         The person disseminating acknowledges handling C conditions.
-    confirm_flagged : bool or iterable of str
-        A person has checked the items the text check flagged (True, or the values checked).
+    confirm_flagged : iterable of str
+        Flagged values a person checked and releases (prefer ``release=``). ``True`` releases
+        nothing (it would release every flagged value unseen); the register records that it
+        was passed.
     originator_consultation : str, optional
         Record of consulting the originator (needed for S2).
     known : KnownTerms, optional
@@ -325,6 +384,13 @@ def disseminate(
         Areas for policies that generalise places to areas.
     dry_run : bool
         Return a :class:`DryRun` and write nothing.
+    drop : iterable of str
+        Fields the analyst agrees the gate drops (as the dry run names them). A product whose
+        fields would be dropped without this acknowledgement is refused, and so is a table
+        with no field left or a document section left empty.
+    release : Release, optional
+        Flagged values released after a dry run (``dry.release(...)``); every other flagged
+        value is withheld. The release is recorded in the audit entry and the register.
 
     Returns
     -------
@@ -341,7 +407,7 @@ def disseminate(
         prod, to=to, purpose=purpose, basis=basis, necessity=necessity, path=path, fmt=fmt,
         ws=ws, acknowledge_conditions=acknowledge_conditions, confirm_flagged=confirm_flagged,
         originator_consultation=originator_consultation, known=known, policy=policy,
-        areas=areas,
+        areas=areas, drop=drop, release=release,
     )
     now = datetime.now(UTC)
     ref = _next_ref(ws, now) if ws is not None else f"DIS-{now:%Y}-??????"
@@ -366,6 +432,7 @@ def disseminate(
     tmp = Path(tmp_name)
     try:
         tmp.unlink()  # writers create the file themselves (GeoPackage refuses an empty one)
+        released = _released(dry, release, prep)
         write(prep.fmt, _sanitised_content(prep), prod.kind, tmp, marking)
         data = tmp.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
@@ -401,9 +468,10 @@ def disseminate(
             "bytes": len(data),
             "fields_out": dry.fields_out,
             "rows_out": dry.rows_out,
-            "fields_dropped": len(dry.dropped),
+            "fields_dropped": sorted(dry.dropped),
+            "drop_acknowledged": sorted(map(str, drop)),
             "values_redacted": int(dry.redactions["count"].sum()) if len(dry.redactions) else 0,
-            "flagged_confirmed": len(dry.flagged),
+            **released,
         }
         # The register entry and its DISCLOSE audit entry are written in one transaction.
         ws.put(
@@ -415,6 +483,8 @@ def disseminate(
                 "statutory_gateway": _short(to.statutory_gateway), "file_sha256": digest,
                 "file_bytes": len(data), "fmt": prep.fmt, "classification": prep.classification,
                 "handling": prep.handling, "cited_reports": len(prod.cited_reports),
+                "fields_dropped": [f[:200] for f in sorted(dry.dropped)][:100],
+                **released,
             },
         )
         os.replace(tmp, target)
@@ -422,6 +492,26 @@ def disseminate(
         if tmp.exists():
             tmp.unlink()
     return DisseminationRecord(ref, target, digest, len(data), prep.fmt, doc)
+
+
+def _released(dry: DryRun, release: Release | None, prep: Prepared) -> dict[str, Any]:
+    """Return what the audit entry and register record about flagged values."""
+    fl = dry.flagged
+    n_rel = int(fl["released"].sum()) if len(fl) and "released" in fl else 0
+    out: dict[str, Any] = {"flagged": len(fl), "flagged_withheld": len(fl) - n_rel,
+                           "flagged_released": n_rel,
+                           "sealed_sources_applied": prep.sealed_sources}
+    if len(fl) and n_rel:
+        rel = fl[fl["released"]]
+        out["released_ids"] = rel["id"].astype(str).tolist()[:200]
+        out["released_by_kind"] = {str(k): int(v) for k, v in rel["kind"].value_counts().items()}
+    if release is not None:
+        out["release"] = release.audit_detail()
+    if prep.confirmed_values:
+        out["released_via_confirm_flagged"] = prep.confirmed_values
+    if prep.confirm_all_ignored:
+        out["confirm_flagged_true_released_nothing"] = True
+    return out
 
 
 def register(ws: Any) -> pd.DataFrame:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from intelbench.exceptions import ParameterError
 from intelbench.gate.redact import Finding, Redactor
+from intelbench.gate.roles import NEVER_LEAVE_ROLES, ROLES
 
 __all__ = [
     "NEVER_LEAVE",
@@ -147,6 +148,10 @@ class SanitisationPolicy:
         Highest marking the recipient may receive.
     allow_conditional : bool
         Whether handling code C material may go to this recipient at all.
+    allowed_roles : frozenset of str
+        Column roles (see :mod:`intelbench.gate.roles`) released to this recipient; a field
+        leaves if its role is released or its name is in ``allowed_fields``, and never if it
+        is a never-leave field or role.
     """
 
     kind: RecipientKind
@@ -162,6 +167,7 @@ class SanitisationPolicy:
     allow_conditional: bool = True
     time_fields: frozenset[str] = frozenset(_TIME_FIELDS)
     count_fields: frozenset[str] = frozenset(_COUNT_FIELDS)
+    allowed_roles: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.time_resolution not in (None, "date", "week", "month"):
@@ -189,6 +195,10 @@ class SanitisationPolicy:
         key = str(name).strip().lower()
         return key in self.allowed_fields and not is_never_leave(key)
 
+    def releases(self, role: str) -> bool:
+        """Whether fields of this role may leave under this policy."""
+        return role in self.allowed_roles and role not in NEVER_LEAVE_ROLES
+
     def replace(self, **changes: Any) -> SanitisationPolicy:
         """Return a copy with some attributes changed.
 
@@ -209,6 +219,9 @@ class SanitisationPolicy:
         return self.replace(patterns=self.patterns + tuple(patterns))
 
 
+_PARTNER_ROLES = frozenset({"free_text", "location", "geometry", "time", "count", "statistic",
+                            "label", "marking"})
+_PUBLIC_ROLES = frozenset({"location", "geometry", "time", "count", "statistic", "label"})
 _URN_PATTERN = ("REF", r"(?<![A-Za-z0-9])IR-\d{4}-\d+")
 
 
@@ -236,11 +249,13 @@ def policy_for(kind: RecipientKind | str) -> SanitisationPolicy:
     """
     k = RecipientKind.parse(kind)
     if k in (RecipientKind.POLICE_FORCE, RecipientKind.LAW_ENFORCEMENT):
-        return SanitisationPolicy(k, frozenset(_AGGREGATE | _GRADED | _POLICE))
+        return SanitisationPolicy(k, frozenset(_AGGREGATE | _GRADED | _POLICE),
+                                  allowed_roles=frozenset(ROLES) - NEVER_LEAVE_ROLES)
     if k is RecipientKind.PARTNER_ISA:
         return SanitisationPolicy(
             k,
             frozenset(_AGGREGATE | _GRADED),
+            allowed_roles=_PARTNER_ROLES,
             time_resolution="week",
             place_resolution="grid",
             grid_size=250.0,
@@ -249,6 +264,7 @@ def policy_for(kind: RecipientKind | str) -> SanitisationPolicy:
     return SanitisationPolicy(
         k,
         frozenset(_AGGREGATE - {"easting", "northing", "longitude", "latitude", "x", "y"}),
+        allowed_roles=_PUBLIC_ROLES,
         time_resolution="month",
         place_resolution="grid",
         grid_size=500.0,
@@ -365,6 +381,9 @@ class KnownTerms:
         out: dict[str, str] = {}
         for n in self.names:
             out[n] = "NAME"
+            parts = n.split()
+            if len(parts) >= 2:  # "Surname Forename" and "Surname, Forename"
+                out[f"{parts[-1]} {parts[0]}"] = "NAME"
         for first, last in self._pairs:
             out[f"{first} {last}"] = "NAME"
             out[f"{last} {first}"] = "NAME"

@@ -112,6 +112,9 @@ class Product:
         Identifier recorded in the audit log; derived from the content's hash when None.
     kind : str or None
         One of :data:`KINDS`; inferred from the content when None.
+    roles : dict of str to str or None
+        Column roles of a table product (see :mod:`intelbench.gate.roles`), on top of those
+        the table declares in ``attrs["roles"]``.
 
     Examples
     --------
@@ -132,6 +135,7 @@ class Product:
     nfd_justification: str = ""
     product_id: str | None = None
     kind: str | None = None
+    roles: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.kind is None:

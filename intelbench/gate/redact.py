@@ -12,18 +12,36 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from intelbench._vocab import COMMON_WORDS
 from intelbench.exceptions import ParameterError
+from intelbench.gate.detectors import (
+    _CTX_REF,
+    _EMAIL_RX,
+    _EMAIL_START,
+    _HANDLE_RX,
+    _KW_ALL,
+    _NAME_LEFT,
+    _NAME_RIGHT,
+    _SRC_RX,
+    ANCHORED_RX,
+    confirm,
+    fallback,
+    find_ipv6,
+    find_urls,
+    in_context,
+    kind_of,
+)
 
 __all__ = [
     "LABELS",
     "Finding",
     "Redactor",
+    "ScanResult",
     "normalise_term",
 ]
 
@@ -43,68 +61,16 @@ LABELS: dict[str, str] = {
     "VRM": "[VRM]",
     "ADDRESS": "[ADDRESS]",
     "WITHHELD": "[WITHHELD]",
+    "URL": "[URL]",
+    "IP": "[IP]",
+    "HANDLE": "[HANDLE]",
+    "NINO": "[NINO]",
+    "NHS": "[NHS]",
+    "PASSPORT": "[PASSPORT]",
+    "LICENCE": "[LICENCE]",
+    "FLAGGED": "[FLAGGED]",
 }
 
-_STREET = (
-    r"(?i:street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|crescent|cres|court|ct|"
-    r"place|pl|gardens|gdns|terrace|grove|hill|row|walk|square|sq|mews|parade|park|view|"
-    r"rise|green|boulevard|gate|wharf|yard)"
-)
-_MONTH = r"(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-
-# Every built-in kind except e-mail holds a digit within four characters of where it starts, so
-# these are tried only at candidate starts found around digit runs (see ``Redactor._scan``).
-# At one start the first alternative that matches wins. DATE, SHORTNUM and LONGNUM are
-# redacted only when the words before them say what they are (DOB, sort code, account, source).
-_ANCHORED: list[tuple[str, str]] = [
-    ("IBAN", r"[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,4})?\b"),
-    (
-        "PHONE",
-        r"(?:(?:\+|00)[ ]?44[ ]?(?:\(0\)[ ]?)?|\(0|0)"
-        r"\d{2,4}\)?[ \-]?\d{3,4}[ \-]?\d{3,4}(?!\d)",
-    ),
-    ("CARD", r"\d{4}(?:[ \-]?\d{4}){2}[ \-]?\d{1,7}\b"),
-    ("BANK", r"\d{2}-\d{2}-\d{2}[ ,]+\d{8}\b"),
-    (
-        "DATE",
-        r"(?:\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4}-\d{2}-\d{2}"
-        r"|\d{1,2}(?:st|nd|rd|th)?[ \t]+" + _MONTH + r"[ \t]+\d{4})(?!\d)",
-    ),
-    ("POSTCODE", r"(?i:(?:[A-Z]{1,2}\d[A-Z\d]?|GIR)[ \-]?\d[A-Z]{2}\b)"),
-    (
-        "VRM",
-        r"(?i:[A-Z]{2}\d{2}[ \-]?[A-Z]{3}\b)"
-        r"|[A-Z]\d{1,3}[ \-]?[A-Z]{3}\b"
-        r"|[A-Z]{3}[ \-]?\d{1,3}[ \-]?[A-Z]\b",
-    ),
-    (
-        "ADDRESS",
-        r"\d{1,4}[A-Za-z]?,?[ ]+(?:[A-Z][A-Za-z'\-]+[ ]+){1,3}" + _STREET + r"\b",
-    ),
-    ("SHORTNUM", r"\d{2}[ \-]?\d{2}[ \-]?\d{2}(?!\d)"),
-    ("LONGNUM", r"\d{2,}[A-Za-z0-9\-]*\b"),
-]
-_ANCHORED_RX = re.compile(
-    r"(?<![A-Za-z0-9])(?:" + "|".join(f"(?P<{k}>{rx})" for k, rx in _ANCHORED) + ")"
-)
-_EMAIL_RX = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
-_EMAIL_START = re.compile(r"[A-Za-z0-9._%+\-]{1,64}$")
-_CTX_DOB = re.compile(r"(?i:\b(?:dob|d\.o\.b|date of birth|born(?: on)?))[\s:.\-]*$")
-_CTX_SORT = re.compile(r"(?i:\b(?:sort[ \-]?code|s/c))[\s:.\-]*$")
-_CTX_ACCOUNT = re.compile(
-    r"(?i:\b(?:acc(?:oun)?t(?: ?(?:no|number|num))?|a/c))[\s:.#\-]*$"
-)
-_CTX_REF = re.compile(
-    r"(?i:\b(?:chis|src|source|informant|csr)[ \-_#:/]*(?:ref(?:erence)?[ \-_#:/]*)?)$"
-)
-_KW_REF = ("chis", "src", "source", "informant", "csr")
-_KW_DOB = ("dob", "d.o.b", "birth", "born")
-_KW_SORT = ("sort", "s/c")
-_KW_ACCOUNT = ("acc", "a/c")
-_LEAD = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+(")
-
-_FLAG_NAME = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)?(?:['\-][A-Z][a-z]+)?\b")
-_FLAG_DIGITS = re.compile(r"\d{6,}")
 _TERM_SPLIT = re.compile(r"[\s,._\-'/]+")
 _TERM_SEP = r"[\s,._\-'/]*"
 
@@ -222,21 +188,31 @@ class Redactor:
         self._vocab = COMMON_WORDS | {w.lower() for v in vocabulary for w in str(v).split()}
 
     # -- the scan ------------------------------------------------------------------------
-    def _scan(self, s: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
-        """Find redaction spans (non-overlapping, sorted) and flags in ``s``."""
+    def _scan(
+        self, s: str, flag: str | None = "all"
+    ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+        """Find redaction spans (non-overlapping, sorted) and, if ``flag``, flags in ``s``.
+
+        ``flag`` is ``"all"`` (name-like words, long digit runs, letter-digit codes),
+        ``"digits"`` (long digit runs and letter-digit codes) or None.
+        """
         spans: list[tuple[int, int, str, int]] = []  # start, end, kind, priority
-        arr = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
-        upper = (arr >= 65) & (arr <= 90)
-        letter = upper | ((arr >= 97) & (arr <= 122))
-        w_edge = np.diff(letter.astype(np.int8), prepend=0, append=0)
-        w_start = np.flatnonzero(w_edge == 1)
-        w_end = np.flatnonzero(w_edge == -1)
-        # 1. known names and references (case-insensitive, separators free)
-        if self._term_rx is not None:
+        if s.isascii():
+            arr = np.frombuffer(s.encode("ascii"), dtype=np.uint8)
+            low = s.lower()
+        else:
+            arr = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
             low = s.lower()
             if len(low) != len(s):  # a rare character changed length when lower-cased
                 low = "".join(c if len(c.lower()) != 1 else c.lower() for c in s)
-            n = len(s)
+        n = len(s)
+        upper = (arr >= 65) & (arr <= 90)
+        letter = upper | ((arr >= 97) & (arr <= 122))
+        digit = (arr >= 48) & (arr <= 57)
+        w_start, w_end = _runs(letter)
+        d_start, d_end = _runs(digit)
+        # 1. known names and references (case-insensitive, separators free)
+        if self._term_rx is not None and len(w_start):
             lower = np.where(letter, arr | 32, 0).astype(np.int64)
             size = w_end - w_start
             last = len(arr) - 1
@@ -254,63 +230,40 @@ class Redactor:
                 if b == a or (a and low[a - 1].isalnum()) or (b < n and low[b].isalnum()):
                     continue
                 kind = self._terms.get(normalise_term(m.group()), "NAME")
+                if kind == "NAME":
+                    a, b = self._widen_name(s, a, b)
                 spans.append((a, b, kind, 0))
-        # 2. e-mail addresses, found from their "@"
+        elif self._other_rx is not None:
+            for m in self._other_rx.finditer(low):
+                a, b = m.span()
+                if b > a and not (a and low[a - 1].isalnum()) and not (
+                        b < n and low[b].isalnum()):
+                    spans.append((a, b, self._terms.get(normalise_term(m.group()), "REF"), 0))
+        # 2. marked kinds: e-mail and handles ("@"), web addresses, IPv6, source references
         at = s.find("@")
         while at != -1:
             lead = _EMAIL_START.search(s, max(0, at - 64), at)
-            if lead is not None:
-                em = _EMAIL_RX.match(s, lead.start())
-                if em is not None:
-                    spans.append((em.start(), em.end(), "EMAIL", -1))
+            em = _EMAIL_RX.match(s, lead.start()) if lead is not None else None
+            if em is not None:
+                spans.append((em.start(), em.end(), "EMAIL", -1))
+            else:
+                hm = _HANDLE_RX.match(s, at)
+                if hm is not None and (at == 0 or not (s[at - 1].isalnum() or s[at - 1] in "._")):
+                    spans.append((at, hm.end(), "HANDLE", -1))
             at = s.find("@", at + 1)
-        # 3. digit-anchored kinds, tried only where a digit run starts
-        digit = (arr >= 48) & (arr <= 57)
-        edge = np.diff(digit.astype(np.int8), prepend=0, append=0)
-        run_start = np.flatnonzero(edge == 1)
-        run_end = np.flatnonzero(edge == -1)
-        plan = self._candidates(s, arr, letter, upper, run_start, run_end)
-        last_end = -1
-        for d, t, suffix_vrm in plan:
-            if d < last_end:
-                continue
-            cands = [t] if t == d else [t, d]
-            if suffix_vrm:
-                cands.insert(0, d - 4)
-            for c in cands:
-                am = _ANCHORED_RX.match(s, c)
-                if am is None:
-                    continue
-                kind = am.lastgroup or ""
-                a, b = am.span()
-                if kind in ("DATE", "SHORTNUM", "LONGNUM"):
-                    ctx = s[max(0, a - 40) : a]
-                    low = ctx.lower()
-                    ref = (
-                        _CTX_REF.search(ctx)
-                        if kind == "LONGNUM" and any(w in low for w in _KW_REF)
-                        else None
-                    )
-                    if ref is not None:
-                        kind, a = "REF", a - (len(ctx) - ref.start())
-                    elif kind == "DATE" and any(w in low for w in _KW_DOB) and _CTX_DOB.search(ctx):
-                        kind = "DOB"
-                    elif kind != "LONGNUM" and any(w in low for w in _KW_SORT) and _CTX_SORT.search(
-                        ctx
-                    ):
-                        kind = "BANK"
-                    elif (
-                        kind != "DATE"
-                        and any(w in low for w in _KW_ACCOUNT)
-                        and _CTX_ACCOUNT.search(ctx)
-                    ):
-                        kind = "BANK"
-                    else:
-                        last_end = b
-                        break
-                spans.append((a, b, kind, 2))
-                last_end = b
-                break
+        if "." in s or ":" in s:
+            spans += [(a, b, "URL", -1) for a, b in find_urls(s, low)]
+        if "::" in s or s.count(":") >= 2:
+            spans += [(a, b, "IP", -1) for a, b in find_ipv6(s)]
+        for word in ("src", "chis", "csr"):
+            i = low.find(word)
+            while i != -1:
+                rm = _SRC_RX.match(low, i)
+                if rm is not None and (i == 0 or not low[i - 1].isalnum()):
+                    spans.append((i, rm.end(), "REF", 0))
+                i = low.find(word, i + 1)
+        # 3. digit-anchored kinds, tried at the start of the token holding each digit run
+        spans += self._anchored(s, low, arr, letter, upper, d_start, d_end, w_start, w_end)
         # 4. force patterns
         for label, rx in self._extra:
             for fm in rx.finditer(s):
@@ -322,103 +275,163 @@ class Redactor:
                             spans.append((o + m2.start(), o + m2.end(), label, 3))
                 elif b > a:
                     spans.append((a, b, label, 3))
-        spans.sort(key=lambda x: (x[0], x[3], -x[1]))
-        kept: list[tuple[int, int, str]] = []
-        end = -1
-        for a, b, kind, _ in spans:
-            if a >= end:
-                kept.append((a, b, kind))
-                end = b
-            elif b > end and kept:  # overlapping: widen the kept span
-                ka, _, kk = kept[-1]
-                kept[-1] = (ka, b, kk)
-                end = b
-        flags = self._flag_scan(s, upper, w_start, w_end, run_start, run_end, kept)
+        kept = _merge(spans)
+        if flag is None:
+            return kept, []
+        flags = self._flag_scan(s, upper, letter, digit, w_start, w_end, d_start, kept, flag)
         return kept, flags
 
+    def _widen_name(self, s: str, a: int, b: int) -> tuple[int, int]:
+        """Widen a known name over capitalised name-like words next to it."""
+        while True:
+            m = _NAME_RIGHT.match(s, b)
+            if m is None or m.group(1).lower() in self._vocab:
+                break
+            b = m.end()
+        while a > 0:
+            m = _NAME_LEFT.search(s, max(0, a - 40), a)
+            if m is None or m.group(1).lower() in self._vocab:
+                break
+            a = m.start()
+        return a, b
+
     @staticmethod
-    def _candidates(
+    def _anchored(
         s: str,
+        low: str,
         arr: np.ndarray,
         letter: np.ndarray,
         upper: np.ndarray,
-        run_start: np.ndarray,
-        run_end: np.ndarray,
-    ) -> list[tuple[int, int, bool]]:
-        """Digit runs where a built-in kind could start: (run start, token start, suffix VRM).
-
-        A run is skipped only when no kind can start there: no letter, "+" or "(" just before
-        it, it does not start with 0, it is not a 4-digit group followed by more digits (cards)
-        nor 12 or more digits, no capital letter follows within three characters (addresses,
-        dates with month names), no dash follows (sort codes), it is not after three capitals
-        and a space (old-style registrations), and no context word (DOB, sort code, account,
-        source) is in the 40 characters before it.
-        """
-        n = len(arr)
-        if not len(run_start):
+        d: np.ndarray,
+        e: np.ndarray,
+        w_start: np.ndarray,
+        w_end: np.ndarray,
+    ) -> list[tuple[int, int, str, int]]:
+        if not len(d):
             return []
-        lead = letter | (arr == 43) | (arr == 40)
-        d = run_start
         back = np.zeros(len(d), dtype=np.int64)
         ok = np.ones(len(d), dtype=bool)
-        for j in range(1, 5):
+        for j in range(1, 7):
             pos = d - j
-            ok &= (pos >= 0) & lead[np.maximum(pos, 0)]
+            ok &= (pos >= 0) & letter[np.maximum(pos, 0)]
             back += ok
-        t = d - back
-        length = run_end - d
-        first = arr[d]
-        after = [arr[np.minimum(run_end + k, n - 1)] for k in range(2)]
-        cap_after = np.zeros(len(d), dtype=bool)
-        for k in range(4):
-            cap_after |= upper[np.minimum(run_end + k, n - 1)] & (run_end + k < n)
-        dash_after = (after[0] == 45) & (run_end < n)
-        card = (length == 4) & (run_end < n) & (
-            ((after[0] == 32) | (after[0] == 45)) & (after[1] >= 48) & (after[1] <= 57)
-            | (after[0] >= 48) & (after[0] <= 57)
-        )
-        p4, p3, p2, p1 = (np.maximum(d - k, 0) for k in (4, 3, 2, 1))
-        suffix_vrm = (d >= 4) & upper[p4] & upper[p3] & upper[p2] & (arr[p1] == 32)
-        low = s.lower()
-        if len(low) != len(s):
-            low = s
-        kw: list[int] = []
-        for w in _KW_REF + _KW_DOB + _KW_SORT + _KW_ACCOUNT:
-            i = low.find(w)
-            while i != -1:
-                kw.append(i)
-                i = low.find(w, i + 1)
-        near = np.zeros(len(d), dtype=bool)
-        if kw:
-            kws = np.sort(np.array(kw, dtype=np.int64))
-            near = np.searchsorted(kws, d) > np.searchsorted(kws, d - 48)
-        keep = (
-            (t != d) | (first == 48) | card | (length >= 12) | cap_after | dash_after
-            | suffix_vrm | near
-        )
-        return list(zip(d[keep].tolist(), t[keep].tolist(), suffix_vrm[keep].tolist()))
+        t0 = d - back
+        before = arr[np.maximum(t0 - 1, 0)]
+        tp = np.where((t0 >= 1) & ((before == 43) | (before == 40)), t0 - 1, -1)
+        # the word before, across one space, dash or dot ("ABC 123", "March 12", "SMITH 80...")
+        t1 = np.full(len(d), -1, dtype=np.int64)
+        if len(w_end):
+            gap = t0 - 1
+            idx = np.minimum(np.searchsorted(w_end, gap), len(w_end) - 1)
+            sep_ok = (gap >= 1) & np.isin(arr[np.maximum(gap, 0)], (32, 45, 46))
+            ws_ = w_start[idx]
+            size = gap - ws_
+            all_up = np.ones(len(d), dtype=bool)
+            top = len(arr) - 1
+            for k in range(5):
+                all_up &= (k >= size) | upper[np.minimum(ws_ + k, top)]
+            low3 = ((arr[ws_] | 32).astype(np.int64) << 16
+                    | (arr[np.minimum(ws_ + 1, len(arr) - 1)] | 32).astype(np.int64) << 8
+                    | (arr[np.minimum(ws_ + 2, len(arr) - 1)] | 32).astype(np.int64))
+            month = np.isin(low3, _MONTH_CODES) & (size <= 9)
+            hit = sep_ok & (w_end[idx] == gap) & ((all_up & (size <= 5)) | month | (size <= 2))
+            t1 = np.where(hit, ws_, -1)
+        # skip digit runs where no kind can start: nothing before them, no leading 0, shorter
+        # than 4 digits, not followed by a separator and a digit, a letter or a capital, and no
+        # context word (DOB, sort code, account, passport, source) in the 48 characters before
+        top = len(arr) - 1
+        n1 = arr[np.minimum(e, top)] * (e <= top)
+        n2 = arr[np.minimum(e + 1, top)] * (e + 1 <= top)
+        n2_digit = (n2 >= 48) & (n2 <= 57)
+        n2_upper = (n2 >= 65) & (n2 <= 90)
+        n1_letter = ((n1 | 32) >= 97) & ((n1 | 32) <= 122)
+        keep = ((t0 != d) | (tp >= 0) | (t1 >= 0) | (arr[d] == 48) | (e - d >= 4) | n1_letter
+                | (np.isin(n1, (47, 46, 45, 32)) & n2_digit) | ((n1 == 32) & n2_upper))
+        if not keep.all():
+            kw: list[int] = []
+            for w in _KW_ALL:
+                i = low.find(w)
+                while i != -1:
+                    kw.append(i)
+                    i = low.find(w, i + 1)
+            if kw:
+                kws = np.sort(np.array(kw, dtype=np.int64))
+                keep |= np.searchsorted(kws, d) > np.searchsorted(kws, d - 48)
+            d, t0, tp, t1 = d[keep], t0[keep], tp[keep], t1[keep]
+        out: list[tuple[int, int, str, int]] = []
+        last_end = -1
+        match = ANCHORED_RX.match
+        for dd, a0, ap, a1 in zip(d.tolist(), t0.tolist(), tp.tolist(), t1.tolist()):
+            if dd < last_end:
+                continue
+            best: tuple[int, int, str] | None = None
+            consumed = -1
+            for c in dict.fromkeys((a1, ap, a0, dd)):
+                if c < 0 or c < last_end:
+                    continue
+                am = match(s, c)
+                if am is None:
+                    continue
+                kind = kind_of(am)
+                a, b = am.span()
+                if not confirm(kind, am.group()):
+                    found = fallback(s, c, kind)
+                    if found is None:
+                        continue
+                    kind, a, b = found
+                final = in_context(s, low, kind, a, b)
+                if final is None:
+                    if b - a >= 6:  # a plain date or number: consumed, not redacted
+                        consumed = max(consumed, b)
+                    continue
+                if final == "REF_CTX":
+                    ref = _CTX_REF.search(s, max(0, a - 40), a)
+                    a = ref.start() if ref is not None else a
+                    final = "REF"
+                if best is None or b > best[1]:
+                    best = (a, b, final)
+                if c != a1:  # only a match from the word before competes with later ones
+                    break
+            if best is not None and best[1] >= consumed:
+                out.append((best[0], best[1], best[2], 2))
+                last_end = best[1]
+            elif consumed > 0:
+                last_end = consumed
+        return out
 
     def _flag_scan(
         self,
         s: str,
         upper: np.ndarray,
+        letter: np.ndarray,
+        digit: np.ndarray,
         w_start: np.ndarray,
         w_end: np.ndarray,
-        run_start: np.ndarray,
-        run_end: np.ndarray,
+        d_start: np.ndarray,
         kept: list[tuple[int, int, str]],
+        flag: str,
     ) -> list[tuple[int, int, str]]:
-        keep = upper[w_start] & (w_end - w_start >= 3)
-        long = (run_end - run_start) >= 6
-        cand = [
-            (a, b, "NAME_LIKE")
-            for a, b in zip(w_start[keep].tolist(), w_end[keep].tolist())
-            if s[a:b].lower() not in self._vocab
-        ]
-        cand += [
-            (a, b, "LONG_DIGITS")
-            for a, b in zip(run_start[long].tolist(), run_end[long].tolist())
-        ]
+        cand: list[tuple[int, int, str]] = []
+        if len(d_start):
+            t_start, t_end = _runs(letter | digit)
+            nd = np.searchsorted(d_start, t_end) - np.searchsorted(d_start, t_start)
+            nl = np.searchsorted(w_start, t_end) - np.searchsorted(w_start, t_start)
+            long = (nd > 0) & (nl == 0) & (t_end - t_start >= 6)
+            mixed = (nd > 0) & (nl > 0)
+            cand += [(a, b, "LONG_DIGITS") for a, b in
+                     zip(t_start[long].tolist(), t_end[long].tolist())
+                     if not (a and s[a - 1] == "-" and _URN_HEAD.search(s, max(0, a - 10), a))]
+            cand += [(a, b, "CODE") for a, b in
+                     zip(t_start[mixed].tolist(), t_end[mixed].tolist())]
+        if flag == "all" and len(w_start):
+            keep = upper[w_start] & (w_end - w_start >= 3)
+            vocab = self._vocab
+            cand += [
+                (a, b, "NAME_LIKE")
+                for a, b in zip(w_start[keep].tolist(), w_end[keep].tolist())
+                if s[a:b].lower() not in vocab
+                and not (a and s[a - 1].isdigit()) and not (b < len(s) and s[b].isdigit())
+            ]
         if not cand or not kept:
             return sorted(cand)
         starts = np.array([k[0] for k in kept])
@@ -440,20 +453,67 @@ class Redactor:
         return "".join(out)
 
     # -- public --------------------------------------------------------------------------
-    def redact(self, text: str) -> tuple[str, list[Finding]]:
+    def redact(self, text: str, *, withhold_flagged: bool = False) -> tuple[str, list[Finding]]:
         """Redact one text; return the clean text and the findings (redactions, then flags).
 
-        Positions of redactions refer to ``text``; flags refer to ``text`` too.
+        Positions refer to ``text``. With ``withhold_flagged`` flagged values are replaced by
+        ``[FLAGGED]`` too.
         """
         kept, flags = self._scan(text)
         findings = [Finding(k, text[a:b], a, b, "redacted") for a, b, k in kept]
         findings += [Finding(k, text[a:b], a, b, "flagged") for a, b, k in flags]
+        if withhold_flagged and flags:
+            kept = _merge([(a, b, k, 0) for a, b, k in kept]
+                          + [(a, b, "FLAGGED", 1) for a, b, _ in flags])
         return self._apply(text, kept), findings
+
+    def scan_many(
+        self,
+        values: Sequence[str],
+        *,
+        flag: str | None = "all",
+        release: Callable[[str, str], bool] | None = None,
+    ) -> ScanResult:
+        """Redact and flag many texts in one scan.
+
+        Parameters
+        ----------
+        values : sequence of str
+            The texts.
+        flag : {"all", "digits", None}
+            Which flags to raise (see :meth:`_scan`).
+        release : callable (kind, value) -> bool, optional
+            Which flagged values a person released; every other flagged value is withheld
+            (replaced by ``[FLAGGED]``). None withholds none (flags are only reported).
+        """
+        if not values:
+            return ScanResult([], Counter(), [], [])
+        s = SEP.join(v.replace(SEP, " ") for v in values)
+        kept, flags = self._scan(s, flag)
+        starts = [0]
+        for v in values[:-1]:
+            starts.append(starts[-1] + len(v) + 1)
+        found: list[tuple[int, Finding]] = []
+        withheld: list[tuple[int, int, str, int]] = []
+        for a, b, k in flags:
+            i = bisect.bisect_right(starts, a) - 1
+            value = s[a:b]
+            released = release is None or release(k, value)
+            found.append((i, Finding(k, value, a - starts[i], b - starts[i],
+                                     "released" if release is not None and released
+                                     else "flagged")))
+            if not released:
+                withheld.append((a, b, "FLAGGED", 1))
+        hits = [(bisect.bisect_right(starts, a) - 1, k) for a, _, k in kept]
+        if withheld:
+            kept = _merge([(a, b, k, 0) for a, b, k in kept] + withheld)
+        clean = self._apply(s, kept).split(SEP)
+        return ScanResult(clean, Counter(k for _, k in hits), found, hits)
 
     def process_many(
         self, values: Sequence[str]
     ) -> tuple[list[str], Counter[str], list[tuple[int, Finding]]]:
-        """Redact and flag many texts in one scan.
+        """Redact and flag many texts in one scan (flags reported, not withheld).
 
         Returns
         -------
@@ -464,22 +524,70 @@ class Redactor:
         flags : list of (int, Finding)
             Flags with the index of the text they are in (positions within that text).
         """
-        if not values:
-            return [], Counter(), []
-        s = SEP.join(v.replace(SEP, " ") for v in values)
-        kept, flags = self._scan(s)
-        counts: Counter[str] = Counter(k for _, _, k in kept)
-        starts = [0]
-        for v in values[:-1]:
-            starts.append(starts[-1] + len(v) + 1)
-        found: list[tuple[int, Finding]] = []
-        for a, b, k in flags:
-            i = bisect.bisect_right(starts, a) - 1
-            found.append((i, Finding(k, s[a:b], a - starts[i], b - starts[i], "flagged")))
-        clean = self._apply(s, kept).split(SEP)
-        return clean, counts, found
+        r = self.scan_many(values)
+        return r.clean, r.counts, r.flags
 
     def contains_sensitive(self, text: str) -> Counter[str]:
         """Count what :meth:`redact` would replace in ``text``, without changing it."""
-        kept, _ = self._scan(text)
+        kept, _ = self._scan(text, None)
         return Counter(k for _, _, k in kept)
+
+
+@dataclass
+class ScanResult:
+    """What :meth:`Redactor.scan_many` found.
+
+    Attributes
+    ----------
+    clean : list of str
+        The redacted texts.
+    counts : Counter
+        Redactions per kind.
+    flags : list of (int, Finding)
+        Flagged values with the index of their text; ``action`` is ``"released"`` for those a
+        person released, else ``"flagged"`` (withheld when a release rule was given).
+    hits : list of (int, str)
+        Each redaction: index of its text and kind.
+    """
+
+    clean: list[str]
+    counts: Counter[str]
+    flags: list[tuple[int, Finding]]
+    hits: list[tuple[int, str]]
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the starts and ends (exclusive) of the runs of True in ``mask``."""
+    if not len(mask):
+        e = np.zeros(0, dtype=np.int64)
+        return e, e
+    prev = np.empty_like(mask)
+    prev[0] = False
+    prev[1:] = mask[:-1]
+    nxt = np.empty_like(mask)
+    nxt[-1] = False
+    nxt[:-1] = mask[1:]
+    return np.flatnonzero(mask & ~prev), np.flatnonzero(mask & ~nxt) + 1
+
+
+def _merge(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]:
+    """Sort spans and merge overlapping ones (the earlier, higher-priority kind names it)."""
+    spans = sorted(spans, key=lambda x: (x[0], x[3], -x[1]))
+    kept: list[tuple[int, int, str]] = []
+    end = -1
+    for a, b, kind, _ in spans:
+        if a >= end:
+            kept.append((a, b, kind))
+            end = b
+        elif b > end and kept:  # overlapping: widen the kept span
+            ka, _, kk = kept[-1]
+            kept[-1] = (ka, b, kk)
+            end = b
+    return kept
+
+
+#: The head of a workbench URN ("IR-2026-"): its serial number is a reference, not a flag.
+_URN_HEAD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,4}-\d{4}-$")
+_MONTH_CODES = np.array(sorted(_code(m) for m in (
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
+    dtype=np.int64)

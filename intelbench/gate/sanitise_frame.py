@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,8 +14,25 @@ import pandas as pd
 
 from intelbench.exceptions import SanitisationError, SchemaError
 from intelbench.gate.policy import KnownTerms, SanitisationPolicy, is_never_leave, make_redactor
+from intelbench.gate.redact import ScanResult
+from intelbench.gate.roles import NEVER_LEAVE_ROLES, declared_roles, role_of
 
-__all__ = ["SanitisationResult", "sanitise_frame", "sanitise_graph"]
+__all__ = ["FLAG_COLUMNS", "FieldReport", "SanitisationResult", "flag_id",
+           "original_sentences", "sanitise_frame", "sanitise_graph"]
+
+#: Columns of the table of flagged values.
+FLAG_COLUMNS = ["id", "field", "row", "rows", "kind", "value", "context", "released"]
+
+
+@dataclass(frozen=True)
+class FieldReport:
+    """What the gate did with one field: its role, why, and kept / dropped / generalised."""
+
+    field: str
+    role: str
+    why: str
+    action: str
+    reason: str
 
 _PERSON_COLS = re.compile(r"handler|officer|submitter|analyst|author|reviewer|controller|name")
 _LONG_TEXT_COLS = re.compile(r"original|unsanitised|unsanitized|raw_text")
@@ -36,7 +55,12 @@ class SanitisationResult:
     redactions : Counter
         (field, kind) -> number of values redacted.
     flagged : DataFrame
-        Items a person must confirm: field, row, kind, value.
+        Flagged values, one row per distinct value in a field: id, field, row (first), rows,
+        kind, value, context, released. Values not released were withheld.
+    fields : list of FieldReport
+        Each field's role and what happened to it.
+    hollow : list of str
+        Tables or sections the gate would leave empty (the gate refuses them).
     generalised : list of str
         One line per generalisation applied (times, places).
     suppressed : int
@@ -50,9 +74,9 @@ class SanitisationResult:
     content: Any
     dropped: dict[str, str] = field(default_factory=dict)
     redactions: Counter[tuple[str, str]] = field(default_factory=Counter)
-    flagged: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=["field", "row", "kind", "value"])
-    )
+    flagged: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FLAG_COLUMNS))
+    fields: list[FieldReport] = field(default_factory=list)
+    hollow: list[str] = field(default_factory=list)
     generalised: list[str] = field(default_factory=list)
     suppressed: int = 0
     secondary_suppressed: int = 0
@@ -78,15 +102,19 @@ class SanitisationResult:
     def merge(self, other: SanitisationResult, prefix: str) -> None:
         """Fold another result's report into this one, naming its fields with ``prefix``."""
         self.dropped.update({f"{prefix}{k}": v for k, v in other.dropped.items()})
+        self.fields += [FieldReport(prefix + f.field, f.role, f.why, f.action, f.reason)
+                        for f in other.fields]
         for (f, k), n in other.redactions.items():
             self.redactions[(f"{prefix}{f}", k)] += n
         if len(other.flagged):
             fl = other.flagged.assign(field=prefix + other.flagged["field"].astype(str))
+            fl["id"] = [flag_id(f, k, v) for f, k, v in zip(fl["field"], fl["kind"], fl["value"])]
             self.flagged = fl if not len(self.flagged) else pd.concat([self.flagged, fl])
         self.generalised += [f"{prefix}{g}" for g in other.generalised]
         self.suppressed += other.suppressed
         self.secondary_suppressed += other.secondary_suppressed
         self.notes += [n for n in other.notes if n not in self.notes]
+        self.hollow += other.hollow
 
 
 def _sealed_terms(df: pd.DataFrame, cols: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -252,25 +280,53 @@ def _suppress(out: pd.DataFrame, policy: SanitisationPolicy, res: SanitisationRe
         )
 
 
-def _process(red: Any, vals: list[str]) -> tuple[list[str], Counter[str], list[tuple[int, Any]]]:
+def _process(red: Any, vals: list[str], flag: str | None,
+             release: Callable[[str, str], bool]) -> Any:
     """Redact ``vals``, scanning each distinct value once (code columns repeat a few values)."""
     uniq: dict[str, int] = {}
     inverse = [uniq.setdefault(v, len(uniq)) for v in vals]
     if len(uniq) > 0.5 * len(vals):
-        return red.process_many(vals)
+        return red.scan_many(vals, flag=flag, release=release)
     keys = list(uniq)
-    clean_u, _, flags_u = red.process_many(keys)
+    r = red.scan_many(keys, flag=flag, release=release)
     weights = np.bincount(np.asarray(inverse, dtype=np.int64), minlength=len(keys))
     counts: Counter[str] = Counter()
-    for i, k in enumerate(keys):
-        if clean_u[i] != k:
-            for kind, n in red.contains_sensitive(k).items():
-                counts[kind] += n * int(weights[i])
+    for i, k in r.hits:
+        counts[k] += int(weights[i])
     rows_of: dict[int, list[int]] = {}
     for row, u in enumerate(inverse):
         rows_of.setdefault(u, []).append(row)
-    flags = [(row, f) for u, f in flags_u for row in rows_of[u]]
-    return [clean_u[u] for u in inverse], counts, flags
+    flags = [(row, f) for u, f in r.flags for row in rows_of[u]]
+    return ScanResult([r.clean[u] for u in inverse], counts, flags, [])
+
+
+
+
+def _sentences(text: str) -> list[str]:
+    """Normalised sentences of at least 40 characters (the unit of original wording)."""
+    t = " ".join(text.lower().split())
+    t = t.replace("! ", ". ").replace("? ", ". ").replace("; ", ". ").replace(": ", ". ")
+    return [p for piece in t.split(". ") if len(p := piece.rstrip(".!?;: ")) >= 40]
+
+
+def original_sentences(texts: Any) -> frozenset[str]:
+    """Build the set of original-report sentences a free text may not repeat."""
+    out: set[str] = set()
+    for t in texts:
+        if isinstance(t, str) and len(t) >= 40:
+            out.update(_sentences(t))
+    return frozenset(out)
+
+
+def _context(text: str, a: int, b: int) -> str:
+    lo, hi = max(0, a - 40), min(len(text), b + 40)
+    return ("..." if lo else "") + text[lo:a] + "<<" + text[a:b] + ">>" + text[b:hi] + (
+        "..." if hi < len(text) else "")
+
+
+def flag_id(field_name: str, kind: str, value: str) -> str:
+    """Return the id of a flagged value in a field (the unit a person releases)."""
+    return "F" + hashlib.sha1(f"{field_name}\x00{kind}\x00{value}".encode()).hexdigest()[:10]
 
 
 def sanitise_frame(
@@ -279,6 +335,10 @@ def sanitise_frame(
     *,
     known: KnownTerms | None = None,
     areas: Any = None,
+    roles: Mapping[str, str] | None = None,
+    release: Callable[[str, str, str], bool] | None = None,
+    originals: frozenset[str] = frozenset(),
+    name: str = "",
 ) -> SanitisationResult:
     """Sanitise a table for a recipient: deny by default, redact, generalise, suppress.
 
@@ -294,12 +354,24 @@ def sanitise_frame(
         text is withheld wherever it appears in an allowed field of that row.
     areas : GeoDataFrame, optional
         Areas (``area_code``, geometry) for ``place_resolution="area"``.
+    roles : mapping of str to str, optional
+        Column roles (see :mod:`intelbench.gate.roles`), on top of ``df.attrs["roles"]``;
+        columns with no role get an inferred one.
+    release : callable (field, kind, value) -> bool, optional
+        Which flagged values a person released. Every other flagged value is withheld
+        (``[FLAGGED]``): deny by default.
+    originals : frozenset of str
+        Sentences of original report wording (see :func:`original_sentences`); a text that
+        repeats one is withheld whatever its column is called.
+    name : str
+        The table's name in reports (a section of a document).
 
     Returns
     -------
     SanitisationResult
         ``content`` is a new table with a fresh index holding only allowed fields, and the
-        report of what was dropped, redacted, flagged, generalised and suppressed.
+        report of what was dropped, redacted, flagged, generalised and suppressed; ``fields``
+        says, field by field, its role and whether it was kept, dropped or generalised.
 
     Examples
     --------
@@ -311,31 +383,48 @@ def sanitise_frame(
     {'offence': 'Burglary', 'sanitised_text': 'Call [PHONE] ([REF])', \
 'date_of_intelligence': '2026-W10'}
     >>> res.dropped
-    {'source_ref': 'never leaves'}
+    {'source_ref': 'never leaves (source)'}
     """
     if not isinstance(df, pd.DataFrame):
         raise SchemaError(f"df: expected a pandas DataFrame; got {type(df).__name__}")
     res = SanitisationResult(content=None)
     geom_name = getattr(df, "_geometry_column_name", None)
+    declared = {**declared_roles(df), **{str(k): v for k, v in (roles or {}).items()}}
     keep: list[Any] = []
     never: list[Any] = []
+    role: dict[str, str] = {}
     for c in df.columns:
-        name = "geometry" if c == geom_name else str(c).strip().lower()
-        if is_never_leave(name):
-            never.append(c)
-            res.dropped[str(c)] = "never leaves"
-        elif policy.allows(name):
-            keep.append(c)
+        key = "geometry" if c == geom_name else str(c).strip().lower()
+        if c == geom_name:
+            r, why = "geometry", "the table's geometry"
         else:
-            res.dropped[str(c)] = f"not allowed for {policy.kind.value}"
+            r, why = role_of(c, df[c], declared)
+        role[str(c)] = r
+        if is_never_leave(key) or r in NEVER_LEAVE_ROLES:
+            never.append(c)
+            res.dropped[str(c)] = f"never leaves ({r})"
+            res.fields.append(FieldReport(str(c), r, why, "dropped", res.dropped[str(c)]))
+        elif policy.releases(r) or policy.allows(key):
+            keep.append(c)
+            res.fields.append(FieldReport(str(c), r, why, "kept", (
+                f"{r} is released to {policy.kind.value}" if policy.releases(r)
+                else f"named in the {policy.kind.value} policy")))
+        else:
+            res.dropped[str(c)] = f"{r} is not released to {policy.kind.value}"
+            res.fields.append(FieldReport(str(c), r, why, "dropped", res.dropped[str(c)]))
     if len(set(map(str, keep))) != len(keep):
         raise SchemaError("df: expected unique column names; got duplicates")
+    if len(df.columns) and not [c for c in keep if c != geom_name]:
+        res.hollow.append(
+            f"table {name.rstrip('.') or 'product'!r}: no field may go to a {policy.kind.value}"
+            " recipient (" + "; ".join(f"{k}: {v}" for k, v in res.dropped.items()) + ")")
     sealed, long_cols = _sealed_terms(df, never)
     out = df[keep].copy()
     if geom_name is not None and geom_name not in keep:
         out = pd.DataFrame(out)
     out = out.reset_index(drop=True)
-    originals = [df[c].reset_index(drop=True) for c in long_cols]
+    originals_by_row = [df[c].reset_index(drop=True) for c in long_cols]
+    generalised: set[str] = set()
 
     # times
     if policy.time_resolution is not None:
@@ -343,33 +432,37 @@ def sanitise_frame(
             if c == geom_name:
                 continue
             s = out[c]
-            if str(c).lower() in policy.time_fields or pd.api.types.is_datetime64_any_dtype(s):
+            if (str(c).lower() in policy.time_fields or pd.api.types.is_datetime64_any_dtype(s)
+                    or (role[str(c)] == "time" and str(c) in declared)):
                 out[c], lost = _generalise_time(s, policy.time_resolution)
                 note = f"{c}: times generalised to {policy.time_resolution}"
                 if lost:
                     note += f" ({lost} values that are not times removed)"
                 res.generalised.append(note)
+                generalised.add(str(c))
     # places
     if policy.place_resolution is not None:
         out = _generalise_places(out, policy, areas, res)
+    all_originals = originals  # the table's own original text is compared row by row
 
     # free text
     red = make_redactor(known, policy.patterns, sealed)
-    flagged: list[tuple[str, Any, str, str]] = []
+    flagged: list[tuple[str, int, str, str, str, str]] = []
     for c in out.columns:
-        if c == geom_name:
+        if c == geom_name or str(c) in generalised:
             continue
         s = out[c]
         if not (s.dtype == object or isinstance(s.dtype, pd.StringDtype | pd.CategoricalDtype)):
             continue
+        r = role[str(c)]
         s = s.astype(object)
         present = s.notna().to_numpy()
         vals = [str(v) for v in s[present].tolist()]
         withheld = 0
-        if originals:
+        if originals_by_row or all_originals:
             rows = np.flatnonzero(present)
             long_enough = [i for i, v in enumerate(vals) if len(v) >= 12]
-            for orig in originals:
+            for orig in originals_by_row:
                 o = orig.to_numpy(dtype=object)[rows]
                 for i in long_enough:
                     ov = o[i]
@@ -377,27 +470,58 @@ def sanitise_frame(
                     if len(key) >= 12 and key in vals[i].lower():
                         vals[i] = "[WITHHELD]"
                         withheld += 1
-        clean, counts, flags = _process(red, vals)
+            if all_originals:
+                for i in long_enough:
+                    if len(vals[i]) >= 40 and any(
+                            t in all_originals for t in _sentences(vals[i])):
+                        vals[i] = "[WITHHELD]"
+                        withheld += 1
+        flag = "all" if r in ("free_text", "personal") or (
+            vals and np.mean([len(v) for v in vals]) > 30) else (
+            None if r in ("identifier", "time") else "digits")
+        field_name = f"{name}{c}"
+
+        def rel(kind: str, value: str, _f: str = field_name) -> bool:
+            return release is not None and release(_f, kind, value)
+
+        sr = _process(red, vals, flag, rel)
+        counts = sr.counts
         if withheld:
             counts["WITHHELD"] += withheld
         for kind, n in counts.items():
             res.redactions[(str(c), kind)] += n
-        name = str(c).lower()
-        if name in policy.text_fields or (vals and np.mean([len(v) for v in vals]) > 30):
-            idx = np.flatnonzero(present)
-            flagged.extend((str(c), int(idx[i]), f.kind, f.value) for i, f in flags)
+        idx = np.flatnonzero(present)
+        for i, f in sr.flags:
+            flagged.append((str(c), int(idx[i]), f.kind, f.value, _context(vals[i], f.start, f.end),
+                            f.action))
         newcol = np.array(s.tolist(), dtype=object)
-        newcol[present] = clean
+        newcol[present] = sr.clean
         out[c] = newcol
     if flagged:
-        res.flagged = pd.DataFrame(flagged, columns=["field", "row", "kind", "value"])
+        res.flagged = _flag_table(flagged, name)
     _suppress(out, policy, res)
     res.content = out
     return res
 
 
+def _flag_table(rows: list[tuple[str, int, str, str, str, str]], prefix: str) -> pd.DataFrame:
+    """One row per distinct (field, kind, value): first row, rows, context, id, released."""
+    frame = pd.DataFrame(rows, columns=["field", "row", "kind", "value", "context", "action"])
+    g = frame.groupby(["field", "kind", "value"], sort=False)
+    out = g.agg(row=("row", "first"), rows=("row", "size"), context=("context", "first"),
+                action=("action", "first")).reset_index()
+    out["id"] = [flag_id(prefix + f, k, v) for f, k, v in
+                 zip(out["field"], out["kind"], out["value"])]
+    out["released"] = out["action"] == "released"
+    return out[["id", "field", "row", "rows", "kind", "value", "context", "released"]]
+
+
 def sanitise_graph(
-    G: Any, policy: SanitisationPolicy, *, known: KnownTerms | None = None  # noqa: N803
+    G: Any,  # noqa: N803
+    policy: SanitisationPolicy,
+    *,
+    known: KnownTerms | None = None,
+    release: Callable[[str, str, str], bool] | None = None,
 ) -> SanitisationResult:
     """Sanitise a networkx graph: node and edge attributes as fields, node ids as text.
 
@@ -409,6 +533,8 @@ def sanitise_graph(
         The recipient's policy.
     known : KnownTerms, optional
         Names and references the workspace knows.
+    release : callable (field, kind, value) -> bool, optional
+        Flagged values a person released (see :func:`sanitise_frame`).
 
     Returns
     -------
@@ -429,7 +555,8 @@ def sanitise_graph(
     nodes = list(G.nodes)
     node_frame = pd.DataFrame([dict(d) for _, d in G.nodes(data=True)], index=range(len(nodes)))
     node_frame.insert(0, "__id__", [str(n) for n in nodes])
-    nres = sanitise_frame(node_frame, policy.with_fields("__id__"), known=known)
+    nres = sanitise_frame(node_frame, policy.with_fields("__id__"), known=known,
+                          release=release, name="node.")
     res.merge(nres, "node.")
     ids = nres.frame["__id__"].tolist()
     seen: Counter[str] = Counter(ids)
@@ -449,7 +576,7 @@ def sanitise_graph(
     edges = list(G.edges(data=True))
     if edges:
         eframe = pd.DataFrame([dict(d) for *_, d in edges], index=range(len(edges)))
-        eres = sanitise_frame(eframe, policy, known=known)
+        eres = sanitise_frame(eframe, policy, known=known, release=release, name="edge.")
         res.merge(eres, "edge.")
         for (u, v, _), rec in zip(edges, eres.frame.to_dict("records")):
             H.add_edge(

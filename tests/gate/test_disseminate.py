@@ -62,7 +62,8 @@ def reports() -> pd.DataFrame:
 def request(ws_: Any, out_: Path, **kw: Any) -> dict[str, Any]:
     base = dict(to=PARTNER, purpose="Reduce burglary in the north sector",
                 basis="Crime and Disorder Act 1998 s.115 under ISA-12", necessity=NECESSITY,
-                path=out_, fmt="csv", ws=ws_, known=KNOWN, confirm_flagged=True)
+                path=out_, fmt="csv", ws=ws_, known=KNOWN,
+                drop=("urn", "source_ref", "original_text"))
     base.update(kw)
     return base
 
@@ -209,14 +210,36 @@ def test_cited_reports_in_the_workspace_raise_the_marking(ws: Any, out: Path) ->
     assert rec.doc["conditions"] == "Board only"
 
 
-def test_flagged_text_needs_confirmation(ws: Any, out: Path) -> None:
-    df = pd.DataFrame({"sanitised_text": ["Seen with Darren at the shop"]})
-    with pytest.raises(DisseminationRefused, match="confirmation"):
-        dm.disseminate(df, **request(ws, out, confirm_flagged=False))
-    with pytest.raises(DisseminationRefused, match="confirmation"):
-        dm.disseminate(df, **request(ws, out, confirm_flagged=["Someone else"]))
-    rec = dm.disseminate(df, **request(ws, out, confirm_flagged=["Darren"]))
-    assert "Darren" in rec.path.read_text()
+def test_flagged_values_are_withheld_unless_released_after_a_dry_run(
+        ws: Any, out: Path) -> None:
+    df = pd.DataFrame({"sanitised_text": ["Seen with Darren and XJ7 at the shop",
+                                          "Darren again"]})
+    rec = dm.disseminate(df, **request(ws, out))
+    text = rec.path.read_text()
+    assert "Darren" not in text and "XJ7" not in text and "[FLAGGED]" in text
+    assert rec.doc["flagged_withheld"] == 2 and rec.doc["flagged_released"] == 0
+    rec_all = dm.disseminate(df, **request(ws, out, confirm_flagged=True))
+    assert "Darren" not in rec_all.path.read_text()
+    assert rec_all.doc["confirm_flagged_true_released_nothing"] is True
+    dry = dm.disseminate(df, dry_run=True, **request(ws, out))
+    assert set(dry.flagged["value"]) == {"Darren", "XJ7"}
+    row = dry.flagged.set_index("value").loc["Darren"]
+    assert row["rows"] == 2 and "<<Darren>>" in row["context"]
+    with pytest.raises(ib.ParameterError, match="not shown"):
+        dry.release("Someone else")
+    rel = dry.release(row["id"])
+    rec2 = dm.disseminate(df, release=rel, **request(ws, out))
+    text2 = rec2.path.read_text()
+    assert "Darren" in text2 and "XJ7" not in text2
+    detail = ws.audit.entries("DISCLOSE")["detail"].iloc[-1]
+    assert detail["flagged_released"] == 1 and detail["flagged_withheld"] == 1
+    assert detail["released_ids"] == [row["id"]]
+    by_kind = dry.release(kinds=["CODE"])
+    rec3 = dm.disseminate(df, release=by_kind, **request(ws, out))
+    assert "XJ7" in rec3.path.read_text() and "Darren" not in rec3.path.read_text()
+    other = dm.disseminate(df.head(1), dry_run=True, **request(ws, out))
+    with pytest.raises(DisseminationRefused, match="another product"):
+        dm.disseminate(df, release=other.release("Darren"), **request(ws, out))
 
 
 def test_output_problems(ws: Any, out: Path) -> None:
@@ -281,13 +304,13 @@ def test_xlsx_every_sheet_has_header_footer_and_cover(ws: Any, out: Path) -> Non
 
 
 def test_xlsx_and_csv_neutralise_formulas(ws: Any, out: Path) -> None:
-    df = pd.DataFrame({"sanitised_text": ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "plain"]})
+    df = pd.DataFrame({"sanitised_text": ["=hyperlink(\"x\",\"y\")", "+1+2", "plain"]})
     rec = dm.disseminate(df, **request(ws, out, fmt="xlsx"))
     from openpyxl import load_workbook
 
     ws_ = load_workbook(rec.path).worksheets[0]
     values = [c.value for c in ws_["A"] if c.value is not None]
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in values and "'+1+2" in values
+    assert "'=hyperlink(\"x\",\"y\")" in values and "'+1+2" in values
     assert all(c.data_type != "f" for c in ws_["A"])
 
 
@@ -384,15 +407,21 @@ def test_document_products_deny_unknown_and_never_leave_keys(ws: Any, out: Path)
                                    "tasked_to": "DC Amy Rowe", "candidate_sources": "SRC-0042"}],
                     "necessity": "Series of 40 dwelling burglaries", "budget_code": "X-1"}
 
-    rec = dm.disseminate(Plan(), **request(ws, out, fmt="html", to=POLICE,
+    with pytest.raises(DisseminationRefused, match=r"questions\.0\.tasked_to \(never leaves"):
+        dm.disseminate(Plan(), **request(ws, out, fmt="html", to=POLICE,
+                                         basis="bring offenders to justice"))
+    gone = ("owner", "tasked_to", "candidate_sources", "budget_code")
+    rec = dm.disseminate(Plan(), **request(ws, out, fmt="html", to=POLICE, drop=gone,
                                             basis="bring offenders to justice"))
+    assert rec.doc["fields_dropped"] == ["budget_code", "owner", "questions.0.candidate_sources",
+                                         "questions.0.tasked_to"]
     text = rec.path.read_text()
     assert "Who fences for [NAME]?" in text and "HIGH" in text
     assert leaks(rec.path, ["Ray Holt", "Amy Rowe", "SRC-0042", "X-1"]) == []
     dry = dm.disseminate(Plan(), dry_run=True, **request(ws, out, fmt="docx", to=POLICE,
                                                           basis="prevent offences"))
-    assert dry.dropped["questions.tasked_to"] == "never leaves"
-    assert dry.dropped["owner"] == "not allowed for POLICE_FORCE"
+    assert dry.dropped["questions.0.tasked_to"] == "never leaves (officer)"
+    assert dry.dropped["owner"] == "never leaves (officer)"
 
 
 def test_product_protocol_to_product(ws: Any, out: Path) -> None:
@@ -440,8 +469,8 @@ def test_dry_run_writes_nothing_and_shows_changes(ws: Any, out: Path) -> None:
     dry = dm.disseminate(reports(), dry_run=True, **request(ws, out))
     assert isinstance(dry, dm.DryRun) and dry.ok
     assert listing(out) == [] and len(ws.audit.entries()) == before
-    assert dry.dropped["source_ref"] == "never leaves"
-    assert dry.dropped["urn"] == "not allowed for PARTNER_ISA"
+    assert dry.dropped["source_ref"] == "never leaves (source)"
+    assert dry.dropped["urn"] == "identifier is not released to PARTNER_ISA"
     assert dry.fields_out == ["sanitised_text", "date_of_intelligence", "classification",
                               "handling", "source_eval", "intel_assess"]
     counts = dict(zip(dry.redactions["kind"], dry.redactions["count"]))

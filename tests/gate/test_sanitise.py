@@ -176,10 +176,13 @@ def test_sanitise_frame_deny_by_default_and_report() -> None:
     res = sn.sanitise_frame(df, sn.policy_for("PARTNER_ISA"))
     pd.testing.assert_frame_equal(df, before)  # input not mutated
     out = res.frame
-    assert list(out.columns) == ["sanitised_text", "date_of_intelligence", "count"]
-    assert res.dropped == {"urn": "not allowed for PARTNER_ISA", "source_ref": "never leaves",
-                           "submitter": "never leaves", "original_text": "never leaves",
-                           "secret_column": "not allowed for PARTNER_ISA"}
+    # roles decide: an unnamed short-text column is a label (released to partners, redacted)
+    assert list(out.columns) == ["sanitised_text", "date_of_intelligence", "secret_column",
+                                 "count"]
+    assert res.dropped == {"urn": "identifier is not released to PARTNER_ISA",
+                           "source_ref": "never leaves (source)",
+                           "submitter": "never leaves (officer)",
+                           "original_text": "never leaves (original_text)"}
     # values of never-leave columns are redacted wherever they appear; original text withheld
     assert out["sanitised_text"].tolist() == [
         "Subject deals from a garage; source [REF] reports",
@@ -261,7 +264,7 @@ def test_sanitise_graph() -> None:
     assert all(set(d) == {"entity_type"} for _, d in H.nodes(data=True))
     (_, _, d), = H.edges(data=True)
     assert d == {"link_type": "associate", "first_seen": "2026-W02"}
-    assert res.dropped["node.source_ref"] == "never leaves"
+    assert res.dropped["node.source_ref"] == "never leaves (source)"
     assert list(G.nodes) == ["Kyle Barrow", "Amy Rowe"]  # input untouched
 
 
