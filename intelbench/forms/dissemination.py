@@ -82,6 +82,9 @@ class DisseminationForm(widgets.VBox):
         self.fmt = widgets.Dropdown(description="Format", options=list(formats),
                                     value=formats[0], style=style)
         self.path = widgets.Text(description="Folder", value=str(path), layout=lay, style=style)
+        self.drop = widgets.Text(
+            description="Drop fields", layout=lay, style=style,
+            placeholder="fields this recipient may not have, comma-separated (see the dry run)")
         self.acknowledge = widgets.Checkbox(description="I acknowledge the handling conditions")
         self.confirm_flagged = widgets.Checkbox(
             description="I have checked the flagged items and they may leave"
@@ -97,7 +100,7 @@ class DisseminationForm(widgets.VBox):
         super().__init__([
             widgets.HTML(f"<h3>Disseminate: {html.escape(self.product.title)}</h3>"),
             self.name, self.organisation, self.kind, self.isa_ref, self.gateway, self.purpose,
-            self.basis, self.necessity, self.fmt, self.path, self.acknowledge,
+            self.basis, self.necessity, self.fmt, self.path, self.drop, self.acknowledge,
             self.confirm_flagged, widgets.HBox([self.preview_button]), self.dry_run_view,
             self.confirm, self.send_button, self.status,
         ])
@@ -123,6 +126,7 @@ class DisseminationForm(widgets.VBox):
             "ws": self.ws,
             "acknowledge_conditions": bool(self.acknowledge.value),
             "confirm_flagged": bool(self.confirm_flagged.value),
+            "drop": [f.strip() for f in self.drop.value.split(",") if f.strip()],
             "known": self.known,
         }
 

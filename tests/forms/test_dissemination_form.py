@@ -31,6 +31,7 @@ def fill(f: DisseminationForm) -> None:
     f.purpose.value = "Reduce burglary"
     f.basis.value = "Crime and Disorder Act 1998 s.115"
     f.necessity.value = "Needed for targeting prevention; minimum fields"
+    f.drop.value = "source_ref"  # the analyst acknowledges the field the partner may not have
 
 
 def test_errors_are_shown_in_the_status_area(form: DisseminationForm) -> None:

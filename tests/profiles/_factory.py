@@ -77,4 +77,13 @@ def request(ws: Any, path: Any, fmt: str) -> dict[str, Any]:
     return dict(to=ib.Recipient("Chair", "Northshire Police", "POLICE_FORCE"),
                 purpose="Tasking meeting", basis="policing purpose: prevent crime",
                 necessity="Needed by the tasking meeting to allocate patrols.", path=path,
-                fmt=fmt, ws=ws, acknowledge_conditions=True, confirm_flagged=True)
+                fmt=fmt, ws=ws, acknowledge_conditions=True)
+
+
+def send(product: Any, ws: Any, path: Any, fmt: str) -> Any:
+    """Disseminate as an analyst does: dry run, read the flagged values, release them, send."""
+    req = request(ws, path, fmt)
+    dry = ib.disseminate(product, dry_run=True, **req)
+    flagged = list(dry.flagged["id"]) if len(dry.flagged) else []
+    release = dry.release(*flagged) if flagged else None
+    return ib.disseminate(product, release=release, **req)

@@ -103,7 +103,7 @@ def test_gate_writes_html_and_docx_with_record(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     p = fx.reviewed(fx.problem(cited=["IR-2026-000002", "IR-2026-000003"]))
-    recs = [ib.disseminate(p, **fx.request(ws, out, fmt)) for fmt in ("html", "docx")]
+    recs = [fx.send(p, ws, out, fmt) for fmt in ("html", "docx")]
     assert [r.fmt for r in recs] == ["html", "docx"]
     assert external_fetches(out) == []
     reg = ib.gate.register(ws)
@@ -121,7 +121,7 @@ def test_interactive_html_through_the_gate(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     p = fx.reviewed(fx.problem())
-    rec = ib.disseminate(p.interactive(), **fx.request(ws, out, "html"))
+    rec = fx.send(p.interactive(), ws, out, "html")
     html = rec.path.read_text(encoding="utf-8")
     assert "srcdoc=" in html and rec.ref in html
     with pytest.raises(ib.DisseminationRefused):
@@ -155,6 +155,6 @@ def test_script_payload_is_escaped_through_the_gate(tmp_path: Path) -> None:
     out.mkdir()
     p = fx.reviewed(fx.problem(summary=fx.PAYLOAD, key_findings=[fx.PAYLOAD],
                                gaps=[fx.PAYLOAD]))
-    html = ib.disseminate(p, **fx.request(ws, out, "html")).path.read_text(encoding="utf-8")
+    html = fx.send(p, ws, out, "html").path.read_text(encoding="utf-8")
     assert "<script" not in html.lower()
     assert "&lt;script&gt;" in html
