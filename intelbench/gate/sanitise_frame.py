@@ -494,7 +494,7 @@ def sanitise_frame(
         for i, f in sr.flags:
             flagged.append((str(c), int(idx[i]), f.kind, f.value, _context(vals[i], f.start, f.end),
                             f.action))
-        newcol = np.array(s.tolist(), dtype=object)
+        newcol = np.fromiter(s.tolist(), dtype=object, count=len(s))  # tuples stay 1-D
         newcol[present] = sr.clean
         out[c] = newcol
     if flagged:

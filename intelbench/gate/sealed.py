@@ -106,7 +106,9 @@ def load_sealed(ws: Any, *, reason: str) -> KnownTerms:
     keys = ws.keys(SEALED_KIND)
     if not keys:
         return KnownTerms()
-    docs = ws.get_many(SEALED_KIND, keys)
+    logs_reads = hasattr(ws, "consulting")  # the store logs the read itself (one CONSULT)
+    docs = (ws.get_many(SEALED_KIND, keys, justification=reason) if logs_reads
+            else ws.get_many(SEALED_KIND, keys))
     names: list[str] = []
     refs: list[str] = []
     pairs: list[tuple[str, str]] = []
@@ -125,8 +127,9 @@ def load_sealed(ws: Any, *, reason: str) -> KnownTerms:
                 names.append(" ".join(parts))
                 pairs.append((parts[0], parts[-1]))
     digest = hashlib.sha256("\n".join(sorted(keys)).encode()).hexdigest()[:16]
-    ws.audit.record("CONSULT", justification=reason, record_ref=f"{SEALED_KIND}/*",
-                    detail={"kind": SEALED_KIND, "sources": len(keys), "keys_sha256": digest})
+    if not logs_reads:
+        ws.audit.record("CONSULT", justification=reason, record_ref=f"{SEALED_KIND}/*",
+                        detail={"kind": SEALED_KIND, "sources": len(keys), "keys_sha256": digest})
     return KnownTerms(names=tuple(dict.fromkeys(n for n in names if n)),
                       refs=tuple(dict.fromkeys(r for r in refs if r)),
                       _pairs=tuple(dict.fromkeys(pairs)))

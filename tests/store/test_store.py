@@ -202,6 +202,9 @@ def test_put_audits_references_and_hash_only(ws: Workspace) -> None:
 def test_put_without_audit(ws: Workspace) -> None:
     ws.put("plan_draft", "CP-1", {"n": 1}, audit=False)
     assert len(ws.audit) == 0 and ws.get("plan_draft", "CP-1") == {"n": 1}
+    assert len(ws.audit) == 0  # a form's own draft: reading it back is not a consultation
+    ws.put("note", "N-1", {"n": 1}, audit=False)
+    assert ws.get("note", "N-1") == {"n": 1}
     assert ws.audit.entries()["action"].tolist() == ["CONSULT"]  # reading it is still logged
 
 
