@@ -153,7 +153,7 @@ def test_the_sealed_register_is_applied_without_known_and_read_audited(
     consult = ws.audit.entries("CONSULT")
     assert len(consult) == before + 1
     assert consult["record_ref"].iloc[-1].startswith("sealed_source/")
-    assert consult["detail"].iloc[-1]["sources"] == 2
+    assert consult["detail"].iloc[-1]["count"] == 2  # the store logs the read: one entry
     assert rec.doc["sealed_sources_applied"] >= 2
 
 
