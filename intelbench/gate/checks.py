@@ -57,13 +57,14 @@ POLICING_PURPOSES: dict[str, tuple[str, ...]] = {
 FORMATS: dict[str, tuple[str, ...]] = {
     "table": ("csv", "xlsx", "html", "docx"),
     "geotable": ("csv", "xlsx", "geojson", "gpkg", "html", "docx"),
-    "graph": ("xlsx", "html", "docx"),
+    "graph": ("xlsx", "html", "docx", "anx"),
     "html": ("html",),
     "figure": ("png", "docx", "html"),
     "document": ("html", "docx"),
 }
 _SUFFIX = {".csv": "csv", ".xlsx": "xlsx", ".geojson": "geojson", ".json": "geojson",
-           ".gpkg": "gpkg", ".html": "html", ".htm": "html", ".docx": "docx", ".png": "png"}
+           ".gpkg": "gpkg", ".html": "html", ".htm": "html", ".docx": "docx", ".png": "png",
+           ".anx": "anx"}
 
 CAVEATS = {
     "A1": "A1: for combination or corroboration only; no action without the originator's "

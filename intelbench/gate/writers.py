@@ -405,5 +405,9 @@ def write(fmt: str, content: Any, kind: str, path: Path, m: Marking) -> None:
             _write_html(blocks_of(content, kind), path, m)
     elif fmt == "docx":
         _write_docx(blocks_of(content, kind), path, m)
+    elif fmt == "anx":  # i2 Analyst's Notebook chart; the marking goes in its summary fields
+        from intelbench.network._anx import to_anx
+
+        to_anx(content, path, marking=m)
     else:  # pragma: no cover - the gate checks formats first
         raise ValueError(fmt)

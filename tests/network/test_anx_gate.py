@@ -80,6 +80,21 @@ def test_sanitised_chart_written_as_anx_with_the_marking(tmp_path: Path) -> None
     assert read_anx(path).number_of_edges() == 1
 
 
+def test_the_gate_writes_the_chart_as_anx_with_its_marking(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    (tmp_path / "out").mkdir()
+    rec = gate.disseminate(chart(), **request(tmp_path, ws, fmt="anx"))
+    assert rec.path.suffix == ".anx" and rec.fmt == "anx"
+    assert "Kyle Barrow" not in rec.path.read_text(encoding="utf-8")
+    root = ET.parse(rec.path).getroot()
+    fields = {f.get("Type"): f.get("Field") for f in root.iter("Field")}
+    assert fields["SummaryFieldCategory"] == "OFFICIAL-SENSITIVE"
+    props = {p.get("Name"): p.get("Value") for p in root.iter("CustomProperty")}
+    assert props["Dissemination reference"] == rec.ref
+    assert read_anx(rec.path).number_of_edges() == 1
+    assert gate.register(ws)["fmt"].tolist()[-1] == "anx"
+
+
 @pytest.mark.parametrize("classification", ["OFFICIAL", "SECRET"])
 def test_chart_classification_reaches_the_gate(classification: str) -> None:
     c = chart()
