@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import anxwritter
 import networkx as nx
 import pandas as pd
-import pytest
 
 from intelbench.network import read_anx, to_anx
 from tests.network.test_i2 import assert_same_network
-
-anxwritter = pytest.importorskip("anxwritter")
 
 
 def anxwritter_chart(path: Path) -> Path:
