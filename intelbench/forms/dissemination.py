@@ -19,6 +19,7 @@ from intelbench.gate.checks import FORMATS
 from intelbench.gate.disseminate import DisseminationRecord, DryRun, Recipient, disseminate
 from intelbench.gate.policy import KnownTerms, RecipientKind
 from intelbench.gate.products import as_product
+from intelbench.gate.release import Release
 
 __all__ = ["DisseminationForm"]
 
@@ -86,9 +87,12 @@ class DisseminationForm(widgets.VBox):
             description="Drop fields", layout=lay, style=style,
             placeholder="fields this recipient may not have, comma-separated (see the dry run)")
         self.acknowledge = widgets.Checkbox(description="I acknowledge the handling conditions")
-        self.confirm_flagged = widgets.Checkbox(
-            description="I have checked the flagged items and they may leave"
-        )
+        # Flagged values are withheld unless a person releases them, one by one or by class,
+        # after seeing them in context in the dry run (the options are filled by preview()).
+        self.release_values = widgets.SelectMultiple(
+            description="Release values", options=[], rows=6, layout=lay, style=style)
+        self.release_kinds = widgets.SelectMultiple(
+            description="Release classes", options=[], rows=3, layout=lay, style=style)
         self.confirm = widgets.Checkbox(description="I have read the dry run; send it")
         self.preview_button = widgets.Button(description="Dry run", icon="eye")
         self.send_button = widgets.Button(description="Disseminate", button_style="danger",
@@ -101,8 +105,8 @@ class DisseminationForm(widgets.VBox):
             widgets.HTML(f"<h3>Disseminate: {html.escape(self.product.title)}</h3>"),
             self.name, self.organisation, self.kind, self.isa_ref, self.gateway, self.purpose,
             self.basis, self.necessity, self.fmt, self.path, self.drop, self.acknowledge,
-            self.confirm_flagged, widgets.HBox([self.preview_button]), self.dry_run_view,
-            self.confirm, self.send_button, self.status,
+            widgets.HBox([self.preview_button]), self.dry_run_view, self.release_values,
+            self.release_kinds, self.confirm, self.send_button, self.status,
         ])
 
     # -- logic -------------------------------------------------------------------------------
@@ -125,10 +129,28 @@ class DisseminationForm(widgets.VBox):
             "fmt": self.fmt.value,
             "ws": self.ws,
             "acknowledge_conditions": bool(self.acknowledge.value),
-            "confirm_flagged": bool(self.confirm_flagged.value),
             "drop": [f.strip() for f in self.drop.value.split(",") if f.strip()],
             "known": self.known,
         }
+
+    def release(self) -> Release | None:
+        """Return the flagged values the person chose to release from the last dry run."""
+        ids, kinds = list(self.release_values.value), list(self.release_kinds.value)
+        if self.last_dry_run is None or not (ids or kinds):
+            return None
+        return self.last_dry_run.release(*ids, kinds=kinds)
+
+    def _offer_release(self, dry: DryRun) -> None:
+        """List each flagged value with its class, field and context, and each class shown."""
+        flagged = dry.flagged
+        if not len(flagged):
+            self.release_values.options, self.release_kinds.options = [], []
+            return
+        context = flagged["context"] if "context" in flagged else flagged["value"]
+        self.release_values.options = [
+            (f"{i}: {k} {v!r} in {f}: ...{c}...", str(i)) for i, k, v, f, c in zip(
+                flagged["id"], flagged["kind"], flagged["value"], flagged["field"], context)]
+        self.release_kinds.options = sorted(set(flagged["kind"].astype(str)))
 
     def _key(self) -> tuple[Any, ...]:
         req = self.request()
@@ -152,6 +174,7 @@ class DisseminationForm(widgets.VBox):
         self.last_dry_run = dry
         self._previewed = self._key()
         self.dry_run_view.value = dry._repr_html_()
+        self._offer_release(dry)
         if dry.ok:
             self._show("The gate would accept this request. Read the dry run, then confirm.", True)
         else:
@@ -169,7 +192,7 @@ class DisseminationForm(widgets.VBox):
             self._show("Tick 'I have read the dry run; send it' to disseminate.", ok=False)
             return None
         try:
-            rec = disseminate(self.product, **self.request())
+            rec = disseminate(self.product, release=self.release(), **self.request())
         except (IntelbenchError, ValueError, OSError) as exc:
             self._show(str(exc), ok=False)
             return None

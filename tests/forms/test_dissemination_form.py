@@ -78,3 +78,35 @@ def test_buttons_are_wired(form: DisseminationForm) -> None:
     form.confirm.value = True
     form.send_button.click()
     assert form.record is not None
+
+
+def test_flagged_values_are_offered_in_context_and_only_the_chosen_ones_leave(
+        tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    out = tmp_path / "out"
+    out.mkdir()
+    df = pd.DataFrame({"area": ["north", "south"],
+                       "sanitised_text": ["Seen near Quarry Lane with Torvald Amsel",
+                                          "Van ZX9 QRT seen by Hallam Mosswood"]})
+    f = DisseminationForm(ws, df, path=out)
+    fill(f)
+    f.drop.value = ""
+    f.fmt.value = "csv"
+    assert f.release_values.options == () and f.release() is None  # nothing shown yet
+    dry = f.preview()
+    assert dry is not None and dry.ok
+    labels = dict((v, k) for k, v in f.release_values.options)
+    quarry = dry.flagged.loc[dry.flagged["value"] == "Quarry", "id"].item()
+    assert "Seen near" in labels[quarry] and "NAME_LIKE" in labels[quarry]  # shown in context
+    assert set(f.release_kinds.options) == set(dry.flagged["kind"])
+    f.release_values.value = (quarry,)
+    f.release_kinds.value = ("CODE",)
+    f.confirm.value = True  # choosing what to release needs no new dry run
+    rec = f.submit()
+    assert rec is not None, f.status.value
+    text = rec.path.read_text(encoding="utf-8")
+    assert "Quarry" in text and "ZX9" in text
+    for withheld in ("Torvald", "Amsel", "Hallam", "Mosswood"):
+        assert withheld not in text
+    entry = ws.audit.entries("DISCLOSE").iloc[-1]
+    assert quarry in str(entry["detail"])
