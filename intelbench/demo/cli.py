@@ -12,7 +12,7 @@ import argparse
 import importlib
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,8 @@ class DemoContext:
     shared: dict[str, Any] = field(default_factory=dict)
 
 
-def run_demo(data: Path, out: Path, steps: Sequence[tuple[str, str]] = DEMO_STEPS) -> list[str]:
+def run_demo(data: Path, out: Path, steps: Sequence[tuple[str, str]] = DEMO_STEPS,
+             emit: Callable[[str], None] | None = None) -> list[str]:
     """Run each demo step in order and return the report lines.
 
     Parameters
@@ -64,6 +65,9 @@ def run_demo(data: Path, out: Path, steps: Sequence[tuple[str, str]] = DEMO_STEP
         The output folder; created if missing.
     steps : sequence of (title, "module:function")
         The steps to run.
+    emit : callable, optional
+        Called with each line as soon as its step ends (the command line passes
+        ``tqdm.write``, so lines never break a progress bar).
 
     Returns
     -------
@@ -78,8 +82,11 @@ def run_demo(data: Path, out: Path, steps: Sequence[tuple[str, str]] = DEMO_STEP
         func = getattr(importlib.import_module(module_name), func_name)
         t0 = time.perf_counter()
         step_lines = func(ctx)
-        lines.append(f"== {title} ({time.perf_counter() - t0:.1f} s)")
-        lines.extend(f"   {line}" for line in step_lines)
+        new = [f"== {title} ({time.perf_counter() - t0:.1f} s)", *(f"   {x}" for x in step_lines)]
+        lines.extend(new)
+        if emit is not None:
+            for line in new:
+                emit(line)
     return lines
 
 
@@ -93,8 +100,13 @@ def _cmd_samples(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    for line in run_demo(Path(args.data), Path(args.out)):
-        print(line, flush=True)
+    import os
+
+    if not sys.stderr.isatty():  # progress bars only on a terminal, never in a log file
+        os.environ.setdefault("TQDM_DISABLE", "1")
+    from tqdm.auto import tqdm
+
+    run_demo(Path(args.data), Path(args.out), emit=lambda line: tqdm.write(line, file=sys.stdout))
     return 0
 
 
