@@ -7,7 +7,7 @@ CDN assets are removed, and there is no tile layer unless a force's internal til
 named. Every string the caller supplies (titles, column names, values, attribution) travels
 in one script-safe JSON payload and is drawn as text, never parsed as HTML or as a template.
 Above ``max_points`` points, or for maps meant for sharing, points are aggregated to a grid.
-folium is imported only when a map is drawn; :meth:`MapResult.print_layout` draws the same
+folium is imported only when a map is drawn; :func:`intelbench.geo.print_map` draws the same
 layers as a static print layout with matplotlib.
 """
 
@@ -110,12 +110,6 @@ class MapResult:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(self.html, encoding="utf-8")
         return p
-
-    def print_layout(self, **kwargs: Any) -> Any:
-        """Return a static print layout of this map (see :func:`intelbench.geo.print_map`)."""
-        from intelbench.geo.print_layout import print_map
-
-        return print_map(self, **kwargs)
 
     def __repr__(self) -> str:
         size = len(self.html.encode("utf-8")) / 1e6
@@ -284,8 +278,9 @@ def map(
     Returns
     -------
     MapResult
-        ``.html``, ``.save(path)``, ``.layers``, ``.notes`` and ``.print_layout()``; shows
-        inline in notebooks through an ``<iframe srcdoc>``.
+        ``.html``, ``.save(path)``, ``.layers`` and ``.notes`` (print it with
+        :func:`intelbench.geo.print_map`); shows inline in notebooks through an
+        ``<iframe srcdoc>``.
 
     Raises
     ------
