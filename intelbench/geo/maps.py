@@ -399,7 +399,9 @@ def map(
         add_polygons(b, bd, "Boundary", [None] * len(bd), [], None, opacity=0,
                      stroke="#222222", weight=2.5)
         printable["layers"].append({"frame": bd, "colors": ["none"] * len(bd), "alpha": 1.0,
-                                    "edge": "#222222", "width": 1.6, "legend": None})
+                                    "edge": "#222222", "width": 1.6, "legend": {
+                                        "title": "Outlines", "line": True,
+                                        "items": [("#222222", "Boundary")]}})
 
     if kde is not None:
         unit = ""

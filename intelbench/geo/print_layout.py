@@ -161,7 +161,9 @@ def _legend(lax: Any, items: list[dict[str, Any]], roads: list[str]) -> None:
     for it in items:
         handles.append(Patch(facecolor="none", edgecolor="none", label=str(it["title"])))
         for colour, label in it["items"]:
-            handles.append(Patch(facecolor=colour, edgecolor="#555", linewidth=0.4,
+            handles.append(Line2D([], [], color=colour, linewidth=1.6, label=f"  {label}")
+                           if it.get("line") else
+                           Patch(facecolor=colour, edgecolor="#555", linewidth=0.4,
                                  label=f"  {label}"))
         if it.get("subtitle"):
             handles[-len(it["items"]) - 1].set_label(f"{it['title']} ({it['subtitle']})")
