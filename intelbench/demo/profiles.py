@@ -82,6 +82,11 @@ def _citable(reports: pd.DataFrame, urns: set[str], n: int) -> list[str]:
     return ok["urn"].head(n).astype(str).tolist()
 
 
+def _reference(data: Path) -> list[Path]:
+    """Return the force's reference layers (roads, place names) if the data folder has them."""
+    return [p for p in [data / "reference.gpkg"] if p.exists()]
+
+
 def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] | None = None,
                           seed: int = 1, today: dt.date | None = None,
                           author: str = "Demo Analyst") -> ProblemProfile:
@@ -117,7 +122,7 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
         hs = shared["hotspots"]
         st["hs"] = hs
         st["map"] = geo.map(hs, areas=st["areas"], boundary=st["boundary"],
-                            title="Burglary hotspots (Gi*, FDR)")
+                            title="Burglary hotspots (Gi*, FDR)", reference=_reference(data))
         m.step("ib.geo.map", layers=list(st["map"].layers))
 
     def when() -> None:
@@ -284,7 +289,8 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
         mine = areas[areas["area_code"].isin(set(st["row"]["areas"]))].copy()
         mine["group_area"] = 1
         st["areas"], st["mine"] = areas, mine
-        st["map"] = geo.map(areas=areas, boundary=mine, title=f"{group}: areas of activity")
+        st["map"] = geo.map(areas=areas, boundary=mine, title=f"{group}: areas of activity",
+                            reference=_reference(data))
         m.step("ib.geo.map", areas="areas.gpkg", boundary=f"{len(mine)} group areas")
 
     def gaps_step() -> None:

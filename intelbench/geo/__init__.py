@@ -19,6 +19,8 @@ from intelbench.geo.pattern import NearestNeighbourResult, RipleyResult, nearest
 # isort: split
 # --- geotime ---
 from intelbench.geo.maps import MapResult, map
+from intelbench.geo.print_layout import print_map
+from intelbench.geo.reference import Reference, TileServer, area_places, read_reference
 from intelbench.geo.repeat import (
     NearRepeatResult,
     RepeatVictimisation,
@@ -56,4 +58,10 @@ __all__ = [
     "plot_day_hour",
     "repeat_victimisation",
     "trends",
+    # --- map context and print layouts (issue 15) ---
+    "Reference",
+    "TileServer",
+    "area_places",
+    "print_map",
+    "read_reference",
 ]

@@ -16,6 +16,7 @@ from typing import Any
 
 from intelbench._offline import REMOTE_LINK, REMOTE_SCRIPT, first_remote_host
 from intelbench.exceptions import SanitisationError
+from intelbench.geo._mapjs import IB_CSS, IB_JS
 
 __all__ = ["IB_JS", "offline_html", "script_json", "leaflet_assets"]
 
@@ -83,108 +84,6 @@ def script_json(obj: Any) -> str:
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return text.replace("/", "\\/")
 
-
-# Drawing helpers used by every layer; data arrive as JSON specs built in maps.py.
-IB_JS = r"""
-window.IB = (function () {
-  function renderer() { return L.canvas({padding: 0.5}); }
-  // fields and values arrive HTML-escaped from Python (maps._esc)
-  function cellPopup(spec, k) {
-    if (!spec.fields) { return null; }
-    var rows = "";
-    for (var f = 0; f < spec.fields.length; f++) {
-      var v = spec.values[f][k];
-      rows += "<tr><th>" + spec.fields[f] + "</th><td>" + (v === null ? "" : v) +
-        "</td></tr>";
-    }
-    return "<table class='ib-popup'>" + rows + "</table>";
-  }
-  return {
-    points: function (group, spec) {
-      var r = renderer();
-      for (var k = 0; k < spec.lat.length; k++) {
-        var m = L.circleMarker([spec.lat[k], spec.lon[k]], {
-          renderer: r, radius: spec.radius, color: spec.color, weight: 1,
-          fillColor: spec.color, fillOpacity: 0.75});
-        if (spec.popup) { m.bindPopup(spec.popup[k]); }
-        if (spec.tooltip) { m.bindTooltip(spec.tooltip[k]); }
-        m.addTo(group);
-      }
-    },
-    rings: function (group, spec) {
-      var r = renderer();
-      for (var k = 0; k < spec.cls.length; k++) {
-        var a = spec.offsets[k], b = spec.offsets[k + 1], ring = [];
-        for (var q = a; q < b; q++) { ring.push([spec.lat[q], spec.lon[q]]); }
-        var col = spec.colors[spec.cls[k]];
-        var poly = L.polygon(ring, {
-          renderer: r, color: spec.stroke || col, weight: spec.weight, opacity: 0.9,
-          fillColor: col, fillOpacity: spec.opacity});
-        var html = cellPopup(spec, k);
-        if (html) { poly.bindPopup(html); }
-        poly.addTo(group);
-      }
-    },
-    geojson: function (group, spec) {
-      L.geoJSON(spec.data, {
-        style: function (f) {
-          var c = f.properties.c;
-          var col = (c === null || c === undefined) ? spec.fill : spec.colors[c];
-          return {color: spec.stroke || col, weight: spec.weight, opacity: 0.9,
-                  fillColor: col, fillOpacity: col ? spec.opacity : 0, fill: !!col};
-        },
-        onEachFeature: function (f, layer) {
-          if (f.properties.p) { layer.bindPopup(f.properties.p); }
-          if (f.properties.t) { layer.bindTooltip(f.properties.t); }
-        }
-      }).addTo(group);
-    },
-    legend: function (map, spec) {
-      var ctl = L.control({position: "bottomright"});
-      ctl.onAdd = function () {
-        var div = L.DomUtil.create("div", "ib-legend");
-        for (var s = 0; s < spec.length; s++) {
-          var h = document.createElement("div");
-          h.className = "ib-legend-title";
-          h.textContent = spec[s].title;
-          div.appendChild(h);
-          for (var i = 0; i < spec[s].items.length; i++) {
-            var row = document.createElement("div");
-            var sw = document.createElement("span");
-            sw.className = "ib-swatch";
-            sw.style.background = spec[s].items[i][0];
-            row.appendChild(sw);
-            row.appendChild(document.createTextNode(spec[s].items[i][1]));
-            div.appendChild(row);
-          }
-        }
-        return div;
-      };
-      ctl.addTo(map);
-    },
-    title: function (map, text) {
-      var ctl = L.control({position: "topleft"});
-      ctl.onAdd = function () {
-        var div = L.DomUtil.create("div", "ib-title");
-        div.textContent = text;
-        return div;
-      };
-      ctl.addTo(map);
-    }
-  };
-})();
-"""
-
-IB_CSS = """
-.ib-legend, .ib-title { background: rgba(255,255,255,0.92); padding: 6px 8px;
-  font: 12px/1.4 sans-serif; border-radius: 4px; box-shadow: 0 0 4px rgba(0,0,0,0.3); }
-.ib-title { font-weight: bold; font-size: 14px; }
-.ib-legend-title { font-weight: bold; margin-top: 4px; }
-.ib-swatch { display: inline-block; width: 14px; height: 10px; margin-right: 6px;
-  border: 1px solid #555; vertical-align: middle; }
-.ib-popup th { text-align: left; padding-right: 6px; }
-.leaflet-container { background: #f4f4f0; }
-"""
 
 _URL_COMMENT = re.compile(r"/\*[^*]*https?://[^*]*\*/")
 

@@ -6,7 +6,6 @@ Private; folium and branca are imported only inside the functions that build a m
 from __future__ import annotations
 
 import functools
-import html
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -25,14 +24,16 @@ __all__ = [
     "add_polygons",
     "aggregate",
     "classes",
-    "esc",
     "feature_collection",
     "geo",
-    "popup_html",
+    "num",
+    "p_text",
+    "popup_spec",
     "project",
     "ramp",
     "range_labels",
     "round6",
+    "text",
     "to_wgs84",
 ]
 
@@ -50,25 +51,57 @@ _DENSITY = ["#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#807dba", "#6a51a3", "#
 _NICE_CELLS = [25, 50, 100, 150, 200, 250, 500, 1000, 2000, 5000, 10000, 20000]
 
 
-def esc(value: Any) -> str:
-    """HTML-escape one data value; '/' too, so no data can spell a URL in the page."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, float):
-        value = f"{value:,.4g}"
-    return html.escape(str(value), quote=True).replace("/", "&#47;")
+def text(value: Any) -> str | None:
+    """One data value as display text (None for missing); numbers rounded to what matters."""
+    if value is None:
+        return None
+    if isinstance(value, float | np.floating):
+        return None if math.isnan(value) else num(float(value))
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return f"{int(value):,}"
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return str(value)
 
 
-def popup_html(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
-    cols = list(columns)
-    labels = [esc(c) for c in cols]
-    values = [frame[c].tolist() for c in cols]
-    out = []
-    for k in range(len(frame)):
-        rows = "".join(
-            f"<tr><th>{lab}</th><td>{esc(vals[k])}</td></tr>" for lab, vals in zip(labels, values)
-        )
-        out.append(f"<table class='ib-popup'>{rows}</table>")
+def num(v: float, sig: int = 3) -> str:
+    """A number for people: thousands separated, ``sig`` significant figures, no exponent.
+
+    >>> num(0.0070913), num(12345.6), num(3.0), num(0.1364)
+    ('0.00709', '12,346', '3', '0.136')
+    """
+    if not math.isfinite(v):
+        return "n/a"
+    if v == 0:
+        return "0"
+    if abs(v) >= 10 ** (sig - 1):
+        return f"{v:,.0f}"
+    digits = sig - 1 - math.floor(math.log10(abs(v)))
+    out = f"{round(v, digits):,.{max(digits, 0)}f}"
+    return out.rstrip("0").rstrip(".") if "." in out else out
+
+
+def p_text(p: float) -> str:
+    """A p-value to sensible precision: ``< 0.001`` below a thousandth."""
+    if not math.isfinite(p):
+        return "not tested"
+    if p < 0.001:
+        return "< 0.001"
+    return f"{p:.3f}"
+
+
+def popup_spec(fields: dict[str, Sequence[Any]], heading: Sequence[Any] | None = None,
+               note: Sequence[str | None] | None = None) -> dict[str, Any]:
+    """Popup data drawn as text by the page: labels, values per field, heading and note."""
+    out: dict[str, Any] = {"fields": [str(f) for f in fields],
+                           "values": [[text(v) for v in vals] for vals in fields.values()]}
+    if heading is not None:
+        out["heading"] = [text(v) for v in heading]
+    if note is not None:
+        out["note"] = list(note)
     return out
 
 
@@ -133,7 +166,7 @@ def range_labels(bins: list[float], lowest: float, *, integer: bool = False) -> 
             labels.append(f"{int(lo):,}" if int(lo) >= int(b) else f"{int(lo):,} to {int(b):,}")
             lo = math.floor(b) + 1
         else:
-            labels.append(f"{lo:,.4g} to {b:,.4g}")
+            labels.append(f"{num(lo)} to {num(b)}")
             lo = b
     return labels
 
@@ -157,8 +190,8 @@ def _rings_spec(gdf_ll: Any) -> dict[str, Any]:
     return {"lat": round6(xy[:, 1]), "lon": round6(xy[:, 0]), "offsets": offsets}
 
 
-def feature_collection(gdf_ll: Any, cls: Sequence[int | None], popups: list[str] | None,
-                        tooltips: list[str] | None) -> dict[str, Any]:
+def feature_collection(gdf_ll: Any, cls: Sequence[int | None]) -> dict[str, Any]:
+    """GeoJSON of the features with their class ``c`` and row index ``i`` (for popups)."""
     import shapely
 
     feats = []
@@ -166,11 +199,7 @@ def feature_collection(gdf_ll: Any, cls: Sequence[int | None], popups: list[str]
     for k, g in enumerate(geoms):
         if g is None or g.is_empty:
             continue
-        props: dict[str, Any] = {"c": cls[k]}
-        if popups is not None:
-            props["p"] = popups[k]
-        if tooltips is not None:
-            props["t"] = tooltips[k]
+        props: dict[str, Any] = {"c": cls[k], "i": k}
         feats.append({"type": "Feature", "properties": props,
                       "geometry": shapely.geometry.mapping(g)})
     return {"type": "FeatureCollection", "features": feats}
@@ -205,7 +234,7 @@ def aggregate(gdf: Any, cell: float | None) -> tuple[Any, float]:
 
 
 @functools.cache
-def _layer_class() -> Any:
+def _drawer() -> Any:
     from branca.element import Element, Figure, MacroElement
 
     class RawScript(Element):
@@ -218,103 +247,104 @@ def _layer_class() -> Any:
         def render(self, **kwargs: Any) -> str:
             return self._text
 
-    class IBLayer(MacroElement):
-        def __init__(self, kind: str, spec: Any, target: str | None = None) -> None:
+    class Drawer(MacroElement):
+        """Adds ``IB.draw(map, payload)`` to the page's script, after the map is created."""
+
+        def __init__(self, payload: str) -> None:
             super().__init__()
-            self._name = "IBLayer"
-            self.kind = kind
-            self.spec = script_json(spec)
-            self._target = target
+            self._name = "IBDraw"
+            self._payload = payload
 
         def render(self, **kwargs: Any) -> str:
             figure = self.get_root()
             if not isinstance(figure, Figure) or self._parent is None:
                 raise SchemaError("map layer: not attached to a map")
-            target = self._target or self._parent.get_name()
-            js = f"IB.{self.kind}({target}, {self.spec});"
+            js = f"IB.draw({self._parent.get_name()}, {self._payload});"
             figure.script.add_child(RawScript(js), name=self.get_name())
             return ""
 
-    return IBLayer
+    return Drawer
 
 
 class Builder:
-    def __init__(self, tiles: str | None, attribution: str | None) -> None:
-        import folium
+    """Collects the layers of a map as one JSON payload, drawn by ``IB.draw`` in the page.
 
-        self.folium = folium
-        self.m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoomSnap=0.25,
-                            attributionControl=bool(tiles))
-        if tiles:
-            folium.TileLayer(tiles=tiles, attr=attribution or "internal tiles",
-                             name="Basemap", overlay=False).add_to(self.m)
+    folium only provides the page and the Leaflet map; no user string reaches a folium
+    template, so nothing is compiled by Jinja and nothing is written as HTML.
+    """
+
+    def __init__(self) -> None:
+        self.specs: list[dict[str, Any]] = []
         self.layers: list[str] = []
         self.legend: list[dict[str, Any]] = []
         self.bounds: list[np.ndarray] = []
-        self.layer_cls = _layer_class()
 
-    def add(self, name: str, kind: str, spec: dict[str, Any], gdf_ll: Any) -> None:
-        fg = self.folium.FeatureGroup(name=name, show=True)
-        fg.add_child(self.layer_cls(kind, spec))
-        fg.add_to(self.m)
-        self.layers.append(name)
-        if len(gdf_ll):
+    def add(self, name: str, kind: str, spec: dict[str, Any], gdf_ll: Any, *,
+            show: bool = True, fit: bool = True) -> None:
+        self.specs.append({"name": str(name), "kind": kind, "spec": spec, "show": show})
+        self.layers.append(str(name))
+        if fit and len(gdf_ll):
             self.bounds.append(np.asarray(gdf_ll.total_bounds, dtype=float))
 
-    def finish(self, title: str | None, tiles: str | None) -> str:
+    def finish(self, *, title: str | None, tiles: str | None, attribution: str | None,
+               marking: str | None, source: str | None) -> str:
+        import folium
+
+        m = folium.Map(tiles=None, prefer_canvas=True, control_scale=True, zoomSnap=0.25,
+                       attributionControl=bool(tiles))
+        bounds = None
         if self.bounds:
             b = np.vstack(self.bounds)
-            self.m.fit_bounds([[float(b[:, 1].min()), float(b[:, 0].min())],
-                               [float(b[:, 3].max()), float(b[:, 2].max())]])
-        if self.legend:
-            self.m.add_child(self.layer_cls("legend", self.legend, self.m.get_name()))
-        if title:
-            self.m.add_child(self.layer_cls("title", title, self.m.get_name()))
-        self.folium.LayerControl(collapsed=False).add_to(self.m)
-        return offline_html(self.m.get_root().render(), allowed_tiles=tiles)
+            bounds = [[float(b[:, 1].min()), float(b[:, 0].min())],
+                      [float(b[:, 3].max()), float(b[:, 2].max())]]
+        payload = {"layers": self.specs, "legend": self.legend, "title": title,
+                   "marking": marking, "source": source, "bounds": bounds,
+                   "tiles": ({"url": tiles, "attribution": attribution or "internal tiles"}
+                             if tiles else None)}
+        m.add_child(_drawer()(script_json(payload)))
+        return offline_html(m.get_root().render(), allowed_tiles=tiles)
 
 
-def add_polygons(b: Builder, gdf: Any, name: str, cls: np.ndarray, colors: list[str],
-                  fields: dict[str, Sequence[Any]] | None, *, opacity: float,
-                  stroke: str | None = None, weight: float = 0.5) -> None:
+def _simple(geoms: np.ndarray) -> bool:
     import shapely
 
-    ll = to_wgs84(gdf)
-    geoms = np.asarray(ll.geometry.values)
-    simple = bool(len(geoms)) and bool(
+    return bool(len(geoms)) and bool(
         np.all(shapely.get_type_id(geoms) == 3)
         and np.all(shapely.get_num_interior_rings(geoms) == 0)
     )
-    if simple:
+
+
+def add_polygons(b: Builder, gdf: Any, name: str, cls: Sequence[int | None], colors: list[str],
+                 popup: dict[str, Any] | None, *, opacity: float, stroke: str | None = None,
+                 weight: float = 0.5, tooltip: list[str | None] | None = None,
+                 pane: str | None = None, fill: str | None = None, show: bool = True,
+                 fit: bool = True) -> None:
+    ll = to_wgs84(gdf)
+    geoms = np.asarray(ll.geometry.values)
+    style = {"colors": colors, "opacity": opacity, "stroke": stroke, "weight": weight,
+             "fill": fill, "pane": pane, "popup": popup, "tooltip": tooltip}
+    cls_list = [None if c is None else int(c) for c in cls]
+    if _simple(geoms):
         spec = _rings_spec(ll)
-        spec.update({"cls": np.asarray(cls, dtype=int).tolist(), "colors": colors,
-                     "opacity": opacity, "stroke": stroke, "weight": weight})
-        if fields:
-            spec["fields"] = [esc(f) for f in fields]
-            spec["values"] = [[esc(v) for v in vals] for vals in fields.values()]
-        b.add(name, "rings", spec, ll)
+        spec.update(style)
+        spec["cls"] = cls_list
+        b.add(name, "rings", spec, ll, show=show, fit=fit)
         return
-    popups = None
-    if fields:
-        frame = pd.DataFrame({k: list(v) for k, v in fields.items()})
-        popups = popup_html(frame, list(fields))
-    data = feature_collection(ll, np.asarray(cls, dtype=int).tolist(), popups, None)
-    b.add(name, "geojson", {"data": data, "colors": colors, "opacity": opacity,
-                            "stroke": stroke, "weight": weight, "fill": None}, ll)
+    data = feature_collection(ll, cls_list)
+    b.add(name, "geojson", {"data": data, **style}, ll, show=show, fit=fit)
 
 
-def add_contours(b: Builder, lines: Any) -> None:
+def add_contours(b: Builder, lines: Any, unit: str) -> None:
     """Density contour lines (``level`` column), darker for higher levels."""
     levels = (lines["level"].to_numpy(dtype=float) if "level" in lines.columns
               else np.arange(len(lines), dtype=float))
     rank = np.argsort(np.argsort(levels))
     colors = ramp(_DENSITY[2:], len(lines))
     ll = to_wgs84(lines)
-    tips = [esc(f"density {v:,.3g}") for v in levels]
-    data = feature_collection(ll, rank.tolist(), None, tips)
+    tips = [f"density {num(v)}{unit}" for v in levels]
+    data = feature_collection(ll, rank.tolist())
     b.add("Density contours", "geojson", {"data": data, "colors": colors, "opacity": 0,
-                                          "stroke": None, "weight": 2, "fill": None}, ll)
-    b.legend.append({"title": "Density contours",
-                     "items": [(colors[r], f"{v:,.3g}") for r, v in zip(rank, levels)]})
-
-
+                                          "stroke": None, "weight": 2, "fill": None,
+                                          "tooltip": tips}, ll)
+    b.legend.append({"title": "Density contours", "line": True,
+                     "items": [(colors[r], f"{num(v)}{unit}") for r, v in zip(rank, levels)]})

@@ -101,25 +101,44 @@ def _link_figure(chart: Any, title: str) -> Any:
     return fig
 
 
+def _print_layout(obj: Any, title: str) -> Any:
+    """The map's print layout (title, legend, scale bar, north arrow, marking, source)."""
+    from intelbench.geo.print_layout import print_map
+
+    return print_map(obj, title=title)
+
+
 def static_figure(item: FigureItem) -> Any:
     """A matplotlib Figure for printing a profile figure.
+
+    An interactive map from ``ib.geo.map`` prints as its print layout (the same layers with
+    their reference layers, legend, scale bar, north arrow, marking, source and date), in
+    place of a GeoDataFrame given as ``static=``; only a matplotlib ``static=`` replaces it.
+    A Gi* hotspot table prints by class, not as raw z-scores.
 
     Raises
     ------
     ProfileError
-        For an interactive map without ``static=`` (folium cannot be rasterised offline).
+        For an interactive map that has no print layout and no ``static=``.
     """
+    static_kind = None if item.static is None else figure_kind(item.static)
+    if (static_kind != "matplotlib" and figure_kind(item.obj) == "map"
+            and hasattr(item.obj, "printable")):
+        return _print_layout(item.obj, item.title)  # not the GeoDataFrame given as static=
     src = item.static if item.static is not None else item.obj
     kind = figure_kind(src)
     if kind == "matplotlib":
         return src
+    if kind == "geotable" and "hotspot" in src.columns:
+        return _print_layout(src, item.title)
     if kind == "geotable":
         return _geo_figure(src, item.column, item.title)
     if kind == "link_chart":
         return _link_figure(src, item.title)
     raise ProfileError(
-        f"figure {item.title!r}: an interactive map cannot be printed offline; give "
-        "FigureItem(static=...) a matplotlib Figure or the GeoDataFrame it shows"
+        f"figure {item.title!r}: an interactive map cannot be printed offline unless it comes "
+        "from ib.geo.map (which has a print layout); give FigureItem(static=...) a matplotlib "
+        "Figure or the GeoDataFrame it shows"
     )
 
 

@@ -131,6 +131,9 @@ def write_samples(out: Path | str, seed: int = 2026, *, scale: float = 1.0) -> l
     from intelbench.samples._comms import write_comms  # call data records (issue 16)
 
     written += write_comms(rng(8), people, geo, out)
+    from intelbench.samples._reference import write_reference  # roads, places (issue 15)
+
+    written += write_reference(rng(9), geo, out)
     p = out / "intel_reports.csv"
     reports.to_csv(p, index=False, lineterminator="\n")
     written.append(p)

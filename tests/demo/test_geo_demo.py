@@ -70,7 +70,7 @@ def test_demo_step_uses_shared_hotspots(tmp_path: Path) -> None:
     lines = demo_step(ctx)
     assert "Gi* step" in lines[1]
     page = (ctx.out / "geo_burglary_hotspots.html").read_text(encoding="utf-8")
-    assert "Hotspots (Gi*)" in page and "hot 99%" in page
+    assert "Hotspots (Gi*)" in page and "Hot spot, 99% confidence" in page
 
 
 def test_demo_step_uses_the_intake_steps_checked_extract(samples: Path, tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import shapely
 
-from intelbench.exceptions import CRSError, SchemaError
+from intelbench.exceptions import CRSError, ParameterError, SchemaError
 from intelbench.geo import map as geo_map
 from intelbench.geo._mapassets import offline_html, script_json
 from intelbench.geo.maps import MapResult
@@ -116,16 +116,16 @@ def test_hotspots_grid_kde_areas_layers_and_legends(tmp_path) -> None:  # type: 
     m = geo_map(hs, grid=grid, kde=kde, areas=areas, value="rate", boundary=boundary)
     assert external_fetches(m.save(tmp_path / "layers.html")) == []
     assert m.layers == ["Areas: rate", "Boundary", "Density (KDE)", "Grid counts",
-                        "Hotspots (Gi*)"]
+                        "Hotspots (Gi*)", "Area names"]
     page = m.html
     _no_remote(page)
-    assert "hot 99%" in page and "cold 95%" in page
-    assert "North \\u0026lt;b\\u0026gt;" in page  # escaped, then made script-safe
-    assert page.count("L.control.layers") == 1
-    assert '"collapsed": false' in page
-    assert "IB.legend(" in page
-    outline = geo_map(areas=areas)  # no value: outlines only, the basemap
-    assert outline.layers == ["Areas"]
+    assert "Hot spot, 99% confidence" in page and "Cold spot, 95% confidence" in page
+    # the name travels as data (script-safe JSON) and is drawn as text, never as HTML
+    assert "North \\u003cb\\u003e" in page and "North <b>" not in page
+    assert page.count("L.control.layers") == 1 and page.count("IB.draw(") == 1
+    outline = geo_map(areas=areas)  # no value: outlines only, the basemap, with names
+    assert outline.layers == ["Areas", "Area names"]
+    assert geo_map(areas=areas, label=False).layers == ["Areas"]
 
 
 def test_density_surface_object_is_recognised() -> None:
@@ -143,15 +143,19 @@ def test_density_surface_object_is_recognised() -> None:
                                           shapely.box(430200, 530200, 430800, 530800).boundary],
                                 crs=27700)
     m = geo_map(kde=contours)
-    assert m.layers == ["Density contours"] and "density 0.5" in m.html
+    assert m.layers == ["Density contours"] and "density 0.5\"" in m.html
 
 
 def test_tiles_only_when_asked() -> None:
     pts = _points(5)
-    assert "L.tileLayer" not in geo_map(points=pts).html
+    assert '"tiles":null' in geo_map(points=pts).html
     url = "https://tiles.force.local/{z}/{x}/{y}.png"
     m = geo_map(points=pts, tiles=url, attribution="Force GIS")
-    assert "L.tileLayer" in m.html and "tiles.force.local" in m.html
+    assert '"tiles":{"url":"https:\\/\\/tiles.force.local' in m.html
+    with pytest.raises(ParameterError, match="public tile service"):
+        geo_map(points=pts, tiles="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    with pytest.raises(ParameterError, match="internal http"):
+        geo_map(points=pts, tiles="javascript:alert(1)//{z}{x}{y}")
 
 
 def test_geographic_input_and_errors() -> None:
