@@ -14,8 +14,8 @@ from intelbench.exceptions import (
     RoleError,
     WorkspaceLockedError,
 )
-from intelbench.grading.proposals import propose_regrade
 from intelbench.grading.grade import Grade
+from intelbench.grading.proposals import propose_regrade
 from intelbench.grading.reports import import_reports
 from intelbench.retention import (
     decide,
