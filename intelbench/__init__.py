@@ -62,6 +62,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Recipient": ("intelbench.gate", "Recipient"),
     "disseminate": ("intelbench.gate", "disseminate"),
     "profiles": ("intelbench.profiles", None),
+    "retention": ("intelbench.retention", None),
 }
 
 __all__ = [

@@ -20,10 +20,12 @@ __all__ = [
     "ParameterError",
     "PlanError",
     "ProfileError",
+    "RetentionError",
     "RoleError",
     "SanitisationError",
     "SchemaError",
     "StoreError",
+    "WorkspaceLockedError",
 ]
 
 
@@ -88,3 +90,11 @@ class SanitisationError(IntelbenchError, RuntimeError):
 
 class DisseminationRefused(IntelbenchError, PermissionError):  # noqa: N818 - the name is the API
     """The dissemination gate refused a request; nothing was written."""
+
+
+class WorkspaceLockedError(IntelbenchError, PermissionError):
+    """Writes refused after an audit integrity failure, until a supervisor acknowledges it."""
+
+
+class RetentionError(IntelbenchError, ValueError):
+    """A retention review, decision or period table breaks a MoPI rule."""

@@ -15,6 +15,7 @@ _FORMS: dict[str, str] = {
     "GradingApp": "intelbench.forms.grading",
     "CollectionPlanForm": "intelbench.forms.plan",
     "DisseminationForm": "intelbench.forms.dissemination",
+    "ReviewForm": "intelbench.forms.retention",
 }
 
 __all__ = sorted(_FORMS)

@@ -25,6 +25,7 @@ from intelbench.forms._grading_drafts import (
 from intelbench.grading.grade import Grade, Handling, code_meanings
 from intelbench.grading.legacy import LegacyGrade
 from intelbench.grading.policy import GradingPolicy, resolve_policy
+from intelbench.grading.proposals import propose_regrade
 from intelbench.grading.reports import (
     awaiting_evaluation,
     current_grade,
@@ -149,6 +150,12 @@ class GradingForm(w.VBox):
                              layout=_wide(), placeholder="Required to change a submitted grade")
         self.save_button = w.Button(description="Save grade", button_style="primary",
                                     icon="save")
+        self.propose_button = w.Button(
+            description="Propose re-grade", icon="paper-plane",
+            tooltip="Send this grade and reason to a supervisor to accept or reject (audited)",
+            layout=w.Layout(width="14em"))
+        self.propose_button.add_class("ib-grading-propose")
+        self.proposed: list[str] = []  # proposal ids made from this form
         self.status = w.HTML(layout=_wide())
         for widget, name in ((self.conditions, "conditions"), (self.risk_ref, "risk"),
                              (self.rationale, "rationale"), (self.reason, "reason"),
@@ -163,7 +170,8 @@ class GradingForm(w.VBox):
         self.children = [
             self.header, self.text, w.HBox([self.original_toggle, self.consult_reason]),
             w.HBox([self.source, self.assessment, self.handling]),
-            self.under_c, self.rationale, self.reason, self.save_button, self.status,
+            self.under_c, self.rationale, self.reason,
+            w.HBox([self.save_button, self.propose_button]), self.status,
         ]
         for widget in (self.source, self.assessment, self.handling, self.conditions,
                        self.risk_ref, self.action_code, self.sanitisation_code, self.rationale,
@@ -172,6 +180,7 @@ class GradingForm(w.VBox):
         self.original_toggle.observe(lambda change: self._guard(self._toggle, change["new"]),
                                      names="value")
         self.save_button.on_click(lambda _button: self._guard(self.save))
+        self.propose_button.on_click(lambda _button: self._guard(self.propose))
         self._render_text()
         self.refresh()
 
@@ -303,8 +312,9 @@ class GradingForm(w.VBox):
     def _role_message(self) -> str:
         """Why this role may not re-grade, how to get a role that may, and what it may do."""
         allowed = tuple(sorted(self.policy.regrade_roles))
-        instead = ("keep your proposed grade and reason here (they are saved as a draft) and "
-                   "ask a supervisor to re-grade")
+        instead = ("propose this re-grade for a supervisor to accept or reject: give the "
+                   "reason and press 'Propose re-grade' (the proposal and the decision are "
+                   "both audited; what you typed is kept as a draft meanwhile)")
         whoami = getattr(self.ws, "whoami", None)
         if whoami is None:
             return f"role {getattr(self.ws, 'role', None)} may not re-grade; allowed: " \
@@ -323,6 +333,7 @@ class GradingForm(w.VBox):
         needs = self.policy.needs_rationale(self.source.value, self.assessment.value)
         self.rationale.description = "Rationale (required)" if needs else "Rationale"
         self.reason.layout.display = None if self.is_locked() else "none"
+        self.propose_button.layout.display = None if self.may_propose() else "none"
         self._autosave()
         self._show(self.validate())
 
@@ -334,6 +345,29 @@ class GradingForm(w.VBox):
         else:
             self.status.value = (f"<div class='ib-status-ok' style='color:#060'>"
                                  f"{html.escape(ok)}</div>")
+
+    def may_propose(self) -> bool:
+        """Whether the form offers a re-grade proposal: a re-grade the role may not make."""
+        try:
+            grade = self.to_grade()
+        except GradingError:
+            return False
+        return self._is_regrade(grade) and not self.policy.may_regrade(
+            getattr(self.ws, "role", None))
+
+    def propose(self) -> str:
+        """Propose the selected grade as a re-grade for a supervisor; return the proposal id.
+
+        Raises the core's :class:`GradingError` (no reason, a grade that breaks the policy,
+        nothing to change); nothing is written then.
+        """
+        pid = propose_regrade(self.ws, self.urn, self.to_grade(), reason=self.reason.value,
+                              policy=self.policy)
+        self.proposed.append(pid)
+        delete_grade_draft(self.ws, self.urn)
+        self._show([], ok=f"Proposed {self.to_grade().bracketed} for {self.urn} as {pid}; a "
+                          "supervisor will accept or reject it (both steps audited).")
+        return pid
 
     def save(self) -> int:
         """Save the grade to the workspace; return the report's new revision.

@@ -281,6 +281,38 @@ class Grade:
     def __str__(self) -> str:
         return self.code
 
+    def _repr_html_(self) -> str:
+        """Show the bracketed code with every part's meaning (and conditions under C).
+
+        Examples
+        --------
+        >>> html = ib.Grade.parse_code("2BP")._repr_html_()
+        >>> "[2BP]" in html and "Untested" in html and "corroborated" in html
+        True
+        """
+        import html as _html
+
+        esc = _html.escape
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{esc(name.replace('_', ' '))}</th>"
+            f"<td>{esc(text)}</td></tr>"
+            for name, text in self.meanings().items()
+        )
+        extra = [
+            ("conditions", self.conditions),
+            ("risk assessment", self.risk_assessment_ref),
+            ("rationale", self.rationale),
+        ]
+        rows += "".join(
+            f"<tr><th style='text-align:left'>{esc(label)}</th><td>{esc(value)}</td></tr>"
+            for label, value in extra
+            if value
+        )
+        return (
+            f"<div class='ib-grade'><b>{esc(self.bracketed)}</b>"
+            f"<table>{rows}</table></div>"
+        )
+
     def meanings(self, policy: GradingPolicy | None = None) -> dict[str, str]:
         """Return ``{field: "code - meaning"}`` for each code set in this grade.
 

@@ -159,6 +159,9 @@ def write_samples(out: Path | str, seed: int = 2026, *, scale: float = 1.0) -> l
         "burglary_extract": extract_truth,
         "intel_reports": {"rows": len(reports), **report_truth},
     }
+    from intelbench.samples._retention import write_retention  # MoPI register (issue 19)
+
+    written.append(write_retention(rng(9), out))
     p = out / "truth.json"
     p.write_text(json.dumps(t, indent=2) + "\n", encoding="utf-8")
     written.append(p)

@@ -263,8 +263,11 @@ class Anchor:
 
     # ------------------------------------------------------------------ writing
 
-    def write_head(self, record: AnchorRecord) -> None:
+    def write_head(self, record: AnchorRecord, *, force: bool = False) -> None:
         """Replace the head file with ``record`` unless it already holds a later head.
+
+        ``force`` replaces it even then (a supervisor's acknowledgement of an integrity
+        failure re-bases the anchor on the log as it now is).
 
         The file is replaced by a rename (atomic) but not synced to disk: after a power cut
         the head may lag behind the log, which :meth:`AuditLog.verify` accepts (entries past
@@ -272,7 +275,7 @@ class Anchor:
         """
         self._ensure()
         with _locked(self.folder / f"{self.workspace}.lock"):
-            if self.head_file.exists():
+            if self.head_file.exists() and not force:
                 try:
                     current = _parse(self.head_file.read_text(encoding="utf-8"), "")
                     if current.seq > record.seq:
@@ -352,6 +355,16 @@ class Anchor:
                     rec.seq,
                 )
             out.append(rec)
+        # A supervisor's acknowledgement re-bases the anchor: earlier checkpoints no longer bind.
+        acks = [i for i, rec in enumerate(out) if rec.reason == "acknowledged"]
+        if acks:
+            base = out[acks[-1]]
+            has_head = self.head_file.exists()
+            out = [
+                rec
+                for i, rec in enumerate(out)
+                if i >= acks[-1] or (i == 0 and has_head and rec.seq >= base.seq)
+            ]
         return out
 
     def exists(self) -> bool:

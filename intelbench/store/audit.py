@@ -39,6 +39,7 @@ append-only checkpoint file (automatically after every DISCLOSE and at least dai
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -47,7 +48,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from intelbench.exceptions import AuditIntegrityError, ParameterError
+from intelbench.exceptions import AuditIntegrityError, IntelbenchWarning, ParameterError, RoleError
 from intelbench.store.audit_report import AuditReport, audit_report, render_log_html
 from intelbench.store.chain import HASHED_FIELDS, check_rows, entry_hash, entry_mac, fail
 from intelbench.store.db import (
@@ -62,6 +63,15 @@ from intelbench.store.db import (
     write_tx,
 )
 from intelbench.store.identity import AuditSettings, load_settings
+from intelbench.store.integrity import (
+    check_unlocked,
+    ensure_tables,
+    integrity_locks,
+    locks_frame,
+    open_locks,
+    record_lock,
+    render_locks_html,
+)
 from intelbench.store.keyring import CHECKPOINT_EVERY, KeyedChain
 
 __all__ = [
@@ -265,7 +275,152 @@ class AuditLog(KeyedChain):
         self.role = role
         self.settings = settings if settings is not None else load_settings(None)
         self._location = location
-        self._bind()
+        ensure_tables(engine, [integrity_locks])
+        try:
+            self._bind()
+        except AuditIntegrityError as exc:
+            self._lock(exc)
+            raise
+        self._quick_check()
+
+    # ------------------------------------------------------------------ integrity locks
+
+    def _lock(self, exc: AuditIntegrityError) -> int | None:
+        """Record an integrity failure: the workspace refuses writes until acknowledged."""
+        seq = getattr(exc, "seq", None)
+        return record_lock(
+            self.engine, str(exc), int(seq) if isinstance(seq, int) else None, self.analyst
+        )
+
+    def _quick_check(self) -> None:
+        """On opening: the log must reach the furthest anchored head, with its hash.
+
+        Cheap (one row read): it catches a truncated log or a rewritten head at once; the
+        full check is :meth:`verify`. A failure locks the workspace rather than refusing to
+        open it, so a supervisor can investigate and acknowledge; opening a locked workspace
+        warns (:class:`~intelbench.exceptions.IntelbenchWarning`).
+        """
+        if self.anchor is None or not self.anchor.exists():
+            return
+        try:
+            records = self.anchor.records(self._key)
+            if not records:
+                return
+            top = max(records, key=lambda r: r.seq)
+            with read_tx(self.engine) as conn:
+                head = int(
+                    conn.execute(sa.select(state.c.audit_seq).where(state.c.id == 1)).scalar_one()
+                )
+                row = conn.execute(
+                    sa.select(audit_log.c.hash).where(audit_log.c.seq == top.seq)
+                ).first()
+            if top.seq > head or (top.seq > 0 and row is None):
+                fail(
+                    min(head, top.seq) + 1,
+                    f"the log ends at entry {head} but the anchor outside the workspace "
+                    f"records entry {top.seq}: entries were cut off",
+                )
+            if top.seq > 0 and row is not None and str(row.hash) != top.hash:
+                fail(top.seq, f"entry {top.seq} does not have the hash anchored for it")
+        except AuditIntegrityError as exc:
+            self._lock(exc)
+        with read_tx(self.engine) as conn:
+            locks = open_locks(conn)
+        if locks:
+            warnings.warn(
+                f"workspace locked (writes refused until a SUPERVISOR acknowledges with "
+                f"ws.audit.acknowledge): {len(locks)} open problem(s), the first: "
+                f"{locks[0].problem}",
+                IntelbenchWarning,
+                stacklevel=4,
+            )
+
+    def locked(self) -> bool:
+        """Return True while an integrity failure awaits a supervisor's acknowledgement.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws.audit.locked()
+        False
+        """
+        with read_tx(self.engine) as conn:
+            return bool(open_locks(conn))
+
+    def locks(self) -> pd.DataFrame:
+        """Every integrity lock, open or acknowledged (who noticed it, who acknowledged it)."""
+        return locks_frame(self.engine)
+
+    def acknowledge(self, reason: str) -> AuditEntry:
+        """Acknowledge the open integrity failures (SUPERVISOR only); writes are allowed again.
+
+        The acknowledgement is an audit entry (ALTER on ``audit/integrity`` naming the locks
+        and the first bad entries) and is kept on each lock row. ``verify()`` still reports
+        the problem; it does not lock again for the same problem.
+
+        Parameters
+        ----------
+        reason : str
+            What was investigated and why writing may resume (required).
+
+        Returns
+        -------
+        AuditEntry
+            The acknowledgement's entry.
+
+        Raises
+        ------
+        RoleError
+            When the analyst is not a SUPERVISOR.
+        ParameterError
+            When the reason is empty or nothing is locked.
+        """
+        if not isinstance(reason, str) or not reason.strip():
+            raise ParameterError(f"reason must be a non-empty str; got {reason!r}")
+        if self.role != "SUPERVISOR":
+            raise RoleError(
+                f"{self.analyst} has role {self.role}; only a SUPERVISOR may acknowledge an "
+                "audit integrity failure and unlock the workspace. Tell a supervisor what "
+                "you saw (ws.audit.locks() lists the problems)"
+            )
+        with write_tx(self.engine) as conn:
+            locks = open_locks(conn)
+            if not locks:
+                raise ParameterError("nothing to acknowledge: the workspace is not locked")
+            checked = _validate(
+                "ALTER",
+                reason,
+                "audit/integrity",
+                None,
+                {
+                    "event": "integrity_acknowledged",
+                    "locks": [lk.id for lk in locks],
+                    "first_bad_entries": [lk.entry_seq for lk in locks],
+                },
+            )
+            entry = self._append_many(conn, [checked], unlocked=True)[0]
+            conn.execute(
+                sa.update(integrity_locks)
+                .where(integrity_locks.c.id.in_([lk.id for lk in locks]))
+                .values(
+                    acknowledged_at=utc_now().isoformat(timespec="seconds"),
+                    acknowledged_by=self.analyst,
+                    ack_reason=reason.strip(),
+                    ack_entry=entry.seq,
+                )
+            )
+            seq, head = entry.seq, entry.hash
+            after_commit(conn, lambda: self._rebase_anchor(seq, head))
+        return entry
+
+    def _rebase_anchor(self, seq: int, head: str) -> None:
+        """After an acknowledgement: anchor the log as it now is (signed, reason acknowledged)."""
+        if self.anchor is None:
+            return
+        record = self._record_for(seq, head, "acknowledged")
+        self.anchor.write_head(record, force=True)
+        self.anchor.append_checkpoint(record)
 
     # ------------------------------------------------------------------ writing
 
@@ -348,14 +503,20 @@ class AuditLog(KeyedChain):
         self,
         conn: Connection,
         items: list[tuple[str, str, str, str | None, dict[str, Any]]],
+        *,
+        unlocked: bool = False,
     ) -> list[AuditEntry]:
         """Chain and insert already-validated entries in the caller's write transaction.
 
         Every entry is keyed (HMAC under the audit key); the signed head is anchored outside
-        the workspace once the transaction commits.
+        the workspace once the transaction commits. While the workspace is locked after an
+        integrity failure, entries that change records are refused
+        (:class:`~intelbench.exceptions.WorkspaceLockedError`).
         """
         if not items:
             return []
+        if not unlocked:
+            check_unlocked(conn, {item[0] for item in items})
         head = conn.execute(
             sa.select(state.c.audit_seq, state.c.audit_head).where(state.c.id == 1)
         ).one()
@@ -418,6 +579,19 @@ class AuditLog(KeyedChain):
         yield from result
 
     def verify(self, expected_head: tuple[int, str] | None = None) -> bool:
+        """Check the whole chain against its key and anchors; a failure locks the workspace.
+
+        See :meth:`_verify` for what is checked. Any :class:`AuditIntegrityError` is recorded
+        as an integrity lock (writes refused until a SUPERVISOR calls :meth:`acknowledge`),
+        then raised.
+        """
+        try:
+            return self._verify(expected_head)
+        except AuditIntegrityError as exc:
+            self._lock(exc)
+            raise
+
+    def _verify(self, expected_head: tuple[int, str] | None = None) -> bool:
         """Check the whole chain against its key and anchors; True or raise naming the entry.
 
         Checks, in one pass: every link, every hash (plain SHA-256 before ``keyed_from``,
@@ -546,7 +720,9 @@ class AuditLog(KeyedChain):
         return "verifies"
 
     def _repr_html_(self) -> str:
-        return render_log_html(len(self), self._status(), self.entries().tail(10))
+        with read_tx(self.engine) as conn:
+            banner = render_locks_html(open_locks(conn))
+        return banner + render_log_html(len(self), self._status(), self.entries().tail(10))
 
     def report(
         self,

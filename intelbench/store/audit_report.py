@@ -35,6 +35,19 @@ _COLUMNS = [
 ]
 
 
+#: Column roles of :meth:`AuditReport.to_frame` (see :mod:`intelbench.gate.roles`).
+_ROLES = {
+    "seq": "identifier",
+    "timestamp": "time",
+    "analyst": "officer",
+    "role": "label",
+    "action": "label",
+    "record_ref": "identifier",
+    "recipient": "label",
+    "justification": "free_text",
+}
+
+
 @dataclass(frozen=True)
 class AuditReport:
     """The answer to one data-protection question.
@@ -53,6 +66,32 @@ class AuditReport:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the answer as a table that declares its column roles, for the gate.
+
+        Export it only through the dissemination gate, which checks, sanitises, writes and
+        audits the disclosure: ``ib.disseminate(report.to_frame(), to=..., purpose=...,
+        basis=..., necessity=..., path=..., ws=ws, drop=["analyst"])``. ``analyst`` is an
+        officer's identity, which the gate never lets leave: it must be dropped (by name) and
+        the DPO reads it in the workbench view. The ``detail`` column (keyed hashes, counts)
+        is left out.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> _ = ws.audit.record("DISCLOSE", justification="tasking", record_ref="report/IR-1@1",
+        ...                     recipient="Northshire Council")
+        >>> frame = ws.audit.report(recipient="Northshire Council").to_frame()
+        >>> frame.attrs["roles"]["analyst"], frame.attrs["title"]
+        ('officer', 'What was disclosed to Northshire Council')
+        """
+        frame = self.entries[_COLUMNS].copy()
+        frame["timestamp"] = frame["timestamp"].dt.strftime("%Y-%m-%d %H:%M:%S")
+        frame.attrs["roles"] = dict(_ROLES)
+        frame.attrs["title"] = self.question
+        return frame
 
     def _repr_html_(self) -> str:
         esc = html.escape

@@ -96,6 +96,12 @@ class KeyedChain:
 
     def _first_binding(self) -> None:
         if self.anchor is not None and self.workspace_id in self.anchor.known_ids():
+            with read_tx(self.engine) as conn:
+                meta = self._meta(conn)
+            if meta.key_id is not None:  # another process bound it since we looked
+                self._check_key(str(meta.key_id))
+                self.keyed_from = int(meta.keyed_from)
+                return
             raise AuditIntegrityError(
                 f"workspace {self.workspace_id} at {self._location} was bound to an audit key "
                 f"before (see {self.anchor.index_file}), but its record of the key was reset "

@@ -67,6 +67,7 @@ from intelbench.store.documents import (
 )
 from intelbench.store.frames import FrameStore
 from intelbench.store.identity import Identity, load_settings, resolve_identity, role_error
+from intelbench.store.roles import RoleTable
 
 __all__ = [
     "CONFIG_FILES",
@@ -170,6 +171,7 @@ class Workspace(ConsultStore, FrameStore):
                 settings=self.settings,
                 location=self._location(),
             )
+            self.roles = RoleTable(self)  # the workspace's role table decides roles once used
         except BaseException:
             self.engine.dispose()
             raise

@@ -156,7 +156,7 @@ def test_regrade_asks_for_reason_and_role(tmp_path: Path) -> None:
     assert "this changes a submitted grade: a re-grade needs a reason" in problems
     role = next(p for p in problems if "has role ANALYST" in p)
     assert "to re-grade a submitted grade needs INTEL_UNIT or SUPERVISOR" in role
-    assert "You can keep your proposed grade and reason here" in role and "To get " in role
+    assert "You can propose this re-grade for a supervisor" in role and "To get " in role
     form.save_button.click()
     assert "needs a reason" in form.status.value
     assert ws.get("report", "IR-2")["intel_assess"] == "B"
@@ -249,3 +249,25 @@ def test_forms_namespace_is_lazy() -> None:
     assert ib.forms.GradingForm is GradingForm
     with pytest.raises(AttributeError):
         ib.forms.NoSuchForm  # noqa: B018
+
+
+def test_an_analyst_who_may_not_regrade_is_offered_a_proposal(tmp_path: Path) -> None:
+    ws = make_ws(tmp_path)
+    form = GradingForm(ws, report_urn="IR-2")
+    assert form.propose_button.layout.display == "none"  # unchanged grade: nothing to propose
+    form.assessment.value = "A"
+    assert form.may_propose() and form.propose_button.layout.display is None
+    form.propose_button.click()  # no reason yet: refused, shown, nothing stored
+    assert "needs a reason" in form.status.value and ws.keys("regrade_proposal") == []
+    form.reason.value = "Corroborated by ANPR"
+    form.propose_button.click()
+    assert form.proposed == ["IR-2.P1"] and "Proposed [2AP] for IR-2 as IR-2.P1" in (
+        form.status.value)
+    assert ws.get("report", "IR-2")["intel_assess"] == "B"  # the grade is not changed yet
+    entry = ws.audit.entries("COLLECT").iloc[-1]
+    assert (entry["record_ref"], entry["detail"]["event"]) == (
+        "regrade_proposal/IR-2.P1@1", "regrade_proposed")
+    unit = Workspace(tmp_path / "ws", analyst="I. Unit", role="INTEL_UNIT")
+    other = GradingForm(unit, report_urn="IR-2")
+    other.assessment.value = "A"
+    assert not other.may_propose()  # a role that may re-grade just saves

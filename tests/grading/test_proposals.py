@@ -1,0 +1,85 @@
+"""Re-grade proposals: an analyst proposes, a supervisor accepts or rejects; both audited."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import intelbench as ib
+from intelbench.exceptions import GradingError, RoleError
+from intelbench.grading.proposals import decide_proposal, proposals, propose_regrade
+from intelbench.grading.reports import grade_history, import_reports, regrade
+from intelbench.store.workspace import Workspace
+
+LOG = pd.DataFrame({"urn": ["IR-1", "IR-2"], "source_eval": ["2", None],
+                    "intel_assess": ["B", None], "handling": ["P", None],
+                    "status": ["EVALUATED", "DRAFT"], "classification": ["OFFICIAL"] * 2})
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    with Workspace(tmp_path / "ws", analyst="s.super") as ws:
+        ws.roles.grant("a.analyst", "ANALYST", reason="joined")
+        ws.roles.grant("t.super", "SUPERVISOR", reason="second supervisor")
+        import_reports(ws, LOG)
+    return tmp_path / "ws"
+
+
+def test_analyst_proposes_supervisor_accepts_and_both_are_audited(folder: Path) -> None:
+    with Workspace(folder, analyst="a.analyst") as ws:
+        with pytest.raises(GradingError, match="may not re-grade"):
+            regrade(ws, "IR-1", ib.Grade.parse_code("1BP"), reason="tested")
+        pid = propose_regrade(ws, "IR-1", ib.Grade.parse_code("1BP"), reason="Source tested")
+        with pytest.raises(RoleError, match="needs SUPERVISOR"):
+            decide_proposal(ws, pid, accept=True, reason="self-approve")
+    with Workspace(folder, analyst="s.super") as sup:
+        assert decide_proposal(sup, pid, accept=True, reason="Test record RA-12") == "ACCEPTED"
+        assert sup.get("report", "IR-1")["source_eval"] == "1"
+        hist = grade_history(sup, "IR-1")
+        assert hist[["who", "event", "old", "new"]].values.tolist() == [
+            ["s.super", "regrade", "2BP", "1BP"]]
+        assert "proposal IR-1.P1 by a.analyst: Source tested" in hist["reason"][0]
+        audit = sup.audit.entries()
+        steps = audit[audit["record_ref"].str.startswith("regrade_proposal/")
+                      & audit["action"].isin(["COLLECT", "ALTER"])]
+        assert [(a, r, d["event"]) for a, r, d in zip(
+            steps["analyst"], steps["action"], steps["detail"], strict=True)] == [
+            ("a.analyst", "COLLECT", "regrade_proposed"),
+            ("s.super", "ALTER", "regrade_accepted")]
+        with pytest.raises(GradingError, match="accepted already by s.super"):
+            decide_proposal(sup, pid, accept=False, reason="changed my mind")
+
+
+def test_rejection_changes_nothing_but_is_kept(folder: Path) -> None:
+    with Workspace(folder, analyst="a.analyst") as ws:
+        pid = propose_regrade(ws, "IR-1", ib.Grade.parse_code("2AP"), reason="Seen directly")
+    with Workspace(folder, analyst="t.super") as sup:
+        assert decide_proposal(sup, pid, accept=False, reason="Not corroborated") == "REJECTED"
+        assert sup.get("report", "IR-1")["intel_assess"] == "B"
+        listed = proposals(sup, urn="IR-1")
+        assert listed.frame[["status", "decided_by", "decision_reason"]].values.tolist() == [
+            ["REJECTED", "t.super", "Not corroborated"]]
+        assert "Re-grade proposals" in listed._repr_html_()
+
+
+def test_proposal_rules(folder: Path) -> None:
+    with Workspace(folder, analyst="s.super") as sup:
+        with pytest.raises(GradingError, match="needs a reason"):
+            propose_regrade(sup, "IR-1", ib.Grade.parse_code("1BP"), reason=" ")
+        with pytest.raises(GradingError, match="no submitted grade"):
+            propose_regrade(sup, "IR-2", ib.Grade.parse_code("1BP"), reason="x")
+        with pytest.raises(GradingError, match="already has grade 2BP"):
+            propose_regrade(sup, "IR-1", ib.Grade.parse_code("2BP"), reason="x")
+        with pytest.raises(GradingError, match="requires handling conditions"):
+            propose_regrade(sup, "IR-1", ib.Grade.parse_code("2BC"), reason="x")
+        own = propose_regrade(sup, "IR-1", ib.Grade.parse_code("1BP"), reason="mine")
+        with pytest.raises(GradingError, match="may not decide it"):
+            decide_proposal(sup, own, accept=True, reason="ok")
+        stale = propose_regrade(sup, "IR-1", ib.Grade.parse_code("2AP"), reason="other")
+    with Workspace(folder, analyst="t.super") as other:
+        decide_proposal(other, own, accept=True, reason="agreed")
+        with pytest.raises(GradingError, match="was re-graded since"):
+            decide_proposal(other, stale, accept=True, reason="agreed too")
+        assert proposals(other, status="pending").frame["proposal"].tolist() == [stale]
