@@ -62,6 +62,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Recipient": ("intelbench.gate", "Recipient"),
     "disseminate": ("intelbench.gate", "disseminate"),
     "profiles": ("intelbench.profiles", None),
+    "charts": ("intelbench.charts", None),
+    "timeline": ("intelbench.charts.timeline", "timeline"),
 }
 
 __all__ = [
