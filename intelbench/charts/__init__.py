@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from intelbench.charts.heatmatrix import HeatMatrix, heat_matrix
-from intelbench.charts.reports import group_timeline, report_events
+from intelbench.charts.reports import group_timeline, report_events, report_marking
 from intelbench.charts.timeline import CERTAINTIES, Timeline, prepare_events, timeline
 
 __all__ = [
@@ -22,5 +22,6 @@ __all__ = [
     "heat_matrix",
     "prepare_events",
     "report_events",
+    "report_marking",
     "timeline",
 ]

@@ -30,11 +30,12 @@ def timeline_figure(tl: Timeline, *, width: float = 10.0) -> Any:
     x1 = mdates.date2num(ev["end"].to_numpy())
     for i in range(n_lines):
         ax.axhline(i, color="#bbb", linewidth=0.8, zorder=0)
-    segs_x, segs_y = [], []
+    segs_x: list[float] = []
+    segs_y: list[float] = []
     for xi, yi, others in zip(x0, y, ev["other"], strict=True):
         for o in others.split(";") if others else ():
-            segs_x += [xi, xi, np.nan]
-            segs_y += [yi, index[o], np.nan]
+            segs_x += [float(xi), float(xi), np.nan]
+            segs_y += [float(yi), float(index[o]), np.nan]
     if segs_x:
         ax.plot(segs_x, segs_y, color="#666", linewidth=0.6, alpha=0.6, zorder=1)
     window = x1 > x0

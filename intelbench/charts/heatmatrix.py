@@ -61,7 +61,7 @@ class HeatMatrix:
         return write_atomic(path, self.html)
 
     def figure(self) -> Any:
-        """A static matplotlib Figure: the matrix, then histograms by hour, day and period."""
+        """Draw the matrix, then histograms by hour, day and period (a matplotlib Figure)."""
         from intelbench.charts._heat_static import heat_figure
 
         return heat_figure(self)

@@ -10,7 +10,7 @@ subjects becomes a connector between their theme lines. :func:`group_timeline` d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -47,7 +47,7 @@ def _blank(v: Any) -> bool:
     return v is None or (not isinstance(v, str) and pd.isna(v)) or str(v).strip() == ""
 
 
-def _grade(row: dict[str, Any]) -> str:
+def _grade(row: Mapping[Any, Any]) -> str:
     from intelbench.grading.reports import current_grade
 
     g = current_grade(row)
@@ -106,7 +106,8 @@ def report_events(reports: pd.DataFrame, subjects: Iterable[str], *,
     ...     "source_eval": ["2", "1"], "intel_assess": ["B", "A"], "handling": ["P", "P"]})
     >>> ev = ib.charts.report_events(log, ["P-1", "P-2"])
     >>> ev[["date", "subject", "with", "kind", "grade"]].values.tolist()
-    [['2025-03-01', 'P-1', 'P-2', 'association', '[2BP]'], ['2025-04-02', 'P-2', '', 'report', '[1AP]']]
+    [['2025-03-01', 'P-1', 'P-2', 'association', '[2BP]'],
+     ['2025-04-02', 'P-2', '', 'report', '[1AP]']]
     >>> ev["summary"].iloc[1]
     '(not yet sanitised: text withheld)'
     """
@@ -154,7 +155,7 @@ def report_events(reports: pd.DataFrame, subjects: Iterable[str], *,
 
 
 def report_marking(events: pd.DataFrame) -> str:
-    """The marking of a timeline built from reports: highest classification, handling C if any.
+    """Return the marking of report events: highest classification, handling C if any.
 
     Examples
     --------

@@ -166,16 +166,13 @@ def prepare_events(
     e_col = end
     start, reason, level = _parse(events[t_col], "time")
     reason = reason.replace({"missing time": "no time: a Free item (B16), not placed"})
-    finish = start.copy()
+    finish, e_level = start.copy(), level
     if e_col is not None:
         finish, e_reason, e_level = _parse(events[e_col], "end")
         missing_end = e_reason == "missing end"
         finish = finish.where(~missing_end, start)
         e_reason = e_reason.where(~missing_end, "")
         reason = reason.where(reason != "", e_reason)
-        from intelbench.geo._precision import LEVELS
-
-        level = max(level, e_level, key=LEVELS.index)
     subj = events[s_col].map(_text).str.strip()
     reason = reason.where(~((subj == "") & (reason == "")), "missing subject")
     ok = (reason == "").to_numpy().copy()
@@ -188,28 +185,32 @@ def prepare_events(
     missing = [c for c in detail_cols if c not in events.columns]
     if missing:
         raise SchemaError(f"details: no column {', '.join(map(str, missing))} in the events")
-    fmt = _FORMATS.get(level, "%Y-%m-%d %H:%M")
     src = events.loc[ok]
     st, fi = start[ok], finish[ok]
     window = (fi > st).to_numpy()
     coarse = level in ("day", "month", "quarter", "year")
     certainty = np.where(window | coarse, "Ordered", "Controlling")
-    s_text, f_text = st.dt.strftime(fmt), fi.dt.strftime(fmt)
+    # each column is shown as finely as it gives times, never finer
+    s_text, f_text = st.dt.strftime(_FORMATS[level]), fi.dt.strftime(_FORMATS[e_level])
     when = np.where(window & (s_text != f_text).to_numpy(),
                     s_text.to_numpy(dtype=object) + " to " + f_text.to_numpy(dtype=object),
                     s_text.to_numpy(dtype=object))
     subjects = subj[ok].to_numpy(dtype=object)
-    others = (src[o_col].map(_others) if o_col else pd.Series([[]] * len(src), index=src.index))
-    others = [";".join(x for x in o if x != s) for o, s in zip(others, subjects, strict=True)]
+    lists = (src[o_col].map(_others) if o_col else pd.Series([[]] * len(src), index=src.index))
+    others = [";".join(x for x in o if x != s) for o, s in zip(lists, subjects, strict=True)]
     out = pd.DataFrame({
         "subject": subjects, "other": others, "start": st.to_numpy(),
         "end": fi.to_numpy(), "kind": src[k_col].map(_text).replace("", "event").to_numpy(),
         "certainty": certainty, "when": when,
     })
-    for c in detail_cols:
-        out[str(c)] = src[c].map(_text).to_numpy(dtype=object)
     given = {str(k): str(v) for k, v in dict(events.attrs.get("roles") or {}).items()}
-    roles = {**{str(c): given[str(c)] for c in detail_cols if str(c) in given}, **_ROLES}
+    roles = dict(_ROLES)
+    for c in detail_cols:
+        # a detail column named like a timeline column keeps its values under "<name>_given"
+        name = str(c) if str(c) not in _COLUMNS else f"{c}_given"
+        out[name] = src[c].map(_text).to_numpy(dtype=object)
+        if str(c) in given:
+            roles[name] = given[str(c)]
     out = out.sort_values(["start", "subject"], kind="mergesort").reset_index(drop=True)
     out.attrs = {"roles": roles, "precision": level}
     from intelbench.geo._events import excluded_table
@@ -252,7 +253,7 @@ class Timeline:
         return write_atomic(path, self.html)
 
     def figure(self, *, width: float = 10.0) -> Any:
-        """A static matplotlib Figure of the timeline (for DOCX and print)."""
+        """Draw the timeline as a static matplotlib Figure (for DOCX and print)."""
         from intelbench.charts._timeline_static import timeline_figure
 
         return timeline_figure(self, width=width)

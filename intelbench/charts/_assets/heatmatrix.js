@@ -63,19 +63,22 @@
     }
   })();
 
-  function bars(svg, values, labels, colourFill) {
+  function bars(svg, values, labels, colourFill, dim) {
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     var W = 420, H = 150, padL = 30, padB = 24, n = values.length;
     var max = 0;
     for (var k = 0; k < n; k++) if (values[k] > max) max = values[k];
     var bw = (W - padL - 4) / Math.max(n, 1);
-    var every = Math.max(1, Math.ceil(n / 12));
+    var longest = 0;
+    for (k = 0; k < n; k++) longest = Math.max(longest, String(labels[k]).length);
+    var every = Math.max(1, Math.ceil(n * (longest * 5.2 + 6) / (W - padL)));
     for (k = 0; k < n; k++) {
       var h = max > 0 ? (H - padB - 8) * values[k] / max : 0;
       var r = document.createElementNS(SVG, "rect");
       r.setAttribute("x", padL + k * bw + 1); r.setAttribute("width", Math.max(bw - 2, 1));
       r.setAttribute("y", H - padB - h); r.setAttribute("height", h);
       r.setAttribute("fill", colourFill);
+      if (dim && dim[k]) r.setAttribute("fill-opacity", "0.3");
       var tt = document.createElementNS(SVG, "title");
       tt.textContent = labels[k] + ": " + fmt(values[k]); r.appendChild(tt);
       svg.appendChild(r);
@@ -133,7 +136,8 @@
     bars(document.getElementById("ib-h-hour"), byHour, hours, "#b35806");
     bars(document.getElementById("ib-h-day"), byDay, DAYS, "#b35806");
     bars(document.getElementById("ib-h-period"),
-         D.periods.map(function (q) { return perCount[q] || 0; }), D.periods, "#542788");
+         D.periods.map(function (q) { return perCount[q] || 0; }), D.periods, "#542788",
+         D.periods.map(function (q) { return !inPeriod[q]; }));
     document.getElementById("ib-scale").textContent = "darkest cell: " + fmt(max) +
       " events (aoristic weight)";
     statusEl.textContent = fmt(total) + " events" + (D.excluded ? "; " + D.excluded +
