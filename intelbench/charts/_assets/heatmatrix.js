@@ -41,7 +41,10 @@
     for (var k = 0; k < 3; k++) c.push(Math.round(STOPS[a][k] + (STOPS[b][k] - STOPS[a][k]) * t));
     return "rgb(" + c.join(",") + ")";
   }
-  function fmt(v) { return v >= 10 ? String(Math.round(v)) : v.toFixed(1); }
+  function fmt(v) {
+    if (v > 0 && v < 0.05) return "<0.1";
+    return v >= 10 ? String(Math.round(v)) : v.toFixed(1);
+  }
 
   var table = document.getElementById("ib-heat");
   var cells = [];

@@ -271,7 +271,8 @@
   function zoom(f, x) {
     var px = x === undefined ? GUTTER + (width - GUTTER) / 2 : x;
     var tAt = view.t0 + (px - GUTTER) * view.msPerPx;
-    view.msPerPx = Math.max(1000 / 50, view.msPerPx / f);
+    // never zoom so far that one unit of the data fills more than 300 px
+    view.msPerPx = Math.max(MIN_UNIT / 300, view.msPerPx / f);
     view.t0 = tAt - (px - GUTTER) * view.msPerPx;
     redraw();
   }
