@@ -11,7 +11,12 @@
 from __future__ import annotations
 
 from intelbench.charts.heatmatrix import HeatMatrix, heat_matrix
-from intelbench.charts.reports import group_timeline, report_events, report_marking
+from intelbench.charts.reports import (
+    group_timeline,
+    report_events,
+    report_marking,
+    subject_timeline,
+)
 from intelbench.charts.timeline import CERTAINTIES, Timeline, prepare_events, timeline
 
 __all__ = [
@@ -23,5 +28,6 @@ __all__ = [
     "prepare_events",
     "report_events",
     "report_marking",
+    "subject_timeline",
     "timeline",
 ]

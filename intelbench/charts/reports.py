@@ -18,7 +18,8 @@ import pandas as pd
 from intelbench.charts.timeline import Timeline, timeline
 from intelbench.exceptions import SchemaError
 
-__all__ = ["KIND_PATTERNS", "group_timeline", "report_events", "report_marking"]
+__all__ = ["KIND_PATTERNS", "group_timeline", "report_events", "report_marking",
+           "subject_timeline"]
 
 #: Kind of a report from its sanitised text, the first that matches (most notable first).
 KIND_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -211,9 +212,58 @@ def group_timeline(reports: pd.DataFrame, members: Sequence[str], *, group: str 
     present = set(ev["subject"]) | {x for w in ev["with"] for x in w.split(";") if x}
     lines = [str(m) for m in members if str(m) in present]
     name = group or "Group"
+    when = f" dated from {pd.Timestamp(since).date().isoformat()}" if since is not None else ""
+    caption = (f"{len(ev)} reports{when} naming the members, one line per member (by "
+               "reference), icons by kind read from the sanitised text; a vertical connector "
+               "joins members named in the same report. Dates only: times are not known. "
+               f"{len(ev.attrs['excluded'])} report(s) left out (quarantined, drafts or "
+               "earlier).")
     tl = timeline(ev, subject="subject", time="date", kind="kind", other="with",
                   details=["summary", "grade", "urn", "classification", "handling", "status"],
                   lines=lines, title=title or f"{name}: key events from the intelligence log",
-                  marking=marking or report_marking(ev))
+                  marking=marking or report_marking(ev), caption=caption)
     tl.events.attrs["excluded"] = ev.attrs["excluded"]
     return tl
+
+
+def subject_timeline(reports: pd.DataFrame, members: Sequence[str], group: str,
+                     today: Any = None, *, years: int = 2) -> Timeline:
+    """Timeline for a subject profile: the group's 3x5x2-graded reports of the last years.
+
+    Legacy (5x5x5) reports are left out, as a profile cites only 3x5x2-graded intelligence;
+    everything drawn should then be cited by the profile (its URNs are ``events["urn"]``).
+
+    Parameters
+    ----------
+    reports : DataFrame
+        The intelligence log (``ib.read_reports``).
+    members : sequence of str
+        The group's nominal references, in theme-line order.
+    group : str
+        The group's name.
+    today : date-like, optional
+        The profile's date (default today).
+    years : int
+        How many years back from ``today``.
+
+    Returns
+    -------
+    Timeline
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"urn": ["IR-1", "IR-2"], "scheme": ["3x5x2", "5x5x5"],
+    ...     "date_of_intelligence": ["2025-03-01", "2025-04-01"], "subjects": ["P-1", "P-1"],
+    ...     "sanitised_text": ["SUBJECT 1 is living at [ADDRESS].", "x"]})
+    >>> tl = ib.charts.subject_timeline(log, ["P-1"], "G", "2026-01-01")
+    >>> tl.events["urn"].tolist()
+    ['IR-1']
+    """
+    import datetime as dt
+
+    end = pd.Timestamp(today if today is not None else dt.date.today())
+    since = (end - pd.DateOffset(years=years)).normalize()
+    graded = reports
+    if "scheme" in reports.columns:
+        graded = reports[reports["scheme"].astype(str).str.strip().str.lower() == "3x5x2"]
+    return group_timeline(graded, members, group=group, since=since)

@@ -236,6 +236,8 @@ class Timeline:
         Rows not placed, with ``reason`` (no time: Free items; end before start...).
     title, marking : str
         Title and the marking banner shown top and bottom.
+    caption : str
+        What the timeline shows and how to read it (for a profile or a report).
     precision : str
         How finely the data gives times (``"minute"``, ``"day"``...); nothing finer is shown.
     """
@@ -247,6 +249,7 @@ class Timeline:
     title: str = "Timeline"
     marking: str = "OFFICIAL"
     precision: str = "minute"
+    caption: str = ""
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the HTML page to ``path`` (atomically); return the path."""
@@ -302,6 +305,7 @@ def timeline(
     lines: Iterable[str] | None = None,
     title: str = "Timeline",
     marking: str = "OFFICIAL",
+    caption: str = "",
     max_events: int = 100_000,
 ) -> Timeline:
     """Draw events on theme lines: an offline interactive timeline and a static picture.
@@ -334,6 +338,8 @@ def timeline(
         Title shown on the chart.
     marking : str
         Marking banner shown at the top and bottom of the page and the picture.
+    caption : str
+        What the timeline shows (kept as ``.caption`` for profiles and reports).
     max_events : int
         Refuse more events than this (browser memory).
 
@@ -410,4 +416,4 @@ def timeline(
     doc = page(title=title, marking=marking, body=body, data=data, css=asset("timeline.css"),
                js=asset("timeline.js"), data_id="ib-timeline-data")
     return Timeline(html=doc, events=ev, lines=names, excluded=excluded, title=title,
-                    marking=marking, precision=level)
+                    marking=marking, precision=level, caption=caption)
