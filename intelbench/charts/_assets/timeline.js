@@ -10,6 +10,8 @@
   var panel = document.getElementById("ib-details");
   var statusEl = document.getElementById("ib-status");
   var GUTTER = 170, AXIS = 34, R = 5;
+  // long paths are filled in chunks: one huge path rasterises far slower than many short ones
+  var CHUNK = 400;
   var dpr = window.devicePixelRatio || 1;
   var width = 0, height = 0, spacing = 30;
   var view = { t0: 0, msPerPx: 1, ty: 0 };
@@ -175,6 +177,7 @@
       var cx = xOf(D.t0[i]), y0 = yOf(D.line[i]);
       for (var o = 0; o < D.other[i].length; o++) {
         ctx.moveTo(cx, y0); ctx.lineTo(cx, yOf(D.other[i][o])); nc++;
+        if (nc % CHUNK === 0) { ctx.stroke(); ctx.beginPath(); }
       }
     }
     ctx.stroke();
@@ -187,15 +190,22 @@
         if (!visible[i] || D.t1[i] === null) continue;
         var sx = xOf(D.t0[i]), ex = xOf(D.t1[i]);
         ctx.rect(sx, yOf(D.line[i]) - 4, Math.max(ex - sx, 1), 8); ns++;
+        if (ns % CHUNK === 0) { ctx.fill(); ctx.beginPath(); }
       }
       ctx.fill(); ctx.globalAlpha = 1; ctx.beginPath();
+      ctx.strokeStyle = "#fff"; ctx.lineWidth = 0.7;
+      var outline = nv <= 5000, m = 0;  // white outlines only while they can be seen
       for (q = 0; q < idx.length; q++) {
         i = idx[q];
         if (!visible[i]) continue;
         shape(ctx, D.shapes[k], xOf(D.t0[i]), yOf(D.line[i]), R);
+        if (++m % CHUNK === 0) {
+          ctx.fill(); if (outline) ctx.stroke();
+          ctx.beginPath();
+        }
       }
       ctx.fill();
-      ctx.strokeStyle = "#fff"; ctx.lineWidth = 0.7; ctx.stroke();
+      if (outline) ctx.stroke();
     }
     if (selected >= 0) {
       ctx.strokeStyle = "#000"; ctx.lineWidth = 2; ctx.beginPath();
