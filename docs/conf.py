@@ -76,6 +76,7 @@ API_MODULES: list[tuple[str, str]] = [
     ("intelbench.comms", "Communications data"),
     ("intelbench.gate", "The dissemination gate"),
     ("intelbench.profiles", "Problem and subject profiles"),
+    ("intelbench.charts", "Charts: timelines and heat matrices"),
     ("intelbench.forms", "Forms"),
 ]
 

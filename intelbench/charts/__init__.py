@@ -5,7 +5,8 @@
 - :func:`report_events`, :func:`group_timeline`: timeline events from the intelligence log for
   a group's subjects.
 - :func:`heat_matrix`: an aoristic day-by-hour matrix with filters and histograms, offline
-  HTML plus static pictures.
+  HTML plus static pictures; :func:`heat_widget` (``HeatMatrix.widget()``), the same chart as
+  a JupyterLab widget whose filters sync with Python (needs ``anywidget``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from intelbench.charts.reports import (
     subject_timeline,
 )
 from intelbench.charts.timeline import CERTAINTIES, Timeline, prepare_events, timeline
+from intelbench.charts.widget import heat_widget
 
 __all__ = [
     "CERTAINTIES",
@@ -25,6 +27,7 @@ __all__ = [
     "Timeline",
     "group_timeline",
     "heat_matrix",
+    "heat_widget",
     "prepare_events",
     "report_events",
     "report_marking",

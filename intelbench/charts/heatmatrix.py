@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from intelbench.charts._heat_body import BODY
 from intelbench.charts._page import asset, iframe, page, write_atomic
 from intelbench.exceptions import ParameterError, SchemaError
 
@@ -55,6 +56,51 @@ class HeatMatrix:
     groups: pd.DataFrame = field(repr=False)
     title: str = "Day by hour"
     marking: str = "OFFICIAL"
+    data: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def widget(self) -> Any:
+        """Return a JupyterLab widget of this matrix whose filters sync with Python.
+
+        See :func:`intelbench.charts.widget.heat_widget` (needs ``anywidget``).
+        """
+        from intelbench.charts.widget import heat_widget
+
+        return heat_widget(self)
+
+    def filtered(self, crime_type: str = "", area: str = "", start: str = "",
+                 end: str = "") -> pd.DataFrame:
+        """Return the 7×24 matrix of one filter, as the page computes it.
+
+        Parameters
+        ----------
+        crime_type, area : str
+            One value, or ``""`` for all.
+        start, end : str
+            First and last period (``"2025-02"``), or ``""`` for the first or last.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows ``Mon``..``Sun``, columns hours 0..23, summed aoristic weights.
+        """
+        from intelbench.geo.temporal import DAYS
+
+        g = self.groups
+        keep = np.ones(len(g), dtype=bool)
+        if crime_type:
+            keep &= (g["crime_type"] == crime_type).to_numpy()
+        if area:
+            keep &= (g["area"] == area).to_numpy()
+        periods = sorted(set(g["period"]))
+        lo = periods.index(start) if start in periods else 0
+        hi = periods.index(end) if end in periods else len(periods) - 1
+        keep &= g["period"].isin(periods[min(lo, hi):max(lo, hi) + 1]).to_numpy()
+        wcols = [f"w{i:03d}" for i in range(168)]
+        values = g.loc[keep, wcols].to_numpy().sum(axis=0).reshape(7, 24)
+        out = pd.DataFrame(values, index=pd.Index(DAYS, name="day"),
+                           columns=pd.Index(range(24), name="hour"))
+        out.attrs = {"roles": {str(h): "count" for h in range(24)}}
+        return out
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the HTML page to ``path`` (atomically); return the path."""
@@ -230,24 +276,7 @@ def heat_matrix(
         "excluded": int(len(getattr(overall, "excluded", []))),
         "period": period,
     }
-    body = (
-        '<div class="ib-bar" id="ib-filters">'
-        '<label>Crime type <select id="ib-f-type"></select></label>'
-        '<label>Area <select id="ib-f-area"></select></label>'
-        '<label>From <select id="ib-f-from"></select></label>'
-        '<label>To <select id="ib-f-to"></select></label>'
-        '<button type="button" id="ib-reset">Reset</button>'
-        '<span id="ib-status" role="status"></span></div>\n'
-        '<div class="ib-heat-wrap"><table id="ib-heat" class="ib-heat"></table>'
-        '<div id="ib-scale" class="ib-scale"></div></div>\n'
-        '<div class="ib-hists"><figure><figcaption>By hour of day</figcaption>'
-        '<svg id="ib-h-hour" class="ib-hist"></svg></figure>'
-        '<figure><figcaption>By day of week</figcaption>'
-        '<svg id="ib-h-day" class="ib-hist"></svg></figure>'
-        '<figure><figcaption>By period</figcaption>'
-        '<svg id="ib-h-period" class="ib-hist"></svg></figure></div>\n'
-        '<ul id="ib-notes" class="ib-notes"></ul>'
-    )
-    doc = page(title=title, marking=marking, body=body, data=data,
+    doc = page(title=title, marking=marking, body=BODY, data=data,
                css=asset("heatmatrix.css"), js=asset("heatmatrix.js"), data_id="ib-heat-data")
-    return HeatMatrix(html=doc, matrix=overall, groups=groups, title=title, marking=marking)
+    return HeatMatrix(html=doc, matrix=overall, groups=groups, title=title, marking=marking,
+                      data=data)

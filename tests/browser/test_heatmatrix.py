@@ -104,3 +104,47 @@ def test_sample_burglary_heat_matrix(
     SCREENS.mkdir(parents=True, exist_ok=True)
     guarded_page.screenshot(path=str(SCREENS / "heat_burglary_kestermoor.png"), full_page=True)
     assert page_errors == [] and blocked_requests == []
+
+
+def test_widget_module_round_trip_with_a_model(
+    guarded_page: Any, blocked_requests: list[str], page_errors: list[str], tmp_path: Path
+) -> None:
+    """The widget's ES module rendered by anywidget's contract (render({model, el})) with a
+    stand-in model: the chart writes its filters to the model, and the model's filters set
+    from Python redraw the chart."""
+    import json
+
+    hm = heat_matrix(_events(), title="Widget", marking="OFFICIAL")
+    w = hm.widget()
+    page_html = (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><style>" + w._css + "</style></head>"
+        "<body><div id='out'></div><script type='module'>"
+        f"const esm = {json.dumps(w._esm)};"
+        f"const state = {{body: {json.dumps(w.body)}, data: {json.dumps(w.data)}, filters: {{}}}};"
+        "const handlers = {}; window.saves = 0;"
+        "const model = { get: (k) => state[k], set: (k, v) => { state[k] = v; },"
+        "  save_changes: () => { window.saves++; },"
+        "  on: (ev, fn) => { handlers[ev] = fn; }, off: (ev) => { delete handlers[ev]; } };"
+        "window.fromPython = (f) => { state.filters = f; handlers['change:filters'](); };"
+        "window.modelFilters = () => state.filters;"
+        "const mod = await import(URL.createObjectURL(new Blob([esm], {type: 'text/javascript'})));"
+        "window.api = null; mod.default.render({model, el: document.getElementById('out')});"
+        "window.widgetReady = true;</script></body></html>")
+    path = tmp_path / "widget.html"
+    path.write_text(page_html, encoding="utf-8")
+    page = guarded_page
+    page.goto(path.as_uri())
+    page.wait_for_function("window.widgetReady === true", timeout=30_000)
+    assert page.locator("#out .ib-marking").count() == 2
+    assert page.evaluate("modelFilters().from") == "2025-01"  # initial state sent to the model
+    # chart -> model: a user picks a crime type
+    page.select_option("#out #ib-f-type", label="Burglary")
+    assert page.evaluate("modelFilters().crime_type") == "Burglary"
+    # model -> chart: Python sets the filters; the chart redraws with Python's numbers
+    page.evaluate("fromPython({crime_type: '', area: 'South', from: '2025-02', to: '2025-03'})")
+    assert page.locator("#out #ib-f-area").input_value() == "South"
+    cells = page.locator("#out #ib-heat td").all_text_contents()
+    want = hm.filtered(area="South", start="2025-02", end="2025-03").to_numpy().ravel()
+    shown = [float(c) if c and not c.startswith("<") else 0.0 for c in cells]
+    assert np.allclose(shown, np.where(want >= 10, np.round(want), np.round(want, 1)))
+    assert page_errors == [] and blocked_requests == []

@@ -113,3 +113,26 @@ def test_static_figure_has_matrix_and_three_histograms() -> None:
     hour_ax = fig.axes[titles.index("By hour of day")]
     heights = [p.get_height() for p in hour_ax.patches]
     assert np.allclose(heights, hm.matrix.to_numpy().sum(axis=0))
+
+
+def test_filtered_matches_the_helper_on_the_filtered_events() -> None:
+    ev = _events()
+    hm = heat_matrix(ev, start="from", end="to")
+    got = hm.filtered(crime_type="Burglary", area="North", start="2025-02", end="2025-02")
+    ref = ib.geo.aoristic(ev.iloc[[2]], start="from", end="to")  # the one such event
+    assert np.allclose(got.to_numpy(), ref.to_numpy())
+    assert np.allclose(hm.filtered().to_numpy(), hm.matrix.to_numpy())
+
+
+def test_widget_syncs_filters_and_escapes() -> None:
+    hm = heat_matrix(_events(), start="from", end="to", marking="OFFICIAL " + EVIL_IMG,
+                     title=EVIL_SCRIPT)
+    w = hm.widget()
+    assert "function ibHeatMount" in w._esm and "export default" in w._esm
+    assert EVIL_IMG not in w.body and EVIL_SCRIPT not in w.body
+    assert w.body.count('class="ib-marking"') == 2
+    assert json.loads(w.data)["crimeTypes"] == sorted({"Burglary", "Theft", EVIL_IMG})
+    w.filters = {"crime_type": "Burglary", "area": "", "from": "", "to": ""}
+    burg = hm.groups[hm.groups["crime_type"] == "Burglary"][W].to_numpy().sum(axis=0)
+    assert np.allclose(w.matrix().to_numpy().ravel(), burg)
+    assert "body {" not in w._css and "html," not in w._css  # never restyles JupyterLab

@@ -1,18 +1,20 @@
-/* intelbench heat matrix: day x hour with filters and histograms; every string as text. */
-(function () {
+/* intelbench heat matrix: day x hour with filters and histograms; every string as text.
+   ibHeatMount(root, data) draws into the elements under root (the page, or a widget's
+   element) and returns the chart's API; nothing here makes a request. */
+function ibHeatMount(root, D) {
   "use strict";
   var T_START = performance.now();
-  var D = JSON.parse(document.getElementById("ib-heat-data").textContent);
   var G = D.g, NG = G.c.length;
+  function byId(id) { return root.querySelector("#" + id); }
   var DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
   var SVG = "http://www.w3.org/2000/svg";
   var sel = {
-    type: document.getElementById("ib-f-type"), area: document.getElementById("ib-f-area"),
-    from: document.getElementById("ib-f-from"), to: document.getElementById("ib-f-to")
+    type: byId("ib-f-type"), area: byId("ib-f-area"),
+    from: byId("ib-f-from"), to: byId("ib-f-to")
   };
-  var statusEl = document.getElementById("ib-status");
-  var api = { ready: false, groups: NG, firstRenderMs: 0, renderMs: 0, total: 0, matrix: null };
-  window.intelbenchHeat = api;
+  var statusEl = byId("ib-status");
+  var api = { ready: false, groups: NG, firstRenderMs: 0, renderMs: 0, total: 0, matrix: null,
+              onchange: null };
 
   function option(s, value, text) {
     var o = document.createElement("option"); o.value = value; o.textContent = text;
@@ -46,7 +48,7 @@
     return v >= 10 ? String(Math.round(v)) : v.toFixed(1);
   }
 
-  var table = document.getElementById("ib-heat");
+  var table = byId("ib-heat");
   var cells = [];
   (function build() {
     var head = document.createElement("tr");
@@ -136,26 +138,27 @@
       for (h = 0; h < 24; h++) s += m[d * 24 + h];
       byDay.push(s);
     }
-    bars(document.getElementById("ib-h-hour"), byHour, hours, "#b35806");
-    bars(document.getElementById("ib-h-day"), byDay, DAYS, "#b35806");
-    bars(document.getElementById("ib-h-period"),
+    bars(byId("ib-h-hour"), byHour, hours, "#b35806");
+    bars(byId("ib-h-day"), byDay, DAYS, "#b35806");
+    bars(byId("ib-h-period"),
          D.periods.map(function (q) { return perCount[q] || 0; }), D.periods, "#542788",
          D.periods.map(function (q) { return !inPeriod[q]; }));
-    document.getElementById("ib-scale").textContent = "darkest cell: " + fmt(max) +
+    byId("ib-scale").textContent = "darkest cell: " + fmt(max) +
       " events (aoristic weight)";
     statusEl.textContent = fmt(total) + " events" + (D.excluded ? "; " + D.excluded +
       " rows excluded (see notes)" : "");
     api.total = total; api.matrix = Array.prototype.slice.call(m);
     api.renderMs = performance.now() - t;
+    if (api.onchange) api.onchange(api.state());
   }
-  var notes = document.getElementById("ib-notes");
+  var notes = byId("ib-notes");
   for (var k = 0; k < D.notes.length; k++) {
     var li = document.createElement("li"); li.textContent = D.notes[k]; notes.appendChild(li);
   }
   ["type", "area", "from", "to"].forEach(function (key) {
     sel[key].addEventListener("change", render);
   });
-  document.getElementById("ib-reset").addEventListener("click", function () { reset(); render(); });
+  byId("ib-reset").addEventListener("click", function () { reset(); render(); });
   api.setFilter = function (key, value) {
     if (key === "from" || key === "to") sel[key].selectedIndex = D.periods.indexOf(value);
     else sel[key].value = value;
@@ -165,7 +168,27 @@
   api.options = function (key) {
     return Array.prototype.map.call(sel[key].options, function (o) { return o.textContent; });
   };
+  api.state = function () {
+    return { crime_type: sel.type.value, area: sel.area.value,
+             from: D.periods[sel.from.selectedIndex] || "",
+             to: D.periods[sel.to.selectedIndex] || "" };
+  };
+  api.apply = function (st) {
+    var cur = api.state();
+    if (st.crime_type === cur.crime_type && st.area === cur.area && st.from === cur.from &&
+        st.to === cur.to) return;
+    sel.type.value = st.crime_type || ""; sel.area.value = st.area || "";
+    sel.from.selectedIndex = Math.max(0, D.periods.indexOf(st.from));
+    var hi = D.periods.indexOf(st.to);
+    sel.to.selectedIndex = hi < 0 ? D.periods.length - 1 : hi;
+    render();
+  };
   reset(); render();
   api.firstRenderMs = performance.now() - T_START;
   api.ready = true;
-})();
+  return api;
+}
+if (typeof document !== "undefined" && document.getElementById("ib-heat-data")) {
+  window.intelbenchHeat = ibHeatMount(
+    document, JSON.parse(document.getElementById("ib-heat-data").textContent));
+}
