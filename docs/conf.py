@@ -77,6 +77,7 @@ API_MODULES: list[tuple[str, str]] = [
     ("intelbench.gate", "The dissemination gate"),
     ("intelbench.profiles", "Problem and subject profiles"),
     ("intelbench.retention", "Review, retention and disposal (MoPI)"),
+    ("intelbench.charts", "Charts: timelines and heat matrices"),
     ("intelbench.forms", "Forms"),
 ]
 

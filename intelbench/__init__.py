@@ -63,6 +63,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "disseminate": ("intelbench.gate", "disseminate"),
     "profiles": ("intelbench.profiles", None),
     "retention": ("intelbench.retention", None),
+    "charts": ("intelbench.charts", None),
+    "timeline": ("intelbench.charts.timeline", "timeline"),
 }
 
 __all__ = [

@@ -313,6 +313,10 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
             urns |= set(attrs.get("reports", ()))
     rep = st["reports"]
     cited = _citable(rep, urns, 8)
+    # timeline of the group's key events (intelbench.charts); every report drawn is cited
+    tl = _need("intelbench.charts").subject_timeline(rep, list(members["node"]), group, today)
+    m.step("ib.charts.subject_timeline", members=len(ids), years=2)
+    cited += [u for u in tl.events["urn"] if u not in cited]
     brokers = ", ".join(map(str, row["brokers"])) or "none found"
     cuts = ", ".join(map(str, row["cut_points"])) or "none found"
     gap_frame = st["gaps"].frame
@@ -354,7 +358,8 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
         figures=[FigureItem("Link chart", st["chart"], "Members and their direct links; "
                             "persons labelled by reference only."),
                  FigureItem("Areas of activity", st["map"], "Areas where the group is active.",
-                            static=static, column="group_area")],
+                            static=static, column="group_area"),
+                 FigureItem("Timeline of key events", tl.figure(), tl.caption)],
         tables=[TableItem("Members by network role", table, "Reference, role, rank, score.")],
         gaps=gap_frame, cited=cited, reports=rep, ws=ws,
         recommendations={
