@@ -13,8 +13,22 @@ function mountLinkChart(root, D, hooks) {
     "#1f78b4", "#b2182b", "#4d4d4d", "#80b1d3", "#fb8072"];
   var NO_VALUE = "#bdbdbd";
   var NODE_FONT = "11px sans-serif", LINK_FONT = "10px sans-serif", LABEL_H = 13;
-  var MAX_LABEL = 40;
+  var MAX_LABEL = 40, MAX_ICONS = 1500;
   var ICONS = D.icons.map(function (d) { return new Path2D(d); });
+  var CHUNK = 1000;
+  var tintCache = new Map();
+  function tint(hex, a) {  // the colour at opacity a over white, as an opaque colour
+    var key = hex + a, out = tintCache.get(key);
+    if (out) return out;
+    var v = parseInt(String(hex).slice(1), 16);
+    if (!isFinite(v)) return hex;
+    var r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
+    out = "rgb(" + Math.round(255 - a * (255 - r)) + "," + Math.round(255 - a * (255 - g)) + "," +
+      Math.round(255 - a * (255 - b)) + ")";
+    tintCache.set(key, out);
+    return out;
+  }
+  LINKS.forEach(function (st) { st.soft = tint(st.colour, 0.75); st.faint = tint(st.colour, 0.3); });
   var i;
 
   // ---- DOM -------------------------------------------------------------------------------
@@ -226,7 +240,7 @@ function mountLinkChart(root, D, hooks) {
       }
     }
     for (var f = 0; f < forced.length && placed.length < maxLabels; f++) tryNode(forced[f]);
-    for (var o = 0; o < order.length && placed.length < maxLabels && tries < 5000; o++) tryNode(order[o]);
+    for (var o = 0; o < order.length && placed.length < maxLabels && tries < 1200; o++) tryNode(order[o]);
     // link labels: what the link is, where the link is long enough to carry it
     var linkPlaced = 0;
     if (api.drawnEdges <= 3000) {
@@ -280,7 +294,7 @@ function mountLinkChart(root, D, hooks) {
     var s = view.scale, tx = view.tx, ty = view.ty, margin = 40;
     var emph = state.selected >= 0 || state.selection.size > 0 || state.pathNodes.size > 0;
     var nVis = 0, k;
-    var rScale = Math.min(1.6, Math.max(s, 0.7));
+    var rScale = Math.min(1.6, Math.max(s, N > 1000 ? 0.3 : 0.7));
     for (k = 0; k < N; k++) {
       var sx = X[k] * s + tx, sy = Y[k] * s + ty, rr = Math.max(R[k] * rScale, 2.5);
       SX[k] = sx; SY[k] = sy; SR[k] = rr;
@@ -306,20 +320,23 @@ function mountLinkChart(root, D, hooks) {
     api.drawnEdges = drawnEdges;
     var dashes = drawnEdges <= 3000;
     var wf = Math.min(1, Math.sqrt(s));
-    ctx.globalAlpha = emph ? 0.4 : 0.8;
+    // opaque tints, and paths of at most CHUNK segments: a translucent stroke of one huge
+    // path makes the rasteriser resolve every crossing (tens of seconds at 60,000 links)
     buckets.forEach(function (list, key) {
       var st = LINKS[Math.floor(key / 64)];
-      ctx.strokeStyle = st.colour;
-      ctx.lineWidth = Math.max(0.6, (key % 64) * wf);
+      ctx.strokeStyle = emph ? st.faint : st.soft;
+      ctx.lineWidth = drawnEdges > 5000 ? 0.5 : Math.max(0.6, (key % 64) * wf);
       ctx.setLineDash(dashes ? st.dash : []);
-      ctx.beginPath();
-      for (var q = 0; q < list.length; q++) {
-        var ee = list[q], a2 = D.edges.s[ee], b2 = D.edges.t[ee];
-        ctx.moveTo(SX[a2], SY[a2]); ctx.lineTo(SX[b2], SY[b2]);
+      for (var q0 = 0; q0 < list.length; q0 += CHUNK) {
+        ctx.beginPath();
+        var qEnd = Math.min(list.length, q0 + CHUNK);
+        for (var q = q0; q < qEnd; q++) {
+          var ee = list[q], a2 = D.edges.s[ee], b2 = D.edges.t[ee];
+          ctx.moveTo(SX[a2], SY[a2]); ctx.lineTo(SX[b2], SY[b2]);
+        }
+        ctx.stroke();
       }
-      ctx.stroke();
     });
-    ctx.globalAlpha = 1;
     for (var hh = 0; hh < hot.length; hh++) {
       var he = hot[hh], ha = D.edges.s[he], hb = D.edges.t[he], hs = LINKS[D.edges.st[he]];
       ctx.strokeStyle = state.pathEdges.has(he) ? "#e6007e" : hs.colour;
@@ -328,6 +345,7 @@ function mountLinkChart(root, D, hooks) {
       ctx.beginPath(); ctx.moveTo(SX[ha], SY[ha]); ctx.lineTo(SX[hb], SY[hb]); ctx.stroke();
     }
     ctx.setLineDash([]);
+    var tEdges = performance.now();
     // nodes: small ones batched by colour, readable ones as icon discs
     var drawn = 0, small = new Map(), big = [];
     for (k = 0; k < N; k++) {
@@ -339,16 +357,30 @@ function mountLinkChart(root, D, hooks) {
         sl.push(k);
       } else big.push(k);
     }
-    ctx.globalAlpha = emph ? 0.6 : 1;
-    small.forEach(function (list, col) {
-      ctx.beginPath();
-      for (var q = 0; q < list.length; q++) {
-        var n = list[q];
-        ctx.moveTo(SX[n] + SR[n], SY[n]); ctx.arc(SX[n], SY[n], SR[n], 0, 2 * Math.PI);
+    if (big.length > MAX_ICONS) {
+      // too many to draw one by one: plain discs, batched (icons appear as you zoom in)
+      var rest = [];
+      for (var bj = 0; bj < big.length; bj++) {
+        var kb = big[bj];
+        if (isMarked(kb)) { rest.push(kb); continue; }
+        var cb = nodeColour[kb], lb = small.get(cb);
+        if (!lb) { lb = []; small.set(cb, lb); }
+        lb.push(kb);
       }
-      ctx.fillStyle = col; ctx.fill();
+      big = rest;
+    }
+    small.forEach(function (list, col) {
+      ctx.fillStyle = emph ? tint(col, 0.55) : col;
+      for (var q0 = 0; q0 < list.length; q0 += CHUNK) {
+        ctx.beginPath();
+        var qEnd = Math.min(list.length, q0 + CHUNK);
+        for (var q = q0; q < qEnd; q++) {
+          var n = list[q];
+          ctx.moveTo(SX[n] + SR[n], SY[n]); ctx.arc(SX[n], SY[n], SR[n], 0, 2 * Math.PI);
+        }
+        ctx.fill();
+      }
     });
-    ctx.globalAlpha = 1;
     for (var bi = 0; bi < big.length; bi++) {
       k = big[bi];
       var marked = isMarked(k);
@@ -370,8 +402,10 @@ function mountLinkChart(root, D, hooks) {
         ctx.strokeRect(SX[k] + SR[k] * 0.55, SY[k] - SR[k] - 2, 7, 7);
       }
     }
+    var tNodes = performance.now();
     // labels, placed without overlap
     var placed = placeLabels(nVis);
+    var tPlace = performance.now();
     var out = [], nl = 0, ll = 0;
     ctx.textAlign = "left"; ctx.textBaseline = "top";
     for (var p = 0; p < placed.length; p++) {
@@ -407,6 +441,8 @@ function mountLinkChart(root, D, hooks) {
       ctx.fillStyle = "#111111";
       lines.forEach(function (t, j) { ctx.fillText(t, bx + 5, by + 4 + j * 14); });
     }
+    api.timing = { edges: tEdges - t0, nodes: tNodes - tEdges, place: tPlace - tNodes,
+      labels: performance.now() - tPlace };
     api.labels = out;
     api.drawnNodes = drawn;
     api.drawnLabels = nl;
@@ -825,6 +861,7 @@ function mountLinkChart(root, D, hooks) {
   api.expand = function (id) { var k = indexOf.get(String(id)); var n = k === undefined ? 0 : expandNode(k); draw(); return n; };
   api.setNote = function (id, text) { var k = indexOf.get(String(id)); if (k !== undefined) setNote(k, text); };
   api.layoutState = layoutState;
+  api.hovered = function () { return state.hover >= 0 ? String(D.nodes.id[state.hover]) : null; };
   api.hiddenCount = countHidden;
   api.pixelColour = function (id) {
     var k = indexOf.get(String(id)); if (k === undefined) return null; return nodeColour[k];
@@ -836,14 +873,21 @@ function mountLinkChart(root, D, hooks) {
     return [rect.left + X[k] * view.scale + view.tx, rect.top + Y[k] * view.scale + view.ty];
   };
   window.addEventListener("resize", function () { resize(); requestDraw(); });
-  resize();
-  fit();
-  var tStart = performance.now();
   setColourBy(D.colourBy || "");
   if (D.path && D.path.length) setPath(D.path); else showDetails();
+  resize();
+  fit();
+  ctx.font = NODE_FONT;
+  var tStart = performance.now();
   draw();
   api.firstRenderMs = performance.now() - tStart;
+  api.firstTiming = api.timing;
+  api.paintedMs = null;  // until the first frame with the chart has been produced
+  window.requestAnimationFrame(function () {
+    window.requestAnimationFrame(function () { api.paintedMs = performance.now() - tStart; });
+  });
   api.mountMs = performance.now() - tMount;
+  api.mountStart = tMount;
   api.ready = true;
   root.setAttribute("data-ready", "1");
   return api;
