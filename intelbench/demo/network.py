@@ -10,7 +10,9 @@ import networkx as nx
 import pandas as pd
 
 from intelbench.network.build import build_network
+from intelbench.network.chart_attrs import annotate_for_chart
 from intelbench.network.charts import link_chart
+from intelbench.network.groups import communities
 from intelbench.network.i2 import to_anb_tables, to_anx
 from intelbench.network.measures import key_players
 from intelbench.network.ocg import map_ocgs
@@ -18,7 +20,7 @@ from intelbench.network.ocg import map_ocgs
 if TYPE_CHECKING:
     from intelbench.demo.cli import DemoContext
 
-__all__ = ["chart_step", "network_step"]
+__all__ = ["chart_step", "demo_chart_graph", "network_step"]
 
 
 def network_step(ctx: DemoContext) -> list[str]:
@@ -60,6 +62,7 @@ def network_step(ctx: DemoContext) -> list[str]:
     graph.graph["quarantine"].to_csv(out / "link_quarantine.csv", index=False)
     ctx.shared["graph"] = graph
     ctx.shared["ocg_map"] = ocg
+    ctx.shared["key_players"] = kp
     return [
         f"network: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges, "
         f"{graph.graph['n_quarantined']} link rows set aside ({out / 'link_quarantine.csv'})",
@@ -68,12 +71,12 @@ def network_step(ctx: DemoContext) -> list[str]:
     ]
 
 
-def chart_step(ctx: DemoContext) -> list[str]:
-    """Demo: draw the planted OCG as a link chart and export it for i2 Analyst's Notebook.
+def demo_chart_graph(ctx: DemoContext) -> tuple[nx.Graph, list[Hashable], list[Hashable], str]:
+    """Return the sample network annotated for the chart, the OCG members, a path and a title.
 
-    Writes ``network/link_chart.html``, ``network/anb/`` (entity and link tables with their
-    import mapping) and ``network/chart.anx`` under ``ctx.out``. Uses ``ctx.shared["graph"]``
-    from the network step when present, else builds the network from the sample files.
+    Uses the graph, OCG map and key players of the network step when present (else builds
+    them from the sample files). Nodes carry ``score`` (key-player score), ``ocg``, ``role``
+    and ``community``.
     """
     graph = ctx.shared.get("graph")
     if graph is None:
@@ -82,15 +85,47 @@ def chart_step(ctx: DemoContext) -> list[str]:
         graph = build_network(links, nodes)
     members: list[Hashable] = []
     path: list[Hashable] = []
+    names: list[str] = []
+    membership: dict[Hashable, str] = {}
     truth_path = ctx.data / "ocg_truth.json"
     if truth_path.exists():
         truth = json.loads(truth_path.read_text())
         groups = truth.get("groups", [])
         members = [m for g in groups for m in g.get("members", []) if m in graph]
+        names = [str(g.get("name", f"group {i + 1}")) for i, g in enumerate(groups)]
+        membership = {m: str(g.get("name", f"OCG-{i + 1}"))
+                      for i, g in enumerate(groups) for m in g.get("members", [])}
         ends = [groups[0].get("leader"), groups[0].get("cut_off", [None])[0]] if groups else []
         social = graph.subgraph(members)
         if len(ends) == 2 and all(e in social for e in ends) and nx.has_path(social, *ends):
             path = nx.shortest_path(social, ends[0], ends[1])
+    persons = graph.subgraph([v for v, t in graph.nodes(data="node_type") if t == "person"])
+    kp = ctx.shared.get("key_players")
+    if kp is None:
+        kp = key_players(persons, seed=1)
+    ocg = ctx.shared.get("ocg_map")
+    if ocg is None and membership:
+        ocg = map_ocgs(graph, membership=membership, seed=1)
+    found = communities(persons, "leiden", seed=1)
+    annotated = annotate_for_chart(graph, key_players=kp, ocg=ocg, membership=membership,
+                                   communities=found)
+    if len(names) > 1:
+        title = f"{', '.join(names[:-1])} and {names[-1]}: members and who and what links to them"
+    elif names:
+        title = f"{names[0]}: members and who and what links to them"
+    else:
+        title = "Northshire association network"
+    return annotated, members, path, title
+
+
+def chart_step(ctx: DemoContext) -> list[str]:
+    """Demo: draw the organised crime groups as a link chart and export it for i2 ANB.
+
+    Writes ``network/link_chart.html``, ``network/anb/`` (entity and link tables with their
+    import mapping) and ``network/chart.anx`` under ``ctx.out``. Uses ``ctx.shared["graph"]``
+    from the network step when present, else builds the network from the sample files.
+    """
+    graph, members, path, title = demo_chart_graph(ctx)
     if members:
         chart = link_chart(
             graph,
@@ -98,13 +133,16 @@ def chart_step(ctx: DemoContext) -> list[str]:
             radius=1,
             seed=1,
             highlight_path=path or None,
-            title="Planted OCGs and their links (path: leader to a member beyond the cut-point)",
+            title=title,
+            colour_by="ocg",
         )
     else:
-        chart = link_chart(graph, seed=1, max_nodes=max(5000, graph.number_of_nodes()))
+        chart = link_chart(graph, seed=1, max_nodes=max(5000, graph.number_of_nodes()),
+                           title=title)
     out = ctx.out / "network"
     chart_file = chart.save(out / "link_chart.html")
-    sub = graph.subgraph(chart.nodes["id"].tolist())
+    base = ctx.shared.get("graph", graph)
+    sub = base.subgraph(chart.nodes["id"].tolist())
     pos = dict(
         zip(chart.nodes["id"], zip(chart.nodes["x"], chart.nodes["y"], strict=True), strict=True)
     )

@@ -20,6 +20,8 @@ LAYOUTS = ("auto", "fr", "drl", "spring", "circle")
 
 _SMALL = 60  # networkx spring layout below this many nodes with layout="auto"
 _LARGE = 1500  # fewer Fruchterman-Reingold iterations above this many nodes (time)
+_SPREAD_MAX = 800  # push overlapping nodes apart in components up to this size
+_MIN_DIST = 34.0  # pixels between node centres after spreading
 
 
 def _component_coords(
@@ -67,6 +69,36 @@ def _fit_box(coords: np.ndarray, side: float) -> np.ndarray:
     return np.asarray(pts / span * side / 2.0)
 
 
+def _spread(pts: np.ndarray, min_dist: float, iters: int = 60) -> np.ndarray:
+    """Push apart points closer than ``min_dist`` pixels (so discs and labels have room).
+
+    Each pass moves both points of every too-close pair half the shortfall apart along the
+    line between them; coincident points are separated along a fixed direction per pair.
+    Deterministic; used on components of up to ``_SPREAD_MAX`` nodes.
+    """
+    n = len(pts)
+    if n < 2:
+        return pts
+    out = pts.astype(float).copy()
+    iu, ju = np.triu_indices(n, 1)
+    angle = (np.arange(len(iu)) * 2.399963) % (2 * math.pi)  # golden-angle fallbacks
+    fallback = np.column_stack([np.cos(angle), np.sin(angle)])
+    for _ in range(iters):
+        d = out[ju] - out[iu]
+        dist = np.hypot(d[:, 0], d[:, 1])
+        close = dist < min_dist
+        if not close.any():
+            break
+        unit = np.where(dist[:, None] > 1e-9, d / np.maximum(dist, 1e-9)[:, None], fallback)
+        push = (min_dist - dist) * close * 0.5
+        move = unit * push[:, None]
+        delta = np.zeros_like(out)
+        np.add.at(delta, ju, move)
+        np.add.at(delta, iu, -move)
+        out += delta * 0.6
+    return out
+
+
 def _pack(sizes: list[float], gap: float = 40.0) -> list[tuple[float, float]]:
     """Shelf-pack squares (largest first, as given) into rows; return their centres."""
     total = math.sqrt(sum((s + gap) ** 2 for s in sizes))
@@ -92,7 +124,9 @@ def chart_layout(
     G : networkx.Graph
         The network. It is not modified.
     layout : {"auto", "fr", "drl", "spring", "circle"}
-        ``"fr"`` igraph Fruchterman-Reingold (500 iterations, 250 above 1,500 nodes), ``"drl"``
+        Components of up to 800 nodes are then spread so that no two node centres are closer
+    than 34 pixels (room for the icon and its label).
+    ``"fr"`` igraph Fruchterman-Reingold (500 iterations, 250 above 1,500 nodes), ``"drl"``
         igraph DrL (slow here: about 50 s for 5,000 nodes), ``"spring"`` networkx spring
         layout, ``"circle"`` a circle. ``"auto"`` picks spring below 60 nodes, else
         Fruchterman-Reingold.
@@ -147,9 +181,14 @@ def chart_layout(
     for k, comp in enumerate(components):
         local = {index[v]: i for i, v in enumerate(comp)}
         sub = {(local[a], local[b]): w for (a, b), w in pairs.items() if a in local}
-        side = max(40.0, 60.0 * math.sqrt(len(comp))) if len(comp) > 1 else 0.0
+        side = max(40.0, 80.0 * math.sqrt(len(comp))) if len(comp) > 1 else 0.0
         coords = _component_coords(len(comp), sub, layout, seed + k, weight is not None)
-        boxes.append(_fit_box(coords, side))
+        box = _fit_box(coords, side)
+        if 2 < len(comp) <= _SPREAD_MAX:
+            box = _spread(box, _MIN_DIST)
+            half = float(np.abs(box).max()) if len(box) else 0.0
+            side = max(side, 2 * half)
+        boxes.append(box)
         sides.append(side)
     centres = _pack(sides)
     px = np.zeros((n, 2))

@@ -4,6 +4,16 @@
 networkx spring for tiny graphs; always with ``seed``) and writes one HTML file that holds
 its own script, style and data. Nothing is fetched from anywhere: the chart works from a
 ``file://`` URL, inside a JupyterLab output cell (``<iframe srcdoc>``) and on an offline laptop.
+In JupyterLab, :meth:`LinkChart.widget` shows the same script as a widget whose selection
+comes back to Python (:mod:`intelbench.network.chart_widget`).
+
+What the analyst sees: entities as icons by type (:mod:`intelbench.network.chart_style`),
+links styled and labelled by what they are, labels placed without overlap with the most
+important (key-player score, then degree) first and the rest on hover or zoom, a legend,
+colour by OCG, key-player role or community, drag-to-move-and-pin, hide and expand, notes on
+nodes and the marking banner at the top and bottom. The arrangement (positions, pins, hidden
+nodes, notes) is a :class:`~intelbench.network.chart_layouts.ChartLayout`, saved to and
+restored from the workspace.
 """
 
 # ruff: noqa: N803, N806  (G for graphs, as in networkx)
@@ -12,12 +22,10 @@ from __future__ import annotations
 
 import datetime
 import html
-import json
 import math
 import os
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +34,14 @@ import numpy as np
 import pandas as pd
 
 from intelbench.exceptions import NetworkInputError, ParameterError
+from intelbench.network._chart_render import DEFAULT_MARKING, chart_data, render_page
 from intelbench.network._i2_common import _atomic_write, _is_missing, _tuple
 from intelbench.network._layout import LAYOUTS, chart_layout
+from intelbench.network.chart_layouts import ChartLayout
 from intelbench.network.node_types import NODE_STYLES
 
-__all__ = ["LAYOUTS", "NODE_STYLES", "LinkChart", "chart_layout", "link_chart"]
+__all__ = ["DEFAULT_MARKING", "LAYOUTS", "NODE_STYLES", "LinkChart", "chart_layout", "link_chart"]
+
 
 @dataclass(frozen=True)
 class LinkChart:
@@ -49,6 +60,10 @@ class LinkChart:
         The chart title.
     path : list
         The highlighted path (node ids), if any.
+    data : dict
+        The payload the chart script draws (shared by the page and the widget).
+    layout : ChartLayout
+        The arrangement the chart opens with (positions, pins, hidden nodes, notes).
     """
 
     html: str = field(repr=False)
@@ -56,6 +71,8 @@ class LinkChart:
     edges: pd.DataFrame = field(repr=False)
     title: str = "Link chart"
     path: list[Hashable] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict, repr=False)
+    layout: ChartLayout = field(default_factory=ChartLayout, repr=False)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the chart to ``path`` atomically (a temporary file renamed into place).
@@ -74,32 +91,25 @@ class LinkChart:
         _atomic_write(dest, self.html.encode("utf-8"))
         return dest
 
+    def widget(self) -> Any:
+        """Return the chart as a JupyterLab widget (anywidget); its selection comes back to Python.
+
+        See :func:`intelbench.network.chart_widget.chart_widget`.
+        """
+        from intelbench.network.chart_widget import chart_widget
+
+        return chart_widget(self)
+
     def _repr_html_(self) -> str:
         doc = html.escape(self.html, quote=True)
         return (
             f'<iframe title="{html.escape(self.title, quote=True)}" srcdoc="{doc}" '
-            'sandbox="allow-scripts" style="width:100%;height:640px;border:1px solid #ccc">'
+            'sandbox="allow-scripts" style="width:100%;height:720px;border:1px solid #ccc">'
             "</iframe>"
         )
 
     def __repr__(self) -> str:
         return f"LinkChart({self.title!r}, {len(self.nodes)} nodes, {len(self.edges)} links)"
-
-
-def _asset(name: str) -> str:
-    return resources.files("intelbench.network").joinpath("_chart_assets", name).read_text("utf-8")
-
-
-def _safe_json(obj: Any) -> str:
-    """JSON that can sit inside ``<script type="application/json">`` whatever the strings hold."""
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (
-        text.replace("&", "\\u0026")
-        .replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
 
 
 def _date_text(value: Any) -> str:
@@ -159,6 +169,16 @@ def _path_nodes(highlight_path: Any) -> list[Hashable]:
     return list(highlight_path)
 
 
+def _marking_text(marking: Any) -> str:
+    if marking is None:
+        return DEFAULT_MARKING
+    banner = getattr(marking, "banner", None)
+    text = str(banner if banner is not None else marking).strip()
+    if not text:
+        raise ParameterError("marking must not be empty: a chart always carries its marking")
+    return text
+
+
 def link_chart(
     G: nx.Graph,
     *,
@@ -173,17 +193,27 @@ def link_chart(
     title: str | None = None,
     max_nodes: int = 5000,
     details: Sequence[str] = (),
-    positions: dict[Hashable, tuple[float, float]] | None = None,
+    positions: Mapping[Hashable, tuple[float, float]] | None = None,
+    marking: Any = None,
+    importance: str | Mapping[Hashable, Any] | None = None,
+    attributes: Sequence[str] = ("ocg", "role", "community"),
+    colour_by: str | None = None,
+    saved_layout: ChartLayout | Mapping[str, Any] | None = None,
 ) -> LinkChart:
     """Draw an interactive, standalone link chart of an association network.
 
-    Node shapes and colours follow the node type (person circle, phone rounded square,
-    vehicle triangle, address house, organisation hexagon, event diamond; see
-    :data:`NODE_STYLES`), link width follows ``weight`` and the grades of the reports behind
-    each link are written on it when zoomed in. Click a node for its details (links, report
-    URNs, grades, first and last seen) with its neighbours highlighted; tick *Path* (or hold
-    Shift) and click two nodes to highlight the shortest path; search by label; drag to pan,
-    wheel or buttons to zoom. Every label is put on the page as text, never as markup.
+    Each entity is an icon on a disc (person, phone, vehicle, address, location,
+    organisation, OCG, account, event; :mod:`~intelbench.network.chart_style`), coloured by
+    type or by an attribute (OCG, key-player role, community). Links are drawn in the style
+    of their type and labelled with what they are ("lives at", "uses phone", "co-offender");
+    the grades and report references behind each link are in the details pane. Labels never
+    overlap: the most important (``importance``, then degree) are placed first and the rest
+    appear on hover or as you zoom in. Click a node for its details, Ctrl-click to add to the
+    selection, drag a node to move and pin it, hide a node or its neighbours and expand them
+    again, write a note on a node; tick *Path* (or hold Shift) and click two nodes for the
+    shortest path; search by label; drag the background to pan, wheel or buttons to zoom.
+    The marking banner sits at the top and bottom. Every label is put on the page as text,
+    never as markup.
 
     Parameters
     ----------
@@ -203,18 +233,34 @@ def link_chart(
         Node attribute holding the type, node attribute holding the label, edge attribute
         holding the weight.
     title : str, optional
-        Title shown on the chart.
+        Title shown on the chart (plain words; it is shown as text).
     max_nodes : int
         Refuse graphs with more nodes than this (browser responsiveness).
     details : sequence of str
         Extra node attributes to show in the details panel (none by default).
     positions : dict, optional
         Precomputed node -> (x, y) pixel positions.
+    marking : str or Marking, optional
+        The banner at the top and bottom (a gate ``Marking`` gives its ``banner``); by
+        default :data:`DEFAULT_MARKING`.
+    importance : str or dict, optional
+        Which labels win space first: a node attribute (default ``"score"``, the key-player
+        score, when nodes carry it) or a node -> score mapping; ties (and charts without a
+        score) go by degree.
+    attributes : sequence of str
+        Node attributes the analyst can colour by (those present on some node).
+    colour_by : str, optional
+        The attribute coloured by when the chart opens (default: entity type).
+    saved_layout : ChartLayout or dict, optional
+        An arrangement saved earlier (:func:`~intelbench.network.chart_layouts.load_chart_layout`):
+        its positions, pins, hidden nodes and notes are restored; nodes it does not know are
+        laid out as usual.
 
     Returns
     -------
     LinkChart
-        ``.html``, ``.save(path)``, ``.nodes``, ``.edges``; displays itself in JupyterLab.
+        ``.html``, ``.save(path)``, ``.widget()``, ``.nodes``, ``.edges``; displays itself in
+        JupyterLab.
 
     Raises
     ------
@@ -230,13 +276,17 @@ def link_chart(
     >>> G = nx.Graph()
     >>> G.add_node("P-1", node_type="person", label="Ann <b>")
     >>> G.add_node("T-1", node_type="phone", label="07700 900001")
-    >>> G.add_edge("P-1", "T-1", weight=3.0, grades=("B2",), reports=("IR-1",))
+    >>> G.add_edge("P-1", "T-1", weight=3.0, grades=("B2",), reports=("IR-1",),
+    ...            link_types=("uses_phone",))
     >>> chart = ib.network.link_chart(G, seed=1)
     >>> len(chart.nodes), "Ann <b>" in chart.html, "<script src" in chart.html
     (2, False, False)
+    >>> chart.data["linkStyles"][0]["label"]
+    'uses phone'
     """
     if not isinstance(max_nodes, int) or max_nodes < 1:
         raise ParameterError(f"max_nodes must be a whole number >= 1; got {max_nodes!r}")
+    marking_text = _marking_text(marking)
     H = _select(G, focus, radius)
     n = H.number_of_nodes()
     if n > max_nodes:
@@ -251,21 +301,29 @@ def link_chart(
         raise NetworkInputError(
             f"highlight_path: {len(missing)} node(s) not in the chart (first: {missing[0]!r})"
         )
-    pos = (
-        positions
-        if positions is not None
-        else chart_layout(H, layout=layout, seed=seed, weight=weight)
+    saved = (
+        None
+        if saved_layout is None
+        else saved_layout
+        if isinstance(saved_layout, ChartLayout)
+        else ChartLayout.from_doc(saved_layout)
     )
+    restored: dict[str, Any] = saved.for_nodes({str(v): v for v in H}) if saved else {}
+    if positions is not None:
+        pos: Mapping[Hashable, tuple[float, float]] = positions
+    else:
+        known = restored.get("positions", {})
+        pos = (
+            dict(known)
+            if known and len(known) == n
+            else {**chart_layout(H, layout=layout, seed=seed, weight=weight), **known}
+        )
     nodes = list(H.nodes())
-    index = {v: i for i, v in enumerate(nodes)}
-    type_names: list[str] = [t for t in NODE_STYLES if t != "other"]
     node_rows = []
     for v in nodes:
         d = H.nodes[v]
         t = d.get(node_type)
         tname = "other" if _is_missing(t) or str(t) == "" else str(t)
-        if tname not in type_names:
-            type_names.append(tname)
         x, y = pos.get(v, (0.0, 0.0))
         lab = d.get(label)
         node_rows.append(
@@ -314,87 +372,33 @@ def link_chart(
         ],
     )
     chart_title = title if title is not None else f"Link chart ({n} nodes, {len(edge_rows)} links)"
-    data = _chart_data(H, node_frame, edge_frame, index, type_names, path, details)
-    page = _render(chart_title, data)
-    return LinkChart(html=page, nodes=node_frame, edges=edge_frame, title=chart_title, path=path)
-
-
-def _chart_data(
-    H: nx.Graph,
-    nodes: pd.DataFrame,
-    edges: pd.DataFrame,
-    index: dict[Hashable, int],
-    type_names: list[str],
-    path: list[Hashable],
-    details: Sequence[str],
-) -> dict[str, Any]:
-    tindex = {t: i for i, t in enumerate(type_names)}
-    deg = nodes["degree"].to_numpy(dtype=float) if len(nodes) else np.zeros(0)
-    radius = (5.0 + 1.5 * np.sqrt(np.minimum(deg, 30.0))).round(1)
-    w = edges["weight"].to_numpy(dtype=float) if len(edges) else np.zeros(0)
-    wmax = float(w.max()) if len(w) else 1.0
-    # Line width 1..6 px on a square-root scale of the weight, rounded so the canvas can batch.
-    widths = (
-        (1.0 + 5.0 * np.sqrt(np.clip(w, 0, None) / wmax)).round(0) if wmax > 0 else np.ones(len(w))
+    data = chart_data(
+        H,
+        node_frame,
+        edge_frame,
+        title=chart_title,
+        marking=marking_text,
+        path=path,
+        details=details,
+        importance=importance,
+        attributes=attributes,
+        colour_by=colour_by,
+        layout=restored,
     )
-    extra: list[dict[str, str] | None] | None = None
-    if details:
-        extra = []
-        for v in nodes["id"]:
-            d = H.nodes[v]
-            row = {k: str(d[k]) for k in details if k in d and d[k] is not None}
-            extra.append(row or None)
-    n = len(nodes)
-    return {
-        "types": type_names,
-        "shapes": [NODE_STYLES.get(t, NODE_STYLES["other"])[0] for t in type_names],
-        "colours": [NODE_STYLES.get(t, NODE_STYLES["other"])[1] for t in type_names],
-        "labelZoom": 0.9 if n > 150 else 0.0,
-        "gradeZoom": 1.2 if len(edges) > 100 else 0.0,
-        "nodes": {
-            "id": [str(v) for v in nodes["id"]],
-            "label": nodes["label"].tolist(),
-            "t": [tindex[t] for t in nodes["node_type"]],
-            "x": nodes["x"].round(1).tolist(),
-            "y": nodes["y"].round(1).tolist(),
-            "r": radius.tolist(),
-            "extra": extra,
-        },
-        "edges": {
-            "s": [index[u] for u in edges["source"]],
-            "t": [index[v] for v in edges["target"]],
-            "w": [int(x) for x in widths],
-            "wt": [round(float(x), 3) for x in w],
-            "c": [str(c) for c in edges["count"]],
-            "lt": [list(x) for x in edges["link_types"]],
-            "fs": edges["first_seen"].tolist(),
-            "ls": edges["last_seen"].tolist(),
-            "r": [list(x) for x in edges["reports"]],
-            "g": [list(x) for x in edges["grades"]],
-        },
-        "path": [index[v] for v in path],
-    }
-
-
-def _render(title: str, data: dict[str, Any]) -> str:
-    t = html.escape(title, quote=True)
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{t}</title>\n<style>\n{_asset('linkchart.css')}</style>\n</head>\n<body>\n"
-        '<div id="ib-root">\n<div id="ib-bar">'
-        f'<h1 id="ib-title">{t}</h1>'
-        '<input id="ib-search" type="search" placeholder="Search labels"'
-        ' aria-label="Search labels">'
-        '<button id="ib-zoom-in" type="button" title="Zoom in">+</button>'
-        '<button id="ib-zoom-out" type="button" title="Zoom out">&minus;</button>'
-        '<button id="ib-fit" type="button">Fit</button>'
-        '<label><input id="ib-path-mode" type="checkbox"> Path (click two nodes)</label>'
-        '<button id="ib-clear" type="button">Clear</button>'
-        '<span id="ib-status" role="status"></span></div>\n'
-        '<div id="ib-main"><div id="ib-stage"><canvas id="ib-canvas"></canvas></div>'
-        '<div id="ib-side"><h3>Legend</h3><ul id="ib-legend"></ul>'
-        '<ul id="ib-results"></ul><div id="ib-details"></div></div></div>\n</div>\n'
-        f'<script type="application/json" id="ib-chart-data">{_safe_json(data)}</script>\n'
-        f"<script>\n{_asset('linkchart.js')}</script>\n</body>\n</html>\n"
+    start = ChartLayout(
+        positions={str(v): (float(x), float(y))
+                   for v, x, y in zip(node_frame["id"], node_frame["x"], node_frame["y"],
+                                      strict=True)},
+        pinned=tuple(str(v) for v in restored.get("pinned", ())),
+        hidden=tuple(str(v) for v in restored.get("hidden", ())),
+        notes={str(k): t for k, t in restored.get("notes", {}).items()},
+    )
+    return LinkChart(
+        html=render_page(data),
+        nodes=node_frame,
+        edges=edge_frame,
+        title=chart_title,
+        path=path,
+        data=data,
+        layout=start,
     )

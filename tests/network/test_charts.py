@@ -15,6 +15,7 @@ import pytest
 
 from intelbench.exceptions import NetworkInputError, ParameterError
 from intelbench.network import chart_layout, link_chart, shortest_paths
+from intelbench.network.chart_style import ENTITY_ICONS
 from intelbench.network.charts import NODE_STYLES, LinkChart
 from tests.offline_scan import external_fetches
 
@@ -60,7 +61,7 @@ def test_standalone_html_has_no_external_reference(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert "http://" not in text and "https://" not in text and "//cdn" not in text
     assert "<script src" not in text and "<link " not in text
-    assert text.count("<canvas") == 1
+    assert text.count('<div id="ib-root">') == 1 and 'createElement("canvas")' in text
     assert [p.name for p in tmp_path.iterdir()] == ["chart.html"]  # atomic: no temp file left
 
 
@@ -97,8 +98,9 @@ def test_frames_types_and_grades() -> None:
     types = dict(zip(chart.nodes["id"], chart.nodes["node_type"], strict=True))
     assert types["X-1"] == "other" and types["E-1"] == "event"
     data = embedded(chart)
-    for t, shape, colour in zip(data["types"], data["shapes"], data["colours"], strict=True):
-        assert (shape, colour) == NODE_STYLES[t]
+    for t, colour, icon in zip(data["types"], data["typeColours"], data["icons"], strict=True):
+        assert colour == NODE_STYLES.get(t, NODE_STYLES["other"])[1]
+        assert icon == ENTITY_ICONS.get(t, ENTITY_ICONS["other"])
     row = chart.edges[(chart.edges["source"] == "P-1") & (chart.edges["target"] == "T-1")].iloc[0]
     assert row["reports"] == ("IR-1", "IR-2") and row["grades"] == ("1AP", "")
     # heavier link drawn wider

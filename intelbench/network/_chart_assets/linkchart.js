@@ -1,24 +1,87 @@
-/* intelbench link chart: one canvas, precomputed layout, no network access. */
-(function () {
+/* intelbench link chart: one canvas, precomputed layout, no network access.
+ * mountLinkChart(root, data, hooks) builds the chart inside `root` and returns its API.
+ * The same function runs in the standalone HTML page and in the JupyterLab widget.
+ * Every user string is put on the page with textContent or canvas fillText, never as markup. */
+function mountLinkChart(root, D, hooks) {
   "use strict";
-
-  var blob = document.getElementById("ib-chart-data");
-  var D = JSON.parse(blob.textContent);
+  var tMount = performance.now();
+  hooks = hooks || {};
   var N = D.nodes.id.length;
   var M = D.edges.s.length;
-  var TYPE_NAMES = D.types;
-  var COLOURS = D.colours;
-  var SHAPES = D.shapes;
-
-  var canvas = document.getElementById("ib-canvas");
-  var ctx = canvas.getContext("2d");
-  var wrap = document.getElementById("ib-stage");
-  var panel = document.getElementById("ib-details");
-  var statusEl = document.getElementById("ib-status");
-
-  // adjacency: for each node the list of incident edge indices
-  var adj = new Array(N);
+  var TYPES = D.types, TYPE_COLOURS = D.typeColours, LINKS = D.linkStyles;
+  var PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
+    "#1f78b4", "#b2182b", "#4d4d4d", "#80b1d3", "#fb8072"];
+  var NO_VALUE = "#bdbdbd";
+  var NODE_FONT = "11px sans-serif", LINK_FONT = "10px sans-serif", LABEL_H = 13;
+  var MAX_LABEL = 40, MAX_ICONS = 1500;
+  var ICONS = D.icons.map(function (d) { return new Path2D(d); });
+  var CHUNK = 1000;
+  var tintCache = new Map();
+  function tint(hex, a) {  // the colour at opacity a over white, as an opaque colour
+    var key = hex + a, out = tintCache.get(key);
+    if (out) return out;
+    var v = parseInt(String(hex).slice(1), 16);
+    if (!isFinite(v)) return hex;
+    var r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
+    out = "rgb(" + Math.round(255 - a * (255 - r)) + "," + Math.round(255 - a * (255 - g)) + "," +
+      Math.round(255 - a * (255 - b)) + ")";
+    tintCache.set(key, out);
+    return out;
+  }
+  LINKS.forEach(function (st) { st.soft = tint(st.colour, 0.75); st.faint = tint(st.colour, 0.3); });
   var i;
+
+  // ---- DOM -------------------------------------------------------------------------------
+  function h(tag, cls, text) {
+    var el = document.createElement(tag);
+    if (cls) el.className = cls;
+    if (text !== undefined && text !== null) el.textContent = String(text);
+    return el;
+  }
+  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
+  function button(text, cls, title) {
+    var b = h("button", cls, text); b.type = "button"; if (title) b.title = title; return b;
+  }
+  clear(root);
+  root.classList.add("ib-chart");
+  var top = h("div", "ib-marking ib-marking-top", D.marking);
+  top.setAttribute("role", "note");
+  var bar = h("div", "ib-bar");
+  var titleEl = h("h1", "ib-title", D.title);
+  var searchBox = h("input", "ib-search");
+  searchBox.type = "search"; searchBox.placeholder = "Search labels";
+  searchBox.setAttribute("aria-label", "Search labels");
+  var zin = button("+", "ib-zoom-in", "Zoom in"), zout = button("\u2212", "ib-zoom-out", "Zoom out");
+  var fitBtn = button("Fit", "ib-fit", "Fit the chart to the window");
+  var pathLabel = h("label", "ib-path-label");
+  var pathToggle = h("input", "ib-path-mode"); pathToggle.type = "checkbox";
+  pathLabel.appendChild(pathToggle); pathLabel.appendChild(document.createTextNode(" Path (click two nodes)"));
+  var colourLabel = h("label", "ib-colour-label", "Colour by ");
+  var colourSel = h("select", "ib-colour-by");
+  colourLabel.appendChild(colourSel);
+  var showAllBtn = button("Show hidden", "ib-show-all", "Show every hidden node again");
+  var clearBtn = button("Clear", "ib-clear", "Clear selection, path and search");
+  var statusEl = h("span", "ib-status"); statusEl.setAttribute("role", "status");
+  [titleEl, searchBox, zin, zout, fitBtn, pathLabel, colourLabel, showAllBtn, clearBtn, statusEl]
+    .forEach(function (el) { bar.appendChild(el); });
+  var main = h("div", "ib-main");
+  var stage = h("div", "ib-stage");
+  var canvas = h("canvas", "ib-canvas");
+  stage.appendChild(canvas);
+  var side = h("div", "ib-side");
+  var legendEl = h("div", "ib-legend");
+  var results = h("ul", "ib-results");
+  var panel = h("div", "ib-details");
+  side.appendChild(h("h3", null, "Legend")); side.appendChild(legendEl);
+  side.appendChild(results); side.appendChild(panel);
+  main.appendChild(stage); main.appendChild(side);
+  var bottom = h("div", "ib-marking ib-marking-bottom", D.marking);
+  bottom.setAttribute("role", "note");
+  [top, bar, main, bottom].forEach(function (el) { root.appendChild(el); });
+  var ctx = canvas.getContext("2d");
+
+  // ---- data ------------------------------------------------------------------------------
+  var adj = new Array(N);
   for (i = 0; i < N; i++) adj[i] = [];
   for (i = 0; i < M; i++) {
     adj[D.edges.s[i]].push(i);
@@ -26,40 +89,65 @@
   }
   var indexOf = new Map();
   for (i = 0; i < N; i++) indexOf.set(String(D.nodes.id[i]), i);
+  var X = Float64Array.from(D.nodes.x), Y = Float64Array.from(D.nodes.y), R = D.nodes.r;
+  var labelText = D.nodes.label.map(function (l) {
+    l = String(l); return l.length > MAX_LABEL ? l.slice(0, MAX_LABEL - 1) + "\u2026" : l;
+  });
+  var labelW = new Float64Array(N).fill(-1);
+  var edgeText = new Array(M);
+  for (i = 0; i < M; i++) {
+    edgeText[i] = D.edges.lt[i].map(function (k) { return LINKS[k].label; })
+      .filter(function (v, j, a) { return v && a.indexOf(v) === j; }).join(", ");
+  }
+  var edgeW = new Float64Array(M).fill(-1);
+  var order = D.nodes.order;          // node indices, most important first
+  var edgeOrder = D.edges.order;      // edge indices, heaviest first
+  var pinned = new Uint8Array(N), hidden = new Uint8Array(N);
+  var notes = new Map();
+  var L = D.layout || {};
+  (L.pinned || []).forEach(function (k) { pinned[k] = 1; });
+  (L.hidden || []).forEach(function (k) { hidden[k] = 1; });
+  Object.keys(L.notes || {}).forEach(function (k) { notes.set(Number(k), String(L.notes[k])); });
 
-  var X = D.nodes.x, Y = D.nodes.y, R = D.nodes.r;
   var view = { scale: 1, tx: 0, ty: 0 };
   var dpr = window.devicePixelRatio || 1;
   var width = 0, height = 0;
+  var SX = new Float64Array(N), SY = new Float64Array(N), SR = new Float64Array(N);
+  var vis = new Uint8Array(N);
+  var nodeColour = new Array(N);
+  var colourBy = "";
 
   var state = {
-    selected: -1,
-    neighbours: new Set(),
-    pathNodes: new Set(),
-    pathEdges: new Set(),
-    path: [],
-    pathStart: -1,
-    pathMode: false,
-    searchHits: new Set(),
+    selected: -1, selection: new Set(), neighbours: new Set(), pathNodes: new Set(),
+    pathEdges: new Set(), path: [], pathStart: -1, pathMode: false, searchHits: new Set(),
+    hover: -1,
   };
-
   var api = {
-    nodeCount: N,
-    edgeCount: M,
-    drawnNodes: 0,
-    drawnEdges: 0,
-    drawnLabels: 0,
-    frames: 0,
-    renderMs: 0,
-    firstRenderMs: 0,
-    ready: false,
-    selected: null,
-    path: [],
+    nodeCount: N, edgeCount: M, drawnNodes: 0, drawnEdges: 0, drawnLabels: 0,
+    drawnLinkLabels: 0, labels: [], frames: 0, renderMs: 0, firstRenderMs: 0, ready: false,
+    selected: null, path: [], root: root,
   };
-  window.intelbenchChart = api;
 
+  // ---- colours ---------------------------------------------------------------------------
+  function attrOf(name) { return D.attrs && D.attrs[name]; }
+  function setColourBy(name) {
+    colourBy = attrOf(name) ? name : "";
+    colourSel.value = colourBy;
+    var a = attrOf(colourBy);
+    for (var k = 0; k < N; k++) {
+      if (!a) nodeColour[k] = TYPE_COLOURS[D.nodes.t[k]];
+      else {
+        var c = a.codes[k];
+        nodeColour[k] = c < 0 ? NO_VALUE : PALETTE[c % PALETTE.length];
+      }
+    }
+    legend();
+    requestDraw();
+  }
+
+  // ---- geometry --------------------------------------------------------------------------
   function resize() {
-    var rect = wrap.getBoundingClientRect();
+    var rect = stage.getBoundingClientRect();
     width = Math.max(50, rect.width);
     height = Math.max(50, rect.height);
     canvas.width = Math.round(width * dpr);
@@ -67,360 +155,479 @@
     canvas.style.width = width + "px";
     canvas.style.height = height + "px";
   }
-
   function fit() {
-    if (N === 0) { view.scale = 1; view.tx = width / 2; view.ty = height / 2; return; }
     var minx = Infinity, miny = Infinity, maxx = -Infinity, maxy = -Infinity;
     for (var k = 0; k < N; k++) {
+      if (hidden[k]) continue;
       if (X[k] - R[k] < minx) minx = X[k] - R[k];
       if (X[k] + R[k] > maxx) maxx = X[k] + R[k];
       if (Y[k] - R[k] < miny) miny = Y[k] - R[k];
       if (Y[k] + R[k] > maxy) maxy = Y[k] + R[k];
     }
-    var pad = 30;
-    var w = Math.max(maxx - minx, 1), h = Math.max(maxy - miny, 1);
-    view.scale = Math.min((width - 2 * pad) / w, (height - 2 * pad) / h, 4);
+    if (minx === Infinity) { view.scale = 1; view.tx = width / 2; view.ty = height / 2; return; }
+    var pad = 40;
+    var w = Math.max(maxx - minx, 1), hh = Math.max(maxy - miny, 1);
+    view.scale = Math.min((width - 2 * pad) / w, (height - 2 * pad) / hh, 3);
     view.tx = width / 2 - view.scale * (minx + maxx) / 2;
     view.ty = height / 2 - view.scale * (miny + maxy) / 2;
   }
 
-  // ---- shapes -------------------------------------------------------------------------
-  function polygon(c, x, y, r, sides, rot) {
-    for (var k = 0; k < sides; k++) {
-      var a = rot + (2 * Math.PI * k) / sides;
-      var px = x + r * Math.cos(a), py = y + r * Math.sin(a);
-      if (k === 0) c.moveTo(px, py); else c.lineTo(px, py);
+  // ---- label placement: a grid of placed boxes, most important label first ---------------
+  var CELL = 64, grid = new Map();
+  function gridKey(cx, cy) { return cx * 100003 + cy; }
+  function hits(x0, y0, x1, y1) {
+    var c0 = Math.floor(x0 / CELL), c1 = Math.floor(x1 / CELL);
+    var r0 = Math.floor(y0 / CELL), r1 = Math.floor(y1 / CELL);
+    for (var cx = c0; cx <= c1; cx++) for (var cy = r0; cy <= r1; cy++) {
+      var list = grid.get(gridKey(cx, cy));
+      if (!list) continue;
+      for (var q = 0; q < list.length; q += 4) {
+        if (x0 < list[q + 2] && x1 > list[q] && y0 < list[q + 3] && y1 > list[q + 1]) return true;
+      }
     }
-    c.closePath();
+    return false;
   }
-
-  function roundRect(c, x, y, r) {
-    var s = r * 0.85, q = r * 0.3;
-    c.moveTo(x - s + q, y - s);
-    c.lineTo(x + s - q, y - s);
-    c.quadraticCurveTo(x + s, y - s, x + s, y - s + q);
-    c.lineTo(x + s, y + s - q);
-    c.quadraticCurveTo(x + s, y + s, x + s - q, y + s);
-    c.lineTo(x - s + q, y + s);
-    c.quadraticCurveTo(x - s, y + s, x - s, y + s - q);
-    c.lineTo(x - s, y - s + q);
-    c.quadraticCurveTo(x - s, y - s, x - s + q, y - s);
-    c.closePath();
-  }
-
-  function house(c, x, y, r) {
-    c.moveTo(x, y - r);
-    c.lineTo(x + r, y - r * 0.1);
-    c.lineTo(x + r * 0.75, y - r * 0.1);
-    c.lineTo(x + r * 0.75, y + r * 0.85);
-    c.lineTo(x - r * 0.75, y + r * 0.85);
-    c.lineTo(x - r * 0.75, y - r * 0.1);
-    c.lineTo(x - r, y - r * 0.1);
-    c.closePath();
-  }
-
-  function shapePath(c, shape, x, y, r) {
-    switch (shape) {
-      case "circle": c.moveTo(x + r, y); c.arc(x, y, r, 0, 2 * Math.PI); break;
-      case "roundsquare": roundRect(c, x, y, r); break;
-      case "triangle": polygon(c, x, y + r * 0.15, r * 1.1, 3, -Math.PI / 2); break;
-      case "house": house(c, x, y, r); break;
-      case "hexagon": polygon(c, x, y, r, 6, 0); break;
-      case "diamond": polygon(c, x, y, r * 1.1, 4, -Math.PI / 2); break;
-      default: polygon(c, x, y, r, 8, Math.PI / 8);
+  function occupy(x0, y0, x1, y1) {
+    var c0 = Math.floor(x0 / CELL), c1 = Math.floor(x1 / CELL);
+    var r0 = Math.floor(y0 / CELL), r1 = Math.floor(y1 / CELL);
+    for (var cx = c0; cx <= c1; cx++) for (var cy = r0; cy <= r1; cy++) {
+      var key = gridKey(cx, cy), list = grid.get(key);
+      if (!list) { list = []; grid.set(key, list); }
+      list.push(x0, y0, x1, y1);
     }
   }
+  function nodeLabelWidth(k) {
+    if (labelW[k] < 0) { ctx.font = NODE_FONT; labelW[k] = ctx.measureText(labelText[k]).width; }
+    return labelW[k];
+  }
+  function edgeLabelWidth(e) {
+    if (edgeW[e] < 0) { ctx.font = LINK_FONT; edgeW[e] = ctx.measureText(edgeText[e]).width; }
+    return edgeW[e];
+  }
+  function placeLabels(nVis) {
+    grid = new Map();
+    var placed = [];
+    var maxLabels = 600, tries = 0;
+    // node discs are obstacles when they are big enough to read
+    if (nVis <= 4000) {
+      for (var k = 0; k < N; k++) {
+        if (vis[k] && SR[k] >= 4) occupy(SX[k] - SR[k], SY[k] - SR[k], SX[k] + SR[k], SY[k] + SR[k]);
+      }
+    }
+    var forced = [];
+    if (state.selected >= 0) forced.push(state.selected);
+    state.selection.forEach(function (v) { forced.push(v); });
+    state.pathNodes.forEach(function (v) { forced.push(v); });
+    state.neighbours.forEach(function (v) { forced.push(v); });
+    state.searchHits.forEach(function (v) { forced.push(v); });
+    var done = new Uint8Array(N);
+    function tryNode(k) {
+      if (done[k] || !vis[k]) return;
+      done[k] = 1;
+      tries++;
+      var w = nodeLabelWidth(k) + 4, x = SX[k], y = SY[k], r = SR[k];
+      var cands = [
+        [x - w / 2, y + r + 1], [x - w / 2, y - r - 1 - LABEL_H],
+        [x + r + 2, y - LABEL_H / 2], [x - r - 2 - w, y - LABEL_H / 2],
+      ];
+      for (var c = 0; c < cands.length; c++) {
+        var x0 = cands[c][0], y0 = cands[c][1];
+        if (x0 < 0 || y0 < 0 || x0 + w > width || y0 + LABEL_H > height) continue;
+        if (hits(x0, y0, x0 + w, y0 + LABEL_H)) continue;
+        occupy(x0, y0, x0 + w, y0 + LABEL_H);
+        placed.push({ k: k, x: x0, y: y0, w: w, kind: "node" });
+        return;
+      }
+    }
+    for (var f = 0; f < forced.length && placed.length < maxLabels; f++) tryNode(forced[f]);
+    for (var o = 0; o < order.length && placed.length < maxLabels && tries < 1200; o++) tryNode(order[o]);
+    // link labels: what the link is, where the link is long enough to carry it
+    var linkPlaced = 0;
+    if (api.drawnEdges <= 3000) {
+      for (var q = 0; q < edgeOrder.length && linkPlaced < 400; q++) {
+        var e = edgeOrder[q], a = D.edges.s[e], b = D.edges.t[e];
+        if (!vis[a] || !vis[b] || hidden[a] || hidden[b] || !edgeText[e]) continue;
+        var dx = SX[b] - SX[a], dy = SY[b] - SY[a];
+        var len = Math.sqrt(dx * dx + dy * dy) - SR[a] - SR[b];
+        var lw = edgeLabelWidth(e) + 4;
+        if (len < lw + 10) continue;
+        var mx = (SX[a] + SX[b]) / 2 - lw / 2, my = (SY[a] + SY[b]) / 2 - 6;
+        if (mx < 0 || my < 0 || mx + lw > width || my + 12 > height) continue;
+        if (hits(mx, my, mx + lw, my + 12)) continue;
+        occupy(mx, my, mx + lw, my + 12);
+        placed.push({ e: e, x: mx, y: my, w: lw, kind: "link" });
+        linkPlaced++;
+      }
+    }
+    return placed;
+  }
 
-  // ---- drawing ------------------------------------------------------------------------
+  // ---- drawing ---------------------------------------------------------------------------
   var scheduled = false;
   function requestDraw() {
     if (scheduled) return;
     scheduled = true;
     window.requestAnimationFrame(function () { scheduled = false; draw(); });
   }
-
-  function gradeText(e) {
-    var seen = [];
-    var g = D.edges.g[e];
-    for (var k = 0; k < g.length; k++) if (g[k] && seen.indexOf(g[k]) < 0) seen.push(g[k]);
-    return seen.join(" ");
+  function isMarked(k) {
+    return k === state.selected || state.selection.has(k) || state.neighbours.has(k) ||
+      state.pathNodes.has(k) || state.searchHits.has(k);
   }
-
+  function drawDisc(k, alpha) {
+    var x = SX[k], y = SY[k], r = SR[k];
+    ctx.globalAlpha = alpha;
+    ctx.beginPath(); ctx.arc(x, y, r, 0, 2 * Math.PI);
+    ctx.fillStyle = nodeColour[k]; ctx.fill();
+    ctx.lineWidth = 1; ctx.strokeStyle = "#ffffff"; ctx.stroke();
+    var sc = r / 14;
+    ctx.setTransform(dpr * sc, 0, 0, dpr * sc, dpr * (x - 12 * sc), dpr * (y - 12 * sc));
+    ctx.fillStyle = "#ffffff";
+    ctx.fill(ICONS[D.nodes.t[k]], "evenodd");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.globalAlpha = 1;
+  }
   function draw() {
     var t0 = performance.now();
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, height);
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, width, height);
-    var s = view.scale, tx = view.tx, ty = view.ty;
-    var margin = 40;
-    var emph = state.selected >= 0 || state.pathNodes.size > 0;
-
-    // visible nodes (screen culling)
-    var vis = new Uint8Array(N);
-    var nVis = 0;
-    for (var k = 0; k < N; k++) {
-      var sx = X[k] * s + tx, sy = Y[k] * s + ty;
-      var rr = Math.max(R[k] * s, 2.5);
-      if (sx + rr >= -margin && sx - rr <= width + margin && sy + rr >= -margin && sy - rr <= height + margin) {
-        vis[k] = 1; nVis++;
-      }
+    var s = view.scale, tx = view.tx, ty = view.ty, margin = 40;
+    var emph = state.selected >= 0 || state.selection.size > 0 || state.pathNodes.size > 0;
+    var nVis = 0, k;
+    var rScale = Math.min(1.6, Math.max(s, N > 1000 ? 0.3 : 0.7));
+    for (k = 0; k < N; k++) {
+      var sx = X[k] * s + tx, sy = Y[k] * s + ty, rr = Math.max(R[k] * rScale, 2.5);
+      SX[k] = sx; SY[k] = sy; SR[k] = rr;
+      var v = !hidden[k] && sx + rr >= -margin && sx - rr <= width + margin &&
+        sy + rr >= -margin && sy - rr <= height + margin;
+      vis[k] = v ? 1 : 0;
+      if (v) nVis++;
     }
-
-    // edges grouped by width bucket; emphasised ones drawn after
-    var buckets = {};
-    var drawnEdges = 0;
-    var hot = [];
+    // links, batched by style and width; emphasised ones after
+    var buckets = new Map(), hot = [], drawnEdges = 0;
     for (var e = 0; e < M; e++) {
       var a = D.edges.s[e], b = D.edges.t[e];
-      if (!vis[a] && !vis[b]) continue;
+      if (hidden[a] || hidden[b] || (!vis[a] && !vis[b])) continue;
       drawnEdges++;
-      if (state.pathEdges.has(e) || (state.selected >= 0 && (a === state.selected || b === state.selected))) {
-        hot.push(e);
-        continue;
+      if (state.pathEdges.has(e) || (emph && (state.selection.has(a) || state.selection.has(b)))) {
+        hot.push(e); continue;
       }
-      var w = D.edges.w[e];
-      (buckets[w] || (buckets[w] = [])).push(e);
+      var key = D.edges.st[e] * 64 + D.edges.w[e];
+      var list = buckets.get(key);
+      if (!list) { list = []; buckets.set(key, list); }
+      list.push(e);
     }
-    ctx.strokeStyle = emph ? "rgba(150,150,150,0.25)" : "rgba(110,110,110,0.55)";
-    Object.keys(buckets).forEach(function (wk) {
-      var list = buckets[wk];
-      ctx.lineWidth = Math.max(0.5, Number(wk) * Math.min(1, Math.sqrt(s)));
-      ctx.beginPath();
-      for (var q = 0; q < list.length; q++) {
-        var ee = list[q], a2 = D.edges.s[ee], b2 = D.edges.t[ee];
-        ctx.moveTo(X[a2] * s + tx, Y[a2] * s + ty);
-        ctx.lineTo(X[b2] * s + tx, Y[b2] * s + ty);
-      }
-      ctx.stroke();
-    });
-    for (var h = 0; h < hot.length; h++) {
-      var he = hot[h], ha = D.edges.s[he], hb = D.edges.t[he];
-      ctx.strokeStyle = state.pathEdges.has(he) ? "#e6007e" : "#222222";
-      ctx.lineWidth = Math.max(1.5, D.edges.w[he] * Math.min(1, Math.sqrt(s)) + 1);
-      ctx.beginPath();
-      ctx.moveTo(X[ha] * s + tx, Y[ha] * s + ty);
-      ctx.lineTo(X[hb] * s + tx, Y[hb] * s + ty);
-      ctx.stroke();
-    }
-
-    // grades on links at zoom
-    if (s >= D.gradeZoom) {
-      ctx.font = "10px sans-serif";
-      ctx.textAlign = "center";
-      ctx.textBaseline = "middle";
-      var gcount = 0;
-      for (var e2 = 0; e2 < M && gcount < 1500; e2++) {
-        var ga = D.edges.s[e2], gb = D.edges.t[e2];
-        if (!vis[ga] || !vis[gb]) continue;
-        var txt = gradeText(e2);
-        if (!txt) continue;
-        var mx = (X[ga] + X[gb]) / 2 * s + tx, my = (Y[ga] + Y[gb]) / 2 * s + ty;
-        ctx.fillStyle = "rgba(255,255,255,0.85)";
-        var tw = ctx.measureText(txt).width;
-        ctx.fillRect(mx - tw / 2 - 2, my - 6, tw + 4, 12);
-        ctx.fillStyle = "#7a0050";
-        ctx.fillText(txt, mx, my);
-        gcount++;
-      }
-    }
-
-    // nodes, one path per type (fill once), emphasised outlines after
-    var drawn = 0;
-    for (var ti = 0; ti < TYPE_NAMES.length; ti++) {
-      ctx.beginPath();
-      var any = false;
-      for (var n = 0; n < N; n++) {
-        if (!vis[n] || D.nodes.t[n] !== ti) continue;
-        shapePath(ctx, SHAPES[ti], X[n] * s + tx, Y[n] * s + ty, Math.max(R[n] * s, 2.5));
-        drawn++; any = true;
-      }
-      if (!any) continue;
-      ctx.fillStyle = COLOURS[ti];
-      ctx.globalAlpha = emph ? 0.55 : 1;
-      ctx.fill();
-      ctx.globalAlpha = 1;
-      if (s * 8 > 6) { ctx.strokeStyle = "#ffffff"; ctx.lineWidth = 1; ctx.stroke(); }
-    }
-    var marked = [];
-    if (state.selected >= 0) marked.push(state.selected);
-    state.neighbours.forEach(function (v) { marked.push(v); });
-    state.pathNodes.forEach(function (v) { marked.push(v); });
-    state.searchHits.forEach(function (v) { marked.push(v); });
-    for (var mk = 0; mk < marked.length; mk++) {
-      var v = marked[mk];
-      var vx = X[v] * s + tx, vy = Y[v] * s + ty, vr = Math.max(R[v] * s, 2.5);
-      ctx.beginPath();
-      shapePath(ctx, SHAPES[D.nodes.t[v]], vx, vy, vr);
-      ctx.fillStyle = COLOURS[D.nodes.t[v]];
-      ctx.fill();
-      ctx.lineWidth = 2.5;
-      ctx.strokeStyle = v === state.selected ? "#000000" : (state.pathNodes.has(v) ? "#e6007e" :
-        (state.searchHits.has(v) ? "#f5a623" : "#444444"));
-      ctx.stroke();
-    }
-
-    // labels: at sufficient zoom, or for emphasised nodes
-    var labels = 0;
-    ctx.font = "11px sans-serif";
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    ctx.fillStyle = "#111111";
-    var showAll = s >= D.labelZoom || nVis <= 150;
-    if (showAll) {
-      for (var l = 0; l < N && labels < 2000; l++) {
-        if (!vis[l]) continue;
-        ctx.fillText(D.nodes.label[l], X[l] * s + tx, Y[l] * s + ty + Math.max(R[l] * s, 2.5) + 2);
-        labels++;
-      }
-    } else {
-      for (var ml = 0; ml < marked.length; ml++) {
-        var u = marked[ml];
-        ctx.fillText(D.nodes.label[u], X[u] * s + tx, Y[u] * s + ty + Math.max(R[u] * s, 2.5) + 2);
-        labels++;
-      }
-    }
-
-    api.drawnNodes = drawn;
     api.drawnEdges = drawnEdges;
-    api.drawnLabels = labels;
+    var dashes = drawnEdges <= 3000;
+    var wf = Math.min(1, Math.sqrt(s));
+    // opaque tints, and paths of at most CHUNK segments: a translucent stroke of one huge
+    // path makes the rasteriser resolve every crossing (tens of seconds at 60,000 links)
+    buckets.forEach(function (list, key) {
+      var st = LINKS[Math.floor(key / 64)];
+      ctx.strokeStyle = emph ? st.faint : st.soft;
+      ctx.lineWidth = drawnEdges > 5000 ? 0.5 : Math.max(0.6, (key % 64) * wf);
+      ctx.setLineDash(dashes ? st.dash : []);
+      for (var q0 = 0; q0 < list.length; q0 += CHUNK) {
+        ctx.beginPath();
+        var qEnd = Math.min(list.length, q0 + CHUNK);
+        for (var q = q0; q < qEnd; q++) {
+          var ee = list[q], a2 = D.edges.s[ee], b2 = D.edges.t[ee];
+          ctx.moveTo(SX[a2], SY[a2]); ctx.lineTo(SX[b2], SY[b2]);
+        }
+        ctx.stroke();
+      }
+    });
+    for (var hh = 0; hh < hot.length; hh++) {
+      var he = hot[hh], ha = D.edges.s[he], hb = D.edges.t[he], hs = LINKS[D.edges.st[he]];
+      ctx.strokeStyle = state.pathEdges.has(he) ? "#e6007e" : hs.colour;
+      ctx.setLineDash(hs.dash);
+      ctx.lineWidth = Math.max(2, D.edges.w[he] * wf + 1.5);
+      ctx.beginPath(); ctx.moveTo(SX[ha], SY[ha]); ctx.lineTo(SX[hb], SY[hb]); ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    var tEdges = performance.now();
+    // nodes: small ones batched by colour, readable ones as icon discs
+    var drawn = 0, small = new Map(), big = [];
+    for (k = 0; k < N; k++) {
+      if (!vis[k]) continue;
+      drawn++;
+      if (SR[k] < 6 && !isMarked(k)) {
+        var col = nodeColour[k], sl = small.get(col);
+        if (!sl) { sl = []; small.set(col, sl); }
+        sl.push(k);
+      } else big.push(k);
+    }
+    if (big.length > MAX_ICONS) {
+      // too many to draw one by one: plain discs, batched (icons appear as you zoom in)
+      var rest = [];
+      for (var bj = 0; bj < big.length; bj++) {
+        var kb = big[bj];
+        if (isMarked(kb)) { rest.push(kb); continue; }
+        var cb = nodeColour[kb], lb = small.get(cb);
+        if (!lb) { lb = []; small.set(cb, lb); }
+        lb.push(kb);
+      }
+      big = rest;
+    }
+    small.forEach(function (list, col) {
+      ctx.fillStyle = emph ? tint(col, 0.55) : col;
+      for (var q0 = 0; q0 < list.length; q0 += CHUNK) {
+        ctx.beginPath();
+        var qEnd = Math.min(list.length, q0 + CHUNK);
+        for (var q = q0; q < qEnd; q++) {
+          var n = list[q];
+          ctx.moveTo(SX[n] + SR[n], SY[n]); ctx.arc(SX[n], SY[n], SR[n], 0, 2 * Math.PI);
+        }
+        ctx.fill();
+      }
+    });
+    for (var bi = 0; bi < big.length; bi++) {
+      k = big[bi];
+      var marked = isMarked(k);
+      drawDisc(k, emph && !marked ? 0.6 : 1);
+      if (marked) {
+        ctx.beginPath(); ctx.arc(SX[k], SY[k], SR[k] + 2, 0, 2 * Math.PI);
+        ctx.lineWidth = 2.5;
+        ctx.strokeStyle = state.selection.has(k) || k === state.selected ? "#000000" :
+          (state.pathNodes.has(k) ? "#e6007e" : (state.searchHits.has(k) ? "#f5a623" : "#777777"));
+        ctx.stroke();
+      }
+      if (pinned[k] && SR[k] >= 6) {
+        ctx.beginPath(); ctx.arc(SX[k] - SR[k] * 0.75, SY[k] - SR[k] * 0.75, 3, 0, 2 * Math.PI);
+        ctx.fillStyle = "#222222"; ctx.fill();
+      }
+      if (notes.has(k) && SR[k] >= 6) {
+        ctx.fillStyle = "#ffd60a"; ctx.strokeStyle = "#7a5c00"; ctx.lineWidth = 1;
+        ctx.fillRect(SX[k] + SR[k] * 0.55, SY[k] - SR[k] - 2, 7, 7);
+        ctx.strokeRect(SX[k] + SR[k] * 0.55, SY[k] - SR[k] - 2, 7, 7);
+      }
+    }
+    var tNodes = performance.now();
+    // labels, placed without overlap
+    var placed = placeLabels(nVis);
+    var tPlace = performance.now();
+    var out = [], nl = 0, ll = 0;
+    ctx.textAlign = "left"; ctx.textBaseline = "top";
+    for (var p = 0; p < placed.length; p++) {
+      var P = placed[p];
+      ctx.fillStyle = "rgba(255,255,255,0.82)";
+      if (P.kind === "node") {
+        ctx.fillRect(P.x, P.y, P.w, LABEL_H);
+        ctx.font = NODE_FONT; ctx.fillStyle = "#111111";
+        ctx.fillText(labelText[P.k], P.x + 2, P.y + 1);
+        out.push({ text: labelText[P.k], x: P.x + 2, y: P.y + 1, font: NODE_FONT, kind: "node",
+          id: String(D.nodes.id[P.k]) });
+        nl++;
+      } else {
+        ctx.fillRect(P.x, P.y, P.w, 12);
+        ctx.font = LINK_FONT; ctx.fillStyle = LINKS[D.edges.st[P.e]].colour;
+        ctx.fillText(edgeText[P.e], P.x + 2, P.y + 1);
+        out.push({ text: edgeText[P.e], x: P.x + 2, y: P.y + 1, font: LINK_FONT, kind: "link" });
+        ll++;
+      }
+    }
+    // hover card (not a placed label: it sits above everything until the mouse moves on)
+    if (state.hover >= 0 && vis[state.hover]) {
+      var hk = state.hover;
+      var lines = [String(D.nodes.label[hk]), TYPES[D.nodes.t[hk]]];
+      if (notes.has(hk)) lines.push("Note: " + notes.get(hk));
+      ctx.font = NODE_FONT;
+      var tw = 0;
+      lines.forEach(function (t) { tw = Math.max(tw, ctx.measureText(t).width); });
+      var bx = Math.min(SX[hk] + SR[hk] + 6, width - tw - 12), by = Math.max(SY[hk] - 8, 2);
+      ctx.fillStyle = "rgba(255,255,224,0.97)"; ctx.strokeStyle = "#888888"; ctx.lineWidth = 1;
+      ctx.fillRect(bx, by, tw + 10, lines.length * 14 + 6);
+      ctx.strokeRect(bx, by, tw + 10, lines.length * 14 + 6);
+      ctx.fillStyle = "#111111";
+      lines.forEach(function (t, j) { ctx.fillText(t, bx + 5, by + 4 + j * 14); });
+    }
+    api.timing = { edges: tEdges - t0, nodes: tNodes - tEdges, place: tPlace - tNodes,
+      labels: performance.now() - tPlace };
+    api.labels = out;
+    api.drawnNodes = drawn;
+    api.drawnLabels = nl;
+    api.drawnLinkLabels = ll;
     api.frames++;
     api.renderMs = performance.now() - t0;
     api.scale = view.scale;
   }
 
-  // ---- selection, details, paths ----------------------------------------------------------
-  function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
-
-  function addText(parent, tag, text, cls) {
-    var el = document.createElement(tag);
-    el.textContent = text;
-    if (cls) el.className = cls;
-    parent.appendChild(el);
-    return el;
-  }
-
+  // ---- details pane ----------------------------------------------------------------------
   function nodeButton(parent, idx) {
-    var btn = document.createElement("button");
-    btn.type = "button";
-    btn.className = "ib-link";
-    btn.textContent = D.nodes.label[idx] + " (" + TYPE_NAMES[D.nodes.t[idx]] + ")";
-    btn.addEventListener("click", function () { select(idx, true); });
+    var btn = button(D.nodes.label[idx] + " (" + TYPES[D.nodes.t[idx]] + ")", "ib-link");
+    btn.addEventListener("click", function () { select(idx, true, false); });
     parent.appendChild(btn);
     return btn;
   }
-
+  function gradeText(e) {
+    var seen = [], g = D.edges.g[e];
+    for (var k = 0; k < g.length; k++) if (g[k] && seen.indexOf(g[k]) < 0) seen.push(g[k]);
+    return seen.join(" ");
+  }
   function edgeDetails(parent, e, other, from) {
-    var box = document.createElement("div");
-    box.className = "ib-edge";
-    var head = document.createElement("div");
-    head.className = "ib-edge-head";
-    if (from !== undefined) {
-      nodeButton(head, from);
-      head.appendChild(document.createTextNode(" \u2013 "));
-    }
+    var box = h("div", "ib-edge");
+    var head = h("div", "ib-edge-head");
+    if (from !== undefined) { nodeButton(head, from); head.appendChild(document.createTextNode(" \u2013 ")); }
     nodeButton(head, other);
     box.appendChild(head);
-    addText(box, "div", "Link: " + D.edges.lt[e].join(", ") + " | weight " + D.edges.wt[e] +
-      " | count " + D.edges.c[e]);
+    box.appendChild(h("div", "ib-edge-kind", (edgeText[e] || "link") + " | weight " +
+      D.edges.wt[e] + " | count " + D.edges.c[e]));
     if (D.edges.fs[e] || D.edges.ls[e]) {
-      addText(box, "div", "First seen " + (D.edges.fs[e] || "?") + ", last seen " + (D.edges.ls[e] || "?"));
+      box.appendChild(h("div", null, "First seen " + (D.edges.fs[e] || "?") + ", last seen " +
+        (D.edges.ls[e] || "?")));
     }
     var reps = D.edges.r[e], grades = D.edges.g[e];
     if (reps.length) {
-      var ul = document.createElement("ul");
-      ul.className = "ib-reports";
+      var ul = h("ul", "ib-reports");
       for (var k = 0; k < reps.length; k++) {
-        addText(ul, "li", reps[k] + (grades[k] ? "  [" + grades[k] + "]" : ""));
+        ul.appendChild(h("li", null, reps[k] + (grades[k] ? "  [" + grades[k] + "]" : "")));
       }
       box.appendChild(ul);
     } else if (gradeText(e)) {
-      addText(box, "div", "Grades: " + gradeText(e));
+      box.appendChild(h("div", null, "Grades: " + gradeText(e)));
     }
     parent.appendChild(box);
   }
-
+  function neighboursOf(v) {
+    var nb = [];
+    for (var k = 0; k < adj[v].length; k++) {
+      var e = adj[v][k], o = D.edges.s[e] === v ? D.edges.t[e] : D.edges.s[e];
+      if (o !== v && nb.indexOf(o) < 0) nb.push(o);
+    }
+    return nb;
+  }
+  function layoutChanged() {
+    if (hooks.onLayout) hooks.onLayout(layoutState());
+  }
   function showDetails() {
     clear(panel);
     var v = state.selected;
     if (v >= 0) {
-      addText(panel, "h2", D.nodes.label[v], "ib-label");
-      addText(panel, "div", "Type: " + TYPE_NAMES[D.nodes.t[v]]);
-      addText(panel, "div", "Id: " + D.nodes.id[v], "ib-id");
+      panel.appendChild(h("h2", "ib-label", D.nodes.label[v]));
+      panel.appendChild(h("div", null, "Type: " + TYPES[D.nodes.t[v]]));
+      panel.appendChild(h("div", "ib-id", "Id: " + D.nodes.id[v]));
+      Object.keys(D.attrs || {}).forEach(function (name) {
+        var a = D.attrs[name], c = a.codes[v];
+        if (c >= 0) panel.appendChild(h("div", null, a.title + ": " + a.values[c]));
+      });
+      if (D.nodes.score) panel.appendChild(h("div", null, "Key-player score: " + D.nodes.score[v]));
       var extra = D.nodes.extra ? D.nodes.extra[v] : null;
-      if (extra) {
-        Object.keys(extra).forEach(function (key) { addText(panel, "div", key + ": " + extra[key]); });
-      }
-      addText(panel, "div", "Links: " + adj[v].length);
-      addText(panel, "h3", "Linked to");
+      if (extra) Object.keys(extra).forEach(function (key) { panel.appendChild(h("div", null, key + ": " + extra[key])); });
+      var tools = h("div", "ib-tools");
+      var pinBtn = button(pinned[v] ? "Unpin" : "Pin", "ib-pin");
+      pinBtn.addEventListener("click", function () { pinned[v] = pinned[v] ? 0 : 1; showDetails(); requestDraw(); layoutChanged(); });
+      var hideBtn = button("Hide", "ib-hide");
+      hideBtn.addEventListener("click", function () { hideNodes([v]); });
+      var hideNb = button("Hide neighbours", "ib-hide-nb");
+      hideNb.addEventListener("click", function () { hideNodes(neighboursOf(v)); });
+      var expand = button("Expand", "ib-expand", "Show this node's hidden neighbours");
+      expand.addEventListener("click", function () { expandNode(v); });
+      [pinBtn, hideBtn, hideNb, expand].forEach(function (b) { tools.appendChild(b); });
+      panel.appendChild(tools);
+      var noteBox = h("textarea", "ib-note");
+      noteBox.rows = 2; noteBox.placeholder = "Note on this node";
+      noteBox.value = notes.get(v) || "";
+      var noteBtn = button("Save note", "ib-note-save");
+      noteBtn.addEventListener("click", function () { setNote(v, noteBox.value); });
+      panel.appendChild(noteBox); panel.appendChild(noteBtn);
+      if (notes.has(v)) panel.appendChild(h("div", "ib-note-text", "Note: " + notes.get(v)));
+      panel.appendChild(h("div", null, "Links: " + adj[v].length));
+      panel.appendChild(h("h3", null, "Linked to"));
       var list = adj[v].slice(0, 200);
       for (var k = 0; k < list.length; k++) {
         var e = list[k];
-        var other = D.edges.s[e] === v ? D.edges.t[e] : D.edges.s[e];
-        edgeDetails(panel, e, other);
+        edgeDetails(panel, e, D.edges.s[e] === v ? D.edges.t[e] : D.edges.s[e]);
       }
-      if (adj[v].length > list.length) addText(panel, "div", "(" + (adj[v].length - list.length) + " more)");
+      if (adj[v].length > list.length) panel.appendChild(h("div", null, "(" + (adj[v].length - list.length) + " more)"));
     }
+    if (state.selection.size > 1) panel.appendChild(h("div", "ib-hint", state.selection.size + " nodes selected."));
     if (state.path.length) {
-      addText(panel, "h3", "Path (" + (state.path.length - 1) + " links)");
-      var ol = document.createElement("ol");
-      ol.className = "ib-path";
-      for (var p = 0; p < state.path.length; p++) {
-        var li = document.createElement("li");
-        nodeButton(li, state.path[p]);
-        ol.appendChild(li);
-      }
+      panel.appendChild(h("h3", null, "Path (" + (state.path.length - 1) + " links)"));
+      var ol = h("ol", "ib-path");
+      for (var p = 0; p < state.path.length; p++) { var li = h("li"); nodeButton(li, state.path[p]); ol.appendChild(li); }
       panel.appendChild(ol);
-      state.pathEdges.forEach(function (pe) {
-        edgeDetails(panel, pe, D.edges.t[pe], D.edges.s[pe]);
-      });
+      state.pathEdges.forEach(function (pe) { edgeDetails(panel, pe, D.edges.t[pe], D.edges.s[pe]); });
     } else if (state.pathStart >= 0) {
-      addText(panel, "div", "Path from " + D.nodes.label[state.pathStart] + ": click the other end.", "ib-hint");
+      panel.appendChild(h("div", "ib-hint", "Path from " + D.nodes.label[state.pathStart] + ": click the other end."));
     }
-    if (v < 0 && !state.path.length) addText(panel, "div", "Click a node to see its details.", "ib-hint");
+    if (v < 0 && !state.path.length) panel.appendChild(h("div", "ib-hint", "Click a node to see its details; Ctrl-click to add to the selection; drag a node to move and pin it."));
   }
-
   function setStatus(text) { statusEl.textContent = text; }
 
-  function select(idx, centre) {
-    if (idx === null || idx === undefined || idx < 0 || idx >= N) {
-      state.selected = -1;
-      state.neighbours = new Set();
-      api.selected = null;
-    } else {
-      state.selected = idx;
-      var nb = new Set();
-      for (var k = 0; k < adj[idx].length; k++) {
-        var e = adj[idx][k];
-        nb.add(D.edges.s[e] === idx ? D.edges.t[e] : D.edges.s[e]);
-      }
-      nb.delete(idx);
-      state.neighbours = nb;
-      api.selected = String(D.nodes.id[idx]);
-      if (centre) {
-        view.tx = width / 2 - X[idx] * view.scale;
-        view.ty = height / 2 - Y[idx] * view.scale;
-      }
-    }
+  // ---- selection, hiding, notes, paths ----------------------------------------------------
+  function selectedIds() {
+    var out = [];
+    state.selection.forEach(function (k) { out.push(String(D.nodes.id[k])); });
+    return out;
+  }
+  function refreshSelection(notify) {
+    var nb = new Set();
+    if (state.selected >= 0) neighboursOf(state.selected).forEach(function (o) { nb.add(o); });
+    state.selection.forEach(function (k) { nb.delete(k); });
+    state.neighbours = nb;
+    api.selected = state.selected >= 0 ? String(D.nodes.id[state.selected]) : null;
     showDetails();
     requestDraw();
+    if (notify && hooks.onSelect) hooks.onSelect(selectedIds());
   }
-
+  function select(idx, centre, add) {
+    if (idx === null || idx === undefined || idx < 0 || idx >= N) {
+      if (!add) { state.selected = -1; state.selection = new Set(); }
+    } else if (add) {
+      if (state.selection.has(idx)) {
+        state.selection.delete(idx);
+        if (state.selected === idx) state.selected = state.selection.size ? Array.from(state.selection).pop() : -1;
+      } else { state.selection.add(idx); state.selected = idx; }
+    } else {
+      state.selection = new Set([idx]); state.selected = idx;
+      if (centre) { view.tx = width / 2 - X[idx] * view.scale; view.ty = height / 2 - Y[idx] * view.scale; }
+    }
+    refreshSelection(true);
+  }
+  function setSelection(ids, notify) {
+    var sel = new Set(), missing = [];
+    (ids || []).forEach(function (id) {
+      var k = indexOf.get(String(id));
+      if (k === undefined) missing.push(String(id)); else { sel.add(k); hidden[k] = 0; }
+    });
+    state.selection = sel;
+    state.selected = sel.size ? Array.from(sel)[sel.size - 1] : -1;
+    refreshSelection(Boolean(notify));
+    return missing;
+  }
+  function hideNodes(list) {
+    list.forEach(function (k) {
+      hidden[k] = 1; state.selection.delete(k);
+      if (state.selected === k) state.selected = -1;
+    });
+    setStatus(countHidden() + " hidden");
+    refreshSelection(true);
+    layoutChanged();
+  }
+  function expandNode(v) {
+    var shown = 0;
+    neighboursOf(v).forEach(function (o) { if (hidden[o]) { hidden[o] = 0; shown++; } });
+    hidden[v] = 0;
+    setStatus(shown + " shown");
+    requestDraw(); layoutChanged();
+    return shown;
+  }
+  function countHidden() { var c = 0; for (var k = 0; k < N; k++) c += hidden[k]; return c; }
+  function setNote(v, text) {
+    text = String(text || "").trim();
+    if (text) notes.set(v, text.slice(0, 2000)); else notes.delete(v);
+    showDetails(); requestDraw(); layoutChanged();
+  }
   function bfs(a, b) {
     if (a === b) return [a];
-    var prev = new Int32Array(N).fill(-1);
-    var seen = new Uint8Array(N);
-    var queue = [a];
+    var prev = new Int32Array(N).fill(-1), seen = new Uint8Array(N), queue = [a];
     seen[a] = 1;
     for (var head = 0; head < queue.length; head++) {
-      var u = queue[head];
-      var list = adj[u];
+      var u = queue[head], list = adj[u];
       for (var k = 0; k < list.length; k++) {
-        var e = list[k];
-        var w = D.edges.s[e] === u ? D.edges.t[e] : D.edges.s[e];
-        if (seen[w]) continue;
-        seen[w] = 1;
-        prev[w] = u;
+        var e = list[k], w = D.edges.s[e] === u ? D.edges.t[e] : D.edges.s[e];
+        if (seen[w] || hidden[w]) continue;
+        seen[w] = 1; prev[w] = u;
         if (w === b) {
           var path = [b];
           while (path[path.length - 1] !== a) path.push(prev[path[path.length - 1]]);
@@ -431,26 +638,19 @@
     }
     return [];
   }
-
   function setPath(path) {
-    state.path = path;
-    state.pathNodes = new Set(path);
-    state.pathEdges = new Set();
+    state.path = path; state.pathNodes = new Set(path); state.pathEdges = new Set();
     for (var k = 0; k + 1 < path.length; k++) {
-      var u = path[k], w = path[k + 1];
-      var best = -1;
+      var u = path[k], w = path[k + 1], best = -1;
       for (var q = 0; q < adj[u].length; q++) {
-        var e = adj[u][q];
-        var o = D.edges.s[e] === u ? D.edges.t[e] : D.edges.s[e];
+        var e = adj[u][q], o = D.edges.s[e] === u ? D.edges.t[e] : D.edges.s[e];
         if (o === w && (best < 0 || D.edges.wt[e] > D.edges.wt[best])) best = e;
       }
       if (best >= 0) state.pathEdges.add(best);
     }
     api.path = path.map(function (p) { return String(D.nodes.id[p]); });
-    showDetails();
-    requestDraw();
+    showDetails(); requestDraw();
   }
-
   function pathBetween(a, b) {
     var ia = indexOf.get(String(a)), ib = indexOf.get(String(b));
     if (ia === undefined || ib === undefined) return null;
@@ -460,158 +660,235 @@
     return api.path.slice();
   }
 
-  // ---- search -------------------------------------------------------------------------------
-  var searchBox = document.getElementById("ib-search");
-  var results = document.getElementById("ib-results");
+  // ---- search ----------------------------------------------------------------------------
   var lowerLabels = D.nodes.label.map(function (l) { return String(l).toLowerCase(); });
-
-  function search(q) {
-    q = String(q || "").trim().toLowerCase();
+  function search(qs) {
+    qs = String(qs || "").trim().toLowerCase();
     clear(results);
     state.searchHits = new Set();
-    var hits = [];
-    if (q) {
-      for (var k = 0; k < N; k++) {
-        if (lowerLabels[k].indexOf(q) >= 0 || String(D.nodes.id[k]).toLowerCase() === q) hits.push(k);
-      }
+    var found = [];
+    if (qs) for (var k = 0; k < N; k++) {
+      if (lowerLabels[k].indexOf(qs) >= 0 || String(D.nodes.id[k]).toLowerCase() === qs) found.push(k);
     }
-    for (var h = 0; h < hits.length && h < 25; h++) {
-      var li = document.createElement("li");
-      nodeButton(li, hits[h]);
-      results.appendChild(li);
-      state.searchHits.add(hits[h]);
+    for (var f = 0; f < found.length && f < 25; f++) {
+      var li = h("li"); nodeButton(li, found[f]); results.appendChild(li);
+      state.searchHits.add(found[f]);
     }
-    if (hits.length > 25) addText(results, "li", "(" + (hits.length - 25) + " more)");
-    setStatus(q ? hits.length + " match(es)" : "");
+    if (found.length > 25) results.appendChild(h("li", null, "(" + (found.length - 25) + " more)"));
+    setStatus(qs ? found.length + " match(es)" : "");
     requestDraw();
-    return hits.map(function (p) { return String(D.nodes.id[p]); });
+    return found.map(function (p) { return String(D.nodes.id[p]); });
   }
   searchBox.addEventListener("input", function () { search(searchBox.value); });
 
-  // ---- interaction --------------------------------------------------------------------------
+  // ---- legend ----------------------------------------------------------------------------
+  function iconSvg(t, colour) {
+    var c = document.createElement("canvas");
+    c.width = 18 * dpr; c.height = 18 * dpr;
+    c.style.width = "18px"; c.style.height = "18px";
+    c.className = "ib-icon";
+    var g = c.getContext("2d");
+    g.scale(dpr, dpr);
+    g.beginPath(); g.arc(9, 9, 8.5, 0, 2 * Math.PI); g.fillStyle = colour; g.fill();
+    g.translate(9 - 12 * 0.55, 9 - 12 * 0.55); g.scale(0.55, 0.55);
+    g.fillStyle = "#ffffff"; g.fill(ICONS[t], "evenodd");
+    return c;
+  }
+  function lineSvg(st) {
+    var c = document.createElement("canvas");
+    c.width = 30 * dpr; c.height = 10 * dpr;
+    c.style.width = "30px"; c.style.height = "10px";
+    var g = c.getContext("2d");
+    g.scale(dpr, dpr);
+    g.strokeStyle = st.colour; g.lineWidth = 2.5; g.setLineDash(st.dash);
+    g.beginPath(); g.moveTo(1, 5); g.lineTo(29, 5); g.stroke();
+    return c;
+  }
+  function legend() {
+    clear(legendEl);
+    var counts = new Array(TYPES.length).fill(0), k;
+    for (k = 0; k < N; k++) counts[D.nodes.t[k]]++;
+    var ul = h("ul", "ib-legend-types");
+    for (var t = 0; t < TYPES.length; t++) {
+      if (!counts[t]) continue;
+      var li = h("li");
+      li.appendChild(iconSvg(t, colourBy ? "#666666" : TYPE_COLOURS[t]));
+      li.appendChild(h("span", null, " " + TYPES[t] + " (" + counts[t] + ")"));
+      ul.appendChild(li);
+    }
+    legendEl.appendChild(ul);
+    var a = attrOf(colourBy);
+    if (a) {
+      legendEl.appendChild(h("h4", null, "Colour: " + a.title));
+      var ua = h("ul", "ib-legend-colours");
+      var cc = new Array(a.values.length).fill(0), none = 0;
+      for (k = 0; k < N; k++) { if (a.codes[k] >= 0) cc[a.codes[k]]++; else none++; }
+      a.values.forEach(function (val, j) {
+        var li2 = h("li"), sw = h("span", "ib-swatch");
+        sw.style.background = PALETTE[j % PALETTE.length];
+        li2.appendChild(sw); li2.appendChild(h("span", null, " " + val + " (" + cc[j] + ")"));
+        ua.appendChild(li2);
+      });
+      if (none) {
+        var ln = h("li"), sn = h("span", "ib-swatch"); sn.style.background = NO_VALUE;
+        ln.appendChild(sn); ln.appendChild(h("span", null, " none (" + none + ")")); ua.appendChild(ln);
+      }
+      legendEl.appendChild(ua);
+    }
+    var lc = new Array(LINKS.length).fill(0);
+    for (var e = 0; e < M; e++) lc[D.edges.st[e]]++;
+    var ul2 = h("ul", "ib-legend-links");
+    LINKS.forEach(function (st, j) {
+      if (!lc[j]) return;
+      var li3 = h("li"); li3.appendChild(lineSvg(st));
+      li3.appendChild(h("span", null, " " + st.label + " (" + lc[j] + ")"));
+      ul2.appendChild(li3);
+    });
+    legendEl.appendChild(h("h4", null, "Links"));
+    legendEl.appendChild(ul2);
+  }
+  (function colourOptions() {
+    var o = h("option", null, "Entity type"); o.value = ""; colourSel.appendChild(o);
+    Object.keys(D.attrs || {}).forEach(function (name) {
+      var op = h("option", null, D.attrs[name].title); op.value = name; colourSel.appendChild(op);
+    });
+    colourSel.addEventListener("change", function () { setColourBy(colourSel.value); });
+  })();
+
+  // ---- interaction -----------------------------------------------------------------------
   function nodeAt(px, py) {
     var best = -1, bestD = Infinity;
     for (var k = 0; k < N; k++) {
-      var dx = X[k] * view.scale + view.tx - px, dy = Y[k] * view.scale + view.ty - py;
-      var d = dx * dx + dy * dy;
-      var rr = Math.max(R[k] * view.scale, 2.5) + 3;
+      if (hidden[k]) continue;
+      var dx = SX[k] - px, dy = SY[k] - py, d = dx * dx + dy * dy, rr = SR[k] + 3;
       if (d <= rr * rr && d < bestD) { best = k; bestD = d; }
     }
     return best;
   }
-
   function zoomAt(factor, px, py) {
-    var ns = Math.min(Math.max(view.scale * factor, 0.005), 60);
-    var f = ns / view.scale;
-    view.tx = px - (px - view.tx) * f;
-    view.ty = py - (py - view.ty) * f;
-    view.scale = ns;
+    var ns = Math.min(Math.max(view.scale * factor, 0.005), 60), f = ns / view.scale;
+    view.tx = px - (px - view.tx) * f; view.ty = py - (py - view.ty) * f; view.scale = ns;
     requestDraw();
   }
-
+  function local(ev) {
+    var rect = canvas.getBoundingClientRect();
+    return [ev.clientX - rect.left, ev.clientY - rect.top];
+  }
   var drag = null;
   canvas.addEventListener("mousedown", function (ev) {
-    drag = { x: ev.clientX, y: ev.clientY, tx: view.tx, ty: view.ty, moved: false };
+    var p = local(ev), k = nodeAt(p[0], p[1]);
+    drag = { x: ev.clientX, y: ev.clientY, tx: view.tx, ty: view.ty, moved: false, node: k,
+      nx: k >= 0 ? X[k] : 0, ny: k >= 0 ? Y[k] : 0 };
   });
   window.addEventListener("mousemove", function (ev) {
-    if (!drag) return;
+    if (!drag) {
+      if (ev.target !== canvas) return;
+      var p = local(ev), k = nodeAt(p[0], p[1]);
+      if (k !== state.hover) { state.hover = k; requestDraw(); }
+      return;
+    }
     var dx = ev.clientX - drag.x, dy = ev.clientY - drag.y;
     if (Math.abs(dx) + Math.abs(dy) > 3) drag.moved = true;
-    if (drag.moved) { view.tx = drag.tx + dx; view.ty = drag.ty + dy; requestDraw(); }
+    if (!drag.moved) return;
+    if (drag.node >= 0) {
+      X[drag.node] = drag.nx + dx / view.scale; Y[drag.node] = drag.ny + dy / view.scale;
+      pinned[drag.node] = 1;
+    } else { view.tx = drag.tx + dx; view.ty = drag.ty + dy; }
+    requestDraw();
   });
   window.addEventListener("mouseup", function (ev) {
     if (!drag) return;
-    var wasDrag = drag.moved;
+    var d = drag;
     drag = null;
-    if (wasDrag) return;
-    var rect = canvas.getBoundingClientRect();
-    var hit = nodeAt(ev.clientX - rect.left, ev.clientY - rect.top);
+    if (d.moved) { if (d.node >= 0) layoutChanged(); return; }
     if (ev.target !== canvas) return;
+    var hit = d.node;
     if (hit >= 0 && (state.pathMode || ev.shiftKey)) {
-      if (state.pathStart < 0) {
-        state.pathStart = hit;
-        setPath([]);
-        select(hit, false);
-      } else {
-        var a = state.pathStart;
-        state.pathStart = -1;
-        pathBetween(D.nodes.id[a], D.nodes.id[hit]);
-      }
+      if (state.pathStart < 0) { state.pathStart = hit; setPath([]); select(hit, false, false); }
+      else { var a = state.pathStart; state.pathStart = -1; pathBetween(D.nodes.id[a], D.nodes.id[hit]); }
       return;
     }
-    select(hit, false);
+    select(hit, false, ev.ctrlKey || ev.metaKey);
   });
+  canvas.addEventListener("mouseleave", function () { if (state.hover >= 0) { state.hover = -1; requestDraw(); } });
   canvas.addEventListener("wheel", function (ev) {
     ev.preventDefault();
-    var rect = canvas.getBoundingClientRect();
-    zoomAt(Math.exp(-ev.deltaY * 0.0015), ev.clientX - rect.left, ev.clientY - rect.top);
+    var p = local(ev);
+    zoomAt(Math.exp(-ev.deltaY * 0.0015), p[0], p[1]);
   }, { passive: false });
-
-  document.getElementById("ib-zoom-in").addEventListener("click", function () { zoomAt(1.4, width / 2, height / 2); });
-  document.getElementById("ib-zoom-out").addEventListener("click", function () { zoomAt(1 / 1.4, width / 2, height / 2); });
-  document.getElementById("ib-fit").addEventListener("click", function () { fit(); requestDraw(); });
-  var pathToggle = document.getElementById("ib-path-mode");
+  zin.addEventListener("click", function () { zoomAt(1.4, width / 2, height / 2); });
+  zout.addEventListener("click", function () { zoomAt(1 / 1.4, width / 2, height / 2); });
+  fitBtn.addEventListener("click", function () { fit(); requestDraw(); });
   pathToggle.addEventListener("change", function () {
-    state.pathMode = pathToggle.checked;
-    state.pathStart = -1;
+    state.pathMode = pathToggle.checked; state.pathStart = -1;
     setStatus(state.pathMode ? "Path mode: click two nodes." : "");
   });
-  document.getElementById("ib-clear").addEventListener("click", function () {
-    state.pathStart = -1;
-    searchBox.value = "";
-    search("");
-    setPath([]);
-    select(-1);
+  showAllBtn.addEventListener("click", function () { hidden.fill(0); setStatus(""); requestDraw(); layoutChanged(); });
+  clearBtn.addEventListener("click", function () {
+    state.pathStart = -1; searchBox.value = ""; search(""); setPath([]); select(-1, false, false);
   });
 
-  // ---- legend -------------------------------------------------------------------------------
-  (function legend() {
-    var ul = document.getElementById("ib-legend");
-    var counts = new Array(TYPE_NAMES.length).fill(0);
-    for (var k = 0; k < N; k++) counts[D.nodes.t[k]]++;
-    for (var t = 0; t < TYPE_NAMES.length; t++) {
-      if (!counts[t]) continue;
-      var li = document.createElement("li");
-      var icon = document.createElement("canvas");
-      icon.width = 18; icon.height = 18;
-      var c = icon.getContext("2d");
-      c.beginPath();
-      shapePath(c, SHAPES[t], 9, 9, 7);
-      c.fillStyle = COLOURS[t];
-      c.fill();
-      li.appendChild(icon);
-      addText(li, "span", " " + TYPE_NAMES[t] + " (" + counts[t] + ")");
-      ul.appendChild(li);
+  // ---- layout state (saved to the workspace from Python) -----------------------------------
+  function layoutState() {
+    var pos = {}, pins = [], hid = [], nts = {};
+    for (var k = 0; k < N; k++) {
+      var id = String(D.nodes.id[k]);
+      pos[id] = [Math.round(X[k] * 10) / 10, Math.round(Y[k] * 10) / 10];
+      if (pinned[k]) pins.push(id);
+      if (hidden[k]) hid.push(id);
     }
-  })();
+    notes.forEach(function (text, k) { nts[String(D.nodes.id[k])] = text; });
+    return { positions: pos, pinned: pins, hidden: hid, notes: nts };
+  }
 
-  // ---- API and start -------------------------------------------------------------------------
-  api.select = function (id) {
-    var idx = indexOf.get(String(id));
-    select(idx === undefined ? -1 : idx, true);
-    return api.selected;
-  };
+  // ---- API and start -----------------------------------------------------------------------
+  api.select = function (id) { var k = indexOf.get(String(id)); select(k === undefined ? -1 : k, true, false); return api.selected; };
+  api.setSelection = function (ids, notify) { return setSelection(ids, notify); };
+  api.selectedIds = selectedIds;
   api.pathBetween = pathBetween;
   api.search = search;
   api.fit = function () { fit(); draw(); return view.scale; };
-  api.zoom = function (factor) { zoomAt(factor, width / 2, height / 2); draw(); return view.scale; };
+  api.zoom = function (factor, id) {
+    var k = id === undefined ? undefined : indexOf.get(String(id));
+    if (k !== undefined) { view.tx = width / 2 - X[k] * view.scale; view.ty = height / 2 - Y[k] * view.scale; }
+    zoomAt(factor, width / 2, height / 2); draw(); return view.scale;
+  };
   api.redraw = function () { draw(); return api.drawnNodes; };
   api.detailsText = function () { return panel.textContent; };
   api.view = function () { return { scale: view.scale, tx: view.tx, ty: view.ty }; };
-  api.screenPos = function (id) {
-    var idx = indexOf.get(String(id));
-    if (idx === undefined) return null;
-    var rect = canvas.getBoundingClientRect();
-    return [rect.left + X[idx] * view.scale + view.tx, rect.top + Y[idx] * view.scale + view.ty];
+  api.colourBy = function (name) { setColourBy(name); draw(); return colourBy; };
+  api.hide = function (ids) { hideNodes(ids.map(function (id) { return indexOf.get(String(id)); }).filter(function (k) { return k !== undefined; })); draw(); return countHidden(); };
+  api.expand = function (id) { var k = indexOf.get(String(id)); var n = k === undefined ? 0 : expandNode(k); draw(); return n; };
+  api.setNote = function (id, text) { var k = indexOf.get(String(id)); if (k !== undefined) setNote(k, text); };
+  api.layoutState = layoutState;
+  api.hovered = function () { return state.hover >= 0 ? String(D.nodes.id[state.hover]) : null; };
+  api.hiddenCount = countHidden;
+  api.pixelColour = function (id) {
+    var k = indexOf.get(String(id)); if (k === undefined) return null; return nodeColour[k];
   };
-
+  api.screenPos = function (id) {
+    var k = indexOf.get(String(id));
+    if (k === undefined) return null;
+    var rect = canvas.getBoundingClientRect();
+    return [rect.left + X[k] * view.scale + view.tx, rect.top + Y[k] * view.scale + view.ty];
+  };
   window.addEventListener("resize", function () { resize(); requestDraw(); });
+  setColourBy(D.colourBy || "");
+  if (D.path && D.path.length) setPath(D.path); else showDetails();
   resize();
   fit();
+  ctx.font = NODE_FONT;
   var tStart = performance.now();
-  if (D.path && D.path.length) setPath(D.path); else showDetails();
   draw();
   api.firstRenderMs = performance.now() - tStart;
+  api.firstTiming = api.timing;
+  api.paintedMs = null;  // until the first frame with the chart has been produced
+  window.requestAnimationFrame(function () {
+    window.requestAnimationFrame(function () { api.paintedMs = performance.now() - tStart; });
+  });
+  api.mountMs = performance.now() - tMount;
+  api.mountStart = tMount;
   api.ready = true;
-  document.body.setAttribute("data-ready", "1");
-})();
+  root.setAttribute("data-ready", "1");
+  return api;
+}
