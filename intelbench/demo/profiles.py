@@ -278,9 +278,12 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
     def chart() -> None:
         graph = shared["graph"]
         ids = list(st["members"]["node"])
-        draw = getattr(net, "link_chart", None) or _need("intelbench.network.charts").link_chart
-        st["chart"] = draw(graph, focus=ids, radius=1, seed=seed,
-                                     title=f"{group}: members and their links")
+        # members coloured by group and labelled by role (leader, broker, cut-point), the most
+        # important labels first (intelbench.network.chart_attrs)
+        annotate = _need("intelbench.network.chart_attrs").annotate_for_chart
+        graph = annotate(graph, ocg=shared["ocg_map"])
+        st["chart"] = net.link_chart(graph, focus=ids, radius=1, seed=seed, colour_by="ocg",
+                                     title=f"{group}: members and who and what links to them")
         m.step("ib.network.link_chart", focus=f"{len(ids)} members", radius=1, seed=seed)
 
     def places() -> None:
