@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 #: Notebooks that take the parameters cell (papermill); the others follow as their owners add it.
-PARAMETERISED = ["01_problem_profile_burglary", "03_grading", "04_collection_plan"]
+PARAMETERISED = ["01_problem_profile_burglary", "02_subject_profile_ocg", "03_grading",
+                 "04_collection_plan"]
 
 
 def _parameters_cell(nb: dict) -> dict:
