@@ -121,22 +121,30 @@ def to_jsonable(obj: Any, _path: str = "doc") -> Any:
     )
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_STR = frozenset({str})
+
+
 def _only_str_keys(obj: Any) -> bool:
     """Tell whether every dict inside ``obj`` (through dicts, lists, tuples) has str keys only.
 
     Then ``json.dumps(obj, sort_keys=True)`` orders and writes keys exactly as
     :func:`to_jsonable` would; int, Enum or mixed keys take the slower, converting path.
+    The type checks run over sets of types (C speed); only non-scalar values are visited.
     """
     stack = [obj]
-    push = stack.extend
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            if any(type(k) is not str for k in item):
+            if not _STR.issuperset(map(type, item)):
                 return False
-            push([v for v in item.values() if isinstance(v, dict | list | tuple)])
+            values: Any = item.values()
+        elif isinstance(item, list | tuple):
+            values = item
         else:
-            push([v for v in item if isinstance(v, dict | list | tuple)])
+            continue  # a value for the default= hook (dates, sets, ...), converted there
+        if not _SCALARS.issuperset(map(type, values)):
+            stack.extend(v for v in values if type(v) not in _SCALARS)
     return True
 
 
@@ -145,6 +153,7 @@ def _json_default(obj: Any) -> Any:
 
 
 _DUMPS = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False, "allow_nan": False}
+_ENCODE = json.JSONEncoder(default=_json_default, **_DUMPS).encode  # type: ignore[arg-type]
 
 
 def canonical_json(obj: Any) -> str:
@@ -166,7 +175,7 @@ def canonical_json(obj: Any) -> str:
     try:
         if isinstance(obj, dict | list | tuple) and _only_str_keys(obj):
             try:
-                return json.dumps(obj, default=_json_default, **_DUMPS)  # type: ignore[arg-type]
+                return _ENCODE(obj)
             except StoreError:
                 pass  # an unsupported value: the converting path below names where it is
         return json.dumps(to_jsonable(obj), **_DUMPS)  # type: ignore[arg-type]
