@@ -19,7 +19,7 @@ LAB_FLAGS = --notebook-dir=notebooks --ip=127.0.0.1 --port=$(LAB_PORT) --no-brow
   --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
   --LabApp.extension_manager=readonly $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-.PHONY: demo test lint typecheck unit notebooks browser lab forms bench chromium venv data clean
+.PHONY: demo test test-pg lint typecheck unit notebooks browser lab forms bench chromium venv data clean
 
 venv: $(STAMP)
 
@@ -59,8 +59,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# The unit tests run beside a private PostgreSQL cluster (Debian's server, installed if missing):
+# scripts/with-postgres.sh starts it in a temporary folder on a loopback port, exports its URL as
+# INTELBENCH_TEST_PG_URL and stops it by PID at the end, pass or fail. With
+# INTELBENCH_REQUIRE_PG=1 a missing server fails the PostgreSQL tests instead of skipping them.
 unit: $(STAMP) $(SAMPLES)
-	$(HEADLESS) $(BIN)/pytest -n 2 -m "not browser" tests intelbench --doctest-modules -p no:cacheprovider
+	INTELBENCH_REQUIRE_PG=1 $(HEADLESS) scripts/with-postgres.sh \
+	  $(BIN)/pytest -n 2 -m "not browser" tests intelbench --doctest-modules -p no:cacheprovider
+
+# Only the suites that run on both backends (store, plans, grading, gate), against PostgreSQL.
+test-pg: $(STAMP) $(SAMPLES)
+	INTELBENCH_REQUIRE_PG=1 $(HEADLESS) scripts/with-postgres.sh \
+	  $(BIN)/pytest -n 2 -k postgresql tests/store tests/plans tests/grading tests/gate -p no:cacheprovider
 
 notebooks: $(STAMP) $(SAMPLES)
 	$(BIN)/pytest -n 2 --nbmake --nbmake-timeout=300 notebooks -p no:cacheprovider
@@ -86,7 +96,7 @@ forms: $(STAMP) $(SAMPLES)
 	$(BIN)/voila widgets/ --template=intelbench --no-browser --Voila.ip=127.0.0.1 --port=$(FORMS_PORT)
 
 bench: $(STAMP) $(SAMPLES)
-	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f; done
+	@for f in benchmarks/*.py; do echo "== $$f"; scripts/with-postgres.sh $(BIN)/python $$f; done
 
 clean:
 	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache

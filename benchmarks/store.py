@@ -9,6 +9,13 @@ Before/after in one run:
 - reads: ``get`` and ``get_many`` of a logged kind against the same documents under a kind
   listed in ``unlogged_kinds`` (the previous, silent read path: one read transaction).
 
+- bulk loads (issue 18): ``put_many`` against plain ``sqlite3`` ``executemany`` with WAL and
+  ``synchronous=FULL`` writing the same documents and the same hash-chained (HMAC) audit rows,
+  side by side with the ratio (target <= 1.5x); the same ``put_many`` on PostgreSQL when
+  ``INTELBENCH_TEST_PG_URL`` is set (``make bench`` starts a private cluster);
+- large frames: 1M rows x 6 columns through ``write_frame``/``read_frame`` (Parquet), on SQLite
+  and on PostgreSQL (targets: write < 2 s, read < 1 s).
+
 Keys and anchors go to a temporary folder. Run: .venv/bin/python benchmarks/store.py [N]
 """
 
@@ -59,11 +66,111 @@ def _puts(ws: Workspace, n: int) -> float:
     return _timed(run)
 
 
+def _plain_sqlite(path: Path, kind: str, docs: dict[str, dict[str, Any]], key: bytes) -> None:
+    """The baseline: sqlite3 executemany, WAL, synchronous=FULL, same docs and HMAC chain."""
+    import hashlib
+    import hmac
+    import json
+    import sqlite3
+
+    dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                             allow_nan=False).encode
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")
+    con.execute("CREATE TABLE IF NOT EXISTS docs (id INTEGER PRIMARY KEY, kind TEXT, key TEXT, "
+                "revision INTEGER, saved_at TEXT, analyst TEXT, role TEXT, action TEXT, doc TEXT,"
+                " sha256 TEXT, UNIQUE (kind, key, revision))")
+    con.execute("CREATE TABLE IF NOT EXISTS audit (seq INTEGER PRIMARY KEY, timestamp TEXT, "
+                "analyst TEXT, role TEXT, action TEXT, justification TEXT, record_ref TEXT, "
+                "recipient TEXT, detail TEXT, prev_hash TEXT, hash TEXT)")
+    con.execute("BEGIN IMMEDIATE")
+    when = "2026-01-01T00:00:00.000000+00:00"
+    rows, entries, prev = [], [], "0" * 64
+    for seq, (k, doc) in enumerate(docs.items(), 1):
+        text = dumps(doc)
+        rows.append((kind, k, 1, when, "Bench", "ANALYST", "COLLECT", text,
+                     hashlib.sha256(text.encode()).hexdigest()))
+        detail = {"kind": kind, "key": k, "revision": 1, "bytes": len(text.encode()),
+                  "content_hmac": hmac.new(key, text.encode(), "sha256").hexdigest()}
+        fields = {"seq": seq, "timestamp": when, "analyst": "Bench", "role": "ANALYST",
+                  "action": "COLLECT", "justification": "", "record_ref": f"{kind}/{k}@1",
+                  "recipient": None, "detail": detail, "prev_hash": prev}
+        prev = hmac.new(key, dumps(fields).encode(), "sha256").hexdigest()
+        entries.append((seq, when, "Bench", "ANALYST", "COLLECT", "", f"{kind}/{k}@1", None,
+                        dumps(detail), fields["prev_hash"], prev))
+    con.executemany("INSERT INTO docs (kind, key, revision, saved_at, analyst, role, action, "
+                    "doc, sha256) VALUES (?,?,?,?,?,?,?,?,?)", rows)
+    con.executemany("INSERT INTO audit VALUES (?,?,?,?,?,?,?,?,?,?,?)", entries)
+    con.execute("COMMIT")
+    con.close()
+
+
+def _frames(ws: Workspace, label: str) -> None:
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    rows = 1_000_000
+    df = pd.DataFrame({
+        "id": np.arange(rows), "x": rng.uniform(400_000, 460_000, rows),
+        "y": rng.uniform(280_000, 330_000, rows),
+        "when": pd.date_range("2016-01-01", periods=rows, freq="5min"),
+        "type": rng.choice(["burglary", "robbery", "vehicle crime", "drugs"], rows),
+        "lsoa": rng.choice([f"E01{i:06d}" for i in range(3000)], rows),
+    })
+    writes, reads = [], []
+    for _ in range(3):
+        writes.append(_timed(lambda: ws.write_frame("crimes", df, action="COLLECT")))
+        reads.append(_timed(lambda: ws.read_frame("crimes", justification="bench")))
+    print(f"  {label}: 1M rows x 6 columns as Parquet: write {min(writes):.2f} s, read "
+          f"{min(reads):.2f} s (best of 3; targets < 2 s and < 1 s; JSON before: 24.5 s / 6.6 s)")
+
+
+def bulk_and_frames(root: Path, bulk: int = 10_000) -> None:
+    """put_many against plain sqlite3, and large frames, on SQLite and PostgreSQL."""
+    batch = {f"IR-{i:06d}": {**DOC, "i": i} for i in range(bulk)}
+    ours, plain = [], []
+    for r in range(3):
+        ws = Workspace(root / f"bulk{r}", analyst="Bench", role="ANALYST")
+        t0 = time.perf_counter()
+        ws.put_many("report", batch, action="COLLECT")
+        ours.append(time.perf_counter() - t0)
+        key = ws.audit._key
+        ws.close()
+        t0 = time.perf_counter()
+        _plain_sqlite(root / f"plain{r}.db", "report", batch, key)
+        plain.append(time.perf_counter() - t0)
+    t_ours, t_plain = sorted(ours)[1], sorted(plain)[1]
+    print(f"bulk load of {bulk} documents with audit rows (median of 3):")
+    print(f"  sqlite3 executemany, WAL, synchronous=FULL, HMAC chain: {t_plain:.2f} s, "
+          f"{bulk / t_plain:.0f}/s")
+    print(f"  Workspace.put_many (SQLite):                            {t_ours:.2f} s, "
+          f"{bulk / t_ours:.0f}/s  ratio {t_ours / t_plain:.2f}x (target <= 1.5x)")
+    url = os.environ.get("INTELBENCH_TEST_PG_URL")
+    pg = None
+    if url:
+        pg = Workspace(url, analyst="Bench", role="ANALYST")
+        t_pg = _timed(lambda: pg.put_many("report", batch, action="COLLECT"))  # type: ignore[union-attr]
+        print(f"  Workspace.put_many (PostgreSQL, local cluster):         {t_pg:.2f} s, "
+              f"{bulk / t_pg:.0f}/s")
+    print("large frames:")
+    ws = Workspace(root / "frames", analyst="Bench", role="ANALYST")
+    _frames(ws, "SQLite")
+    ws.close()
+    if pg is not None:
+        _frames(pg, "PostgreSQL")
+        pg.close()
+
+
 def main(n: int = 2000, bulk: int = 10_000) -> None:
     root = Path(tempfile.mkdtemp(prefix="ib-bench-store-"))
     os.environ["INTELBENCH_CONFIG_DIR"] = str(root / "config")
     os.environ["INTELBENCH_ANCHOR_DIR"] = str(root / "anchors")
     try:
+        bulk_and_frames(root, bulk)
+        if os.environ.get("INTELBENCH_BENCH_ONLY_BULK"):
+            return
         # ---------------------------------------------------------------- writes
         before_ws = Workspace(root / "before", analyst="Bench", role="ANALYST")
         with _previous_chain():

@@ -39,11 +39,13 @@ __all__ = [
     "audit_log",
     "canonical_json",
     "documents",
+    "frame_data",
     "frames",
     "make_engine",
     "metadata_v1",
     "metadata_v2",
     "metadata_v3",
+    "metadata_v4",
     "audit_meta",
     "read_tx",
     "schema_version",
@@ -119,16 +121,64 @@ def to_jsonable(obj: Any, _path: str = "doc") -> Any:
     )
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_STR = frozenset({str})
+
+
+def _only_str_keys(obj: Any) -> bool:
+    """Tell whether every dict inside ``obj`` (through dicts, lists, tuples) has str keys only.
+
+    Then ``json.dumps(obj, sort_keys=True)`` orders and writes keys exactly as
+    :func:`to_jsonable` would; int, Enum or mixed keys take the slower, converting path.
+    The type checks run over sets of types (C speed); only non-scalar values are visited.
+    """
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if not _STR.issuperset(map(type, item)):
+                return False
+            values: Any = item.values()
+        elif isinstance(item, list | tuple):
+            values = item
+        else:
+            continue  # a value for the default= hook (dates, sets, ...), converted there
+        if not _SCALARS.issuperset(map(type, values)):
+            stack.extend(v for v in values if type(v) not in _SCALARS)
+    return True
+
+
+def _json_default(obj: Any) -> Any:
+    return to_jsonable(obj)
+
+
+_DUMPS = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False, "allow_nan": False}
+_ENCODE = json.JSONEncoder(default=_json_default, **_DUMPS).encode  # type: ignore[arg-type]
+
+
 def canonical_json(obj: Any) -> str:
     """Serialise ``obj`` deterministically: converted values, sorted keys, compact separators.
 
-    NaN and infinities are refused: they are not JSON and have no canonical form.
+    NaN and infinities are refused: they are not JSON and have no canonical form. The text is
+    ``json.dumps`` of :func:`to_jsonable` of ``obj`` with sorted keys and compact separators;
+    when every mapping key is a str the values are serialised directly (types JSON lacks go
+    through a ``default=`` hook), which gives the same bytes several times faster.
+
+    Examples
+    --------
+    >>> import datetime
+    >>> canonical_json({"b": [1, 2.5, None], "a": datetime.date(2026, 1, 2), "é": {3}})
+    '{"a":"2026-01-02","b":[1,2.5,null],"é":[3]}'
+    >>> canonical_json({1: "x", 10: "y", 2: "z"})  # keys as strings, sorted as strings
+    '{"1":"x","10":"y","2":"z"}'
     """
-    data = to_jsonable(obj)
     try:
-        return json.dumps(
-            data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-        )
+        if isinstance(obj, dict | list | tuple) and _only_str_keys(obj):
+            try:
+                return _ENCODE(obj)
+            except StoreError:
+                pass  # an unsupported value: the converting path below names where it is
+        return json.dumps(to_jsonable(obj), **_DUMPS)  # type: ignore[arg-type]
     except ValueError:
         raise StoreError(
             "doc: NaN and infinite floats cannot be stored; use None for a missing number"
@@ -231,6 +281,18 @@ audit_meta = sa.Table(
     sa.Column("workspace_id", sa.String(32), nullable=False),
     sa.Column("key_id", sa.String(16), nullable=True),
     sa.Column("keyed_from", sa.BigInteger, nullable=True),
+)
+
+#: Tables added by schema version 4.
+metadata_v4 = sa.MetaData()
+
+#: The Parquet bytes of a frame stored as Parquet (``ib_frames.payload`` then holds a small
+#: JSON header with the dtypes, and ``ib_frames.sha256`` is the SHA-256 of these bytes).
+frame_data = sa.Table(
+    "ib_frame_data",
+    metadata_v4,
+    sa.Column("name", sa.String(300), primary_key=True),
+    sa.Column("data", sa.LargeBinary, nullable=False),
 )
 
 _SQLITE_GUARDS = [

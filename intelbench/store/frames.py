@@ -1,6 +1,8 @@
 """Whole tables in the workspace: ``Workspace.write_frame`` / ``read_frame`` (atomic replace).
 
-A frame is stored as one canonical JSON payload that records every column's dtype, so a
+A frame of :data:`~intelbench.store.parquet.PARQUET_MIN_ROWS` rows or more whose columns allow
+it is stored as Parquet bytes (:mod:`intelbench.store.parquet`); any other frame is stored as one
+canonical JSON payload that records every column's dtype, so a
 round trip gives back an equal frame for the dtypes analysts use: bool, int, float (with NaN
 and infinities), the nullable Int/Float/boolean/string dtypes, str/object (JSON-like cells),
 datetimes (naive or with a time zone, any unit), timedeltas, periods and categoricals, with a
@@ -10,6 +12,7 @@ WKT, say) first.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -23,6 +26,7 @@ from intelbench.exceptions import DocumentNotFoundError, ParameterError, StoreEr
 from intelbench.store._paths import check_name
 from intelbench.store.db import (
     canonical_json,
+    frame_data,
     frames,
     read_tx,
     sha256_hex,
@@ -30,6 +34,7 @@ from intelbench.store.db import (
     utc_now,
     write_tx,
 )
+from intelbench.store.parquet import decode_parquet, encode_parquet, parquet_ready
 
 __all__ = ["FrameStore", "decode_frame", "encode_frame"]
 
@@ -218,10 +223,20 @@ class FrameStore:
         if isinstance(action, str) and action.upper() == "ERASE":
             raise ParameterError("action must not be ERASE for write_frame; use delete_frame")
         action, justification, _, _, _ = _validate(action, justification, name, None, None)
-        text = encode_frame(df)
-        digest = sha256_hex(text)
+        blob: bytes | None = None
+        if parquet_ready(df):
+            text, blob = encode_parquet(df)
+            digest = hashlib.sha256(blob).hexdigest()
+            hashed = f"parquet:{digest}"
+        else:
+            text = encode_frame(df)
+            digest = sha256_hex(text)
+            hashed = text
         with write_tx(self.engine) as conn:
+            conn.execute(sa.delete(frame_data).where(frame_data.c.name == name))
             conn.execute(sa.delete(frames).where(frames.c.name == name))
+            if blob is not None:
+                conn.execute(sa.insert(frame_data).values(name=name, data=blob))
             conn.execute(
                 sa.insert(frames).values(
                     name=name,
@@ -243,7 +258,7 @@ class FrameStore:
                     detail={
                         "rows": len(df),
                         "columns": int(df.shape[1]),
-                        "content_hmac": self.audit.content_hmac(text),
+                        "content_hmac": self.audit.content_hmac(hashed),
                     },
                 )
         return len(df)
@@ -267,14 +282,28 @@ class FrameStore:
         purpose = self._purpose(justification, f"frame/{name}")
         with self._reading("frame") as (conn, logged):
             row = conn.execute(
-                sa.select(frames.c.payload, frames.c.rows).where(frames.c.name == name)
+                sa.select(frames.c.payload, frames.c.rows, frames.c.sha256).where(
+                    frames.c.name == name
+                )
             ).first()
             if row is None:
                 raise DocumentNotFoundError(f"no frame {name!r} in the workspace")
             if logged:
                 self._log(conn, f"frame/{name}", purpose, {"frame": name, "rows": int(row.rows)})
             text = str(row.payload)
-        return decode_frame(text)
+            # a Parquet frame has its bytes in ib_frame_data and a header as its payload
+            blob = conn.execute(
+                sa.select(frame_data.c.data).where(frame_data.c.name == name)
+            ).scalar()
+        if blob is None:
+            return decode_frame(text)
+        data = bytes(blob)
+        if hashlib.sha256(data).hexdigest() != row.sha256:
+            raise StoreError(
+                f"frame {name!r}: its Parquet bytes do not match their stored SHA-256 "
+                "(changed outside intelbench)"
+            )
+        return decode_parquet(text, data)
 
     def frame_names(self) -> list[str]:
         """Return the names of the stored frames (sorted)."""
@@ -299,6 +328,7 @@ class FrameStore:
             rows = conn.execute(sa.select(frames.c.rows).where(frames.c.name == name)).scalar()
             if rows is None:
                 raise DocumentNotFoundError(f"no frame {name!r} in the workspace to erase")
+            conn.execute(sa.delete(frame_data).where(frame_data.c.name == name))
             conn.execute(sa.delete(frames).where(frames.c.name == name))
             self.audit._append(
                 conn,

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +68,12 @@ from intelbench.store.documents import (
 from intelbench.store.frames import FrameStore
 from intelbench.store.identity import Identity, load_settings, resolve_identity, role_error
 from intelbench.store.roles import RoleTable
+from intelbench.store.netfs import refuse_network_share
+
+#: Test hook (not public API): when set, maps a workspace folder to the database URL used for
+#: it instead of ``workspace.db`` inside it, the folder still holding the configuration. The
+#: test suite uses it to run every folder-based test on PostgreSQL as well.
+_DATABASE_FOR_FOLDER: Callable[[Path], str] | None = None
 
 __all__ = [
     "CONFIG_FILES",
@@ -125,7 +131,7 @@ class Workspace(ConsultStore, FrameStore):
     >>> ws.get("plan", "CP-1")["questions"], ws.get("plan", "CP-1", revision=1)["questions"]
     (4, 3)
     >>> ws.keys("plan"), ws.schema_version, ws.audit.entries()["action"].tolist()
-    (['CP-1'], 3, ['COLLECT', 'ALTER', 'CONSULT', 'CONSULT'])
+    (['CP-1'], 4, ['COLLECT', 'ALTER', 'CONSULT', 'CONSULT'])
     """
 
     def __init__(
@@ -138,6 +144,10 @@ class Workspace(ConsultStore, FrameStore):
         if "://" in text:
             self.path: Path | None = None
             self.url = text
+            if text.startswith("sqlite"):
+                database = sa.make_url(text).database
+                if database and database != ":memory:" and not database.startswith("file:"):
+                    refuse_network_share(Path(database).expanduser().resolve().parent)
         else:
             folder = Path(text).expanduser()
             if folder.exists() and not folder.is_dir():
@@ -147,7 +157,10 @@ class Workspace(ConsultStore, FrameStore):
             except OSError as exc:
                 raise StoreError(f"path_or_url: cannot create the folder {folder} ({exc})") from exc
             self.path = folder.resolve()
-            self.url = f"sqlite:///{self.path / DB_FILE}"
+            hook = _DATABASE_FOR_FOLDER
+            if hook is None:
+                refuse_network_share(self.path)
+            self.url = f"sqlite:///{self.path / DB_FILE}" if hook is None else hook(self.path)
         self.settings = load_settings(self.path)
         self._identity = resolve_identity(self.path, analyst, role)
         self._purposes: list[str] = []

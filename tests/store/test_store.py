@@ -52,7 +52,7 @@ def test_folder_created_and_public_names(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "b" / "workspace.db").is_file()
     assert w.path == (tmp_path / "a" / "b").resolve()
     assert isinstance(w.engine, sa.engine.Engine)
-    assert (w.analyst, w.role, w.schema_version) == ("X", "SUPERVISOR", 3)
+    assert (w.analyst, w.role, w.schema_version) == ("X", "SUPERVISOR", 4)
     assert ib.store.Workspace is Workspace and ib.audit.AuditLog is type(w.audit)
 
 
@@ -372,7 +372,7 @@ def test_old_workspace_upgrades_and_its_plain_chain_still_verifies(
     folder = tmp_path / "w"
     plain = make_legacy(folder, version=version, n=3)
     w2 = Workspace(folder, analyst="A", role="ANALYST")
-    assert w2.schema_version == store.MIGRATIONS[-1].version == 3
+    assert w2.schema_version == store.MIGRATIONS[-1].version == 4
     assert sa.inspect(w2.engine).has_table("ib_frames")
     # the old entries are kept as they were; a CHECKPOINT entry starts the keyed chain
     e = w2.audit.entries()
@@ -507,6 +507,7 @@ def _wait_for(path: Path, proc: subprocess.Popen[bytes], timeout: float = 120) -
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # kills a writer process on a folder; PG: test_postgres.py
 def test_writer_killed_before_commit_leaves_previous_state(tmp_path: Path) -> None:
     folder, ready = tmp_path / "w", tmp_path / "ready"
     proc = _run_writer(_KILL_WRITER, str(folder), str(ready))
@@ -549,6 +550,7 @@ _LOOP_WRITER = textwrap.dedent(
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # kills a writer process on a folder; PG: test_postgres.py
 def test_writer_killed_at_a_random_moment_keeps_state_consistent(tmp_path: Path) -> None:
     folder, ready = tmp_path / "w", tmp_path / "ready"
     proc = _run_writer(_LOOP_WRITER, str(folder), str(ready), "Looper", "-1", "2000000")
@@ -577,6 +579,7 @@ def test_writer_killed_at_a_random_moment_keeps_state_consistent(tmp_path: Path)
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # SQLite locking and processes on a folder; PG: test_postgres.py
 def test_two_writer_processes_take_turns(tmp_path: Path) -> None:
     folder = tmp_path / "w"  # not created yet: the writers race to create it too
     procs = [
@@ -613,6 +616,7 @@ def test_identity_can_change_for_later_writes(ws: Workspace) -> None:
     assert Workspace(ws.path, "Positional", "RESEARCHER").analyst == "Positional"
 
 
+@pytest.mark.sqlite_only  # SQLite locking and processes on a folder; PG: test_postgres.py
 def test_writes_and_logged_reads_begin_immediate(ws: Workspace) -> None:
     seen: list[str] = []
 
@@ -725,6 +729,7 @@ _RACE_OPENER = textwrap.dedent(
 
 
 @pytest.mark.slow
+@pytest.mark.sqlite_only  # SQLite locking and processes on a folder; PG: test_postgres.py
 def test_processes_racing_to_create_a_workspace(tmp_path: Path) -> None:
     folder, go = tmp_path / "w", tmp_path / "go"
     procs = [

@@ -1,0 +1,165 @@
+"""PostgreSQL as the team workspace: concurrent writers, the append-only guard, upgrades.
+
+These tests need the test cluster (`make test` starts one; see tests/conftest.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+import intelbench.store.db as _db
+from intelbench.store._paths import MIGRATIONS
+from intelbench.store.documents import upgrade
+from intelbench.store.workspace import Workspace
+from tests.conftest import PgSchemas, pg_url
+
+pytestmark = pytest.mark.postgres_only
+
+#: Seconds the four writers run (the issue's figure); INTELBENCH_CONCURRENCY_SECONDS overrides.
+SECONDS = float(os.environ.get("INTELBENCH_CONCURRENCY_SECONDS", "30"))
+
+WORKER = textwrap.dedent(
+    """
+    import json, sys, time
+    from intelbench.store.workspace import Workspace
+    url, n, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+    ws = Workspace(url, analyst=f"Analyst {n}", role="INTEL_UNIT")
+    counts = {"plan": 0, "grade": 0, "dissemination": 0, "shared": 0}
+    end = time.monotonic() + seconds
+    i = 0
+    while time.monotonic() < end:
+        i += 1
+        ws.put("plan", f"CP-{n}-{i % 7}", {"by": n, "i": i}, action="ALTER")
+        counts["plan"] += 1
+        ws.put_many("grade", {f"IR-{n}-{i}-{j}": {"grade": "B2P", "j": j} for j in range(3)},
+                    action="COLLECT")
+        counts["grade"] += 3
+        ws.put("dissemination", f"D-{n}-{i}", {"report": f"IR-{n}-{i}-0"}, action="DISCLOSE",
+               justification="tasking partner", recipient="Northshire CSP")
+        counts["dissemination"] += 1
+        ws.put("plan", "CP-shared", {"by": n, "i": i})
+        counts["shared"] += 1
+    ws.close()
+    print(json.dumps(counts))
+    """
+)
+
+
+@pytest.fixture
+def schemas() -> Iterator[PgSchemas]:
+    url = pg_url()
+    if url is None:
+        pytest.skip("no PostgreSQL test cluster (INTELBENCH_TEST_PG_URL unset)")
+    made = PgSchemas(url)
+    yield made
+    made.drop()
+
+
+@pytest.mark.slow_store
+def test_four_analysts_write_at_once_and_nothing_is_lost(schemas: PgSchemas) -> None:
+    url = schemas.url()
+    Workspace(url, analyst="Setup", role="INTEL_UNIT").close()  # schema made before the race
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, url, str(n), str(SECONDS)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for n in range(4)
+    ]
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=SECONDS + 240)
+        assert p.returncode == 0, err[-3000:]
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    total = {k: sum(r[k] for r in results) for k in results[0]}
+    assert all(r["shared"] > 0 for r in results), results  # every writer got turns
+
+    ws = Workspace(url, analyst="Checker", role="SUPERVISOR")
+    with ws.engine.connect() as conn:
+        per_kind = dict(
+            conn.execute(
+                sa.select(_db.documents.c.kind, sa.func.count()).group_by(_db.documents.c.kind)
+            ).all()
+        )
+        shared = conn.execute(
+            sa.select(_db.documents.c.revision)
+            .where(_db.documents.c.key == "CP-shared")
+            .order_by(_db.documents.c.revision)
+        ).scalars().all()
+        refs = conn.execute(
+            sa.select(_db.audit_log.c.record_ref).where(_db.audit_log.c.action != "CONSULT")
+        ).scalars().all()
+    assert per_kind == {
+        "plan": total["plan"] + total["shared"],
+        "grade": total["grade"],
+        "dissemination": total["dissemination"],
+    }
+    assert shared == list(range(1, total["shared"] + 1))  # no gap, no duplicate revision
+    assert len(refs) == sum(total.values()) and len(set(refs)) == len(refs)
+    assert ws.audit.verify()
+    disclosed = ws.audit.entries("DISCLOSE")
+    assert len(disclosed) == total["dissemination"]
+    assert set(disclosed["recipient"]) == {"Northshire CSP"}
+    ws.close()
+
+
+def test_audit_log_is_append_only_on_postgresql(schemas: PgSchemas) -> None:
+    ws = Workspace(schemas.url(), analyst="A", role="ANALYST")
+    ws.put("report", "IR-1", {"n": 1}, action="COLLECT")
+    for stmt in (sa.update(_db.audit_log).values(analyst="X"), sa.delete(_db.audit_log)):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            with ws.engine.begin() as conn:
+                conn.execute(stmt)
+    # with the trigger dropped, an edit is still caught by the keyed chain
+    with ws.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER ib_audit_log_append_only ON ib_audit_log")
+        conn.execute(sa.update(_db.audit_log).values(justification="edited"))
+    with pytest.raises(Exception, match="does not match"):
+        ws.audit.verify()
+    ws.close()
+
+
+@pytest.mark.parametrize("version", range(0, len(MIGRATIONS)))
+def test_every_earlier_schema_upgrades_on_postgresql(schemas: PgSchemas, version: int) -> None:
+    url = schemas.url()
+    engine = _db.make_engine(url)
+    try:
+        assert upgrade(engine, MIGRATIONS[:version], url) == version
+    finally:
+        engine.dispose()
+    ws = Workspace(url, analyst="A", role="ANALYST")
+    assert ws.schema_version == MIGRATIONS[-1].version
+    ws.put("plan", "CP-1", {"n": 1}, action="COLLECT")
+    assert ws.get("plan", "CP-1", justification="check") == {"n": 1}
+    assert ws.audit.verify()
+    ws.close()
+
+
+def test_workspace_folder_settings_work_with_a_postgresql_database(tmp_path: Path) -> None:
+    """The redirection the suites use keeps the folder's configuration (workspace.toml)."""
+    url = pg_url()
+    if url is None:
+        pytest.skip("no PostgreSQL test cluster")
+    import intelbench.store.workspace as module
+
+    made = PgSchemas(url)
+    old = module._DATABASE_FOR_FOLDER
+    module._DATABASE_FOR_FOLDER = lambda folder: made.url(str(folder))
+    try:
+        w = Workspace(tmp_path / "ws", analyst="A", role="ANALYST")
+        assert w.engine.dialect.name == "postgresql" and w.path == (tmp_path / "ws").resolve()
+        w.put("plan", "CP-1", {"n": 1}, action="COLLECT")
+        w.close()
+        assert not (tmp_path / "ws" / "workspace.db").exists()
+    finally:
+        module._DATABASE_FOR_FOLDER = old
+        made.drop()
