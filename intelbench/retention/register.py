@@ -28,12 +28,11 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-import intelbench.store.db as _db
 from intelbench.exceptions import ParameterError, RetentionError
 from intelbench.grading.marking import is_legacy_record
 from intelbench.retention.schedule import RetentionSchedule, add_years, to_date
 from intelbench.store.audit import _validate
-from intelbench.store.db import read_tx, write_tx
+from intelbench.store.db import read_tx, retention_table, write_tx
 from intelbench.store.integrity import ensure_tables
 
 __all__ = [
@@ -48,30 +47,6 @@ __all__ = [
 #: Roles that may decide a review.
 REVIEW_ROLES: tuple[str, ...] = ("INTEL_UNIT", "SUPERVISOR")
 
-#: One row per record under review.
-retention_table = sa.Table(
-    "ib_retention",
-    _db.metadata_v3,
-    sa.Column("ref", sa.String(402), primary_key=True),  # kind/key
-    sa.Column("kind", sa.String(100), nullable=False),
-    sa.Column("key", sa.String(300), nullable=False),
-    sa.Column("mopi_group", sa.Integer, nullable=False),
-    sa.Column("record_type", sa.String(100), nullable=False),
-    sa.Column("offence", sa.String(200), nullable=True),
-    sa.Column("subject", sa.String(200), nullable=True),
-    sa.Column("subject_dob", sa.String(10), nullable=True),
-    sa.Column("created_on", sa.String(10), nullable=False),
-    sa.Column("legacy", sa.Boolean, nullable=False),
-    sa.Column("last_trigger", sa.String(10), nullable=True),
-    sa.Column("triggers", sa.Integer, nullable=False),
-    sa.Column("last_review", sa.String(10), nullable=True),
-    sa.Column("reviews", sa.Integer, nullable=False),
-    sa.Column("next_review", sa.String(10), nullable=False),
-    sa.Column("decision", sa.String(10), nullable=True),
-    sa.Column("decision_reason", sa.Text, nullable=True),
-    sa.Column("decided_by", sa.String(200), nullable=True),
-    sa.Column("disposed_on", sa.String(10), nullable=True),
-)
 
 _COLUMNS = [c.name for c in retention_table.columns]
 

@@ -75,12 +75,17 @@ def _migrate_4(conn: Connection) -> None:
     _db.metadata_v4.create_all(conn, checkfirst=True)
 
 
+def _migrate_5(conn: Connection) -> None:
+    _db.metadata_v5.create_all(conn, checkfirst=True)
+
+
 #: Schema steps in order; the last one's version is the version this code writes.
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, audit log and state tables; audit append-only guards", _migrate_1),
     Migration(2, "frames table for Workspace.write_frame", _migrate_2),
     Migration(3, "audit meta: workspace id, audit key id, first keyed entry", _migrate_3),
     Migration(4, "frame data table: large frames as Parquet bytes", _migrate_4),
+    Migration(5, "integrity locks, role table and MoPI retention register", _migrate_5),
 ]
 
 

@@ -46,6 +46,11 @@ __all__ = [
     "metadata_v2",
     "metadata_v3",
     "metadata_v4",
+    "metadata_v5",
+    "integrity_locks",
+    "retention_table",
+    "roles_meta",
+    "roles_table",
     "audit_meta",
     "read_tx",
     "schema_version",
@@ -293,6 +298,69 @@ frame_data = sa.Table(
     metadata_v4,
     sa.Column("name", sa.String(300), primary_key=True),
     sa.Column("data", sa.LargeBinary, nullable=False),
+)
+
+#: Tables added by schema version 5: integrity locks, the role table, MoPI retention.
+metadata_v5 = sa.MetaData()
+
+#: One row per integrity failure noticed; open while ``acknowledged_at`` is NULL.
+integrity_locks = sa.Table(
+    "ib_integrity_locks",
+    metadata_v5,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("detected_at", sa.String(40), nullable=False),
+    sa.Column("detected_by", sa.String(200), nullable=False),
+    sa.Column("problem", sa.Text, nullable=False),
+    sa.Column("entry_seq", sa.BigInteger, nullable=True),
+    sa.Column("acknowledged_at", sa.String(40), nullable=True),
+    sa.Column("acknowledged_by", sa.String(200), nullable=True),
+    sa.Column("ack_reason", sa.Text, nullable=True),
+    sa.Column("ack_entry", sa.BigInteger, nullable=True),
+)
+
+#: Current role of each analyst ("*" for anyone not listed).
+roles_table = sa.Table(
+    "ib_roles",
+    metadata_v5,
+    sa.Column("analyst", sa.String(200), primary_key=True),
+    sa.Column("role", sa.String(40), nullable=False),
+    sa.Column("granted_by", sa.String(200), nullable=False),
+    sa.Column("granted_at", sa.String(40), nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+)
+
+#: One row (id=1): who created the workspace (may bootstrap the role table).
+roles_meta = sa.Table(
+    "ib_roles_meta",
+    metadata_v5,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("creator", sa.String(200), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+
+#: One row per record under review.
+retention_table = sa.Table(
+    "ib_retention",
+    metadata_v5,
+    sa.Column("ref", sa.String(402), primary_key=True),  # kind/key
+    sa.Column("kind", sa.String(100), nullable=False),
+    sa.Column("key", sa.String(300), nullable=False),
+    sa.Column("mopi_group", sa.Integer, nullable=False),
+    sa.Column("record_type", sa.String(100), nullable=False),
+    sa.Column("offence", sa.String(200), nullable=True),
+    sa.Column("subject", sa.String(200), nullable=True),
+    sa.Column("subject_dob", sa.String(10), nullable=True),
+    sa.Column("created_on", sa.String(10), nullable=False),
+    sa.Column("legacy", sa.Boolean, nullable=False),
+    sa.Column("last_trigger", sa.String(10), nullable=True),
+    sa.Column("triggers", sa.Integer, nullable=False),
+    sa.Column("last_review", sa.String(10), nullable=True),
+    sa.Column("reviews", sa.Integer, nullable=False),
+    sa.Column("next_review", sa.String(10), nullable=False),
+    sa.Column("decision", sa.String(10), nullable=True),
+    sa.Column("decision_reason", sa.Text, nullable=True),
+    sa.Column("decided_by", sa.String(200), nullable=True),
+    sa.Column("disposed_on", sa.String(10), nullable=True),
 )
 
 _SQLITE_GUARDS = [

@@ -27,9 +27,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-import intelbench.store.db as _db
 from intelbench.exceptions import WorkspaceLockedError
-from intelbench.store.db import read_tx, utc_now, write_tx
+from intelbench.store.db import integrity_locks, read_tx, utc_now, write_tx
 
 __all__ = [
     "LOCKED_ACTIONS",
@@ -47,20 +46,6 @@ LOCKED_ACTIONS: frozenset[str] = frozenset(
     {"COLLECT", "ALTER", "COMBINE", "DISCLOSE", "ERASE", "OSINT_QUERY"}
 )
 
-#: One row per integrity failure noticed; open while ``acknowledged_at`` is NULL.
-integrity_locks = sa.Table(
-    "ib_integrity_locks",
-    _db.metadata_v3,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("detected_at", sa.String(40), nullable=False),
-    sa.Column("detected_by", sa.String(200), nullable=False),
-    sa.Column("problem", sa.Text, nullable=False),
-    sa.Column("entry_seq", sa.BigInteger, nullable=True),
-    sa.Column("acknowledged_at", sa.String(40), nullable=True),
-    sa.Column("acknowledged_by", sa.String(200), nullable=True),
-    sa.Column("ack_reason", sa.Text, nullable=True),
-    sa.Column("ack_entry", sa.BigInteger, nullable=True),
-)
 
 
 def ensure_tables(engine: Engine, tables: Sequence[sa.Table]) -> None:

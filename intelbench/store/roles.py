@@ -32,10 +32,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-import intelbench.store.db as _db
 from intelbench.exceptions import ParameterError, RoleError
 from intelbench.store.audit import _validate
-from intelbench.store.db import read_tx, utc_now, write_tx
+from intelbench.store.db import read_tx, roles_meta, roles_table, utc_now, write_tx
 from intelbench.store.identity import ROLES, Identity
 from intelbench.store.integrity import ensure_tables
 
@@ -44,25 +43,7 @@ __all__ = ["ROLE_TABLE_SOURCE", "RoleTable", "role_rows", "roles_meta", "roles_t
 #: ``Identity.role_source`` for a role read from the workspace's role table.
 ROLE_TABLE_SOURCE = "the workspace role table (ws.roles)"
 
-#: Current role of each analyst ("*" for anyone not listed).
-roles_table = sa.Table(
-    "ib_roles",
-    _db.metadata_v3,
-    sa.Column("analyst", sa.String(200), primary_key=True),
-    sa.Column("role", sa.String(40), nullable=False),
-    sa.Column("granted_by", sa.String(200), nullable=False),
-    sa.Column("granted_at", sa.String(40), nullable=False),
-    sa.Column("reason", sa.Text, nullable=False),
-)
 
-#: One row (id=1): who created the workspace (may bootstrap the role table).
-roles_meta = sa.Table(
-    "ib_roles_meta",
-    _db.metadata_v3,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("creator", sa.String(200), nullable=False),
-    sa.Column("created_at", sa.String(40), nullable=False),
-)
 
 
 def role_rows(engine: Engine) -> dict[str, str]:

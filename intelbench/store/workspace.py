@@ -67,8 +67,8 @@ from intelbench.store.documents import (
 )
 from intelbench.store.frames import FrameStore
 from intelbench.store.identity import Identity, load_settings, resolve_identity, role_error
-from intelbench.store.roles import RoleTable
 from intelbench.store.netfs import refuse_network_share
+from intelbench.store.roles import RoleTable
 
 #: Test hook (not public API): when set, maps a workspace folder to the database URL used for
 #: it instead of ``workspace.db`` inside it, the folder still holding the configuration. The
@@ -131,7 +131,7 @@ class Workspace(ConsultStore, FrameStore):
     >>> ws.get("plan", "CP-1")["questions"], ws.get("plan", "CP-1", revision=1)["questions"]
     (4, 3)
     >>> ws.keys("plan"), ws.schema_version, ws.audit.entries()["action"].tolist()
-    (['CP-1'], 4, ['COLLECT', 'ALTER', 'CONSULT', 'CONSULT'])
+    (['CP-1'], 5, ['COLLECT', 'ALTER', 'CONSULT', 'CONSULT'])
     """
 
     def __init__(

@@ -52,7 +52,7 @@ def test_folder_created_and_public_names(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "b" / "workspace.db").is_file()
     assert w.path == (tmp_path / "a" / "b").resolve()
     assert isinstance(w.engine, sa.engine.Engine)
-    assert (w.analyst, w.role, w.schema_version) == ("X", "SUPERVISOR", 4)
+    assert (w.analyst, w.role, w.schema_version) == ("X", "SUPERVISOR", 5)
     assert ib.store.Workspace is Workspace and ib.audit.AuditLog is type(w.audit)
 
 
@@ -372,7 +372,7 @@ def test_old_workspace_upgrades_and_its_plain_chain_still_verifies(
     folder = tmp_path / "w"
     plain = make_legacy(folder, version=version, n=3)
     w2 = Workspace(folder, analyst="A", role="ANALYST")
-    assert w2.schema_version == store.MIGRATIONS[-1].version == 4
+    assert w2.schema_version == store.MIGRATIONS[-1].version == 5
     assert sa.inspect(w2.engine).has_table("ib_frames")
     # the old entries are kept as they were; a CHECKPOINT entry starts the keyed chain
     e = w2.audit.entries()
