@@ -7,7 +7,6 @@ the first stage with problems, and the dry run shows them all.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -17,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from intelbench._offline import external_urls
 from intelbench.exceptions import ParameterError
 from intelbench.gate.document import DocContext, sanitise_document
+from intelbench.gate.html_product import sanitise_html
 from intelbench.gate.policy import (
     KnownTerms,
     RecipientKind,
@@ -39,8 +38,7 @@ from intelbench.gate.sanitise_frame import (
 )
 from intelbench.gate.sealed import load_sealed
 
-__all__ = ["FORMATS", "INERT_SCRIPT_URLS", "LEGACY_HANDLING", "POLICING_PURPOSES", "Prepared",
-           "html_views", "prepare"]
+__all__ = ["FORMATS", "LEGACY_HANDLING", "POLICING_PURPOSES", "Prepared", "prepare"]
 
 #: The policing purposes (APP): a legal basis for police and law-enforcement recipients.
 POLICING_PURPOSES: dict[str, tuple[str, ...]] = {
@@ -74,80 +72,6 @@ CAVEATS = {
     "S1": "S1: may be sanitised further without supervision.",
     "S2": "S2: sanitised after consulting the originator; consult again before any change.",
 }
-_XMLNS = re.compile(r"""https?://www\.w3\.org/[^\s"'<>]*""")
-_DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]+", re.I)
-_TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.I | re.S)
-_SCRIPT = re.compile(r"(<script\b[^>]*>)(.*?)(</script\s*>)", re.I | re.S)
-_STYLE = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.I | re.S)
-_JS_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`""", re.S)
-_STYLE_BODY = re.compile(r"(<style\b[^>]*>)(.*?)(</style\s*>)", re.I | re.S)
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-#: Inert strings inside the Leaflet library an offline map inlines (the attribution prefix link,
-#: which the map code can switch off); they are not fetched.
-INERT_SCRIPT_URLS = ("https://leafletjs.com",)
-
-
-def _known_assets() -> frozenset[str]:
-    """Return the SHA-256 of the library code the workbench inlines (Leaflet).
-
-    They are read from the installed package; a script or style whose body has one of these
-    hashes is not product data.
-    """
-    global _ASSET_HASHES
-    if _ASSET_HASHES is None:
-        found: set[str] = set()
-        try:
-            import xstatic.pkg.leaflet as xl
-
-            base = Path(xl.BASE_DIR)
-            for name in ("leaflet.js", "leaflet.css"):
-                text = (base / name).read_text(encoding="utf-8")
-                for variant in (text, text.replace("</script", "<\\/script")):
-                    found.add(hashlib.sha256(variant.strip().encode()).hexdigest())
-        except (ImportError, OSError):  # pragma: no cover - Leaflet ships with the package
-            pass
-        _ASSET_HASHES = frozenset(found)
-    return _ASSET_HASHES
-
-
-_ASSET_HASHES: frozenset[str] | None = None
-
-
-def _is_asset(body: str) -> bool:
-    return hashlib.sha256(body.strip().encode()).hexdigest() in _known_assets()
-
-
-def html_views(doc: str) -> tuple[str, str, str]:
-    """Return views of an HTML product: for the URL check, for the value check, and visible text.
-
-    Data URIs are removed from all three. In scripts only string literals are checked for
-    values (numbers in code and coordinates are not text); CSS comments and the inert URL of
-    the inlined Leaflet library are ignored by the URL check.
-    """
-    doc = _SCRIPT.sub(lambda m: m.group(1) + " " + m.group(3) if _is_asset(m.group(2))
-                      else m.group(), doc)
-    doc = _STYLE_BODY.sub(lambda m: m.group(1) + " " + m.group(3) if _is_asset(m.group(2))
-                          else m.group(), doc)
-    doc = _DATA_URI.sub(" ", doc)
-
-    def strip_inert(m: re.Match[str]) -> str:
-        body = m.group(2)
-        for url in INERT_SCRIPT_URLS:
-            body = body.replace(url, " ")
-        return m.group(1) + body + m.group(3)
-
-    no_css_comments = _STYLE.sub(lambda m: _CSS_COMMENT.sub(" ", m.group()), doc)
-    url_view = _XMLNS.sub(" ", _SCRIPT.sub(strip_inert, no_css_comments))
-
-    def literals(m: re.Match[str]) -> str:
-        return " \n".join(x.group()[1:-1] for x in _JS_STRING.finditer(strip_inert(m)))
-
-    value_view = _STYLE.sub(" ", _SCRIPT.sub(literals, doc))
-    value_view = _XMLNS.sub(" ", value_view)
-    visible = _TAGS.sub(" ", doc)
-    return url_view, value_view, visible
-
-
 @dataclass
 class Prepared:
     """What the gate would do: problems by stage, and the sanitised content."""
@@ -461,15 +385,11 @@ def prepare(
         ctx = DocContext(pol, known, red, release_pred, originals)
         res.content = sanitise_document(content, ctx, res)
         prepared.result = res
+    elif product.kind == "html":
+        prepared.result, html_problems = sanitise_html(str(content), pol, red, release_pred)
+        san += html_problems
     else:
-        if product.kind == "html":
-            url_view, text, visible = html_views(str(content))
-            urls = external_urls(url_view)
-            if urls:
-                san.append(f"the HTML refers to {len(urls)} external address(es); a product "
-                           "must be self-contained (inline its assets, drop attribution links)")
-        else:
-            text = visible = _rendered_text(product)
+        text = _rendered_text(product)
         found = red.contains_sensitive(text)
         prepared.rendered_findings = found
         if found:
@@ -480,11 +400,11 @@ def prepare(
         def rel(kind: str, value: str) -> bool:
             return release_pred is not None and release_pred("text", kind, value)
 
-        sr = red.scan_many([visible], release=rel)
+        sr = red.scan_many([text], release=rel)
         res = SanitisationResult(content=content)
         if sr.flags:
             res.flagged = _flag_table([("text", 0, f.kind, f.value,
-                                        _context(visible, f.start, f.end), f.action)
+                                        _context(text, f.start, f.end), f.action)
                                        for _, f in sr.flags], "")
             held = int((~res.flagged["released"]).sum())
             if held:

@@ -20,6 +20,8 @@ from typing import Any
 
 import pandas as pd
 
+from intelbench.gate.html_check import inspect_html
+
 __all__ = ["Block", "Marking", "blocks_of", "inject_marking", "write"]
 
 
@@ -317,7 +319,12 @@ def _write_html(blocks: list[Block], path: Path, m: Marking) -> None:
 
 def inject_marking(doc: str, m: Marking) -> str:
     """Add the marking banners, cover and print CSS to a standalone HTML document."""
-    style = f"<style>{_CSS.replace('body{', '.ib-body-unused{')}</style>"
+    hashes = " ".join(dict.fromkeys(inspect_html(doc).script_hashes))
+    # only the scripts the gate recognised may run; no inline handler, no fetch
+    csp = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+           f"script-src {hashes or chr(39) + 'none' + chr(39)}; style-src 'unsafe-inline'; "
+           "img-src data:; font-src data:\">")
+    style = csp + f"<style>{_CSS.replace('body{', '.ib-body-unused{')}</style>"
     top = _banner(m, "top") + _cover(m)
     bottom = _banner(m, "bottom")
     low = doc.lower()
