@@ -18,7 +18,10 @@ import pandas as pd
 
 from intelbench.exceptions import ParameterError
 from intelbench.gate.document import DocContext, sanitise_document
+from intelbench.gate.handling import GRADE_KEYS, handling_values
+from intelbench.gate.html_check import inspect_html
 from intelbench.gate.html_product import sanitise_html
+from intelbench.gate.nfd import nfd_hits, nfd_pattern
 from intelbench.gate.policy import (
     KnownTerms,
     RecipientKind,
@@ -143,21 +146,12 @@ LEGACY_HANDLING: dict[str, frozenset[str]] = {
 }
 
 
-def _legacy_handling(product: Product) -> set[str]:
-    content = product.content
-    if not isinstance(content, pd.DataFrame):
-        return set()
-    cols = {str(c).lower(): c for c in content.columns}
-    if "legacy_grade" not in cols:
-        return set()
-    grades = content[cols["legacy_grade"]].dropna().astype(str).str.strip()
-    return set(grades[grades.str.len() == 3].str[2].unique())
-
-
-def _inputs(product: Product, ws: Any) -> tuple[list[str], list[str], list[str], set[str], bool]:
-    """Classifications, handling codes, conditions, action/sanitisation codes and NFD of inputs."""
+def _inputs(
+    product: Product, ws: Any
+) -> tuple[list[str], list[tuple[str, Any]], list[str], set[str], bool]:
+    """Classifications, handling fields, conditions, action/sanitisation codes and NFD."""
     classes = [product.classification]
-    handling = [product.handling]
+    handling: list[tuple[str, Any]] = [("handling", product.handling)]
     conditions = [product.handling_conditions] if product.handling_conditions else []
     codes = set(product.action_codes) | set(product.sanitisation_codes)
     nfd = bool(product.not_for_dissemination)
@@ -166,8 +160,9 @@ def _inputs(product: Product, ws: Any) -> tuple[list[str], list[str], list[str],
         cols = {str(c).lower(): c for c in content.columns}
         if "classification" in cols:
             classes += [v for v in content[cols["classification"]].dropna().unique()]
-        if "handling" in cols:
-            handling += [v for v in content[cols["handling"]].dropna().unique()]
+        for key in GRADE_KEYS:
+            if key in cols:
+                handling += [(key, v) for v in content[cols[key]].dropna().unique()]
         if "handling_conditions" in cols:
             conditions += [str(v) for v in content[cols["handling_conditions"]].dropna().unique()
                            if str(v).strip()]
@@ -183,12 +178,30 @@ def _inputs(product: Product, ws: Any) -> tuple[list[str], list[str], list[str],
                 continue
             doc = ws.get("report", urn)
             classes.append(doc.get("classification") or "OFFICIAL")
-            handling.append(doc.get("handling") or "P")
+            handling += [(k, doc.get(k)) for k in GRADE_KEYS if doc.get(k) is not None]
             if doc.get("handling_conditions"):
                 conditions.append(str(doc["handling_conditions"]))
             codes |= _codes([doc.get("action_code"), doc.get("sanitisation_code")])
             nfd = nfd or bool(doc.get("not_for_dissemination"))
-    return classes, [str(h).strip().upper() for h in handling], conditions, codes, nfd
+    return classes, handling, conditions, codes, nfd
+
+
+#: Report states in which its sanitised text has been made and checked.
+SANITISED_STATES = frozenset({"SANITISED", "DISSEMINATED"})
+
+
+def _unsanitised(product: Product, ws: Any) -> list[str]:
+    """URNs of cited reports with no sanitised text or not yet in a sanitised state."""
+    if ws is None:
+        return []
+    out = []
+    for urn in product.cited_reports:
+        if ws.exists("report", urn):
+            doc = ws.get("report", urn)
+            if (not _text(doc.get("sanitised_text"))
+                    or _text(doc.get("status")).upper() not in SANITISED_STATES):
+                out.append(urn)
+    return out
 
 
 def _rendered_text(product: Product) -> str:
@@ -264,12 +277,17 @@ def prepare(
     pol = policy or (policy_for(kind) if kind is not None else None)
 
     # handling codes
-    classes, handling, conditions, codes, nfd = _inputs(product, ws)
+    classes, handling_items, conditions, codes, nfd = _inputs(product, ws)
+    handling, legacy, bad = handling_values(handling_items)
     hand = problems["handling"]
-    bad = sorted({h for h in handling if h not in ("P", "C")})
     if bad:
-        hand.append(f"handling code: expected P or C; got {', '.join(bad)}")
-    level = "C" if "C" in handling else "P"
+        hand.append(f"handling code: expected P or C (or a 3x5x2 grade such as 2BC, or a "
+                    f"5x5x5 grade such as B25); got {', '.join(sorted(bad))}")
+    strict = sorted(c for c in legacy if c in ("4", "5"))
+    if strict:  # legacy handling 4 and 5 restrict as handling C does, and more
+        conditions.append(f"legacy 5x5x5 handling code {'/'.join(strict)}: no dissemination "
+                          "outside the originating agency without the originator's consent")
+    level = "C" if "C" in handling or strict else "P"
     cond = "; ".join(dict.fromkeys(c.strip() for c in conditions if c.strip()))
     unknown = sorted(codes - set(CAVEATS))
     if unknown:
@@ -291,7 +309,7 @@ def prepare(
     if pol is not None and pol.kind is RecipientKind.PUBLIC and codes & {"A1", "A2"}:
         hand.append("A1/A2 material may not go to the public")
     caveats = [CAVEATS[c] for c in sorted(codes & set(CAVEATS))]
-    for code in sorted(_legacy_handling(product)):
+    for code in sorted(legacy):
         allowed_kinds = LEGACY_HANDLING.get(code)
         if allowed_kinds is None:
             hand.append(f"legacy 5x5x5 handling code: expected 1-5; got {code!r}")
@@ -303,6 +321,18 @@ def prepare(
     if nfd:
         problems["not for dissemination"].append(
             "the product or one of its inputs is marked not for dissemination")
+    pattern, groups = nfd_pattern(ws)
+    if pattern is not None and product.kind != "figure":
+        leaves = None
+        if product.kind == "html":
+            rep = inspect_html(str(product.content))
+            leaves = rep.text + rep.leaves
+        hits = nfd_hits(product.content, pattern, leaves)
+        if hits:
+            problems["not for dissemination"].append(
+                f"the product holds a group marked not for dissemination ({', '.join(groups)})"
+                f" or its members, at {', '.join(hits[:5])}"
+                + (f" and {len(hits) - 5} more place(s)" if len(hits) > 5 else ""))
 
     top = "OFFICIAL"
     cls_problems = problems["classification"]
@@ -350,6 +380,12 @@ def prepare(
         return prepared
     # the release of flagged values, the sealed register and original wording
     san = problems["sanitisation"]
+    if pol.kind is not RecipientKind.POLICE_FORCE:
+        raw = _unsanitised(product, ws)
+        if raw:
+            san.append(f"{len(raw)} cited report(s) have no sanitised text or are not yet "
+                       f"sanitised (status SANITISED), so they may not leave the force: "
+                       + ", ".join(raw[:10]) + (" ..." if len(raw) > 10 else ""))
     release_pred: Callable[[str, str, str], bool] | None = None
     if release is not None:
         if getattr(release, "product_id", None) != product.product_id:

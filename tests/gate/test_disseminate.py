@@ -199,7 +199,9 @@ def test_classification_is_the_highest_input_and_secret_never_leaves(ws: Any, ou
 
 def test_cited_reports_in_the_workspace_raise_the_marking(ws: Any, out: Path) -> None:
     ws.put("report", "IR-2026-000009", {"classification": "OFFICIAL-SENSITIVE", "handling": "C",
-                                         "handling_conditions": "Board only"},
+                                         "handling_conditions": "Board only",
+                                         "status": "SANITISED",
+                                         "sanitised_text": "A group is active."},
            justification="test")
     table = pd.DataFrame({"area_code": ["A"], "count": [9]})
     with pytest.raises(DisseminationRefused, match="acknowledged"):
