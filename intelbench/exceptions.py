@@ -12,6 +12,7 @@ __all__ = [
     "AuditIntegrityError",
     "CRSError",
     "DisseminationRefused",
+    "DisseminationWriteError",
     "DocumentNotFoundError",
     "GradingError",
     "IntelbenchError",
@@ -88,3 +89,7 @@ class SanitisationError(IntelbenchError, RuntimeError):
 
 class DisseminationRefused(IntelbenchError, PermissionError):  # noqa: N818 - the name is the API
     """The dissemination gate refused a request; nothing was written."""
+
+
+class DisseminationWriteError(IntelbenchError, OSError):
+    """Writing a disseminated product failed (full disk, permissions); nothing was kept."""

@@ -361,13 +361,15 @@ def prepare(
         target = Path(path)
         if target.suffix.lower() in _SUFFIX and not target.is_dir():  # a file name
             chosen = chosen or _SUFFIX[target.suffix.lower()]
-            if not target.parent.is_dir():
-                out.append(f"path: the folder {str(target.parent)!r} does not exist")
+            if target.parent.exists() and not target.parent.is_dir():
+                out.append(f"path: {str(target.parent)!r} is a file, not a folder")
             elif target.exists():
                 out.append(f"path: {target.name!r} exists; the gate never overwrites a "
                            "disclosure")
-        elif not target.is_dir():  # a folder; the file name is made from the reference
-            out.append(f"path: the folder {str(target)!r} does not exist")
+        elif target.exists() and not target.is_dir():
+            out.append(f"path: {str(target)!r} is a file without a known extension; give a "
+                       f"folder or a file name ending in {', '.join(sorted(_SUFFIX))}")
+        # a missing folder is created when the file is written
     allowed = FORMATS.get(product.kind or "", ())
     if chosen is None:
         out.append(f"fmt: expected one of {', '.join(allowed)}; got None")

@@ -22,7 +22,7 @@ import pandas as pd
 
 from intelbench.gate.html_check import inspect_html
 
-__all__ = ["Block", "Marking", "blocks_of", "inject_marking", "write"]
+__all__ = ["Block", "Marking", "blocks_of", "csv_marking", "inject_marking", "write"]
 
 
 @dataclass(frozen=True)
@@ -166,15 +166,34 @@ def _cell(v: Any) -> Any:
     return v
 
 
+def csv_marking(m: Marking) -> str:
+    """Return the marking a CSV product carries on every row."""
+    text = f"{m.classification} | {m.ref} | Handling code {m.handling}"
+    return text + (f": {m.conditions}" if m.conditions else "")
+
+
 def _write_csv(frame: pd.DataFrame, path: Path, m: Marking) -> None:
+    """Write a plain CSV (``pandas.read_csv`` loads it) whose first column is the marking."""
+    name = "marking" if "marking" not in frame.columns else "dissemination_marking"
+    mark = _cell(csv_marking(m))
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        for line in m.lines():
-            w.writerow([f"# {line}"])
-        w.writerow([_cell(str(c)) for c in frame.columns])
+        w.writerow([name] + [_cell(str(c)) for c in frame.columns])
         for row in frame.itertuples(index=False, name=None):
-            w.writerow([_cell(v) if not _isna(v) else "" for v in row])
-        w.writerow([f"# {m.banner}"])
+            w.writerow([mark] + [_cell(v) if not _isna(v) else "" for v in row])
+
+
+def _plain(frame: Any) -> Any:
+    """Periods (``read_police_uk``'s month) as text, so every format can hold them."""
+    out = frame
+    for c in frame.columns:
+        col = frame[c]
+        if isinstance(col.dtype, pd.PeriodDtype) or (
+            col.dtype == object and col.map(lambda v: isinstance(v, pd.Period)).any()
+        ):
+            out = out.copy() if out is frame else out
+            out[c] = col.astype(str).where(col.notna(), None)
+    return out
 
 
 def _isna(v: Any) -> bool:
@@ -390,6 +409,8 @@ def _write_docx(blocks: list[Block], path: Path, m: Marking) -> None:
 
 def write(fmt: str, content: Any, kind: str, path: Path, m: Marking) -> None:
     """Write sanitised ``content`` of product ``kind`` as ``fmt`` to ``path``."""
+    if isinstance(content, pd.DataFrame):
+        content = _plain(content)
     if fmt == "csv":
         _write_csv(_tabular(content), path, m)
     elif fmt == "xlsx":

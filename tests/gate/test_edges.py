@@ -1,0 +1,142 @@
+"""Errors and edge cases of the gate: OS errors, folders, formats, references, CSV, GeoJSON."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+import intelbench as ib
+from intelbench import gate as dm
+from intelbench.exceptions import DisseminationRefused, DisseminationWriteError, IntelbenchError
+from tests.gate._support import make_workspace
+
+DATA = Path(__file__).resolve().parents[2] / "data_samples"
+POLICE = dm.Recipient("DS Analyst", "Southshire Police", "POLICE_FORCE")
+
+
+def request(ws: Any, path: Any, **kw: Any) -> dict[str, Any]:
+    base = dict(to=POLICE, purpose="Reduce burglary in the north sector",
+                basis="Prevent offences", path=path, ws=ws,
+                necessity="Needed to target prevention; limited to the minimum fields")
+    base.update(kw)
+    return base
+
+
+def counts() -> pd.DataFrame:
+    return pd.DataFrame({"area": ["North", "South"], "burglaries": [12, 30]}).pipe(
+        dm.with_roles, area="label", burglaries="count")
+
+
+def test_a_missing_folder_is_created_and_the_format_comes_from_the_extension(
+    tmp_path: Path,
+) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    rec = dm.disseminate(counts(), **request(ws, tmp_path / "new" / "deeper" / "counts.xlsx"))
+    assert rec.fmt == "xlsx" and rec.path == tmp_path / "new" / "deeper" / "counts.xlsx"
+    rec2 = dm.disseminate(counts(), fmt="csv", **request(ws, tmp_path / "fresh"))
+    assert rec2.path.parent == tmp_path / "fresh" and rec2.path.suffix == ".csv"
+    dry = dm.disseminate(counts(), dry_run=True, **request(ws, tmp_path / "n" / "x.html"))
+    assert dry.ok and dry.fmt == "html" and not (tmp_path / "n").exists()
+
+
+def test_every_problem_of_a_request_is_listed_at_once(tmp_path: Path) -> None:
+    with pytest.raises(DisseminationRefused) as err:
+        dm.disseminate(counts(), to=POLICE, path=None, fmt="pdf")
+    msg = str(err.value)
+    for part in ("purpose", "legal basis", "necessity", "workspace", "path", "fmt: expected"):
+        assert part in msg, part
+
+
+def test_a_full_disk_becomes_an_intelbench_error_with_nothing_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import importlib
+
+    mod = importlib.import_module("intelbench.gate.disseminate")
+
+    ws = make_workspace(tmp_path / "ws")
+
+    def full(fmt: str, content: Any, kind: str, path: Path, m: Any) -> None:
+        path.write_bytes(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(mod, "write", full)
+    out = tmp_path / "out" / "sub"
+    with pytest.raises(DisseminationWriteError, match="No space left") as err:
+        dm.disseminate(counts(), fmt="csv", **request(ws, out))
+    assert isinstance(err.value, IntelbenchError) and isinstance(err.value, OSError)
+    assert not (tmp_path / "out").exists()  # the folder it made is gone too
+    assert ws.keys("dissemination") == []
+
+
+def test_a_failing_register_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    ws = make_workspace(tmp_path / "ws")
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def locked(*a: Any, **k: Any) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(ws, "put", locked)
+    with pytest.raises(DisseminationWriteError, match="database is locked"):
+        dm.disseminate(counts(), fmt="csv", **request(ws, out))
+    assert list(out.iterdir()) == []
+
+
+def _worker(args: tuple[str, str, int]) -> list[str]:
+    ws_path, out, n = args
+    ws = ib.Workspace(ws_path, analyst="A. Analyst", role="ANALYST")
+    refs = []
+    for i in range(n):
+        frame = counts().assign(burglaries=[i, os.getpid() % 97 + 1])
+        refs.append(dm.disseminate(frame, fmt="csv", **request(ws, out)).ref)
+    return refs
+
+
+def test_references_stay_unique_across_two_processes(tmp_path: Path) -> None:
+    make_workspace(tmp_path / "ws")
+    out = tmp_path / "out"
+    out.mkdir()
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(2) as pool:
+        got = pool.map(_worker, [(str(tmp_path / "ws"), str(out), 4)] * 2)
+    refs = [r for part in got for r in part]
+    assert len(refs) == 8 and len(set(refs)) == 8
+    assert len([p for p in out.iterdir() if p.suffix == ".csv"]) == 8
+
+
+def test_a_csv_loads_with_plain_pandas_and_carries_its_marking(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "ws")
+    rec = dm.disseminate(counts(), **request(ws, tmp_path / "out" / "counts.csv"))
+    back = pd.read_csv(rec.path)
+    assert list(back.columns) == ["marking", "area", "burglaries"]
+    assert back["burglaries"].tolist() == [12, 30]
+    assert back["marking"].str.startswith(f"OFFICIAL | {rec.ref} | Handling code P").all()
+    note = (tmp_path / "out" / "counts.marking.txt").read_text()
+    assert "OFFICIAL" in note and rec.ref in note and rec.doc["sidecar"] == "counts.marking.txt"
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg"])
+def test_police_uk_output_exports_as_geojson_and_geopackage(tmp_path: Path, fmt: str) -> None:
+    crimes = ib.read_police_uk(DATA / "crimes" / "2025-09")
+    crimes = crimes[crimes.geometry.notna()].head(50)[["month", "crime_type", "geometry"]]
+    assert isinstance(crimes["month"].dtype, pd.PeriodDtype)
+    ws = make_workspace(tmp_path / "ws")
+    rec = dm.disseminate(crimes, fmt=fmt, **request(ws, tmp_path / "out"))
+    if fmt == "geojson":
+        data = json.loads(rec.path.read_text())
+        assert data["features"][0]["properties"]["month"] == "2025-09"
+    else:
+        import pyogrio
+
+        back = pyogrio.read_dataframe(rec.path)
+        assert set(back["month"]) == {"2025-09"}
