@@ -140,3 +140,15 @@ def test_police_uk_output_exports_as_geojson_and_geopackage(tmp_path: Path, fmt:
 
         back = pyogrio.read_dataframe(rec.path)
         assert set(back["month"]) == {"2025-09"}
+
+
+def test_sanitisation_result_explains_itself_in_html() -> None:
+    from intelbench.gate.sanitise import policy_for, sanitise_frame
+
+    df = pd.DataFrame({"sanitised_text": ["Seen with Darren <b>near</b> 07700 900123"],
+                       "count": [3]}).pipe(dm.with_roles, sanitised_text="free_text",
+                                           count="count")
+    res = sanitise_frame(df, policy_for("POLICE_FORCE"))
+    page = res._repr_html_()
+    assert "Fields" in page and "Redactions" in page and "PHONE" in page
+    assert "Darren" in page and "&lt;b&gt;" in page and "<b>near" not in page
