@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from intelbench.exceptions import ParameterError
+from intelbench.gate.comms_data import aggregate_comms, is_comms
 from intelbench.gate.document import DocContext, sanitise_document
 from intelbench.gate.handling import GRADE_KEYS, handling_values
 from intelbench.gate.html_check import inspect_html
@@ -412,10 +413,21 @@ def prepare(
     # sanitise (deny by default) or, for rendered products, check
     content = product.content
     red = make_redactor(known, pol.patterns)
+    roles = product.roles
+    if is_comms(content) and pol.kind not in (RecipientKind.POLICE_FORCE,
+                                               RecipientKind.LAW_ENFORCEMENT):
+        if not pol.allow_communications_data:
+            san.append(f"communications data is sensitive: it may not go to a {pol.kind.value} "
+                       "recipient unless the policy allows it (allow_communications_data=True)"
+                       "; it then leaves as counts by day without numbers")
+        content, roles = aggregate_comms(pd.DataFrame(content)), None
     if product.kind in ("table", "geotable"):
         prepared.result = sanitise_frame(content, pol, known=known, areas=areas,
-                                         roles=product.roles, release=release_pred,
+                                         roles=roles, release=release_pred,
                                          originals=originals)
+        if is_comms(product.content) and roles is None:
+            prepared.result.notes.append("Communications data: counts of records by day; "
+                                         "numbers are replaced by labels (Phone A, Phone B).")
     elif product.kind == "graph":
         prepared.result = sanitise_graph(content, pol, known=known, release=release_pred)
     elif product.kind == "document":

@@ -169,7 +169,8 @@ def _cell(v: Any) -> Any:
 def csv_marking(m: Marking) -> str:
     """Return the marking a CSV product carries on every row."""
     text = f"{m.classification} | {m.ref} | Handling code {m.handling}"
-    return text + (f": {m.conditions}" if m.conditions else "")
+    text += f": {m.conditions}" if m.conditions else ""
+    return text + "".join(f" | {c}" for c in m.caveats)
 
 
 def _write_csv(frame: pd.DataFrame, path: Path, m: Marking) -> None:

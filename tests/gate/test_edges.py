@@ -152,3 +152,35 @@ def test_sanitisation_result_explains_itself_in_html() -> None:
     page = res._repr_html_()
     assert "Fields" in page and "Redactions" in page and "PHONE" in page
     assert "Darren" in page and "&lt;b&gt;" in page and "<b>near" not in page
+
+
+def _cdr() -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "target": ["+447700900001"] * 4,
+        "other": ["+447700900002", "+447700900003", "+447700900002", "+447700900002"],
+        "start": pd.to_datetime(["2026-01-05 10:00", "2026-01-05 11:00", "2026-01-06 09:00",
+                                 "2026-01-06 21:00"], utc=True),
+        "imei": ["356938035643809"] * 4, "cell_id": ["C1", "C2", "C1", "C1"],
+        "duration_s": [60, 30, 10, 5]})
+    frame.attrs["intelbench_kind"] = "communications_data"
+    return frame
+
+
+def test_communications_data_is_refused_to_partners_unless_allowed(tmp_path: Path) -> None:
+    from intelbench.gate.policy import policy_for
+
+    ws = make_workspace(tmp_path / "ws")
+    partner = dm.Recipient("CSM", "Northshire CSP", "PARTNER_ISA", isa_ref="ISA-12")
+    req = request(ws, tmp_path / "out", to=partner, fmt="csv",
+                  basis="Crime and Disorder Act 1998 s.115 under ISA-12")
+    with pytest.raises(DisseminationRefused, match="communications data is sensitive"):
+        dm.disseminate(_cdr(), **req)
+    allow = policy_for("PARTNER_ISA").replace(allow_communications_data=True)
+    rec = dm.disseminate(_cdr(), policy=allow, **req)
+    back = pd.read_csv(rec.path)
+    text = rec.path.read_text()
+    for secret in ("7700900001", "7700900002", "356938035643809", "C1", "60"):
+        assert secret not in text.replace(" ", "")
+    assert set(back["target"]) == {"Phone A"} and set(back["other"]) == {"Phone B", "Phone C"}
+    assert back["count"].sum() == 4 and "count" in back.columns
+    assert "Communications data" in (tmp_path / "out" / rec.doc["sidecar"]).read_text()
