@@ -31,6 +31,7 @@ from intelbench.gate.policy import (
     policy_for,
 )
 from intelbench.gate.products import CLASSIFICATIONS, Product, normalise_classification
+from intelbench.gate.public_points import aggregate_points, has_points
 from intelbench.gate.sanitise_frame import (
     FLAG_COLUMNS,
     SanitisationResult,
@@ -421,10 +422,20 @@ def prepare(
                        "recipient unless the policy allows it (allow_communications_data=True)"
                        "; it then leaves as counts by day without numbers")
         content, roles = aggregate_comms(pd.DataFrame(content)), None
+    if (pol.kind is RecipientKind.PUBLIC and product.kind in ("table", "geotable")
+            and has_points(content)):  # points never go to the public
+        content, roles = aggregate_points(pd.DataFrame(content) if not hasattr(
+            content, "geometry") else content, grid=pol.grid_size), None
+        if prepared.fmt in ("geojson", "gpkg"):
+            problems["output"].append(f"fmt: points never go to the public; counts per area "
+                                      f"go as csv, xlsx, html or docx, not {prepared.fmt}")
     if product.kind in ("table", "geotable"):
         prepared.result = sanitise_frame(content, pol, known=known, areas=areas,
                                          roles=roles, release=release_pred,
                                          originals=originals)
+        if roles is None and has_points(product.content) and pol.kind is RecipientKind.PUBLIC:
+            prepared.result.notes.append("Locations: counts per LSOA or grid cell; small "
+                                         "counts are suppressed.")
         if is_comms(product.content) and roles is None:
             prepared.result.notes.append("Communications data: counts of records by day; "
                                          "numbers are replaced by labels (Phone A, Phone B).")

@@ -101,4 +101,4 @@ def aggregate_comms(frame: pd.DataFrame) -> pd.DataFrame:
         out[str(c)] = frame[c].map(lambda v: labels.get(str(v), "unknown"))
     keys = ["day"] + [str(c) for c in parties]
     agg = out.groupby(keys, dropna=False).size().reset_index(name="count")
-    return with_roles(agg, day="time", count="count", **{str(c): "label" for c in parties})
+    return with_roles(agg, {"day": "time", "count": "count", **{str(c): "label" for c in parties}})

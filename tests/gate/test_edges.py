@@ -184,3 +184,25 @@ def test_communications_data_is_refused_to_partners_unless_allowed(tmp_path: Pat
     assert set(back["target"]) == {"Phone A"} and set(back["other"]) == {"Phone B", "Phone C"}
     assert back["count"].sum() == 4 and "count" in back.columns
     assert "Communications data" in (tmp_path / "out" / rec.doc["sidecar"]).read_text()
+
+
+def test_points_go_to_the_public_as_suppressed_counts_per_lsoa_or_cell(tmp_path: Path) -> None:
+    crimes = ib.read_police_uk(DATA / "crimes" / "2025-09")
+    crimes = crimes[crimes.geometry.notna()][["month", "crime_type", "lsoa_code", "geometry"]]
+    ws = make_workspace(tmp_path / "ws")
+    public = dm.Recipient("Residents", "Force website", "PUBLIC")
+    rec = dm.disseminate(crimes, fmt="csv", **request(ws, tmp_path / "out", to=public))
+    back = pd.read_csv(rec.path, dtype=str)
+    assert list(back.columns) == ["marking", "lsoa_code", "crime_type", "month", "count"]
+    text = rec.path.read_text()
+    for c in ("longitude", "latitude", "POINT", "geometry"):
+        assert c not in text
+    counts = pd.to_numeric(back["count"], errors="coerce")
+    assert not ((counts > 0) & (counts < 5)).any()  # small counts suppressed
+    assert (back["count"] == "[c]").any()
+    # without codes, a 500 m grid
+    pts = crimes.drop(columns=["lsoa_code"]).head(400)
+    rec2 = dm.disseminate(pts, fmt="csv", **request(ws, tmp_path / "out2", to=public))
+    assert "grid_cell" in pd.read_csv(rec2.path).columns
+    with pytest.raises(DisseminationRefused, match="points never go to the public"):
+        dm.disseminate(pts, fmt="geojson", **request(ws, tmp_path / "out3", to=public))
