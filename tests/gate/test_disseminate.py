@@ -182,7 +182,7 @@ def test_not_for_dissemination_blocks(ws: Any, out: Path) -> None:
 def test_classification_is_the_highest_input_and_secret_never_leaves(ws: Any, out: Path) -> None:
     df = reports().assign(classification=["OFFICIAL", "official sensitive"])
     rec = dm.disseminate(df, **request(ws, out))
-    assert rec.path.read_text().splitlines()[0] == "# OFFICIAL-SENSITIVE"
+    assert pd.read_csv(rec.path)["marking"].str.startswith("OFFICIAL-SENSITIVE | ").all()
     for marking in ("SECRET", "TOP SECRET"):
         with pytest.raises(DisseminationRefused, match="SECRET and above"):
             dm.disseminate(reports().assign(classification=["OFFICIAL", marking]),
@@ -247,14 +247,15 @@ def test_flagged_values_are_withheld_unless_released_after_a_dry_run(
 def test_output_problems(ws: Any, out: Path) -> None:
     with pytest.raises(DisseminationRefused, match="fmt: expected one of csv, xlsx, html, docx"):
         dm.disseminate(reports(), **request(ws, out, fmt="png"))
-    with pytest.raises(DisseminationRefused, match="does not exist"):
-        dm.disseminate(reports(), **request(ws, out, path=out / "nope" / "x.csv"))
-    with pytest.raises(DisseminationRefused, match="does not exist"):
-        dm.disseminate(reports(), **request(ws, out, path=out / "no-such-folder"))
+    (out / "plain").write_text("x")
+    with pytest.raises(DisseminationRefused, match="is a file without a known extension"):
+        dm.disseminate(reports(), **request(ws, out, path=out / "plain"))
+    with pytest.raises(DisseminationRefused, match="is a file, not a folder"):
+        dm.disseminate(reports(), **request(ws, out, path=out / "plain" / "x.csv"))
     (out / "taken.csv").write_text("x")
     with pytest.raises(DisseminationRefused, match="never overwrites"):
         dm.disseminate(reports(), **request(ws, out, path=out / "taken.csv", fmt=None))
-    assert listing(out) == ["taken.csv"]
+    assert listing(out) == ["plain", "taken.csv"]
 
 
 def test_a_failure_while_writing_leaves_nothing(ws: Any, out: Path,
