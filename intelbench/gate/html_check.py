@@ -292,8 +292,11 @@ class _Parser(HTMLParser):
             try:
                 data = json.loads(body) if body.strip() else None
             except json.JSONDecodeError:
-                r.problems.append("a data block that is not valid JSON")
-                return
+                try:  # JSON written HTML-escaped: still data, read as the writer meant it
+                    data = json.loads(html.unescape(body))
+                except json.JSONDecodeError:
+                    r.problems.append("a data block that is not valid JSON")
+                    return
             r.data_blocks += 1
             _collect(data, r)
             r.slots.append(_Slot("json", start, end, data))
