@@ -12,6 +12,7 @@ __all__ = [
     "AuditIntegrityError",
     "CRSError",
     "DisseminationRefused",
+    "DisseminationWriteError",
     "DocumentNotFoundError",
     "GradingError",
     "IntelbenchError",
@@ -98,3 +99,7 @@ class WorkspaceLockedError(IntelbenchError, PermissionError):
 
 class RetentionError(IntelbenchError, ValueError):
     """A retention review, decision or period table breaks a MoPI rule."""
+
+
+class DisseminationWriteError(IntelbenchError, OSError):
+    """Writing a disseminated product failed (full disk, permissions); nothing was kept."""

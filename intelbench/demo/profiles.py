@@ -375,12 +375,12 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
 
 
 def disseminate_profile(profile: Profile, ws: Any, out: str | Path, fmt: str,
-                        **request: Any) -> Any:
-    """Send a peer-reviewed profile through the gate, confirming what the text check flagged.
+                        show: Any = None, **request: Any) -> Any:
+    """Send a peer-reviewed profile through the gate, releasing only the flagged values shown.
 
-    A dry run lists the values the gate's text check flagged; this helper confirms exactly
-    those (standing in for the person who reads them), then disseminates. Use it only where a
-    person has read the dry run.
+    A dry run lists the values the gate's text check flagged; each is shown in its context
+    (through ``show``, one line per value) and only those shown are released by their id.
+    Without ``show`` nothing is shown and every flagged value is withheld.
     """
     from intelbench.gate.disseminate import Recipient, disseminate
 
@@ -393,8 +393,13 @@ def disseminate_profile(profile: Profile, ws: Any, out: str | Path, fmt: str,
     }
     req.update(request)
     dry: Any = disseminate(profile, path=out, fmt=fmt, ws=ws, dry_run=True, **req)
-    flagged = [str(v) for v in dry.flagged["value"]] if len(dry.flagged) else []
-    return disseminate(profile, path=out, fmt=fmt, ws=ws, confirm_flagged=flagged, **req)
+    shown: list[str] = []
+    if show is not None:
+        for r in dry.flagged.itertuples(index=False):
+            show(f"  flagged {r.id} {r.kind} in {r.field}: {r.context}")
+            shown.append(str(r.id))
+    release = dry.release(*shown) if shown else None
+    return disseminate(profile, path=out, fmt=fmt, ws=ws, release=release, **req)
 
 
 def demo_step(ctx: Any) -> list[str]:
@@ -420,7 +425,7 @@ def demo_step(ctx: Any) -> list[str]:
                                                 comments="demo review")
         ready.save(ws, justification="demo: profile peer reviewed")
         for fmt in ("html", "docx"):
-            rec = disseminate_profile(ready, ws, out, fmt)
+            rec = disseminate_profile(ready, ws, out, fmt, show=lines.append)
             lines.append(f"{prof.product_type.lower()}: {rec.path} ({rec.ref}, "
                          f"{rec.doc['classification']}, handling {rec.doc['handling']}, "
                          f"{rec.size} bytes)")

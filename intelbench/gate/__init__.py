@@ -15,6 +15,13 @@ disclosure in the register and the audit log.
   flagged values; :mod:`intelbench.gate.sealed`: the sealed-source register;
   :mod:`intelbench.gate.detectors`, :mod:`intelbench.gate.identifiers`: identifier patterns
   and check digits.
+- :mod:`intelbench.gate.html_check`, :mod:`intelbench.gate.html_product`,
+  :mod:`intelbench.gate.assets`: HTML products parsed, the workbench's own assets recognised
+  by SHA-256, interactive payloads sanitised.
+- :mod:`intelbench.gate.handling`: handling codes in every written form;
+  :mod:`intelbench.gate.nfd`: NFD marks on an OCG that cover its members;
+  :mod:`intelbench.gate.public_points`: counts per LSOA or grid cell for the public;
+  :mod:`intelbench.gate.comms_data`: communications data aggregated with labelled numbers.
 """
 
 from __future__ import annotations

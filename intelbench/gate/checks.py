@@ -7,7 +7,6 @@ the first stage with problems, and the dry run shows them all.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -17,9 +16,13 @@ from typing import Any
 
 import pandas as pd
 
-from intelbench._offline import external_urls
 from intelbench.exceptions import ParameterError
+from intelbench.gate.comms_data import aggregate_comms, is_comms
 from intelbench.gate.document import DocContext, sanitise_document
+from intelbench.gate.handling import GRADE_KEYS, handling_values
+from intelbench.gate.html_check import inspect_html
+from intelbench.gate.html_product import sanitise_html
+from intelbench.gate.nfd import nfd_hits, nfd_pattern
 from intelbench.gate.policy import (
     KnownTerms,
     RecipientKind,
@@ -28,6 +31,7 @@ from intelbench.gate.policy import (
     policy_for,
 )
 from intelbench.gate.products import CLASSIFICATIONS, Product, normalise_classification
+from intelbench.gate.public_points import aggregate_points, has_points
 from intelbench.gate.sanitise_frame import (
     FLAG_COLUMNS,
     SanitisationResult,
@@ -39,8 +43,7 @@ from intelbench.gate.sanitise_frame import (
 )
 from intelbench.gate.sealed import load_sealed
 
-__all__ = ["FORMATS", "INERT_SCRIPT_URLS", "LEGACY_HANDLING", "POLICING_PURPOSES", "Prepared",
-           "html_views", "prepare"]
+__all__ = ["FORMATS", "LEGACY_HANDLING", "POLICING_PURPOSES", "Prepared", "prepare"]
 
 #: The policing purposes (APP): a legal basis for police and law-enforcement recipients.
 POLICING_PURPOSES: dict[str, tuple[str, ...]] = {
@@ -74,80 +77,6 @@ CAVEATS = {
     "S1": "S1: may be sanitised further without supervision.",
     "S2": "S2: sanitised after consulting the originator; consult again before any change.",
 }
-_XMLNS = re.compile(r"""https?://www\.w3\.org/[^\s"'<>]*""")
-_DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]+", re.I)
-_TAGS = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]+>", re.I | re.S)
-_SCRIPT = re.compile(r"(<script\b[^>]*>)(.*?)(</script\s*>)", re.I | re.S)
-_STYLE = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.I | re.S)
-_JS_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`""", re.S)
-_STYLE_BODY = re.compile(r"(<style\b[^>]*>)(.*?)(</style\s*>)", re.I | re.S)
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
-#: Inert strings inside the Leaflet library an offline map inlines (the attribution prefix link,
-#: which the map code can switch off); they are not fetched.
-INERT_SCRIPT_URLS = ("https://leafletjs.com",)
-
-
-def _known_assets() -> frozenset[str]:
-    """Return the SHA-256 of the library code the workbench inlines (Leaflet).
-
-    They are read from the installed package; a script or style whose body has one of these
-    hashes is not product data.
-    """
-    global _ASSET_HASHES
-    if _ASSET_HASHES is None:
-        found: set[str] = set()
-        try:
-            import xstatic.pkg.leaflet as xl
-
-            base = Path(xl.BASE_DIR)
-            for name in ("leaflet.js", "leaflet.css"):
-                text = (base / name).read_text(encoding="utf-8")
-                for variant in (text, text.replace("</script", "<\\/script")):
-                    found.add(hashlib.sha256(variant.strip().encode()).hexdigest())
-        except (ImportError, OSError):  # pragma: no cover - Leaflet ships with the package
-            pass
-        _ASSET_HASHES = frozenset(found)
-    return _ASSET_HASHES
-
-
-_ASSET_HASHES: frozenset[str] | None = None
-
-
-def _is_asset(body: str) -> bool:
-    return hashlib.sha256(body.strip().encode()).hexdigest() in _known_assets()
-
-
-def html_views(doc: str) -> tuple[str, str, str]:
-    """Return views of an HTML product: for the URL check, for the value check, and visible text.
-
-    Data URIs are removed from all three. In scripts only string literals are checked for
-    values (numbers in code and coordinates are not text); CSS comments and the inert URL of
-    the inlined Leaflet library are ignored by the URL check.
-    """
-    doc = _SCRIPT.sub(lambda m: m.group(1) + " " + m.group(3) if _is_asset(m.group(2))
-                      else m.group(), doc)
-    doc = _STYLE_BODY.sub(lambda m: m.group(1) + " " + m.group(3) if _is_asset(m.group(2))
-                          else m.group(), doc)
-    doc = _DATA_URI.sub(" ", doc)
-
-    def strip_inert(m: re.Match[str]) -> str:
-        body = m.group(2)
-        for url in INERT_SCRIPT_URLS:
-            body = body.replace(url, " ")
-        return m.group(1) + body + m.group(3)
-
-    no_css_comments = _STYLE.sub(lambda m: _CSS_COMMENT.sub(" ", m.group()), doc)
-    url_view = _XMLNS.sub(" ", _SCRIPT.sub(strip_inert, no_css_comments))
-
-    def literals(m: re.Match[str]) -> str:
-        return " \n".join(x.group()[1:-1] for x in _JS_STRING.finditer(strip_inert(m)))
-
-    value_view = _STYLE.sub(" ", _SCRIPT.sub(literals, doc))
-    value_view = _XMLNS.sub(" ", value_view)
-    visible = _TAGS.sub(" ", doc)
-    return url_view, value_view, visible
-
-
 @dataclass
 class Prepared:
     """What the gate would do: problems by stage, and the sanitised content."""
@@ -219,21 +148,12 @@ LEGACY_HANDLING: dict[str, frozenset[str]] = {
 }
 
 
-def _legacy_handling(product: Product) -> set[str]:
-    content = product.content
-    if not isinstance(content, pd.DataFrame):
-        return set()
-    cols = {str(c).lower(): c for c in content.columns}
-    if "legacy_grade" not in cols:
-        return set()
-    grades = content[cols["legacy_grade"]].dropna().astype(str).str.strip()
-    return set(grades[grades.str.len() == 3].str[2].unique())
-
-
-def _inputs(product: Product, ws: Any) -> tuple[list[str], list[str], list[str], set[str], bool]:
-    """Classifications, handling codes, conditions, action/sanitisation codes and NFD of inputs."""
+def _inputs(
+    product: Product, ws: Any
+) -> tuple[list[str], list[tuple[str, Any]], list[str], set[str], bool]:
+    """Classifications, handling fields, conditions, action/sanitisation codes and NFD."""
     classes = [product.classification]
-    handling = [product.handling]
+    handling: list[tuple[str, Any]] = [("handling", product.handling)]
     conditions = [product.handling_conditions] if product.handling_conditions else []
     codes = set(product.action_codes) | set(product.sanitisation_codes)
     nfd = bool(product.not_for_dissemination)
@@ -242,8 +162,9 @@ def _inputs(product: Product, ws: Any) -> tuple[list[str], list[str], list[str],
         cols = {str(c).lower(): c for c in content.columns}
         if "classification" in cols:
             classes += [v for v in content[cols["classification"]].dropna().unique()]
-        if "handling" in cols:
-            handling += [v for v in content[cols["handling"]].dropna().unique()]
+        for key in GRADE_KEYS:
+            if key in cols:
+                handling += [(key, v) for v in content[cols[key]].dropna().unique()]
         if "handling_conditions" in cols:
             conditions += [str(v) for v in content[cols["handling_conditions"]].dropna().unique()
                            if str(v).strip()]
@@ -259,12 +180,30 @@ def _inputs(product: Product, ws: Any) -> tuple[list[str], list[str], list[str],
                 continue
             doc = ws.get("report", urn)
             classes.append(doc.get("classification") or "OFFICIAL")
-            handling.append(doc.get("handling") or "P")
+            handling += [(k, doc.get(k)) for k in GRADE_KEYS if doc.get(k) is not None]
             if doc.get("handling_conditions"):
                 conditions.append(str(doc["handling_conditions"]))
             codes |= _codes([doc.get("action_code"), doc.get("sanitisation_code")])
             nfd = nfd or bool(doc.get("not_for_dissemination"))
-    return classes, [str(h).strip().upper() for h in handling], conditions, codes, nfd
+    return classes, handling, conditions, codes, nfd
+
+
+#: Report states in which its sanitised text has been made and checked.
+SANITISED_STATES = frozenset({"SANITISED", "DISSEMINATED"})
+
+
+def _unsanitised(product: Product, ws: Any) -> list[str]:
+    """URNs of cited reports with no sanitised text or not yet in a sanitised state."""
+    if ws is None:
+        return []
+    out = []
+    for urn in product.cited_reports:
+        if ws.exists("report", urn):
+            doc = ws.get("report", urn)
+            if (not _text(doc.get("sanitised_text"))
+                    or _text(doc.get("status")).upper() not in SANITISED_STATES):
+                out.append(urn)
+    return out
 
 
 def _rendered_text(product: Product) -> str:
@@ -340,12 +279,17 @@ def prepare(
     pol = policy or (policy_for(kind) if kind is not None else None)
 
     # handling codes
-    classes, handling, conditions, codes, nfd = _inputs(product, ws)
+    classes, handling_items, conditions, codes, nfd = _inputs(product, ws)
+    handling, legacy, bad = handling_values(handling_items)
     hand = problems["handling"]
-    bad = sorted({h for h in handling if h not in ("P", "C")})
     if bad:
-        hand.append(f"handling code: expected P or C; got {', '.join(bad)}")
-    level = "C" if "C" in handling else "P"
+        hand.append(f"handling code: expected P or C (or a 3x5x2 grade such as 2BC, or a "
+                    f"5x5x5 grade such as B25); got {', '.join(sorted(bad))}")
+    strict = sorted(c for c in legacy if c in ("4", "5"))
+    if strict:  # legacy handling 4 and 5 restrict as handling C does, and more
+        conditions.append(f"legacy 5x5x5 handling code {'/'.join(strict)}: no dissemination "
+                          "outside the originating agency without the originator's consent")
+    level = "C" if "C" in handling or strict else "P"
     cond = "; ".join(dict.fromkeys(c.strip() for c in conditions if c.strip()))
     unknown = sorted(codes - set(CAVEATS))
     if unknown:
@@ -367,7 +311,7 @@ def prepare(
     if pol is not None and pol.kind is RecipientKind.PUBLIC and codes & {"A1", "A2"}:
         hand.append("A1/A2 material may not go to the public")
     caveats = [CAVEATS[c] for c in sorted(codes & set(CAVEATS))]
-    for code in sorted(_legacy_handling(product)):
+    for code in sorted(legacy):
         allowed_kinds = LEGACY_HANDLING.get(code)
         if allowed_kinds is None:
             hand.append(f"legacy 5x5x5 handling code: expected 1-5; got {code!r}")
@@ -379,6 +323,18 @@ def prepare(
     if nfd:
         problems["not for dissemination"].append(
             "the product or one of its inputs is marked not for dissemination")
+    pattern, groups = nfd_pattern(ws)
+    if pattern is not None and product.kind != "figure":
+        leaves = None
+        if product.kind == "html":
+            rep = inspect_html(str(product.content))
+            leaves = rep.text + rep.leaves
+        hits = nfd_hits(product.content, pattern, leaves)
+        if hits:
+            problems["not for dissemination"].append(
+                f"the product holds a group marked not for dissemination ({', '.join(groups)})"
+                f" or its members, at {', '.join(hits[:5])}"
+                + (f" and {len(hits) - 5} more place(s)" if len(hits) > 5 else ""))
 
     top = "OFFICIAL"
     cls_problems = problems["classification"]
@@ -407,13 +363,15 @@ def prepare(
         target = Path(path)
         if target.suffix.lower() in _SUFFIX and not target.is_dir():  # a file name
             chosen = chosen or _SUFFIX[target.suffix.lower()]
-            if not target.parent.is_dir():
-                out.append(f"path: the folder {str(target.parent)!r} does not exist")
+            if target.parent.exists() and not target.parent.is_dir():
+                out.append(f"path: {str(target.parent)!r} is a file, not a folder")
             elif target.exists():
                 out.append(f"path: {target.name!r} exists; the gate never overwrites a "
                            "disclosure")
-        elif not target.is_dir():  # a folder; the file name is made from the reference
-            out.append(f"path: the folder {str(target)!r} does not exist")
+        elif target.exists() and not target.is_dir():
+            out.append(f"path: {str(target)!r} is a file without a known extension; give a "
+                       f"folder or a file name ending in {', '.join(sorted(_SUFFIX))}")
+        # a missing folder is created when the file is written
     allowed = FORMATS.get(product.kind or "", ())
     if chosen is None:
         out.append(f"fmt: expected one of {', '.join(allowed)}; got None")
@@ -426,6 +384,12 @@ def prepare(
         return prepared
     # the release of flagged values, the sealed register and original wording
     san = problems["sanitisation"]
+    if pol.kind is not RecipientKind.POLICE_FORCE:
+        raw = _unsanitised(product, ws)
+        if raw:
+            san.append(f"{len(raw)} cited report(s) have no sanitised text or are not yet "
+                       f"sanitised (status SANITISED), so they may not leave the force: "
+                       + ", ".join(raw[:10]) + (" ..." if len(raw) > 10 else ""))
     release_pred: Callable[[str, str, str], bool] | None = None
     if release is not None:
         if getattr(release, "product_id", None) != product.product_id:
@@ -450,10 +414,31 @@ def prepare(
     # sanitise (deny by default) or, for rendered products, check
     content = product.content
     red = make_redactor(known, pol.patterns)
+    roles = product.roles
+    if is_comms(content) and pol.kind not in (RecipientKind.POLICE_FORCE,
+                                               RecipientKind.LAW_ENFORCEMENT):
+        if not pol.allow_communications_data:
+            san.append(f"communications data is sensitive: it may not go to a {pol.kind.value} "
+                       "recipient unless the policy allows it (allow_communications_data=True)"
+                       "; it then leaves as counts by day without numbers")
+        content, roles = aggregate_comms(pd.DataFrame(content)), None
+    if (pol.kind is RecipientKind.PUBLIC and product.kind in ("table", "geotable")
+            and has_points(content)):  # points never go to the public
+        content, roles = aggregate_points(pd.DataFrame(content) if not hasattr(
+            content, "geometry") else content, grid=pol.grid_size), None
+        if prepared.fmt in ("geojson", "gpkg"):
+            problems["output"].append(f"fmt: points never go to the public; counts per area "
+                                      f"go as csv, xlsx, html or docx, not {prepared.fmt}")
     if product.kind in ("table", "geotable"):
         prepared.result = sanitise_frame(content, pol, known=known, areas=areas,
-                                         roles=product.roles, release=release_pred,
+                                         roles=roles, release=release_pred,
                                          originals=originals)
+        if roles is None and has_points(product.content) and pol.kind is RecipientKind.PUBLIC:
+            prepared.result.notes.append("Locations: counts per LSOA or grid cell; small "
+                                         "counts are suppressed.")
+        if is_comms(product.content) and roles is None:
+            prepared.result.notes.append("Communications data: counts of records by day; "
+                                         "numbers are replaced by labels (Phone A, Phone B).")
     elif product.kind == "graph":
         prepared.result = sanitise_graph(content, pol, known=known, release=release_pred)
     elif product.kind == "document":
@@ -461,15 +446,11 @@ def prepare(
         ctx = DocContext(pol, known, red, release_pred, originals)
         res.content = sanitise_document(content, ctx, res)
         prepared.result = res
+    elif product.kind == "html":
+        prepared.result, html_problems = sanitise_html(str(content), pol, red, release_pred)
+        san += html_problems
     else:
-        if product.kind == "html":
-            url_view, text, visible = html_views(str(content))
-            urls = external_urls(url_view)
-            if urls:
-                san.append(f"the HTML refers to {len(urls)} external address(es); a product "
-                           "must be self-contained (inline its assets, drop attribution links)")
-        else:
-            text = visible = _rendered_text(product)
+        text = _rendered_text(product)
         found = red.contains_sensitive(text)
         prepared.rendered_findings = found
         if found:
@@ -480,11 +461,11 @@ def prepare(
         def rel(kind: str, value: str) -> bool:
             return release_pred is not None and release_pred("text", kind, value)
 
-        sr = red.scan_many([visible], release=rel)
+        sr = red.scan_many([text], release=rel)
         res = SanitisationResult(content=content)
         if sr.flags:
             res.flagged = _flag_table([("text", 0, f.kind, f.value,
-                                        _context(visible, f.start, f.end), f.action)
+                                        _context(text, f.start, f.end), f.action)
                                        for _, f in sr.flags], "")
             held = int((~res.flagged["released"]).sum())
             if held:

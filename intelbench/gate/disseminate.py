@@ -11,12 +11,13 @@ the register of disseminations. ``dry_run=True`` shows what would leave and writ
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import os
-import re
+import sqlite3
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,11 +25,17 @@ from typing import Any
 
 import pandas as pd
 
-from intelbench.exceptions import DisseminationRefused
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    fcntl = None  # type: ignore[assignment]
+
+from intelbench.exceptions import DisseminationRefused, DisseminationWriteError
 from intelbench.gate.checks import Prepared, prepare
+from intelbench.gate.dryrun import DryRun, dry_run_of, sanitised_content
 from intelbench.gate.policy import KnownTerms, RecipientKind, SanitisationPolicy
 from intelbench.gate.products import as_product
-from intelbench.gate.release import Release, release_from
+from intelbench.gate.release import Release
 from intelbench.gate.writers import Marking, write
 
 __all__ = ["DisseminationRecord", "DryRun", "Recipient", "disseminate", "export_register",
@@ -112,138 +119,6 @@ class DisseminationRecord:
         return f"<table>{rows}</table>"
 
 
-@dataclass
-class DryRun:
-    """What the gate would do, before anything is written.
-
-    Attributes
-    ----------
-    ok : bool
-        Whether the gate would write the file.
-    problems : dict of str to list of str
-        Every problem found, by stage.
-    ref : str
-        The reference the dissemination would get.
-    target : Path or None
-        The file that would be written.
-    fmt : str or None
-        The format.
-    classification, handling, conditions : str
-        The marking carried into the file.
-    caveats : list of str
-        Action and sanitisation code caveats carried into the file.
-    fields_out : list of str
-        Fields that would leave.
-    rows_out : int or None
-        Rows that would leave (tables).
-    dropped : dict of str to str
-        Fields removed, and why.
-    redactions : DataFrame
-        Values redacted: field, kind, count.
-    flagged : DataFrame
-        Values the text check flagged, one row per distinct value in a field: id, field,
-        row, rows, kind, value, context (the text around it) and released. Values not
-        released are withheld; release them with :meth:`release`.
-    generalised : list of str
-        Generalisations applied.
-    suppressed : tuple of int
-        (small counts suppressed, further counts suppressed).
-    preview : object
-        The sanitised content (first rows for tables).
-    fields : DataFrame
-        Field by field: field, role, why (declared or inferred), action (kept, dropped,
-        generalised) and reason.
-    product_id : str
-        The product's id (a release made from this dry run applies to it only).
-    """
-
-    ok: bool
-    problems: dict[str, list[str]]
-    ref: str
-    target: Path | None
-    fmt: str | None
-    classification: str
-    handling: str
-    conditions: str
-    caveats: list[str]
-    fields_out: list[str]
-    rows_out: int | None
-    dropped: dict[str, str]
-    redactions: pd.DataFrame
-    flagged: pd.DataFrame
-    generalised: list[str]
-    suppressed: tuple[int, int]
-    preview: Any
-    fields: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
-        columns=["field", "role", "why", "action", "reason"]))
-    product_id: str = ""
-    confirm_all_ignored: bool = False
-
-    def release(self, *selectors: str, kinds: Iterable[str] = ()) -> Release:
-        """Release flagged values shown by this dry run, one by one or by class.
-
-        Parameters
-        ----------
-        *selectors : str
-            Ids (``F...``, the ``id`` column of :attr:`flagged`) or values.
-        kinds : iterable of str
-            Classes to release whole (``"NAME_LIKE"``, ``"LONG_DIGITS"``, ``"CODE"``).
-
-        Returns
-        -------
-        Release
-            Pass it to :func:`disseminate` as ``release=``; it is recorded in the audit entry.
-        """
-        return release_from(self.flagged, self.product_id, selectors, kinds)
-
-    def lines(self) -> list[str]:
-        """Return the dry run as text lines."""
-        out = [
-            f"Dry run {self.ref}: {'would write' if self.ok else 'WOULD BE REFUSED'} "
-            f"{self.target if self.target is not None else '(no path)'} as {self.fmt}",
-            f"Marking: {self.classification}; handling {self.handling}"
-            + (f" ({self.conditions})" if self.conditions else ""),
-        ]
-        out += [f"Caveat: {c}" for c in self.caveats]
-        for stage, items in self.problems.items():
-            out += [f"Problem ({stage}): {p}" for p in items]
-        out.append(f"Fields out ({len(self.fields_out)}): {', '.join(self.fields_out)}")
-        if self.rows_out is not None:
-            out.append(f"Rows out: {self.rows_out}")
-        for r in self.fields.itertuples(index=False):
-            out.append(f"Field {r.field}: {r.action} - {r.role} ({r.why}); {r.reason}")
-        out += [f"Dropped {k}: {v}" for k, v in self.dropped.items()]
-        for r in self.redactions.itertuples(index=False):
-            out.append(f"Redacted {r.count} x {r.kind} in {r.field}")
-        out += [f"Generalised {g}" for g in self.generalised]
-        if any(self.suppressed):
-            out.append(f"Suppressed {self.suppressed[0]} small counts and "
-                       f"{self.suppressed[1]} further counts")
-        if self.confirm_all_ignored:
-            out.append("confirm_flagged=True releases nothing: release values with .release()")
-        if len(self.flagged):
-            rel = int(self.flagged["released"].sum()) if "released" in self.flagged else 0
-            out.append(f"Flagged: {len(self.flagged)} value(s); {len(self.flagged) - rel} "
-                       f"withheld, {rel} released (see .flagged; release with .release())")
-        return out
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines())
-
-    def _repr_html_(self) -> str:
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines())
-        parts = [f"<div class='ib-dryrun'><ul>{items}</ul>"]
-        if len(self.fields):
-            parts.append("<h4>Fields</h4>" + self.fields.to_html(escape=True, index=False))
-        if len(self.flagged):
-            parts.append("<h4>Flagged values (withheld unless released)</h4>"
-                         + self.flagged.to_html(escape=True, index=False))
-        if isinstance(self.preview, pd.DataFrame):
-            parts.append("<h4>What would leave (first rows)</h4>"
-                         + pd.DataFrame(self.preview).head(20).to_html(escape=True))
-        return "".join(parts) + "</div>"
-
-
 def _next_ref(ws: Any, when: datetime) -> str:
     prefix = f"DIS-{when:%Y}-"
     nums = [int(k[len(prefix):]) for k in ws.keys(REGISTER_KIND)
@@ -251,78 +126,44 @@ def _next_ref(ws: Any, when: datetime) -> str:
     return f"{prefix}{max(nums, default=0) + 1:06d}"
 
 
+def sidecar_path(target: Path) -> Path:
+    """Return the marking note beside a CSV product (``X.csv`` -> ``X.marking.txt``)."""
+    return target.with_name(target.stem + ".marking.txt")
+
+
+def _make_folder(folder: Path) -> list[Path]:
+    """Create a missing destination folder; return the folders created (deepest last)."""
+    missing = []
+    p = folder
+    while not p.exists():
+        missing.append(p)
+        p = p.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DisseminationWriteError(
+            f"path: the folder {str(folder)!r} could not be created ({exc}); nothing was written"
+        ) from exc
+    return list(reversed(missing))
+
+
+@contextlib.contextmanager
+def _register_lock(ws: Any) -> Iterator[None]:
+    """Hold an exclusive lock on the workspace's register while a reference is given out."""
+    root = getattr(ws, "path", None)
+    if fcntl is None or not isinstance(root, Path) or not root.is_dir():
+        yield
+        return
+    with open(root / ".dissemination.lock", "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def _short(text: object, limit: int = 400) -> str | None:
     return None if text is None else str(text)[:limit]
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:40] or "product"
-
-
-def _sanitised_content(prep: Prepared) -> Any:
-    return prep.result.content if prep.result is not None else prep.product.content
-
-
-def _dry_run(prep: Prepared, ref: str) -> DryRun:
-    content = _sanitised_content(prep)
-    res = prep.result
-    if isinstance(content, pd.DataFrame):
-        fields_out = [str(c) for c in content.columns]
-        rows: int | None = len(content)
-        preview: Any = content.head(20)
-    elif prep.product.kind == "graph":
-        attrs = {k for _, d in content.nodes(data=True) for k in d}
-        fields_out = ["node id"] + sorted(f"node.{a}" for a in attrs)
-        rows = content.number_of_nodes()
-        preview = content
-    elif isinstance(content, dict):
-        fields_out = [str(k) for k in content]
-        rows, preview = None, content
-    else:
-        fields_out, rows, preview = [prep.product.kind or "content"], None, content
-    target = prep.target
-    if target is not None and prep.fmt is not None and target.suffix.lower() not in (
-        f".{prep.fmt}", ".htm", ".json"
-    ):
-        target = target / f"{ref}_{_slug(prep.product.title)}.{prep.fmt}"
-    return DryRun(
-        ok=prep.ok,
-        problems={k: v for k, v in prep.problems.items() if v},
-        ref=ref,
-        target=target,
-        fmt=prep.fmt,
-        classification=prep.classification,
-        handling=prep.handling,
-        conditions=prep.conditions,
-        caveats=prep.caveats,
-        fields_out=fields_out,
-        rows_out=rows,
-        dropped=dict(res.dropped) if res else {},
-        redactions=(
-            res.redaction_table() if res else pd.DataFrame(columns=["field", "kind", "count"])
-        ),
-        flagged=prep.flagged,
-        generalised=list(res.generalised) if res else [],
-        suppressed=(res.suppressed, res.secondary_suppressed) if res else (0, 0),
-        preview=preview,
-        fields=_field_table(res, prep),
-        product_id=str(prep.product.product_id),
-        confirm_all_ignored=prep.confirm_all_ignored,
-    )
-
-
-def _field_table(res: Any, prep: Prepared) -> pd.DataFrame:
-    rows = [] if res is None else [
-        (f.field, f.role, f.why, f.action, f.reason) for f in res.fields]
-    gen = {g.split(":", 1)[0].strip() for g in (res.generalised if res else [])}
-    frame = pd.DataFrame(rows, columns=["field", "role", "why", "action", "reason"])
-    if len(frame):
-        hit = frame["field"].isin(gen) & (frame["action"] == "kept")
-        frame.loc[hit, "action"] = "generalised"
-        for g in res.generalised:
-            name, _, how = g.partition(":")
-            frame.loc[frame["field"] == name.strip(), "reason"] += f"; {how.strip()}"
-    return frame
 
 
 def disseminate(
@@ -403,6 +244,22 @@ def disseminate(
         dissemination, classification, sanitisation, output). Nothing is written.
     """
     prod = as_product(product)
+    if dry_run:
+        return _disseminate(prod, to, purpose, basis, necessity, path, fmt, ws,
+                            acknowledge_conditions, confirm_flagged, originator_consultation,
+                            known, policy, areas, True, drop, release)
+    with _register_lock(ws):  # one reference per disclosure, across processes
+        return _disseminate(prod, to, purpose, basis, necessity, path, fmt, ws,
+                            acknowledge_conditions, confirm_flagged, originator_consultation,
+                            known, policy, areas, False, drop, release)
+
+
+def _disseminate(prod: Any, to: Recipient | None, purpose: str | None, basis: str | None,
+                 necessity: str | None, path: str | Path | None, fmt: str | None, ws: Any,
+                 acknowledge_conditions: bool, confirm_flagged: bool | Iterable[str],
+                 originator_consultation: str | None, known: KnownTerms | None,
+                 policy: SanitisationPolicy | None, areas: Any, dry_run: bool,
+                 drop: Iterable[str], release: Release | None) -> DisseminationRecord | DryRun:
     prep = prepare(
         prod, to=to, purpose=purpose, basis=basis, necessity=necessity, path=path, fmt=fmt,
         ws=ws, acknowledge_conditions=acknowledge_conditions, confirm_flagged=confirm_flagged,
@@ -411,12 +268,14 @@ def disseminate(
     )
     now = datetime.now(UTC)
     ref = _next_ref(ws, now) if ws is not None else f"DIS-{now:%Y}-??????"
-    dry = _dry_run(prep, ref)
+    dry = dry_run_of(prep, ref)
     if dry_run:
         return dry
     failed = prep.first_stage()
     if failed is not None:
         stage, items = failed
+        if stage == "request":  # everything wrong with the request itself, at once
+            items = items + [f"output: {p}" for p in prep.problems.get("output", [])]
         raise DisseminationRefused(
             f"dissemination refused ({stage}); nothing was written: " + "; ".join(items)
         )
@@ -427,13 +286,16 @@ def disseminate(
     marking = Marking(prep.classification, prep.handling, prep.conditions, ref, to.label,
                       prod.title, tuple(prep.caveats), notes)
     target = dry.target
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".~dis-", suffix=f".{prep.fmt}")
-    os.close(fd)
-    tmp = Path(tmp_name)
+    created = _make_folder(target.parent)
+    tmp = target.with_name(f".~dis-{os.getpid()}-{ref}.{prep.fmt}")
+    side = sidecar_path(target) if prep.fmt == "csv" else None
+    side_tmp = tmp.with_name(tmp.name + ".note") if side is not None else None
+    placed: list[Path] = []
     try:
-        tmp.unlink()  # writers create the file themselves (GeoPackage refuses an empty one)
         released = _released(dry, release, prep)
-        write(prep.fmt, _sanitised_content(prep), prod.kind, tmp, marking)
+        write(prep.fmt, sanitised_content(prep), prod.kind, tmp, marking)
+        if side_tmp is not None:
+            side_tmp.write_text("\n".join(marking.lines()) + "\n", encoding="utf-8")
         data = tmp.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
         kind = RecipientKind.parse(to.kind)
@@ -473,6 +335,12 @@ def disseminate(
             "values_redacted": int(dry.redactions["count"].sum()) if len(dry.redactions) else 0,
             **released,
         }
+        os.replace(tmp, target)
+        placed.append(target)
+        if side is not None and side_tmp is not None:
+            os.replace(side_tmp, side)
+            placed.append(side)
+            doc["sidecar"] = side.name
         # The register entry and its DISCLOSE audit entry are written in one transaction.
         ws.put(
             REGISTER_KIND, ref, doc, action="DISCLOSE", justification=str(purpose),
@@ -487,10 +355,24 @@ def disseminate(
                 **released,
             },
         )
-        os.replace(tmp, target)
+        placed.clear()  # recorded: the files stay
+    except Exception as exc:
+        if isinstance(exc, OSError | sqlite3.Error) or type(exc).__module__.startswith(
+            "sqlalchemy"
+        ):
+            raise DisseminationWriteError(
+                f"dissemination {ref}: writing {target.name} to {str(target.parent)!r} failed "
+                f"({type(exc).__name__}: {exc}); nothing was written or recorded"
+            ) from exc
+        raise
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        for p in (tmp, side_tmp, *placed):
+            if p is not None and p.exists():
+                p.unlink()
+        if placed or not target.exists():
+            for folder in reversed(created):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
     return DisseminationRecord(ref, target, digest, len(data), prep.fmt, doc)
 
 

@@ -152,6 +152,11 @@ class SanitisationPolicy:
         Column roles (see :mod:`intelbench.gate.roles`) released to this recipient; a field
         leaves if its role is released or its name is in ``allowed_fields``, and never if it
         is a never-leave field or role.
+    allow_communications_data : bool
+        Whether communications data (frames marked ``intelbench_kind="communications_data"``)
+        may go to a recipient outside policing; it then leaves as counts by day with numbers
+        replaced by labels. Police and law-enforcement recipients receive it under their own
+        policy.
     """
 
     kind: RecipientKind
@@ -168,6 +173,7 @@ class SanitisationPolicy:
     time_fields: frozenset[str] = frozenset(_TIME_FIELDS)
     count_fields: frozenset[str] = frozenset(_COUNT_FIELDS)
     allowed_roles: frozenset[str] = frozenset()
+    allow_communications_data: bool = False
 
     def __post_init__(self) -> None:
         if self.time_resolution not in (None, "date", "week", "month"):

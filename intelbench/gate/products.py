@@ -195,8 +195,9 @@ def as_product(obj: Any, **meta: Any) -> Product:
     ----------
     obj : object
         A Product, an object with ``to_product()``, a registered type, a DataFrame,
-        GeoDataFrame, networkx graph, HTML string, matplotlib Figure, dict, or an object
-        with ``to_dict()`` (collection plans).
+        GeoDataFrame, networkx graph, HTML string, matplotlib Figure, dict, an object whose
+        ``html`` attribute is a standalone page (``ib.geo.map``, ``ib.network.link_chart``),
+        or an object with ``to_dict()`` (collection plans).
     **meta
         Product attributes to set (title, classification, handling, ...).
 
@@ -218,7 +219,11 @@ def as_product(obj: Any, **meta: Any) -> Product:
                 product = adapter(obj)
                 break
         else:
-            if content_kind(obj) is None and hasattr(obj, "to_dict") and callable(obj.to_dict):
+            if content_kind(obj) is None and isinstance(getattr(obj, "html", None), str):
+                # an interactive map or link chart: its standalone HTML page
+                product = Product(obj.html, title=str(getattr(obj, "title", None)
+                                                      or "Interactive map"), kind="html")
+            elif content_kind(obj) is None and hasattr(obj, "to_dict") and callable(obj.to_dict):
                 doc = obj.to_dict()
                 product = Product(doc, title=str(doc.get("title") or type(obj).__name__),
                                   **_doc_meta(doc))

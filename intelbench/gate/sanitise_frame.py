@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -15,24 +13,11 @@ import pandas as pd
 from intelbench.exceptions import SanitisationError, SchemaError
 from intelbench.gate.policy import KnownTerms, SanitisationPolicy, is_never_leave, make_redactor
 from intelbench.gate.redact import ScanResult
+from intelbench.gate.result import FLAG_COLUMNS, FieldReport, SanitisationResult, flag_id
 from intelbench.gate.roles import NEVER_LEAVE_ROLES, declared_roles, role_of
 
 __all__ = ["FLAG_COLUMNS", "FieldReport", "SanitisationResult", "flag_id",
            "original_sentences", "sanitise_frame", "sanitise_graph"]
-
-#: Columns of the table of flagged values.
-FLAG_COLUMNS = ["id", "field", "row", "rows", "kind", "value", "context", "released"]
-
-
-@dataclass(frozen=True)
-class FieldReport:
-    """What the gate did with one field: its role, why, and kept / dropped / generalised."""
-
-    field: str
-    role: str
-    why: str
-    action: str
-    reason: str
 
 _PERSON_COLS = re.compile(r"handler|officer|submitter|analyst|author|reviewer|controller|name")
 _LONG_TEXT_COLS = re.compile(r"original|unsanitised|unsanitized|raw_text")
@@ -40,81 +25,6 @@ _HOUSE_NO = re.compile(r"^\s*(?:(?:flat|apartment|unit)\s+\d+[a-z]?,?\s+)?\d{1,4
 _PLACE_TEXT = {"location", "address", "street"}
 _X = ("easting", "x")
 _Y = ("northing", "y")
-
-
-@dataclass
-class SanitisationResult:
-    """A sanitised product and what was removed or changed on the way.
-
-    Attributes
-    ----------
-    content : DataFrame, GeoDataFrame or networkx graph
-        What may leave.
-    dropped : dict of str to str
-        Field -> why it was removed (never leaves / not allowed for the recipient kind).
-    redactions : Counter
-        (field, kind) -> number of values redacted.
-    flagged : DataFrame
-        Flagged values, one row per distinct value in a field: id, field, row (first), rows,
-        kind, value, context, released. Values not released were withheld.
-    fields : list of FieldReport
-        Each field's role and what happened to it.
-    hollow : list of str
-        Tables or sections the gate would leave empty (the gate refuses them).
-    generalised : list of str
-        One line per generalisation applied (times, places).
-    suppressed : int
-        Counts suppressed because they were small.
-    secondary_suppressed : int
-        Further counts suppressed so the small ones cannot be derived from totals.
-    notes : list of str
-        Notes to carry into the product (e.g. what the suppression marker means).
-    """
-
-    content: Any
-    dropped: dict[str, str] = field(default_factory=dict)
-    redactions: Counter[tuple[str, str]] = field(default_factory=Counter)
-    flagged: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FLAG_COLUMNS))
-    fields: list[FieldReport] = field(default_factory=list)
-    hollow: list[str] = field(default_factory=list)
-    generalised: list[str] = field(default_factory=list)
-    suppressed: int = 0
-    secondary_suppressed: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def frame(self) -> pd.DataFrame:
-        """The sanitised table (for table products)."""
-        if not isinstance(self.content, pd.DataFrame):
-            raise SchemaError("frame: this result holds a graph, not a table; use .content")
-        return self.content
-
-    @property
-    def n_redacted(self) -> int:
-        """Total number of values redacted."""
-        return int(sum(self.redactions.values()))
-
-    def redaction_table(self) -> pd.DataFrame:
-        """Redaction counts as a table: field, kind, count."""
-        rows = [(f, k, n) for (f, k), n in sorted(self.redactions.items())]
-        return pd.DataFrame(rows, columns=["field", "kind", "count"])
-
-    def merge(self, other: SanitisationResult, prefix: str) -> None:
-        """Fold another result's report into this one, naming its fields with ``prefix``."""
-        self.dropped.update({f"{prefix}{k}": v for k, v in other.dropped.items()})
-        self.fields += [FieldReport(prefix + f.field, f.role, f.why, f.action, f.reason)
-                        for f in other.fields]
-        for (f, k), n in other.redactions.items():
-            self.redactions[(f"{prefix}{f}", k)] += n
-        if len(other.flagged):
-            fl = other.flagged.assign(field=prefix + other.flagged["field"].astype(str))
-            fl["id"] = [flag_id(f, k, v) for f, k, v in zip(fl["field"], fl["kind"], fl["value"])]
-            self.flagged = fl if not len(self.flagged) else pd.concat([self.flagged, fl])
-        self.generalised += [f"{prefix}{g}" for g in other.generalised]
-        self.suppressed += other.suppressed
-        self.secondary_suppressed += other.secondary_suppressed
-        self.notes += [n for n in other.notes if n not in self.notes]
-        self.hollow += other.hollow
 
 
 def _sealed_terms(df: pd.DataFrame, cols: list[str]) -> tuple[dict[str, str], list[str]]:
@@ -322,11 +232,6 @@ def _context(text: str, a: int, b: int) -> str:
     lo, hi = max(0, a - 40), min(len(text), b + 40)
     return ("..." if lo else "") + text[lo:a] + "<<" + text[a:b] + ">>" + text[b:hi] + (
         "..." if hi < len(text) else "")
-
-
-def flag_id(field_name: str, kind: str, value: str) -> str:
-    """Return the id of a flagged value in a field (the unit a person releases)."""
-    return "F" + hashlib.sha1(f"{field_name}\x00{kind}\x00{value}".encode()).hexdigest()[:10]
 
 
 def sanitise_frame(

@@ -20,7 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Block", "Marking", "blocks_of", "inject_marking", "write"]
+from intelbench.gate.html_check import inspect_html
+
+__all__ = ["Block", "Marking", "blocks_of", "csv_marking", "inject_marking", "write"]
 
 
 @dataclass(frozen=True)
@@ -164,15 +166,35 @@ def _cell(v: Any) -> Any:
     return v
 
 
+def csv_marking(m: Marking) -> str:
+    """Return the marking a CSV product carries on every row."""
+    text = f"{m.classification} | {m.ref} | Handling code {m.handling}"
+    text += f": {m.conditions}" if m.conditions else ""
+    return text + "".join(f" | {c}" for c in m.caveats)
+
+
 def _write_csv(frame: pd.DataFrame, path: Path, m: Marking) -> None:
+    """Write a plain CSV (``pandas.read_csv`` loads it) whose first column is the marking."""
+    name = "marking" if "marking" not in frame.columns else "dissemination_marking"
+    mark = _cell(csv_marking(m))
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        for line in m.lines():
-            w.writerow([f"# {line}"])
-        w.writerow([_cell(str(c)) for c in frame.columns])
+        w.writerow([name] + [_cell(str(c)) for c in frame.columns])
         for row in frame.itertuples(index=False, name=None):
-            w.writerow([_cell(v) if not _isna(v) else "" for v in row])
-        w.writerow([f"# {m.banner}"])
+            w.writerow([mark] + [_cell(v) if not _isna(v) else "" for v in row])
+
+
+def _plain(frame: Any) -> Any:
+    """Periods (``read_police_uk``'s month) as text, so every format can hold them."""
+    out = frame
+    for c in frame.columns:
+        col = frame[c]
+        if isinstance(col.dtype, pd.PeriodDtype) or (
+            col.dtype == object and col.map(lambda v: isinstance(v, pd.Period)).any()
+        ):
+            out = out.copy() if out is frame else out
+            out[c] = col.astype(str).where(col.notna(), None)
+    return out
 
 
 def _isna(v: Any) -> bool:
@@ -317,7 +339,12 @@ def _write_html(blocks: list[Block], path: Path, m: Marking) -> None:
 
 def inject_marking(doc: str, m: Marking) -> str:
     """Add the marking banners, cover and print CSS to a standalone HTML document."""
-    style = f"<style>{_CSS.replace('body{', '.ib-body-unused{')}</style>"
+    hashes = " ".join(dict.fromkeys(inspect_html(doc).script_hashes))
+    # only the scripts the gate recognised may run; no inline handler, no fetch
+    csp = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+           f"script-src {hashes or chr(39) + 'none' + chr(39)}; style-src 'unsafe-inline'; "
+           "img-src data:; font-src data:\">")
+    style = csp + f"<style>{_CSS.replace('body{', '.ib-body-unused{')}</style>"
     top = _banner(m, "top") + _cover(m)
     bottom = _banner(m, "bottom")
     low = doc.lower()
@@ -383,6 +410,8 @@ def _write_docx(blocks: list[Block], path: Path, m: Marking) -> None:
 
 def write(fmt: str, content: Any, kind: str, path: Path, m: Marking) -> None:
     """Write sanitised ``content`` of product ``kind`` as ``fmt`` to ``path``."""
+    if isinstance(content, pd.DataFrame):
+        content = _plain(content)
     if fmt == "csv":
         _write_csv(_tabular(content), path, m)
     elif fmt == "xlsx":

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from intelbench import gate as dm
+from intelbench.exceptions import DisseminationRefused
 from tests.gate._support import make_workspace
 
 pytestmark = pytest.mark.browser
@@ -25,7 +26,7 @@ PAYLOADS = [
 def _export(tmp_path: Path, product: Any, fmt: str = "html") -> Path:
     ws = make_workspace(tmp_path / "ws")
     out = tmp_path / "out"
-    out.mkdir()
+    out.mkdir(parents=True)
     req = dict(
         to=dm.Recipient("DS Analyst", "Southshire Police", "POLICE_FORCE"),
         purpose="Browser test", basis="Prevent offences",
@@ -73,15 +74,41 @@ def test_marking_is_on_every_printed_page(tmp_path: Path, guarded_page: Any) -> 
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") > 1
 
 
-def test_injected_map_html_keeps_working_and_shows_the_marking(
+def test_interactive_map_and_chart_through_the_gate_work_and_show_the_marking(
     tmp_path: Path, guarded_page: Any, blocked_requests: list[str], page_errors: list[str]
 ) -> None:
-    page = ("<!DOCTYPE html><html><head><title>Map</title></head><body>"
-            "<div id='map'>map</div><script>document.getElementById('map').dataset.ok='1'"
-            "</script></body></html>")
-    path = _export(tmp_path, dm.Product(page, title="Hotspot map"))
+    import geopandas as gpd
+    import networkx as nx
+
+    import intelbench as ib
+    from intelbench.network.charts import link_chart
+
+    data = Path(__file__).resolve().parents[2] / "data_samples"
+    areas = gpd.read_file(data / "areas.gpkg", layer="areas").head(40)
+    page = ib.geo.map(areas=areas, value="residents", title="Residents")
+    path = _export(tmp_path / "map", page)
     guarded_page.goto(path.as_uri())
-    assert guarded_page.evaluate("() => document.getElementById('map').dataset.ok") == "1"
+    guarded_page.wait_for_load_state("load")
+    # Leaflet (a recognised asset) ran under the CSP and drew every area
+    assert guarded_page.evaluate("() => typeof L") == "object"
+    assert guarded_page.locator(".leaflet-container").count() == 1
     assert guarded_page.locator(".marking.top").inner_text().startswith("OFFICIAL | DIS-")
     assert guarded_page.locator(".marking.bottom").is_visible()
+    G = nx.Graph([("P-1", "P-2")])
+    chart = link_chart(G, seed=1, title="Two people")
+    path = _export(tmp_path / "chart", chart)
+    guarded_page.goto(path.as_uri())
+    guarded_page.wait_for_load_state("load")
+    assert guarded_page.evaluate("() => typeof intelbenchChart") == "object"
+    assert guarded_page.locator(".marking.top").count() == 1
+    assert guarded_page.locator(".marking.bottom").count() == 1
     assert page_errors == [] and blocked_requests == []
+
+
+def test_injected_script_or_handler_is_refused(tmp_path: Path) -> None:
+    page = ("<!DOCTYPE html><html><head><title>Map</title></head><body>"
+            "<div id='map'>map</div>{}</body></html>")
+    for bad in ("<script>document.getElementById('map').dataset.ok='1'</script>",
+                "<img src=x onerror=\"window.__pwned=1\">"):
+        with pytest.raises(DisseminationRefused, match="sanitisation"):
+            _export(tmp_path / str(len(bad)), dm.Product(page.format(bad), title="Map"))

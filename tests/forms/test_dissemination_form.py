@@ -63,12 +63,13 @@ def test_preview_confirm_then_send(form: DisseminationForm, tmp_path: Path) -> N
 
 def test_gate_refusal_is_caught(form: DisseminationForm) -> None:
     fill(form)
-    form.path.value = str(Path(form.path.value) / "missing" / "x.csv")
+    (Path(form.path.value) / "a-file").write_text("x")  # a missing folder is created; a file
+    form.path.value = str(Path(form.path.value) / "a-file" / "x.csv")  # in the way is not
     form.fmt.value = "csv"
     form.preview()
     form.confirm.value = True
     rec: Any = form.submit()
-    assert rec is None and "does not exist" in form.status.value
+    assert rec is None and "is a file, not a folder" in form.status.value
 
 
 def test_buttons_are_wired(form: DisseminationForm) -> None:

@@ -182,7 +182,7 @@ def test_not_for_dissemination_blocks(ws: Any, out: Path) -> None:
 def test_classification_is_the_highest_input_and_secret_never_leaves(ws: Any, out: Path) -> None:
     df = reports().assign(classification=["OFFICIAL", "official sensitive"])
     rec = dm.disseminate(df, **request(ws, out))
-    assert rec.path.read_text().splitlines()[0] == "# OFFICIAL-SENSITIVE"
+    assert pd.read_csv(rec.path)["marking"].str.startswith("OFFICIAL-SENSITIVE | ").all()
     for marking in ("SECRET", "TOP SECRET"):
         with pytest.raises(DisseminationRefused, match="SECRET and above"):
             dm.disseminate(reports().assign(classification=["OFFICIAL", marking]),
@@ -199,7 +199,9 @@ def test_classification_is_the_highest_input_and_secret_never_leaves(ws: Any, ou
 
 def test_cited_reports_in_the_workspace_raise_the_marking(ws: Any, out: Path) -> None:
     ws.put("report", "IR-2026-000009", {"classification": "OFFICIAL-SENSITIVE", "handling": "C",
-                                         "handling_conditions": "Board only"},
+                                         "handling_conditions": "Board only",
+                                         "status": "SANITISED",
+                                         "sanitised_text": "A group is active."},
            justification="test")
     table = pd.DataFrame({"area_code": ["A"], "count": [9]})
     with pytest.raises(DisseminationRefused, match="acknowledged"):
@@ -245,14 +247,15 @@ def test_flagged_values_are_withheld_unless_released_after_a_dry_run(
 def test_output_problems(ws: Any, out: Path) -> None:
     with pytest.raises(DisseminationRefused, match="fmt: expected one of csv, xlsx, html, docx"):
         dm.disseminate(reports(), **request(ws, out, fmt="png"))
-    with pytest.raises(DisseminationRefused, match="does not exist"):
-        dm.disseminate(reports(), **request(ws, out, path=out / "nope" / "x.csv"))
-    with pytest.raises(DisseminationRefused, match="does not exist"):
-        dm.disseminate(reports(), **request(ws, out, path=out / "no-such-folder"))
+    (out / "plain").write_text("x")
+    with pytest.raises(DisseminationRefused, match="is a file without a known extension"):
+        dm.disseminate(reports(), **request(ws, out, path=out / "plain"))
+    with pytest.raises(DisseminationRefused, match="is a file, not a folder"):
+        dm.disseminate(reports(), **request(ws, out, path=out / "plain" / "x.csv"))
     (out / "taken.csv").write_text("x")
     with pytest.raises(DisseminationRefused, match="never overwrites"):
         dm.disseminate(reports(), **request(ws, out, path=out / "taken.csv", fmt=None))
-    assert listing(out) == ["taken.csv"]
+    assert listing(out) == ["plain", "taken.csv"]
 
 
 def test_a_failure_while_writing_leaves_nothing(ws: Any, out: Path,
@@ -286,7 +289,9 @@ def test_table_formats_carry_marking_and_leak_nothing(ws: Any, out: Path, fmt: s
     assert leaks(rec.path, SECRETS) == []
     assert "[PHONE]" in text and "[VRM]" in text
     assert rec.sha256 == hashlib.sha256(rec.path.read_bytes()).hexdigest()
-    assert [p.name for p in out.iterdir()] == [rec.path.name]  # no temp files left
+    # no temp files left; a CSV has its marking note beside it
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [rec.path.name] + ([rec.doc["sidecar"]] if fmt == "csv" else []))
 
 
 def test_xlsx_every_sheet_has_header_footer_and_cover(ws: Any, out: Path) -> None:
@@ -382,7 +387,7 @@ def test_html_product_escapes_everything(ws: Any, out: Path) -> None:
 
 def test_standalone_html_banner_injected_and_external_urls_refused(ws: Any, out: Path) -> None:
     page = "<html><head><title>Map</title></head><body><div id='map'>North sector</div>" \
-           "<script>var x = 1;</script></body></html>"
+           "</body></html>"
     rec = dm.disseminate(dm.Product(page, title="Hotspot map"), **request(ws, out, fmt="html"))
     text = rec.path.read_text()
     assert text.index('class="marking top"') < text.index("id='map'") < text.index(
@@ -390,9 +395,13 @@ def test_standalone_html_banner_injected_and_external_urls_refused(ws: Any, out:
     for url in ('<script src="https://unpkg.com/leaflet.js"></script>',
                 '<link href="//cdn.example.com/x.css" rel="stylesheet">',
                 "<style>.a{background:url(https://tiles.example.com/1.png)}</style>"):
-        with pytest.raises(DisseminationRefused, match="external address"):
+        with pytest.raises(DisseminationRefused, match="outside the file"):
             dm.disseminate(page.replace("</head>", url + "</head>"),
                            **request(ws, out, fmt="html"))
+    # an inline script that is not a workbench asset is refused, whatever it does
+    with pytest.raises(DisseminationRefused, match="neither a workbench asset"):
+        dm.disseminate(page.replace("</body>", "<script>var x = 1;</script></body>"),
+                       **request(ws, out, fmt="html"))
     with pytest.raises(DisseminationRefused, match="NAME"):
         dm.disseminate(page.replace("North sector", "Kyle Barrow lives here"),
                        **request(ws, out, fmt="html"))
@@ -524,22 +533,27 @@ def test_offline_map_with_inlined_leaflet_passes_and_its_data_is_checked(
     head = (f"<style>{(lib / 'leaflet.css').read_text()}</style>"
             f"<script>{(lib / 'leaflet.js').read_text()}</script>")
 
-    def page(popup: str, extra: str = "") -> str:
-        data = json.dumps({"type": "FeatureCollection", "features": [{
+    def page(popup: str, extra: dict[str, str] | None = None) -> str:
+        data = json.dumps({"type": "FeatureCollection", **(extra or {}), "features": [{
             "type": "Feature", "properties": {"popup": popup},
             "geometry": {"type": "Point", "coordinates": [-1.2345678901, 54.0123456789]}}]})
         return (f"<!DOCTYPE html><html><head>{head}</head><body><div id='m'></div>"
-                f"<script>var d = {data};{extra}</script></body></html>")
+                f"<script type='application/json' id='d'>{data}</script></body></html>")
 
     rec = dm.disseminate(dm.Product(page("12 burglaries"), title="Map"),
                          **request(ws, out, fmt="html"))
     assert rec.path.read_text().count('class="marking') == 2
-    tiles = "L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png');"
+    tiles = {"tiles": "https://tile.openstreetmap.org/{z}/{x}/{y}.png"}
     with pytest.raises(DisseminationRefused, match="external address"):
         dm.disseminate(page("12 burglaries", tiles), **request(ws, out, fmt="html"))
-    with pytest.raises(DisseminationRefused, match=r"NAME x1, PHONE x1"):
-        dm.disseminate(page("Kyle Barrow 07700 900123"), **request(ws, out, fmt="html"))
-    assert len(listing(out)) == 1
+    # identifiers in the data payload are redacted, as in a table
+    dry = dm.disseminate(page("Kyle Barrow 07700 900123"), dry_run=True,
+                         **request(ws, out, fmt="html"))
+    assert sorted(dry.redactions["kind"]) == ["NAME", "PHONE"]
+    rec = dm.disseminate(page("Kyle Barrow 07700 900123"), **request(ws, out, fmt="html"))
+    text = rec.path.read_text()
+    assert "Kyle Barrow" not in text and "07700 900123" not in text and "[PHONE]" in text
+    assert len(listing(out)) == 2
 
 
 def test_legacy_5x5x5_handling_codes(ws: Any, out: Path) -> None:

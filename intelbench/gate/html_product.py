@@ -1,0 +1,110 @@
+"""Sanitising an HTML product: structure checked by parsing, text checked, payload sanitised.
+
+:func:`sanitise_html` runs :func:`intelbench.gate.html_check.inspect_html` and then:
+
+- refuses the structural problems it found (scripts that are not workbench assets, event
+  handlers, ``javascript:`` URLs, references outside the file);
+- checks the visible text: an identifier there refuses the product (build it from sanitised
+  data), and a flagged value there must be released after a dry run, since HTML text cannot be
+  rewritten without changing what the analyst made;
+- sanitises the data payload (map layers, popups, layer names, link-chart nodes and links),
+  every string in it like a text field: identifiers are redacted and flagged values withheld
+  unless released, and the document is rewritten with the clean strings;
+- refuses individual points for the public (they must be aggregated first).
+
+Examples
+--------
+>>> from intelbench.gate.html_product import sanitise_html
+>>> from intelbench.gate.policy import make_redactor, policy_for
+>>> doc = '<h1>Chart</h1><script type="application/json">{"n": "07700 900123"}</script>'
+>>> res, problems = sanitise_html(doc, policy_for("POLICE_FORCE"), make_redactor(None, ()))
+>>> problems, "07700" in res.content, res.n_redacted
+([], False, 1)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from intelbench.gate.html_check import inspect_html, rewrite_html
+from intelbench.gate.policy import RecipientKind, SanitisationPolicy
+from intelbench.gate.sanitise_frame import SanitisationResult, _context, _flag_table
+
+__all__ = ["sanitise_html"]
+
+#: Strings of a payload that are drawing plumbing, not data: element ids and colours.
+_PLUMBING = re.compile(r"^(?:[a-z][a-z_]*_[0-9a-f]{32}(?:_[a-z]+)?|#[0-9a-fA-F]{3,8}|"
+                       r"(?:Multi)?(?:Point|LineString|Polygon)|Feature(?:Collection)?|"
+                       r"GeometryCollection)$")
+
+
+def sanitise_html(
+    doc: str,
+    policy: SanitisationPolicy,
+    red: Any,
+    release: Callable[[str, str, str], bool] | None = None,
+) -> tuple[SanitisationResult, list[str]]:
+    """Check and sanitise an HTML product.
+
+    Parameters
+    ----------
+    doc : str
+        The HTML document.
+    policy : SanitisationPolicy
+        The recipient's policy.
+    red : Redactor
+        The redactor (known names, sealed sources, the policy's patterns).
+    release : callable (field, kind, value) -> bool, optional
+        Flagged values a person released (fields ``html.text`` and ``html.data``).
+
+    Returns
+    -------
+    (SanitisationResult, list of str)
+        The result (``content`` is the rewritten document) and the problems that refuse it.
+    """
+    rep = inspect_html(doc)
+    problems = [f"the HTML holds {p}" for p in rep.problems]
+    res = SanitisationResult(content=doc)
+    visible = "\n".join(rep.text)
+    found = red.contains_sensitive(visible)
+    if found:
+        kinds = ", ".join(f"{k} x{n}" for k, n in sorted(found.items()))
+        problems.append(f"the visible text of the HTML holds values that must be redacted "
+                        f"({kinds}); build it from sanitised data")
+
+    def rel(field: str) -> Callable[[str, str], bool]:
+        return lambda kind, value: release is not None and release(field, kind, value)
+
+    rows: list[tuple[str, int, str, str, str, str]] = []
+    sr = red.scan_many([visible], release=rel("html.text"))
+    rows += [("html.text", 0, f.kind, f.value, _context(visible, f.start, f.end), f.action)
+             for _, f in sr.flags]
+    held_text = sum(1 for _, f in sr.flags if f.action == "flagged")
+    leaves = list(dict.fromkeys(s for s in rep.leaves if s.strip() and not _PLUMBING.match(s)))
+    pr = red.scan_many(leaves, release=rel("html.data"))
+    rows += [("html.data", i, f.kind, f.value, _context(leaves[i], f.start, f.end), f.action)
+             for i, f in pr.flags]
+    for kind, n in pr.counts.items():
+        res.redactions[("html.data", kind)] += n
+    clean = {s: c for s, c in zip(leaves, pr.clean) if c != s}
+    if rows:
+        res.flagged = _flag_table(rows, "")
+    if held_text:
+        problems.append(f"{held_text} value(s) flagged in the visible text of the HTML cannot "
+                        "be withheld from it; release them after a dry run "
+                        "(release=dry.release(...)) or build it from sanitised data")
+    if policy.kind is RecipientKind.PUBLIC and rep.points:
+        problems.append("the HTML draws individual points, which never go to the public; "
+                        "aggregate them to areas or a grid first")
+    if clean:
+        doc = rewrite_html(doc, rep, clean)
+        again = inspect_html(doc)
+        problems += [f"the HTML holds {p} after sanitisation" for p in again.problems
+                     if p not in rep.problems]
+        withheld = sum(1 for _, f in pr.flags if f.action == "flagged")
+        res.notes.append(f"Interactive content: {sum(pr.counts.values())} value(s) redacted"
+                         + (f", {withheld} flagged value(s) withheld" if withheld else ""))
+    res.content = doc
+    return res, problems

@@ -1,0 +1,144 @@
+"""Hostile strings in every user-supplied field of the interactive products, through the gate.
+
+Each payload goes into the map's title, layer (value) name, popup and tooltip values and into
+the link chart's title, labels, node types and link attributes. The product goes through
+``ib.disseminate`` to an internal recipient (flagged values released after a dry run, as an
+analyst does); whatever the gate writes is opened in Chromium with every outside request
+blocked, and no payload may run, open a dialog or fetch anything. A payload the gate refuses
+outright counts as tried and not executed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import networkx as nx
+import pytest
+
+import intelbench as ib
+from intelbench import gate as dm
+from intelbench.exceptions import DisseminationRefused
+from intelbench.network.charts import link_chart
+from tests.gate._support import make_workspace
+
+pytestmark = pytest.mark.browser
+
+DATA = Path(__file__).resolve().parents[2] / "data_samples"
+
+PAYLOADS = [
+    "<script>window.__pwned=1</script>",
+    '<img src=x onerror="window.__pwned=2">',
+    '"><svg onload="window.__pwned=3">',
+    "<iframe srcdoc=\"<script>parent.__pwned=4</script>\"></iframe>",
+    "javascript:window.__pwned=5",
+    "'};window.__pwned=6;//",
+    "</script><script>window.__pwned=7</script>",
+    "{{7*7}}${window.__pwned=8}",
+    '<a href="javascript:alert(9)">x</a>',
+    "<details open ontoggle=\"alert(10)\">",
+]
+#: Counts per output: payloads tried, refused by the gate, written, executed.
+TALLY: dict[str, dict[str, int]] = {}
+
+
+def _request(tmp_path: Path) -> dict[str, Any]:
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    return dict(
+        to=dm.Recipient("DS Analyst", "Southshire Police", "POLICE_FORCE"),
+        purpose="Hostile string test", basis="Prevent offences",
+        necessity="Necessary and proportionate for the hostile string test",
+        path=out, fmt="html", ws=make_workspace(tmp_path / "ws"),
+    )
+
+
+def _through_gate(product: Any, req: dict[str, Any]) -> Path | None:
+    try:
+        dry = dm.disseminate(product, dry_run=True, **req)
+        rel = dry.release(*dry.flagged["id"]) if len(dry.flagged) else None
+        rec = dm.disseminate(product, release=rel, **req)
+    except DisseminationRefused:
+        return None
+    return Path(rec.path)
+
+
+def _open(page: Any, path: Path, dialogs: list[str]) -> bool:
+    """Open the file; return whether any payload ran (a flag set or a dialog opened)."""
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)
+    # hover and click everything drawn, so popups and tooltips render their content
+    for sel in ("path.leaflet-interactive", ".leaflet-control-layers", "canvas"):
+        for el in page.locator(sel).all()[:20]:
+            try:
+                el.hover(timeout=500)
+                el.click(timeout=500)
+            except Exception:  # an element under another one cannot be clicked; fine
+                pass
+    page.wait_for_timeout(200)
+    ran = page.evaluate("() => window.__pwned !== undefined")
+    return bool(ran or dialogs)
+
+
+def _tally(output: str, written: bool, executed: bool) -> None:
+    t = TALLY.setdefault(output, {"tried": 0, "refused": 0, "written": 0, "executed": 0})
+    t["tried"] += 1
+    t["written" if written else "refused"] += 1
+    t["executed"] += int(executed)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_strings_in_a_map_do_not_run(
+    payload: str, tmp_path: Path, guarded_page: Any, blocked_requests: list[str]
+) -> None:
+    dialogs: list[str] = []
+    guarded_page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    areas = gpd.read_file(DATA / "areas.gpkg", layer="areas").head(30)
+    areas = areas.assign(**{payload: areas["residents"]}, note=payload)
+    points = gpd.GeoDataFrame({"what": [payload] * 5, "label": [payload] * 5},
+                              geometry=areas.head(5).representative_point(), crs=areas.crs)
+    try:
+        product = ib.geo.map(points=points, areas=areas, value=payload, popup=["what"],
+                             tooltip="label", title=payload)
+    except ib.IntelbenchError:
+        _tally("map", False, False)  # the map itself refused the string
+        return
+    path = _through_gate(product, _request(tmp_path))
+    executed = False if path is None else _open(guarded_page, path, dialogs)
+    _tally("map", path is not None, executed)
+    assert not executed, f"payload ran in the map: {payload!r}"
+    assert blocked_requests == []
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_strings_in_a_link_chart_do_not_run(
+    payload: str, tmp_path: Path, guarded_page: Any, blocked_requests: list[str]
+) -> None:
+    dialogs: list[str] = []
+    guarded_page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    G = nx.Graph()
+    G.add_node("P-1", node_type="person", label=payload)
+    G.add_node("P-2", node_type=payload, label="Second")
+    G.add_edge("P-1", "P-2", link_types=(payload,), reports=(payload,), grades=("B2",))
+    product = link_chart(G, seed=1, title=payload)
+    path = _through_gate(product, _request(tmp_path))
+    executed = False
+    if path is not None:
+        executed = _open(guarded_page, path, dialogs)
+        if not executed:
+            guarded_page.evaluate("intelbenchChart.select('P-1')")
+            executed = bool(guarded_page.evaluate("() => window.__pwned !== undefined")
+                            or dialogs)
+    _tally("link chart", path is not None, executed)
+    assert not executed, f"payload ran in the link chart: {payload!r}"
+    assert blocked_requests == []
+
+
+def test_report_the_tally() -> None:
+    """Print what was tried per output (run after the two tests above)."""
+    for output, t in sorted(TALLY.items()):
+        print(f"{output}: {t['tried']} payloads tried, {t['refused']} refused by the gate, "
+              f"{t['written']} written and opened, {t['executed']} executed")
+        assert t["executed"] == 0
