@@ -77,7 +77,7 @@ VOCABULARY = frozenset({
     "var", "let", "const", "true", "false", "null", "L", "IB", "L_NO_TOUCH", "L_DISABLE_3D",
     "CRS", "EPSG3857", "map", "control", "scale", "addTo", "featureGroup", "fitBounds",
     "layers", "base_layers", "overlays", "center", "crs", "points", "rings", "geojson",
-    "legend", "title",
+    "legend", "title", "draw",
 })
 _FOLIUM_ID = re.compile(r"^[a-z][a-z_]*_[0-9a-f]{32}(?:_[a-z]+)?$")
 
@@ -315,6 +315,12 @@ class _Parser(HTMLParser):
             return
         r.bootstraps += 1
         r.script_hashes.append(_csp_hash(body))
+        solid = [(k, t) for k, t in toks if k not in ("ws", "com")]
+        for i in range(2, len(solid)):  # a layer declared as {"kind": "points", ...}
+            if (solid[i][0] == "str" and script_literal(solid[i][1]) == "points"
+                    and solid[i - 1][1] == ":" and solid[i - 2][0] == "str"
+                    and script_literal(solid[i - 2][1]) == "kind"):
+                r.points = True
         for i, (kind, text) in enumerate(toks):
             if kind == "id" and text == "points" and i and toks[i - 1][1] == ".":
                 r.points = True

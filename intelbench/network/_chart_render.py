@@ -201,19 +201,16 @@ def chart_data(
 def render_page(data: dict[str, Any]) -> str:
     """The standalone, offline HTML page of a chart (script, style and data inlined)."""
     t = html.escape(str(data["title"]), quote=True)
-    boot = (
-        "(function () {\n  var D = JSON.parse(document.getElementById('ib-chart-data')"
-        ".textContent);\n  window.intelbenchChart = mountLinkChart("
-        "document.getElementById('ib-root'), D, {});\n})();\n"
-    )
+    # each script and style is one whole asset file, so the gate knows it by its SHA-256
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{t}</title>\n<style>\nhtml, body {{ margin: 0; height: 100%; }}\n"
-        f"{_asset('linkchart.css')}</style>\n</head>\n<body>\n"
+        f"<title>{t}</title>\n<style>\n{_asset('linkchart_page.css')}</style>\n"
+        f"<style>\n{_asset('linkchart.css')}</style>\n</head>\n<body>\n"
         '<div id="ib-root"></div>\n'
         f'<script type="application/json" id="ib-chart-data">{_safe_json(data)}</script>\n'
-        f"<script>\n{_asset('linkchart.js')}\n{boot}</script>\n</body>\n</html>\n"
+        f"<script>\n{_asset('linkchart.js')}</script>\n"
+        f"<script>\n{_asset('linkchart_boot.js')}</script>\n</body>\n</html>\n"
     )
 
 
