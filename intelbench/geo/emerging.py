@@ -281,7 +281,7 @@ def emerging_hotspots(
     y = cube.reshape(n_steps, -1)[:, loc].astype(float)
     wyv = wy.reshape(n_steps, -1)[:, loc]
     cv = card.reshape(n_steps, -1)[:, loc]
-    from intelbench.geo.hotspots import _gi_z
+    from intelbench.geo._gistar import _gi_z
 
     _, z = _gi_z(y.ravel(), wyv.ravel(), cv.ravel(), star=True)
     z = z.reshape(n_steps, -1)
