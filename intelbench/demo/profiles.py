@@ -121,6 +121,13 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
                             title="Burglary hotspots (Gi*, FDR)")
         m.step("ib.geo.map", layers=list(st["map"].layers))
 
+    def emerging() -> None:  # emerging hot spots by month, read in words (issue 14)
+        from intelbench.geo.emerging_summary import emerging_section
+
+        res = geo.emerging_hotspots(st["burglary"], cell_size=500)
+        st["em"] = emerging_section(res, st["areas"], crime="burglary", area_name="sector")
+        m.step("ib.geo.emerging_hotspots", crime_type="Burglary", cell_size=500, step="month")
+
     def when() -> None:
         week = geo.aoristic(st["extract"], start="from_datetime", end="to_datetime")
         m.step("ib.geo.aoristic", start="from_datetime", end="to_datetime")
@@ -137,8 +144,8 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
         st["reports"] = _reports(data, shared, m)
         st["gaps"] = _gaps(ws, data, st["reports"], today, m)
 
-    _run([("load", load), ("hotspots", hotspots), ("when", when), ("near repeat", repeat),
-          ("gaps", gaps_step)], "problem profile")
+    _run([("load", load), ("hotspots", hotspots), ("emerging", emerging), ("when", when),
+          ("near repeat", repeat), ("gaps", gaps_step)], "problem profile")
 
     hs, burglary, areas = st["hs"], st["burglary"], st["areas"]
     fig = st["fig"]
@@ -185,6 +192,7 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
             f"Busiest day {day_tot.index[0]}, busiest hour {hour_tot.index[0]}:00 (aoristic "
             "weights over each offence's time window).",
             f"Near repeat: {fig.knox_text}.",
+            st["em"]["text"],
         ],
         what="Burglary (residential and business premises) recorded by Northshire Police.",
         where=f"Concentrated in the {sector.index[0]} sector; the ten busiest areas are "
@@ -210,6 +218,9 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
             TableItem("Busiest areas", top[["area_code", "area_name", "sector", "count",
                                             "rate_per_1000"]], "Top ten areas by count."),
             TableItem("Near-repeat (Knox) test", nrf, "Observed over expected pairs."),
+            TableItem("Emerging hot spots", st["em"]["table"].drop(columns=["x", "y"]),
+                      "Locations (500 m cells) by space-time category (Gi* by month, FDR; "
+                      "Mann-Kendall trend)."),
         ],
         gaps=gap_frame, cited=cited, reports=rep, ws=ws,
         recommendations={
