@@ -120,6 +120,11 @@ class NearRepeatResult:
         """
         return (self.p_value <= alpha) & (self.ratio > 1)
 
+    def _repr_html_(self) -> str:
+        from intelbench.geo._reprs import knox_html
+
+        return knox_html(self)
+
 
 def _edges(values: Sequence[float] | float, parameter: str, unit: str) -> np.ndarray:
     arr = np.atleast_1d(np.asarray(values, dtype=float))
@@ -395,6 +400,11 @@ class RepeatVictimisation:
     time_to_repeat_table: pd.DataFrame
     excluded: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+
+    def _repr_html_(self) -> str:
+        from intelbench.geo._reprs import repeats_html
+
+        return repeats_html(self)
 
 
 _GAP_EDGES = [-1, 7, 14, 28, 56, 91, 182, 365, np.inf]
