@@ -47,7 +47,8 @@ class BurglaryFigures:
     left_out : int
         Extract rows left out (no usable location or outside the force).
     knox_ratio, knox_p : float
-        Knox ratio and pseudo p within 100 m and 7 days.
+        Knox ratio and pseudo p within 100 m and 7 days (NaN when the folder has no
+        burglary extract or boundary, as in a street-data-only folder).
     permutations : int
         Permutations behind ``knox_p``.
     """
@@ -71,7 +72,7 @@ class BurglaryFigures:
     @property
     def hot_text(self) -> str:
         """The hot-cell count as the log and the profile both print it."""
-        return f"{self.hot_cells:,} hot cells of 150 m (Gi*, 95%, false-discovery-rate control)"
+        return f"{self.hot_cells:,} hot cells of 150 m (Gi*, 95%)"
 
 
 def _burglary_crimes(shared: dict[str, Any], data: Path) -> Any:
@@ -104,15 +105,19 @@ def burglary_figures(shared: dict[str, Any], data: str | Path, *, seed: int = 1
         shared["hotspots"] = hotspots(burglary, cell_size=150)
     hs = shared["hotspots"]
     extract = shared.get("burglary")
-    if extract is None:
+    if extract is None and (data / "burglary_extract.csv").exists():
         extract = pd.read_csv(data / "burglary_extract.csv", dtype=str,
                               keep_default_na=False, na_values=[""])
-    boundary = gpd.read_file(data / "areas.gpkg", layer="boundary")
-    pts, left_out = burglary_points(extract, boundary)
-    shared["burglary_points"], shared["burglary_left_out"] = pts, left_out
-    nr = near_repeat(pts, *NEAR_REPEAT_BANDS, date="from_datetime", permutations=99,
-                     seed=seed)
-    shared["near_repeat"] = nr
+    nr = None
+    pts: Any = []
+    left_out: Any = []
+    if extract is not None and (data / "areas.gpkg").exists():
+        boundary = gpd.read_file(data / "areas.gpkg", layer="boundary")
+        pts, left_out = burglary_points(extract, boundary)
+        shared["burglary_points"], shared["burglary_left_out"] = pts, left_out
+        nr = near_repeat(pts, *NEAR_REPEAT_BANDS, date="from_datetime", permutations=99,
+                         seed=seed)
+        shared["near_repeat"] = nr
     sig = hs["fdr_significant"].astype(bool)
     fig = BurglaryFigures(
         recorded=int(len(burglary)),
@@ -121,9 +126,9 @@ def burglary_figures(shared: dict[str, Any], data: str | Path, *, seed: int = 1
         cells=int(len(hs)),
         located=int(len(pts)),
         left_out=int(len(left_out)),
-        knox_ratio=float(nr.ratio.to_numpy()[1, 0]),
-        knox_p=float(nr.p_value.to_numpy()[1, 0]),
-        permutations=int(nr.permutations),
+        knox_ratio=float(nr.ratio.to_numpy()[1, 0]) if nr is not None else float("nan"),
+        knox_p=float(nr.p_value.to_numpy()[1, 0]) if nr is not None else float("nan"),
+        permutations=int(nr.permutations) if nr is not None else 0,
     )
     shared["burglary_figures"] = fig
     return fig
@@ -142,7 +147,7 @@ def hotspots_step(ctx: DemoContext) -> list[str]:
     hs_out.drop(columns="geometry").to_csv(csv, index=False)
     lines = [
         f"{fig.recorded:,} burglaries in the street-level data on {fig.cells:,} cells; "
-        f"{fig.hot_text}; {fig.cold_cells:,} cold",
+        f"{fig.hot_text}; {fig.cold_cells:,} cold cells (FDR-controlled)",
         f"wrote {gpkg}",
         f"wrote {csv}",
     ]

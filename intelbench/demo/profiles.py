@@ -186,7 +186,7 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
                  f"cells (Gi*, FDR-controlled) and in the {sector.index[0]} sector "
                  f"({int(sector.iloc[0])} offences)."),
         key_findings=[
-            f"{fig.hot_text}.",
+            f"{fig.hot_text}, with false-discovery-rate control.",
             f"The ten busiest areas hold {int(top['count'].sum()):,} of {fig.recorded:,} "
             "burglaries.",
             f"Busiest day {day_tot.index[0]}, busiest hour {hour_tot.index[0]}:00 (aoristic "
