@@ -50,8 +50,11 @@ def _sites(rng: np.random.Generator, geo: Geography, avoid: np.ndarray) -> np.nd
 
 
 def plant_emerging(rng: np.random.Generator, geo: Geography, events: pd.DataFrame,
-                   truth: dict[str, Any]) -> pd.DataFrame:
+                   truth: dict[str, Any], scale: float = 1.0) -> pd.DataFrame:
     """Return ``events`` with the four planted burglary courses added; record them in truth.
+
+    Monthly counts are multiplied by ``scale`` (the sample size factor), so that a small
+    sample is not dominated by them.
 
     New rows copy the columns of existing burglaries (outcome and the like) and get their
     own place, time, snapped point, area, ids and ``pattern`` ``"emerging:<kind>"``.
@@ -65,7 +68,8 @@ def plant_emerging(rng: np.random.Generator, geo: Geography, events: pd.DataFram
     tree = cKDTree(pts[["easting", "northing"]].to_numpy(dtype=float))
     rows = []
     record = []
-    for (kind, per_month), centre in zip(EMERGING_SITES.items(), sites, strict=True):
+    for (kind, base_counts), centre in zip(EMERGING_SITES.items(), sites, strict=True):
+        per_month = [int(round(k * scale)) for k in base_counts]
         for m, k in enumerate(per_month):
             if not k:
                 continue
