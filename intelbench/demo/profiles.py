@@ -181,8 +181,8 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
     ).agree("Chair, Northshire TT&CG", dt.date(2026, 11, 2))
     return ProblemProfile(
         title="Burglary problem profile, Northshire", tor=tor, author=author, manifest=m,
-        summary=(f"{fig.recorded:,} burglaries in the street-level data were recorded in the "
-                 f"12 months. They concentrate in {n_hot:,} statistically significant hot "
+        summary=(f"{fig.recorded} located burglaries were recorded in the 12 months (street-"
+                 f"level data). They concentrate in {n_hot:,} statistically significant hot "
                  f"cells (Gi*, FDR-controlled) and in the {sector.index[0]} sector "
                  f"({int(sector.iloc[0])} offences)."),
         key_findings=[

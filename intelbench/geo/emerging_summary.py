@@ -91,9 +91,10 @@ def emerging_table(result: Any, areas: Any = None, *, area_name: str = "area_nam
     })
     out = out.sort_values(["category", "count"], ascending=[True, False],
                           kind="mergesort").reset_index(drop=True)
-    out.attrs["roles"] = {"category": "category", "cell_id": "id", "area": "area",
+    out.attrs["roles"] = {"category": "label", "cell_id": "location", "area": "location",
                           "count": "count", "hot_steps": "count", "cold_steps": "count",
-                          "trend_z": "statistic", "trend_p": "p_value", "x": "x", "y": "y"}
+                          "trend_z": "statistic", "trend_p": "statistic", "x": "location",
+                          "y": "location"}
     return out
 
 

@@ -37,6 +37,9 @@ def test_table_and_words_name_each_category_and_area() -> None:
                                        shapely.box(3000, 0, 6000, 6000)], crs=27700)
     table = emerging_table(res, areas)
     assert (table["category"].astype(str) != "no pattern").all()
+    # roles from the gate's vocabulary, so the table can go in a disseminated profile
+    assert set(table.attrs["roles"]) == set(table.columns)
+    assert set(table.attrs["roles"].values()) <= {"label", "location", "count", "statistic"}
     persistent = table[table["category"] == "persistent hot spot"]
     new = table[table["category"] == "new hot spot"]
     assert len(persistent) >= 1 and set(persistent["area"]) == {"West"}
