@@ -62,7 +62,7 @@ def _timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
     return best, out
 
 
-def bench_hotspots(pts: Any) -> dict[str, float]:
+def bench_hotspots(pts: Any) -> dict[str, Any]:
     """Gi* on 1M points into 300 x 300 cells: intelbench vs numpy + libpysal + esda."""
     import intelbench as ib
 
@@ -98,7 +98,7 @@ def bench_hotspots(pts: Any) -> dict[str, float]:
     print(f"hotspots  1M points -> {len(hs):,} cells: intelbench {t_ours:.3f} s | "
           f"numpy+libpysal+esda {t_peer:.2f} s (weights {t_w:.2f} s, binning+G_Local "
           f"{t_g:.2f} s) | ratio {t_peer / t_ours:.1f}x | max |z gap| {gap:.2e}")
-    return {"ours": t_ours, "peer": t_peer, "ratio": t_peer / t_ours, "z_gap": gap}
+    return {"ours": t_ours, "peer": t_peer, "ratio": t_peer / t_ours, "z_gap": gap, "zs": zs}
 
 
 def bench_kde(pts: Any, bandwidth: float = 400.0, scipy_sample: int = 2_000) -> dict[str, float]:

@@ -1,7 +1,15 @@
-"""The geotime demo step: a burglary hotspot map and a day-by-hour chart into ``out/``."""
+"""The geotime demo step: a burglary hotspot map and a day-by-hour chart into ``out/``.
+
+Every burglary figure the demo log states and the problem profile repeats (how many
+burglaries, how many hot cells, the Knox ratio) comes from one computation,
+:func:`burglary_figures`, kept in the run's shared dictionary, so that one run cannot
+report two numbers for the same thing (issue 17).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -15,21 +23,121 @@ from intelbench.geo.temporal import aoristic, plot_day_hour
 if TYPE_CHECKING:
     from intelbench.demo.cli import DemoContext
 
-__all__ = ["burglary_points", "hotspots_step", "map_step"]
+__all__ = ["BurglaryFigures", "burglary_figures", "burglary_points", "hotspots_step",
+           "map_step"]
+
+#: Near-repeat bands of the demo and the profile (metres, days).
+NEAR_REPEAT_BANDS = ([100, 200, 300, 400], [7, 14, 21, 28])
+
+
+@dataclass(frozen=True)
+class BurglaryFigures:
+    """The burglary figures of one run, computed once and read by the log and the profile.
+
+    Attributes
+    ----------
+    recorded : int
+        Burglaries in the street-level data (data.police.uk), the input of the hot spots.
+    hot_cells, cold_cells : int
+        Cells classed hot / cold at 95% or more (Gi*, FDR q < 0.05), 150 m cells.
+    cells : int
+        Cells analysed.
+    located : int
+        Rows of the force burglary extract located inside the force (near-repeat input).
+    left_out : int
+        Extract rows left out (no usable location or outside the force).
+    knox_ratio, knox_p : float
+        Knox ratio and pseudo p within 100 m and 7 days (NaN when the folder has no
+        burglary extract or boundary, as in a street-data-only folder).
+    permutations : int
+        Permutations behind ``knox_p``.
+    """
+
+    recorded: int
+    hot_cells: int
+    cold_cells: int
+    cells: int
+    located: int
+    left_out: int
+    knox_ratio: float
+    knox_p: float
+    permutations: int
+
+    @property
+    def knox_text(self) -> str:
+        """The Knox result as the log and the profile both print it."""
+        return (f"Knox ratio {self.knox_ratio:.2f} within 100 m and 7 days "
+                f"(p = {self.knox_p:.2f}, {self.permutations} permutations)")
+
+    @property
+    def hot_text(self) -> str:
+        """The hot-cell count as the log and the profile both print it."""
+        return f"{self.hot_cells:,} hot cells of 150 m (Gi*, 95%)"
+
+
+def _burglary_crimes(shared: dict[str, Any], data: Path) -> Any:
+    crimes = shared.get("crimes")
+    if crimes is None:
+        from intelbench.intake import read_police_uk
+
+        crimes = read_police_uk(data / "crimes")
+        shared["crimes"] = crimes
+    type_col = "crime_type" if "crime_type" in crimes.columns else "Crime type"
+    return crimes[crimes[type_col].astype(str).str.startswith("Burglary")]
+
+
+def burglary_figures(shared: dict[str, Any], data: str | Path, *, seed: int = 1
+                     ) -> BurglaryFigures:
+    """Compute (once per run) the burglary figures the demo log and the profile report.
+
+    The hot spots (``shared["hotspots"]``), the located extract points
+    (``shared["burglary_points"]``) and the near-repeat result (``shared["near_repeat"]``)
+    are kept in ``shared`` too, so later steps draw the same objects.
+    """
+    cached = shared.get("burglary_figures")
+    if isinstance(cached, BurglaryFigures):
+        return cached
+    import geopandas as gpd
+
+    data = Path(data)
+    burglary = _burglary_crimes(shared, data)
+    if shared.get("hotspots") is None:
+        shared["hotspots"] = hotspots(burglary, cell_size=150)
+    hs = shared["hotspots"]
+    extract = shared.get("burglary")
+    if extract is None and (data / "burglary_extract.csv").exists():
+        extract = pd.read_csv(data / "burglary_extract.csv", dtype=str,
+                              keep_default_na=False, na_values=[""])
+    nr = None
+    pts: Any = []
+    left_out: Any = []
+    if extract is not None and (data / "areas.gpkg").exists():
+        boundary = gpd.read_file(data / "areas.gpkg", layer="boundary")
+        pts, left_out = burglary_points(extract, boundary)
+        shared["burglary_points"], shared["burglary_left_out"] = pts, left_out
+        nr = near_repeat(pts, *NEAR_REPEAT_BANDS, date="from_datetime", permutations=99,
+                         seed=seed)
+        shared["near_repeat"] = nr
+    sig = hs["fdr_significant"].astype(bool)
+    fig = BurglaryFigures(
+        recorded=int(len(burglary)),
+        hot_cells=int((sig & (hs["gi_star"] > 0)).sum()),
+        cold_cells=int((sig & (hs["gi_star"] < 0)).sum()),
+        cells=int(len(hs)),
+        located=int(len(pts)),
+        left_out=int(len(left_out)),
+        knox_ratio=float(nr.ratio.to_numpy()[1, 0]) if nr is not None else float("nan"),
+        knox_p=float(nr.p_value.to_numpy()[1, 0]) if nr is not None else float("nan"),
+        permutations=int(nr.permutations) if nr is not None else 0,
+    )
+    shared["burglary_figures"] = fig
+    return fig
 
 
 def hotspots_step(ctx: DemoContext) -> list[str]:
     """Demo: Gi* hotspots of burglary in the sample force, written as GeoPackage and CSV."""
-    crimes = ctx.shared.get("crimes")
-    if crimes is None:
-        import intelbench as ib
-
-        crimes = ib.read_police_uk(ctx.data / "crimes")
-        ctx.shared["crimes"] = crimes
-    type_col = "crime_type" if "crime_type" in crimes.columns else "Crime type"
-    burglary = crimes[crimes[type_col].astype(str).str.startswith("Burglary")]
-    hs = hotspots(burglary, cell_size=150)
-    ctx.shared["hotspots"] = hs
+    fig = burglary_figures(ctx.shared, ctx.data)
+    hs = ctx.shared["hotspots"]
     ctx.out.mkdir(parents=True, exist_ok=True)
     gpkg = ctx.out / "hotspots_burglary.gpkg"
     csv = ctx.out / "hotspots_burglary.csv"
@@ -37,11 +145,9 @@ def hotspots_step(ctx: DemoContext) -> list[str]:
     hs_out["hotspot"] = hs_out["hotspot"].astype(str)
     hs_out.to_file(gpkg, layer="hotspots", driver="GPKG")
     hs_out.drop(columns="geometry").to_csv(csv, index=False)
-    hot = int((hs["gi_bin"] > 0).sum())
-    cold = int((hs["gi_bin"] < 0).sum())
     lines = [
-        f"{len(burglary):,} burglaries on {len(hs):,} cells of 150 m; "
-        f"{hot} hot and {cold} cold cells (FDR-controlled)",
+        f"{fig.recorded:,} burglaries in the street-level data on {fig.cells:,} cells; "
+        f"{fig.hot_text}; {fig.cold_cells:,} cold cells (FDR-controlled)",
         f"wrote {gpkg}",
         f"wrote {csv}",
     ]
@@ -73,18 +179,31 @@ def map_step(ctx: DemoContext) -> list[str]:
     """Demo: a hotspot map and a day-by-hour chart of the sample force's burglary."""
     import geopandas as gpd
 
+    gpkg = ctx.data / "areas.gpkg"
+    areas = gpd.read_file(gpkg, layer="areas")
+    boundary = gpd.read_file(gpkg, layer="boundary")
+    if (ctx.data / "crimes").exists():
+        # one computation for every figure this run reports (log and profile alike)
+        fig = burglary_figures(ctx.shared, ctx.data)
+        pts, left_out = ctx.shared["burglary_points"], ctx.shared["burglary_left_out"]
+        nr = ctx.shared["near_repeat"]
+    else:  # an extract-only folder: no street-level data, no shared figures
+        fig = None
+        extract0 = ctx.shared.get("burglary")
+        if extract0 is None:
+            extract0 = pd.read_csv(ctx.data / "burglary_extract.csv", dtype=str,
+                                   keep_default_na=False, na_values=[""])
+        pts, left_out = burglary_points(extract0, boundary)
+        nr = near_repeat(pts, *NEAR_REPEAT_BANDS, date="from_datetime", permutations=99,
+                         seed=1)
     # The intake step's checked extract when it ran (its quarantine holds the bad rows);
     # otherwise the raw file, whose bad rows the helpers below report themselves.
     extract = ctx.shared.get("burglary")
     if extract is None:
         extract = pd.read_csv(ctx.data / "burglary_extract.csv", dtype=str,
                               keep_default_na=False, na_values=[""])
-    gpkg = ctx.data / "areas.gpkg"
-    areas = gpd.read_file(gpkg, layer="areas")
-    boundary = gpd.read_file(gpkg, layer="boundary")
-    pts, left_out = burglary_points(extract, boundary)
-    lines: list[str] = [f"{len(pts)} burglaries located in the force; {len(left_out)} rows "
-                        "left out with reasons (geo_burglary_unlocated.csv)"]
+    lines: list[str] = [f"{len(pts):,} rows of the burglary extract located in the force; "
+                        f"{len(left_out)} rows left out with reasons (geo_burglary_unlocated.csv)"]
     left_out.to_csv(ctx.out / "geo_burglary_unlocated.csv", index=False)
 
     hs = ctx.shared.get("hotspots")
@@ -99,19 +218,19 @@ def map_step(ctx: DemoContext) -> list[str]:
     lines.append(f"{map_path} ({len(m.html) / 1e6:.1f} MB, offline, layers: {', '.join(m.layers)})")
 
     week = aoristic(extract, start="from_datetime", end="to_datetime")
-    fig = plot_day_hour(week, title="Burglary by day and hour (aoristic)")
+    chart = plot_day_hour(week, title="Burglary by day and hour (aoristic)")
     png = ctx.out / "geo_burglary_day_hour.png"
-    fig.savefig(png, dpi=120)
+    chart.savefig(png, dpi=120)
     lines.append(f"{png} ({week.to_numpy().sum():.0f} events; "
                  f"{len(week.excluded)} rows excluded with reasons)")
     week.excluded.to_csv(ctx.out / "geo_burglary_day_hour_excluded.csv", index=False)
 
-    nr = near_repeat(pts, [100, 200, 300, 400], [7, 14, 21, 28], date="from_datetime",
-                     permutations=99, seed=1)
     knox = ctx.out / "geo_burglary_near_repeat.csv"
     nr.to_frame().to_csv(knox, index=False)
-    top = float(nr.ratio.to_numpy()[1, 0])
-    p_top = float(nr.p_value.to_numpy()[1, 0])
-    lines.append(f"{knox}: Knox ratio within 100 m and 7 days = {top:.2f} "
-                 f"(p = {p_top:.2f}, {nr.permutations} permutations)")
+    if fig is not None:
+        lines.append(f"{knox}: {fig.knox_text}")
+    else:
+        lines.append(f"{knox}: Knox ratio {float(nr.ratio.to_numpy()[1, 0]):.2f} within 100 m "
+                     f"and 7 days (p = {float(nr.p_value.to_numpy()[1, 0]):.2f}, "
+                     f"{nr.permutations} permutations)")
     return lines

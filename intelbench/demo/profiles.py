@@ -116,14 +116,22 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
                                     keep_default_na=False, na_values=[""])
 
     def hotspots() -> None:
-        if shared.get("hotspots") is None:
-            shared["hotspots"] = geo.hotspots(st["burglary"], cell_size=150)
+        from intelbench.demo.geo import burglary_figures
+
+        st["fig"] = burglary_figures(shared, data, seed=seed)  # one computation (issue 17)
         m.step("ib.geo.hotspots", crime_type="Burglary", cell_size=150)
         hs = shared["hotspots"]
         st["hs"] = hs
         st["map"] = geo.map(hs, areas=st["areas"], boundary=st["boundary"],
                             title="Burglary hotspots (Gi*, FDR)", reference=_reference(data))
         m.step("ib.geo.map", layers=list(st["map"].layers))
+
+    def emerging() -> None:  # emerging hot spots by month, read in words (issue 14)
+        from intelbench.geo.emerging_summary import emerging_section
+
+        res = geo.emerging_hotspots(st["burglary"], cell_size=500)
+        st["em"] = emerging_section(res, st["areas"], crime="burglary", area_name="sector")
+        m.step("ib.geo.emerging_hotspots", crime_type="Burglary", cell_size=500, step="month")
 
     def when() -> None:
         week = geo.aoristic(st["extract"], start="from_datetime", end="to_datetime")
@@ -132,29 +140,20 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
         st["day_hour"] = geo.plot_day_hour(week, title="Burglary by day and hour (aoristic)")
 
     def repeat() -> None:
-        ext = st["extract"]
-        x = pd.to_numeric(ext["easting"], errors="coerce")
-        y = pd.to_numeric(ext["northing"], errors="coerce")
-        pts = gpd.GeoDataFrame(ext, geometry=gpd.points_from_xy(x, y), crs=27700)
-        pts = pts[x.notna() & y.notna() & pts.within(st["boundary"].to_crs(27700).union_all())]
         params = {"distance_bands": [100, 200, 300, 400], "time_bands": [7, 14, 21, 28],
                   "permutations": 99}
-        st["nr"] = geo.near_repeat(pts, params["distance_bands"], params["time_bands"],
-                                   date="from_datetime", permutations=99, seed=seed)
+        st["nr"] = shared["near_repeat"]  # computed with the figures, used by the log too
         m.step("ib.geo.near_repeat", seed=seed, **params)
 
     def gaps_step() -> None:
         st["reports"] = _reports(data, shared, m)
         st["gaps"] = _gaps(ws, data, st["reports"], today, m)
 
-    _run([("load", load), ("hotspots", hotspots), ("when", when), ("near repeat", repeat),
-          ("gaps", gaps_step)], "problem profile")
+    _run([("load", load), ("hotspots", hotspots), ("emerging", emerging), ("when", when),
+          ("near repeat", repeat), ("gaps", gaps_step)], "problem profile")
 
     hs, burglary, areas = st["hs"], st["burglary"], st["areas"]
-    if "fdr_significant" in hs.columns:
-        hot = hs[hs["fdr_significant"].astype(bool) & (hs["gi_star"] > 0)]
-    else:
-        hot = hs[hs["hotspot"].astype(str).str.lower().str.startswith("hot")]
+    fig = st["fig"]
     by_area = (burglary.groupby("lsoa_code").size().rename("count").reset_index()
                .rename(columns={"lsoa_code": "area_code"}))
     by_area = by_area.merge(areas[["area_code", "area_name", "sector", "households"]],
@@ -166,10 +165,8 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
     day_tot = week.sum(axis=1).sort_values(ascending=False)
     hour_tot = week.sum(axis=0).sort_values(ascending=False)
     nrf = st["nr"].to_frame()
-    ratio = float(st["nr"].ratio.to_numpy()[1, 0])
-    p_nr = float(st["nr"].p_value.to_numpy()[1, 0])
     gap_frame = st["gaps"].frame
-    n_hot = int(len(hot))
+    n_hot = fig.hot_cells
     areas_map = areas.merge(by_area[["area_code", "rate_per_1000"]], on="area_code", how="left")
     plan = json.loads((data / "collection_plan.json").read_text(encoding="utf-8"))
     members = {m_ for g in json.loads((data / "ocg_truth.json").read_text())["groups"]
@@ -189,18 +186,18 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
     ).agree("Chair, Northshire TT&CG", dt.date(2026, 11, 2))
     return ProblemProfile(
         title="Burglary problem profile, Northshire", tor=tor, author=author, manifest=m,
-        summary=(f"{len(burglary)} located burglaries were recorded in the 12 months. They "
-                 f"concentrate in {n_hot} statistically significant hot cells (Gi*, "
-                 f"FDR-controlled) and in the {sector.index[0]} sector "
+        summary=(f"{fig.recorded} located burglaries were recorded in the 12 months (street-"
+                 f"level data). They concentrate in {n_hot:,} statistically significant hot "
+                 f"cells (Gi*, FDR-controlled) and in the {sector.index[0]} sector "
                  f"({int(sector.iloc[0])} offences)."),
         key_findings=[
-            f"{n_hot} hot cells of 150 m (Gi* with false-discovery-rate control).",
-            f"The ten busiest areas hold {int(top['count'].sum())} of {len(burglary)} "
+            f"{fig.hot_text}, with false-discovery-rate control.",
+            f"The ten busiest areas hold {int(top['count'].sum()):,} of {fig.recorded:,} "
             "burglaries.",
             f"Busiest day {day_tot.index[0]}, busiest hour {hour_tot.index[0]}:00 (aoristic "
             "weights over each offence's time window).",
-            f"Near repeat: Knox ratio {ratio:.2f} within 100 m and 7 days (p = {p_nr:.2f}, 99 "
-            "permutations).",
+            f"Near repeat: {fig.knox_text}.",
+            st["em"]["text"],
         ],
         what="Burglary (residential and business premises) recorded by Northshire Police.",
         where=f"Concentrated in the {sector.index[0]} sector; the ten busiest areas are "
@@ -226,6 +223,9 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
             TableItem("Busiest areas", top[["area_code", "area_name", "sector", "count",
                                             "rate_per_1000"]], "Top ten areas by count."),
             TableItem("Near-repeat (Knox) test", nrf, "Observed over expected pairs."),
+            TableItem("Emerging hot spots", st["em"]["table"].drop(columns=["x", "y"]),
+                      "Locations (500 m cells) by space-time category (Gi* by month, FDR; "
+                      "Mann-Kendall trend)."),
         ],
         gaps=gap_frame, cited=cited, reports=rep, ws=ws,
         recommendations={

@@ -12,7 +12,7 @@ from intelbench.geo.density import DensitySurface, kde
 from intelbench.geo.emerging import emerging_hotspots
 from intelbench.geo.evaluate import EvaluationResult, evaluate
 from intelbench.geo.grid import classify, grid, rates
-from intelbench.geo.hotspots import getis_ord, hotspots
+from intelbench.geo.hotspots import HotspotGrid, getis_ord, hotspot_grid, hotspots
 from intelbench.geo.moran import MoranResult, local_moran, moran
 from intelbench.geo.pattern import NearestNeighbourResult, RipleyResult, nearest_neighbour, ripley
 
@@ -33,6 +33,7 @@ __all__ = [
     # --- geostats ---
     "DensitySurface",
     "EvaluationResult",
+    "HotspotGrid",
     "MoranResult",
     "NearestNeighbourResult",
     "RipleyResult",
@@ -41,6 +42,7 @@ __all__ = [
     "evaluate",
     "getis_ord",
     "grid",
+    "hotspot_grid",
     "hotspots",
     "kde",
     "local_moran",

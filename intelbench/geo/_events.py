@@ -126,8 +126,9 @@ def prepare_points(
             )
     fast = None if use_centroids else _stored_xy(frame, crs)
     if fast is not None:
-        finite = np.isfinite(fast).all(axis=1)
-        if finite.all():
+        # min/max propagate NaN and show infinities: four passes check finiteness
+        ends = [fast[:, 0].min(), fast[:, 0].max(), fast[:, 1].min(), fast[:, 1].max()]
+        if np.isfinite(ends).all():
             return PreparedPoints(xy=fast, crs=crs, index=frame.index, frame=frame,
                                   notes=tuple(notes), n_input=n_input, n_excluded=0)
     arr = np.asarray(geoms.values)
@@ -186,6 +187,13 @@ def prepare_points(
 _XY_SAMPLE = 256
 
 
+def _float_column(col: Any) -> np.ndarray:
+    """A float64 column as a numpy array, without a copy when it already is one."""
+    if col.dtype == np.float64:
+        return np.asarray(col.to_numpy())
+    return np.asarray(col.to_numpy(dtype=np.float64, na_value=np.nan))
+
+
 def _stored_xy(frame: Any, crs: Any) -> np.ndarray | None:
     """Coordinates from the float x/y columns ``read_police_uk`` keeps, if still valid.
 
@@ -207,8 +215,7 @@ def _stored_xy(frame: Any, crs: Any) -> np.ndarray | None:
             return None
     except Exception:  # an unreadable CRS in attrs: fall back to the geometry
         return None
-    x = frame[xcol].to_numpy(dtype=np.float64, na_value=np.nan)
-    y = frame[ycol].to_numpy(dtype=np.float64, na_value=np.nan)
+    x, y = _float_column(frame[xcol]), _float_column(frame[ycol])
     n = len(x)
     pick = np.unique(np.r_[0, n - 1, np.linspace(0, n - 1, min(n, _XY_SAMPLE)).astype(int)])
     g = np.asarray(frame.geometry.values)[pick]
@@ -217,7 +224,11 @@ def _stored_xy(frame: Any, crs: Any) -> np.ndarray | None:
     if not (np.array_equal(shapely.get_x(g), x[pick])
             and np.array_equal(shapely.get_y(g), y[pick])):
         return None
-    return np.column_stack([x, y])
+    # Column-major: each coordinate stays contiguous for the binning passes.
+    xy = np.empty((n, 2), order="F")
+    xy[:, 0] = x
+    xy[:, 1] = y
+    return xy
 
 
 def check_positive(
@@ -313,6 +324,50 @@ class GridSpec:
         row[(row == self.nrows) & (xy[:, 1] <= ymax)] = self.nrows - 1
         inside = (col >= 0) & (col < self.ncols) & (row >= 0) & (row < self.nrows)
         return row, col, inside
+
+    def flat_index(self, xy: np.ndarray, *, chunk: int = 1 << 16) -> np.ndarray:
+        """Flat cell index (``row * ncols + col``) of each point, ``ncells`` when outside.
+
+        The same cells as :meth:`cell_index`, computed chunk by chunk into one
+        preallocated array so that no full-length temporaries are made (1M points bin in
+        a few milliseconds). When every point lies within the grid's bounds the inside
+        tests are skipped.
+        """
+        n = len(xy)
+        out = np.empty(n, dtype=np.intp)
+        if n == 0:
+            return out
+        xmax, ymax = self.bounds[2], self.bounds[3]
+        x, y = xy[:, 0], xy[:, 1]
+        all_in = bool(x.min() >= self.x0 and x.max() <= xmax
+                      and y.min() >= self.y0 and y.max() <= ymax)
+        step = min(n, chunk)
+        bx, by = np.empty(step), np.empty(step)
+        size, ncols, nrows = self.cell_size, self.ncols, self.nrows
+        for s in range(0, n, step):
+            e = min(n, s + step)
+            a, b = bx[: e - s], by[: e - s]
+            np.subtract(x[s:e], self.x0, out=a)
+            np.divide(a, size, out=a)
+            np.floor(a, out=a)
+            np.subtract(y[s:e], self.y0, out=b)
+            np.divide(b, size, out=b)
+            np.floor(b, out=b)
+            if all_in:
+                # only a point on (or rounding onto) the east/north edge reaches ncols/nrows
+                np.minimum(a, ncols - 1, out=a)
+                np.minimum(b, nrows - 1, out=b)
+                np.multiply(b, ncols, out=b)
+                np.add(b, a, out=b)
+            else:
+                np.putmask(a, (a == ncols) & (x[s:e] <= xmax), ncols - 1)
+                np.putmask(b, (b == nrows) & (y[s:e] <= ymax), nrows - 1)
+                inside = (a >= 0) & (a < ncols) & (b >= 0) & (b < nrows)
+                np.multiply(b, ncols, out=b)
+                np.add(b, a, out=b)
+                np.putmask(b, ~inside, self.ncells)
+            np.copyto(out[s:e], b, casting="unsafe")
+        return out
 
     def centres(self) -> tuple[np.ndarray, np.ndarray]:
         """Cell-centre x and y as (nrows, ncols) arrays."""

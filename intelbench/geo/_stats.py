@@ -14,6 +14,7 @@ import scipy.sparse as sp
 from scipy.special import ndtr
 
 __all__ = [
+    "band_count_full",
     "band_sum",
     "benjamini_hochberg",
     "binary_rows",
@@ -55,9 +56,13 @@ def band_sum(arr: np.ndarray, halfwidths: np.ndarray) -> np.ndarray:
     nrows, ncols = arr.shape
     dtype = np.int64 if np.issubdtype(arr.dtype, np.integer) or arr.dtype == bool else np.float64
     a = arr.astype(dtype, copy=False)
-    csum = np.zeros((nrows, ncols + 1), dtype=dtype)
-    np.cumsum(a, axis=1, out=csum[:, 1:])
-    cols = np.arange(ncols)
+    wmax = int(np.max(halfwidths)) if len(halfwidths) else 0
+    # Padded cumulative sums: pad[:, k] = csum[:, clip(k - wmax, 0, ncols)], so every box
+    # sum is a difference of two contiguous slices (no fancy indexing).
+    pad = np.empty((nrows, ncols + 1 + 2 * wmax), dtype=dtype)
+    pad[:, : wmax + 1] = 0
+    np.cumsum(a, axis=1, out=pad[:, wmax + 1: wmax + 1 + ncols])
+    pad[:, wmax + 1 + ncols:] = pad[:, wmax + ncols: wmax + 1 + ncols]
     out = np.zeros((nrows, ncols), dtype=dtype)
     r = (len(halfwidths) - 1) // 2
     cache: dict[int, np.ndarray] = {}
@@ -67,15 +72,35 @@ def band_sum(arr: np.ndarray, halfwidths: np.ndarray) -> np.ndarray:
             continue
         w = int(w)
         if w not in cache:
-            hi = np.minimum(cols + w + 1, ncols)
-            lo = np.maximum(cols - w, 0)
-            cache[w] = csum[:, hi] - csum[:, lo]
+            # hi = clip(j + w + 1) -> pad[j + w + 1 + wmax]; lo = clip(j - w) -> pad[j - w + wmax]
+            cache[w] = (pad[:, wmax + w + 1: wmax + w + 1 + ncols]
+                        - pad[:, wmax - w: wmax - w + ncols])
         box = cache[w]
         # out[i] += box[i + dy]
         if dy >= 0:
             out[: nrows - dy] += box[dy:]
         else:
             out[-dy:] += box[: nrows + dy]
+    return out
+
+
+def band_count_full(shape: tuple[int, ...], halfwidths: np.ndarray) -> np.ndarray:
+    """``band_sum`` of a grid of ones: the number of cells in each cell's band.
+
+    Built from one column-width vector and one row-count vector per distinct half-width
+    (an outer product each), without summing the grid.
+    """
+    nrows, ncols = int(shape[0]), int(shape[1])
+    r = (len(halfwidths) - 1) // 2
+    rows = np.arange(nrows)
+    cols = np.arange(ncols)
+    out = np.zeros((nrows, ncols), dtype=np.int64)
+    for w in np.unique(halfwidths):
+        dys = np.flatnonzero(halfwidths == w) - r
+        valid = ((rows[:, None] + dys[None, :] >= 0)
+                 & (rows[:, None] + dys[None, :] < nrows)).sum(axis=1)
+        width = np.minimum(cols + int(w), ncols - 1) - np.maximum(cols - int(w), 0) + 1
+        out += valid[:, None] * width[None, :]
     return out
 
 

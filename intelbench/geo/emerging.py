@@ -72,18 +72,24 @@ def mann_kendall(series: np.ndarray) -> dict[str, np.ndarray]:
     """
     x = np.atleast_2d(np.asarray(series, dtype=float))
     n = x.shape[1]
-    s = np.zeros(x.shape[0])
+    m = x.shape[0]
+    s_int = np.zeros(m, dtype=np.int64)
     for i in range(n - 1):
-        s += np.sign(x[:, i + 1:] - x[:, i:i + 1]).sum(axis=1)
-    var = np.full(x.shape[0], n * (n - 1) * (2 * n + 5) / 18.0)
+        later, now = x[:, i + 1:], x[:, i:i + 1]
+        s_int += np.count_nonzero(later > now, axis=1)
+        s_int -= np.count_nonzero(later < now, axis=1)
+    s = s_int.astype(float)
+    var = np.full(m, n * (n - 1) * (2 * n + 5) / 18.0)
     srt = np.sort(x, axis=1)
-    # tie groups: runs of equal values in each sorted row
+    # tie groups: runs of equal values in each sorted row, all rows at once
     same = np.diff(srt, axis=1) == 0
     if same.any():
-        for r in np.flatnonzero(same.any(axis=1)):
-            _, t = np.unique(srt[r], return_counts=True)
-            t = t[t > 1].astype(float)
-            var[r] -= (t * (t - 1) * (2 * t + 5)).sum() / 18.0
+        starts = np.ones((m, n), dtype=bool)
+        starts[:, 1:] = ~same
+        run_id = np.cumsum(starts, axis=1) - 1 + (np.arange(m) * n)[:, None]
+        t = np.bincount(run_id.ravel(), minlength=m * n).astype(float)
+        term = t * (t - 1) * (2 * t + 5)  # 0 for runs of one (and unused ids)
+        var -= np.bincount(np.repeat(np.arange(m), n), weights=term, minlength=m) / 18.0
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(s == 0, 0.0, (s - np.sign(s)) / np.sqrt(var))
     z = np.where(var > 0, z, 0.0)
@@ -156,6 +162,36 @@ def classify_trajectories(
             out[take] = f"{name} {word} spot"
             free &= ~take
     return out
+
+
+def _cube_inference(y: np.ndarray, wy: np.ndarray, card: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Gi* z and BH q of every bin; once per distinct (neighbourhood count, size) pair.
+
+    Counts make z a function of the integer neighbourhood sum and the number of
+    neighbouring bins; the result is identical to computing every bin (see
+    ``_gistar.inference_by_key``), with a per-bin fallback for large sums.
+    """
+    from intelbench.geo._gistar import gi_star_z, inference_by_key
+
+    n = len(y)
+    total, total_sq = float(y.sum()), float((y * y).sum())
+    wy_i = wy.astype(np.int64)
+    card_i = card.astype(np.int64)
+    kcard = int(card_i.max()) + 1 if n else 1
+    n_keys = (int(wy_i.max()) + 1) * kcard if n else 0
+    if 0 < n_keys <= max(4 * n, 1 << 20) and np.array_equal(wy_i, wy):
+        key = wy_i * kcard + card_i
+
+        def z_of(k: np.ndarray) -> np.ndarray:
+            return gi_star_z((k // kcard).astype(float), (k % kcard).astype(float), n,
+                             total, total_sq)
+
+        inf = inference_by_key(key, z_of, lambda k, z: np.zeros(len(k), dtype=bool),
+                               alpha=0.05, fdr=True, n_keys=n_keys)
+        return inf["gi_star"], inf["q_value"]
+    z = gi_star_z(wy, card, n, total, total_sq)
+    return z, benjamini_hochberg(two_sided_p(z))
 
 
 def emerging_hotspots(
@@ -281,11 +317,8 @@ def emerging_hotspots(
     y = cube.reshape(n_steps, -1)[:, loc].astype(float)
     wyv = wy.reshape(n_steps, -1)[:, loc]
     cv = card.reshape(n_steps, -1)[:, loc]
-    from intelbench.geo.hotspots import _gi_z
-
-    _, z = _gi_z(y.ravel(), wyv.ravel(), cv.ravel(), star=True)
-    z = z.reshape(n_steps, -1)
-    q = benjamini_hochberg(two_sided_p(z).ravel()).reshape(n_steps, -1)
+    z, q = _cube_inference(y.ravel(), wyv.ravel(), cv.ravel())
+    z, q = z.reshape(n_steps, -1), q.reshape(n_steps, -1)
     sig = np.nan_to_num(q, nan=1.0) < alpha
     hot = (sig & (np.nan_to_num(z) > 0)).T
     cold = (sig & (np.nan_to_num(z) < 0)).T

@@ -75,13 +75,16 @@ def bin_points(
     xy: np.ndarray, spec: GridSpec, weights: np.ndarray | None = None
 ) -> tuple[np.ndarray, int]:
     """Count events (or sum weights) per cell; also return how many fell outside."""
-    row, col, inside = spec.cell_index(xy)
-    flat = row[inside] * spec.ncols + col[inside]
-    w = None if weights is None else weights[inside]
-    counts = np.bincount(flat, weights=w, minlength=spec.ncells)
+    flat = spec.flat_index(xy)
+    counts = np.bincount(flat, weights=weights, minlength=spec.ncells + 1)
+    outside = counts[spec.ncells]
+    counts = counts[: spec.ncells]
     if weights is None:
         counts = counts.astype(np.int64)
-    return counts.reshape(spec.nrows, spec.ncols), int((~inside).sum())
+        n_out = int(outside)
+    else:
+        n_out = int((flat == spec.ncells).sum())
+    return counts.reshape(spec.nrows, spec.ncols), n_out
 
 
 def _prepare_grid(

@@ -120,6 +120,11 @@ class NearRepeatResult:
         """
         return (self.p_value <= alpha) & (self.ratio > 1)
 
+    def _repr_html_(self) -> str:
+        from intelbench.geo._reprs import knox_html
+
+        return knox_html(self)
+
 
 def _edges(values: Sequence[float] | float, parameter: str, unit: str) -> np.ndarray:
     arr = np.atleast_1d(np.asarray(values, dtype=float))
@@ -283,12 +288,38 @@ def near_repeat(
     top = int(np.floor(t_edges[-1])) + 1
     lut = np.searchsorted(t_edges, np.arange(top + 1), side=side).astype(np.int32)
 
-    def near_counts(tt: np.ndarray) -> np.ndarray:
+    span = int(t.max()) if t.size else 0
+    n_cells = near_rows * n_cols
+
+    def near_counts_wide(tt: np.ndarray) -> np.ndarray:
         dt = np.abs(tt[i] - tt[j])
         np.minimum(dt, top, out=dt)
-        return np.bincount(base + lut[dt], minlength=near_rows * n_cols).reshape(
-            near_rows, n_cols
-        )
+        return np.bincount(base + lut[dt], minlength=n_cells).reshape(near_rows, n_cols)
+
+    if span < 16_000 and n_cells < 32_000:
+        # Pairs in cache-sized chunks with 16-bit days: the signed day difference plus an
+        # offset indexes a table of time bands directly (no abs, no clipping pass).
+        lut2 = lut[np.minimum(np.abs(np.arange(-span, span + 1)), top)].astype(np.int16)
+        base16 = base.astype(np.int16)
+        step = 1 << 17
+        buf_a, buf_b = np.empty(step, np.int16), np.empty(step, np.int16)
+
+        def near_counts(tt: np.ndarray) -> np.ndarray:
+            t16 = tt.astype(np.int16)
+            neg = (span - tt).astype(np.int16)
+            acc = np.zeros(n_cells, dtype=np.int64)
+            for s0 in range(0, i.size, step):
+                s1 = min(s0 + step, i.size)
+                a, b = buf_a[: s1 - s0], buf_b[: s1 - s0]
+                np.take(t16, i[s0:s1], out=a)
+                np.take(neg, j[s0:s1], out=b)
+                a += b  # t_i - t_j + span, in [0, 2 span]
+                np.take(lut2, a, out=b)
+                b += base16[s0:s1]
+                acc += np.bincount(b, minlength=n_cells)
+            return acc.reshape(near_rows, n_cols)
+    else:
+        near_counts = near_counts_wide
 
     # Totals per time band over all n(n-1)/2 pairs, from the sorted dates.
     ts = np.sort(t).astype(np.int64)
@@ -369,6 +400,11 @@ class RepeatVictimisation:
     time_to_repeat_table: pd.DataFrame
     excluded: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+
+    def _repr_html_(self) -> str:
+        from intelbench.geo._reprs import repeats_html
+
+        return repeats_html(self)
 
 
 _GAP_EDGES = [-1, 7, 14, 28, 56, 91, 182, 365, np.inf]

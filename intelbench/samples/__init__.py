@@ -120,6 +120,8 @@ def write_samples(out: Path | str, seed: int = 2026, *, scale: float = 1.0) -> l
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
     written.append(gpkg)
     cs = build_crimes(rng(2), geo, scale)
+    from intelbench.samples._emerging import plant_emerging  # emerging hot spots (issue 14)
+    cs = type(cs)(plant_emerging(rng(9), geo, cs.events, cs.truth, scale), cs.truth)
     written += write_street_csvs(cs.events, geo, out)
     written.append(write_events(cs.events, out))
     path, extract_truth = write_extract(rng(3), cs.events, out)

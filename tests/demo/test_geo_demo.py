@@ -97,3 +97,43 @@ def test_demo_step_on_sample_force_is_offline(samples: Path, tmp_path: Path) -> 
     excluded = pd.read_csv(tmp_path / "geo_burglary_day_hour_excluded.csv")
     used = len(extract) - len(excluded)
     assert any(f"({used} events" in line for line in lines)  # the aoristic sum, to the event
+
+
+def test_log_and_profile_report_the_same_burglary_figures(samples: Path, tmp_path: Path) -> None:
+    """Issue 17: one demo run gave 627 vs 514 hot cells, 3,290 vs 3,296 burglaries and a
+    Knox ratio of 1.52 vs 1.49 in the log and the profile. Each figure now comes from one
+    computation; the numbers printed in both places are compared here."""
+    import re
+
+    import intelbench as ib
+    from intelbench.demo.geo import burglary_figures, hotspots_step
+    from intelbench.demo.profiles import build_problem_profile
+
+    ctx = DemoContext(data=samples, out=tmp_path / "out")
+    ctx.out.mkdir()
+    log = "\n".join(hotspots_step(ctx) + demo_step(ctx))
+    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    prof = build_problem_profile(samples, ws, shared=ctx.shared)
+    text = "\n".join([prof.summary, *prof.key_findings])
+    fig = burglary_figures(ctx.shared, samples)
+
+    def hot(s: str) -> set[int]:
+        found = re.findall(r"([\d,]+) (?:statistically significant )?hot cells", s)
+        return {int(v.replace(",", "")) for v in found}
+
+    def knox(s: str) -> set[str]:
+        return set(re.findall(r"Knox ratio ([\d.]+)", s))
+
+    def recorded(s: str) -> set[int]:
+        found = re.findall(r"([\d,]+) (?:located )?burglaries (?:in the street-level data|"
+                           r"were recorded)", s)
+        return {int(v.replace(",", "")) for v in found}
+
+    assert hot(log) == hot(text) == {fig.hot_cells}
+    assert knox(log) == knox(text) == {f"{fig.knox_ratio:.2f}"}
+    assert recorded(log) == recorded(text) == {fig.recorded}
+    # and the figures are those of the objects the products were drawn from
+    hs = ctx.shared["hotspots"]
+    assert fig.hot_cells == int(((hs["gi_star"] > 0) & hs["fdr_significant"]).sum()) > 0
+    assert fig.knox_ratio == float(ctx.shared["near_repeat"].ratio.to_numpy()[1, 0])
+    assert len(ctx.shared["burglary_points"]) == fig.located
