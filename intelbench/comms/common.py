@@ -108,7 +108,10 @@ def common_contacts(records: pd.DataFrame, targets: Iterable[str] | None = None,
     cuts = np.flatnonzero(so[1:] != so[:-1]) + 1
     names = tcat[sub["t"].to_numpy()]
     res.insert(0, "n_targets", n_t[res.index.to_numpy()])
-    res.insert(1, "targets", [tuple(x) for x in np.split(names, cuts)] if len(so) else [])
+    nl = names.tolist()
+    bounds = np.r_[0, cuts, len(nl)].tolist()
+    res.insert(1, "targets", [tuple(nl[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+               if len(so) else [])
     res.insert(0, "other", ocat[res.index.to_numpy()])
     res = res.reset_index(drop=True)
     res["is_target"] = res["other"].isin(all_targets)

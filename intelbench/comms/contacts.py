@@ -59,6 +59,11 @@ def _codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64), np.asarray(pd.Index(uniques).astype(str), dtype=object)
 
 
+def _utc_ns(ns: np.ndarray) -> pd.DatetimeIndex:
+    """UTC times from nanoseconds since the epoch, without a per-value conversion."""
+    return pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("M8[ns]")).tz_localize("UTC")
+
+
 def _pair_codes(records: pd.DataFrame, days: bool = True
                 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Per-pair aggregates on integer codes: fast on tens of millions of records."""
@@ -86,7 +91,7 @@ def _pair_codes(records: pd.DataFrame, days: bool = True
         "incoming": np.bincount(gid, weights=~out, minlength=n).astype(np.int64),
         "duration_s": np.bincount(gid, weights=np.where(voice, r["duration_s"].to_numpy(), 0),
                                   minlength=n).astype(np.int64),
-        "first": pd.to_datetime(first, utc=True), "last": pd.to_datetime(last, utc=True)})
+        "first": _utc_ns(first), "last": _utc_ns(last)})
     if days:
         local = start.dt.tz_convert("Europe/London").dt.tz_localize(None)
         day = local.dt.as_unit("ns").astype("int64").to_numpy() // 86_400_000_000_000
