@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from intelbench.comms._kind import mark
 from intelbench.exceptions import ParameterError
 
 __all__ = ["contact_gaps", "contact_pairs", "top_contacts"]
@@ -47,7 +48,7 @@ def contact_pairs(records: pd.DataFrame) -> pd.DataFrame:
     agg, tcat, ocat = _pair_codes(records)
     agg.insert(0, "target", tcat[agg.pop("t").to_numpy()])
     agg.insert(1, "other", ocat[agg.pop("o").to_numpy()])
-    return agg
+    return mark(agg)
 
 
 def _codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -161,7 +162,7 @@ def top_contacts(records: pd.DataFrame, target: str | None = None, *, by: str = 
     top.insert(0, "target", tcat[top.pop("t").to_numpy()])
     top.insert(1, "other", ocat[top.pop("o").to_numpy()])
     top["rank"] = rank[rank <= n]
-    return top.reset_index(drop=True)
+    return mark(top.reset_index(drop=True))
 
 
 def contact_gaps(records: pd.DataFrame, *, min_contacts: int = 5, min_silence: str = "7D",
@@ -235,5 +236,5 @@ def contact_gaps(records: pd.DataFrame, *, min_contacts: int = 5, min_silence: s
             "silent_days": silent.round(2), "expected": expected.round(2), "p_value": p,
         })[keep.to_numpy()])
     res = pd.concat(out, ignore_index=True)
-    return res.sort_values(["p_value", "target", "other"], kind="mergesort").reset_index(
-        drop=True)
+    return mark(res.sort_values(["p_value", "target", "other"], kind="mergesort").reset_index(
+        drop=True))

@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from intelbench.comms._checks import check_records
+from intelbench.comms._kind import mark
 from intelbench.comms.layouts import LAYOUTS, Layout
 from intelbench.comms.numbers import INVALID_NUMBER, normalise_number
 from intelbench.exceptions import ParameterError
@@ -269,7 +270,7 @@ def read_cdr(
                 "records": len(records), "rows_quarantined": len(rejected),
                 "period_start": authority.start.isoformat(),
                 "period_end": authority.end.isoformat()})
-    return CDRImport(records=records, quarantine=quarantine, rejected=rejected,
+    return CDRImport(records=mark(records), quarantine=mark(quarantine), rejected=mark(rejected),
                      authority=authority, source=str(p), layout=lay.name, rows_read=n,
                      sha256=table.sha256)
 
@@ -307,4 +308,4 @@ def combine(imports: Sequence[CDRImport | pd.DataFrame]) -> pd.DataFrame:
             cols[c] = pd.concat(parts, ignore_index=True)
     out = pd.DataFrame({c: (v if isinstance(v, pd.Series) else pd.Series(v))
                         for c, v in cols.items()})
-    return out.sort_values("start", kind="mergesort").reset_index(drop=True)
+    return mark(out.sort_values("start", kind="mergesort").reset_index(drop=True))

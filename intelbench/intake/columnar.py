@@ -197,7 +197,8 @@ def read_categorical(path: str | Path, sheet: int | str = 0) -> CategoricalTable
     >>> import tempfile, pathlib
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
     >>> _ = f.write_text("a,b\n x ,1\n,\ny, 1 \n")
-    >>> t = ib.intake.columnar.read_categorical(f)
+    >>> from intelbench.intake.columnar import read_categorical
+    >>> t = read_categorical(f)
     >>> t.columns["a"].to_categorical().tolist(), t.columns["b"].values.tolist(), t.rows.tolist()
     (['x', 'y'], ['1'], [2, 4])
     >>> t.blank_lines, t.engine
