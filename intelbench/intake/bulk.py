@@ -178,6 +178,7 @@ def police_uk_to_parquet(path: str | Path | Iterable[str | Path], out: str | Pat
     read, trailing = _check_files(files, work)
     con = duckdb.connect(str(work / "intake.duckdb"))
     try:
+        con.execute("SET enable_progress_bar=false")
         con.execute(f"SET memory_limit='{memory_limit}'")
         con.execute(f"SET temp_directory='{work / 'spill'}'")
         con.execute("SET preserve_insertion_order=true")
@@ -341,6 +342,7 @@ def space_time_counts(parquet: str | Path, *, cell_size: float = 100.0,
         raise ParameterError(f"cell_size must be positive metres; got {cell_size!r}")
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar=false")
         if threads:
             con.execute(f"SET threads={int(threads)}")
         cond = f"WHERE x IS NOT NULL AND ({where})" if where else "WHERE x IS NOT NULL"
