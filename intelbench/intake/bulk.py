@@ -354,7 +354,8 @@ def space_time_counts(parquet: str | Path, *, cell_size: float = 100.0,
             GROUP BY ALL ORDER BY month, row, col""", [str(parquet)]).df()
     finally:
         con.close()
-    frame["month"] = pd.PeriodIndex(frame["month"].astype(str), freq="M")
+    codes, months = pd.factorize(frame["month"].astype(str))  # parse each month once
+    frame["month"] = pd.PeriodIndex(list(months), freq="M").take(codes)
     frame.insert(3, "x", (frame["col"] + 0.5) * cell_size)
     frame.insert(4, "y", (frame["row"] + 0.5) * cell_size)
     frame["count"] = frame["count"].astype(np.int64)
