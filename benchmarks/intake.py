@@ -9,6 +9,12 @@ them in a fresh subprocess per method and reports wall time and peak memory (ru_
   ``geopandas.points_from_xy`` + ``to_crs(27700)`` (no checks, no report)
 
 Run: ``.venv/bin/python benchmarks/intake.py [rows]``. Targets: under 10 s and 2 GB.
+
+Ten years (issue 18): ``.venv/bin/python benchmarks/intake.py --bulk [rows]`` writes 120
+monthly files and compares, each in its own process, ``police_uk_to_parquet`` (DuckDB,
+same checks, Parquet out) and the month x 100 m cube in SQL (``space_time_counts``) with
+the pandas baseline above and a pandas groupby cube. Targets: 20M rows in < 60 s and < 4 GB;
+the 20M-row cube in < 10 s.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ OUTCOMES = ["Under investigation", "Investigation complete; no suspect identifie
             "Unable to prosecute suspect", "Awaiting court outcome", "Local resolution"]
 
 
-def make_files(folder: Path, rows: int, seed: int = 1) -> list[Path]:
+def make_files(folder: Path, rows: int, seed: int = 1, months: int = 12) -> list[Path]:
     rng = np.random.default_rng(seed)
     n_pts = 20_000
     lon = rng.uniform(-1.6, -1.1, n_pts)
@@ -42,9 +48,10 @@ def make_files(folder: Path, rows: int, seed: int = 1) -> list[Path]:
     streets = np.array([f"On or near Street {i}" for i in range(3000)], dtype=object)
     lsoa = np.array([f"E0190{i:04d}" for i in range(1500)], dtype=object)
     files = []
-    per = rows // 12
-    for m in range(1, 13):
-        n = per if m < 12 else rows - per * 11
+    per = rows // months
+    for m in range(1, months + 1):
+        n = per if m < months else rows - per * (months - 1)
+        ym = f"{2025 - (months - 1) // 12 + (m - 1) // 12}-{(m - 1) % 12 + 1:02d}"
         pt = rng.integers(0, n_pts, n)
         ctype = np.array(TYPES, dtype=object)[rng.integers(0, len(TYPES), n)]
         asb = ctype == TYPES[0]
@@ -52,7 +59,7 @@ def make_files(folder: Path, rows: int, seed: int = 1) -> list[Path]:
         ids = np.array([raw[i * 64:(i + 1) * 64] for i in range(n)], dtype=object)
         area = pt % 1500
         df = pd.DataFrame({
-            "Crime ID": np.where(asb, "", ids), "Month": f"2025-{m:02d}",
+            "Crime ID": np.where(asb, "", ids), "Month": ym,
             "Reported by": "Northshire Police", "Falls within": "Northshire Police",
             "Longitude": lon_s[pt], "Latitude": lat_s[pt], "Location": streets[pt % 3000],
             "LSOA code": lsoa[area], "LSOA name": [f"Area {a:04d}" for a in area],
@@ -66,9 +73,9 @@ def make_files(folder: Path, rows: int, seed: int = 1) -> list[Path]:
         df.loc[noloc, "Location"] = "No Location"
         zero = rng.random(n) < 0.0001
         df.loc[zero, ["Longitude", "Latitude"]] = "0.000000"
-        sub = folder / f"2025-{m:02d}"
+        sub = folder / ym
         sub.mkdir(parents=True, exist_ok=True)
-        path = sub / f"2025-{m:02d}-northshire-street.csv"
+        path = sub / f"{ym}-northshire-street.csv"
         df[HEADER].to_csv(path, index=False, lineterminator="\r\n")
         files.append(path)
     return files
@@ -104,13 +111,76 @@ print(json.dumps({"seconds": dt, "cpu": ru.ru_utime + ru.ru_stime, "rows": len(g
 """
 
 
-def run(code: str, folder: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, str(folder)], capture_output=True,
-                         text=True, check=True)
+BULK = """
+import json, resource, sys, time
+t = time.perf_counter()
+from intelbench.intake.bulk import police_uk_to_parquet, space_time_counts
+res = police_uk_to_parquet(sys.argv[1], sys.argv[2], memory_limit="2GB")
+dt = time.perf_counter() - t
+t2 = time.perf_counter()
+cube = space_time_counts(res.parquet, cell_size=100)
+dc = time.perf_counter() - t2
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": dt, "cube_seconds": dc, "cpu": ru.ru_utime + ru.ru_stime,
+                  "rows": res.report.rows_kept, "cells": len(cube),
+                  "cube_total": int(cube["count"].sum()),
+                  "excluded": res.report.counts(), "peak_mb": ru.ru_maxrss / 1024}))
+"""
+
+PANDAS_CUBE = """
+import json, resource, sys, time
+from pathlib import Path
+t = time.perf_counter()
+import pandas as pd, geopandas as gpd
+files = sorted(Path(sys.argv[1]).rglob("*-street.csv"))
+df = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
+df = df.dropna(subset=["Longitude", "Latitude"])
+df = df[(df["Longitude"] != 0) | (df["Latitude"] != 0)]
+pts = gpd.GeoSeries(gpd.points_from_xy(df["Longitude"], df["Latitude"]), crs=4326).to_crs(27700)
+dt = time.perf_counter() - t
+t2 = time.perf_counter()
+cube = pd.DataFrame({"month": df["Month"].to_numpy(), "col": (pts.x // 100).to_numpy(),
+                     "row": (pts.y // 100).to_numpy()}).groupby(["month", "row", "col"]).size()
+dc = time.perf_counter() - t2
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": dt, "cube_seconds": dc, "cpu": ru.ru_utime + ru.ru_stime,
+                  "rows": len(df), "cells": len(cube), "cube_total": int(cube.sum()),
+                  "peak_mb": ru.ru_maxrss / 1024}))
+"""
+
+
+def bulk(rows: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "in"
+        t = time.perf_counter()
+        files = make_files(folder, rows, months=120)
+        size = sum(f.stat().st_size for f in files) / 1e6
+        print(f"wrote {rows:,} rows in {len(files)} monthly files ({size:.0f} MB) "
+              f"in {time.perf_counter() - t:.1f} s", flush=True)
+        ours = run(BULK, folder, Path(tmp) / "parquet")
+        base = run(PANDAS_CUBE, folder)
+    print(f"{'method':<22}{'intake s':>10}{'cube s':>8}{'CPU s':>8}{'peak MB':>9}"
+          f"{'rows kept':>12}{'cells':>10}")
+    for name, r in (("intelbench (DuckDB)", ours), ("plain pandas", base)):
+        print(f"{name:<22}{r['seconds']:>10.2f}{r['cube_seconds']:>8.2f}{r['cpu']:>8.2f}"
+              f"{r['peak_mb']:>9.0f}{r['rows']:>12,}{r['cells']:>10,}")
+    print(f"pandas/intelbench: intake {base['seconds'] / ours['seconds']:.2f}x, cube "
+          f"{base['cube_seconds'] / ours['cube_seconds']:.2f}x, memory "
+          f"{base['peak_mb'] / ours['peak_mb']:.2f}x; kept out: {ours['excluded']}")
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; targets at 20M: "
+          "intake < 60 s, < 4 GB; cube < 10 s")
+
+
+def run(code: str, folder: Path, *extra: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, str(folder), *map(str, extra)],
+                         capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--bulk"]:
+        bulk(int(sys.argv[2]) if len(sys.argv) > 2 else 20_000_000)
+        return
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

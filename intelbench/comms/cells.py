@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from intelbench.comms._kind import mark
 from intelbench.exceptions import SchemaError
 from intelbench.intake import Column, read_table
 
@@ -74,7 +75,7 @@ def read_cells(path: str | Path, mapping: dict[str, str] | None = None) -> pd.Da
         raise SchemaError(f"{p}: bad cell-site rows: " + "; ".join(problems[:10]) + more)
     out = res.data.reset_index(drop=True)[list(CELL_COLUMNS)]
     out["cell_id"] = out["cell_id"].astype(str)
-    return out
+    return mark(out)
 
 
 def adjacent_cells(cells: pd.DataFrame, within: float = 1500.0) -> pd.DataFrame:
@@ -113,7 +114,7 @@ def adjacent_cells(cells: pd.DataFrame, within: float = 1500.0) -> pd.DataFrame:
     out = pd.DataFrame({"cell_a": np.concatenate([ids[i], ids[j]]),
                         "cell_b": np.concatenate([ids[j], ids[i]]),
                         "distance_m": np.concatenate([dist, dist]).round(1)})
-    return out.sort_values(["cell_a", "cell_b"]).reset_index(drop=True)
+    return mark(out.sort_values(["cell_a", "cell_b"]).reset_index(drop=True))
 
 
 def cell_wedges(cells: pd.DataFrame, radius: float = 1000.0, steps: int = 16
@@ -165,4 +166,4 @@ def cell_wedges(cells: pd.DataFrame, radius: float = 1000.0, steps: int = 16
         ang = np.radians(np.linspace(az - bw / 2, az + bw / 2, steps))
         arc = np.c_[e + radius * np.sin(ang), n + radius * np.cos(ang)]
         polys.append(Polygon(np.vstack([[e, n], arc, [e, n]])))
-    return gpd.GeoDataFrame(cells.copy(), geometry=polys, crs="EPSG:27700")
+    return mark(gpd.GeoDataFrame(cells.copy(), geometry=polys, crs="EPSG:27700"))

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from intelbench.comms._kind import mark
 from intelbench.exceptions import ParameterError
 
 __all__ = ["colocation", "meetings"]
@@ -153,7 +154,7 @@ def colocation(records: pd.DataFrame, cells: pd.DataFrame, *, window: str = "15m
                 vals = col.to_numpy()
                 out[f"{c}_a"] = vals[ia]
                 out[f"{c}_b"] = vals[ib_]
-    return out
+    return mark(out)
 
 
 def meetings(coloc: pd.DataFrame) -> pd.DataFrame:
@@ -173,8 +174,8 @@ def meetings(coloc: pd.DataFrame) -> pd.DataFrame:
         masts come first, then those with more record pairs.
     """
     if coloc.empty:
-        return pd.DataFrame(columns=["number_a", "number_b", "date", "record_pairs", "first",
-                                     "last", "cells", "usual"])
+        return mark(pd.DataFrame(columns=["number_a", "number_b", "date", "record_pairs", "first",
+                                     "last", "cells", "usual"]))
     c = coloc.assign(date=coloc["start_a"].dt.tz_convert("Europe/London").dt.date)
     g = c.groupby(["number_a", "number_b", "date"], sort=True)
     out = g.agg(record_pairs=("start_a", "size"), first=("start_a", "min"),
@@ -184,6 +185,6 @@ def meetings(coloc: pd.DataFrame) -> pd.DataFrame:
     out["cells"] = [cells[k] for k in out.index]
     out["usual"] = [usual[k] for k in out.index]
     out = out.reset_index()
-    return out.sort_values(["usual", "record_pairs", "number_a", "number_b"],
+    return mark(out.sort_values(["usual", "record_pairs", "number_a", "number_b"],
                            ascending=[True, False, True, True], kind="mergesort").reset_index(
-        drop=True)
+        drop=True))

@@ -14,6 +14,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from intelbench.comms._kind import mark
 from intelbench.comms.contacts import _pair_codes
 from intelbench.exceptions import ParameterError
 
@@ -52,7 +53,7 @@ def unique_events(records: pd.DataFrame) -> pd.DataFrame:
                        "type": r["type"].astype(str).to_numpy(),
                        "start": r["start"].to_numpy(), "duration_s": r["duration_s"].to_numpy()})
     ev["start"] = pd.to_datetime(ev["start"], utc=True)
-    return ev.drop_duplicates(["caller", "callee", "type", "start"]).reset_index(drop=True)
+    return mark(ev.drop_duplicates(["caller", "callee", "type", "start"]).reset_index(drop=True))
 
 
 def common_contacts(records: pd.DataFrame, targets: Iterable[str] | None = None, *,
@@ -108,7 +109,10 @@ def common_contacts(records: pd.DataFrame, targets: Iterable[str] | None = None,
     cuts = np.flatnonzero(so[1:] != so[:-1]) + 1
     names = tcat[sub["t"].to_numpy()]
     res.insert(0, "n_targets", n_t[res.index.to_numpy()])
-    res.insert(1, "targets", [tuple(x) for x in np.split(names, cuts)] if len(so) else [])
+    nl = names.tolist()
+    bounds = np.r_[0, cuts, len(nl)].tolist()
+    res.insert(1, "targets", [tuple(nl[a:b]) for a, b in zip(bounds[:-1], bounds[1:])]
+               if len(so) else [])
     res.insert(0, "other", ocat[res.index.to_numpy()])
     res = res.reset_index(drop=True)
     res["is_target"] = res["other"].isin(all_targets)
@@ -120,7 +124,7 @@ def common_contacts(records: pd.DataFrame, targets: Iterable[str] | None = None,
         keys = ["n_groups", *keys]
     res = res.sort_values([*keys, "other"], ascending=[False] * len(keys) + [True],
                           kind="mergesort")
-    return res.reset_index(drop=True)
+    return mark(res.reset_index(drop=True))
 
 
 def contact_graph(records: pd.DataFrame) -> nx.Graph:
@@ -195,7 +199,7 @@ def contact_chains(records: pd.DataFrame, source: str, target: str, *, max_hops:
                      "contacts": w})
     res = pd.DataFrame(rows, columns=["chain", "hops", "weakest", "contacts"])
     res = res.sort_values(["hops", "weakest"], ascending=[True, False], kind="mergesort")
-    return res.reset_index(drop=True)
+    return mark(res.reset_index(drop=True))
 
 
 def call_links(records: pd.DataFrame, attribution: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -250,4 +254,4 @@ def call_links(records: pd.DataFrame, attribution: pd.DataFrame | None = None) -
         links = pd.concat([links, att], ignore_index=True)
     cols = ["source", "target", "source_type", "target_type", "link_type", "first_seen",
             "last_seen", "count"] + [c for c in ("grade", "report_urn") if c in links.columns]
-    return links[cols]
+    return mark(links[cols])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from intelbench.comms._kind import mark
 from intelbench.exceptions import ParameterError
 
 __all__ = ["contact_gaps", "contact_pairs", "top_contacts"]
@@ -47,7 +48,7 @@ def contact_pairs(records: pd.DataFrame) -> pd.DataFrame:
     agg, tcat, ocat = _pair_codes(records)
     agg.insert(0, "target", tcat[agg.pop("t").to_numpy()])
     agg.insert(1, "other", ocat[agg.pop("o").to_numpy()])
-    return agg
+    return mark(agg)
 
 
 def _codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -57,6 +58,11 @@ def _codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
                 np.asarray(s.cat.categories.astype(str), dtype=object))
     codes, uniques = pd.factorize(s)
     return codes.astype(np.int64), np.asarray(pd.Index(uniques).astype(str), dtype=object)
+
+
+def _utc_ns(ns: np.ndarray) -> pd.DatetimeIndex:
+    """UTC times from nanoseconds since the epoch, without a per-value conversion."""
+    return pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("M8[ns]")).tz_localize("UTC")
 
 
 def _pair_codes(records: pd.DataFrame, days: bool = True
@@ -86,7 +92,7 @@ def _pair_codes(records: pd.DataFrame, days: bool = True
         "incoming": np.bincount(gid, weights=~out, minlength=n).astype(np.int64),
         "duration_s": np.bincount(gid, weights=np.where(voice, r["duration_s"].to_numpy(), 0),
                                   minlength=n).astype(np.int64),
-        "first": pd.to_datetime(first, utc=True), "last": pd.to_datetime(last, utc=True)})
+        "first": _utc_ns(first), "last": _utc_ns(last)})
     if days:
         local = start.dt.tz_convert("Europe/London").dt.tz_localize(None)
         day = local.dt.as_unit("ns").astype("int64").to_numpy() // 86_400_000_000_000
@@ -156,7 +162,7 @@ def top_contacts(records: pd.DataFrame, target: str | None = None, *, by: str = 
     top.insert(0, "target", tcat[top.pop("t").to_numpy()])
     top.insert(1, "other", ocat[top.pop("o").to_numpy()])
     top["rank"] = rank[rank <= n]
-    return top.reset_index(drop=True)
+    return mark(top.reset_index(drop=True))
 
 
 def contact_gaps(records: pd.DataFrame, *, min_contacts: int = 5, min_silence: str = "7D",
@@ -230,5 +236,5 @@ def contact_gaps(records: pd.DataFrame, *, min_contacts: int = 5, min_silence: s
             "silent_days": silent.round(2), "expected": expected.round(2), "p_value": p,
         })[keep.to_numpy()])
     res = pd.concat(out, ignore_index=True)
-    return res.sort_values(["p_value", "target", "other"], kind="mergesort").reset_index(
-        drop=True)
+    return mark(res.sort_values(["p_value", "target", "other"], kind="mergesort").reset_index(
+        drop=True))

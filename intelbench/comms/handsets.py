@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from intelbench.comms._kind import mark
 from intelbench.exceptions import ParameterError
 
 __all__ = ["handset_changes", "pairings"]
@@ -49,7 +50,7 @@ def pairings(records: pd.DataFrame) -> pd.DataFrame:
     g = r.groupby("run", sort=True)
     out = g.agg(target=("target", "first"), imei=("imei", "first"), imsi=("imsi", "first"),
                 first=("start", "min"), last=("start", "max"), records=("start", "size"))
-    return out.reset_index(drop=True)
+    return mark(out.reset_index(drop=True))
 
 
 def handset_changes(records: pd.DataFrame) -> pd.DataFrame:
@@ -101,4 +102,4 @@ def handset_changes(records: pd.DataFrame) -> pd.DataFrame:
             out[f"{c}_after"] = b[c].to_numpy()
     for c in ("before", "after"):
         out[c] = pd.to_datetime(out[c], utc=True)
-    return out
+    return mark(out)

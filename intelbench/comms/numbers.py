@@ -21,7 +21,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-__all__ = ["INVALID_NUMBER", "is_imei", "is_imsi", "normalise_number", "normalise_numbers"]
+__all__ = ["INVALID_NUMBER", "is_imei", "is_imsi", "normalise_number", "normalise_numbers",
+           "normalise_unique"]
 
 #: the quarantine reason for a number that cannot be normalised
 INVALID_NUMBER = "not a valid UK or international number (E.164)"
@@ -99,6 +100,66 @@ def normalise_number(value: object) -> str | None:
     return e164 if _international_ok(e164) else None
 
 
+def normalise_unique(values: pd.Series | np.ndarray | pd.Index) -> np.ndarray:
+    """Normalise distinct values to E.164 with vectorised string kernels.
+
+    The same rule as :func:`normalise_number`, applied with Arrow string kernels to every
+    value of printable ASCII; other values (non-ASCII spaces or digits) and international
+    numbers, which need libphonenumber, go through :func:`normalise_number` one by one.
+
+    Parameters
+    ----------
+    values : array-like of str
+        Numbers as text (missing values allowed), best once each.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of E.164 strings, None where a value is missing or not valid.
+
+    Examples
+    --------
+    >>> ib.comms.numbers.normalise_unique(["07700 900123", "+44 (0)161 496 0001", "bad",
+    ...                                    "0033 1 23 45 67 89", None]).tolist()
+    ['+447700900123', '+441614960001', None, '+33123456789', None]
+    """
+    s = pd.Series(np.asarray(values, dtype=object), dtype="str")
+    out = np.full(len(s), None, dtype=object)
+    present = s.notna().to_numpy()
+    simple = present & s.str.fullmatch(r"[ -~]*").fillna(False).to_numpy(dtype=bool)
+    for i in np.flatnonzero(present & ~simple):
+        out[i] = normalise_number(s.iloc[i])
+    idx = np.flatnonzero(simple)
+    if not len(idx):
+        return out
+    t = s.iloc[idx].reset_index(drop=True).str.strip()
+    t = t.str.replace("+44(0)", "+44", regex=False).str.replace("+44 (0)", "+44", regex=False)
+    t = t.str.replace(r"[ \-().\/]", "", regex=True)
+    plus = t.str.startswith("+").to_numpy(dtype=bool)
+    dz = t.str.startswith("00").to_numpy(dtype=bool) & ~plus
+    zero = t.str.startswith("0").to_numpy(dtype=bool) & ~plus & ~dz
+    bare = ~plus & ~dz & ~zero
+    digits = t.copy()
+    digits[plus] = t[plus].str.slice(1)
+    digits[dz] = t[dz].str.slice(2)
+    digits[zero] = "44" + t[zero].str.slice(1)
+    n_len = digits.str.len().to_numpy(dtype=np.int64)
+    ok = digits.str.fullmatch(r"[1-9][0-9]*").to_numpy(dtype=bool).copy()
+    ok &= ~(bare & ((n_len < 10) | (n_len > 15)))
+    uk = ok & digits.str.startswith("44").to_numpy(dtype=bool)
+    nsn = digits[uk].str.slice(2)
+    lead0 = nsn.str.startswith("0").to_numpy(dtype=bool)
+    nsn[lead0] = nsn[lead0].str.slice(1)
+    good = nsn.str.fullmatch(r"[1235789][0-9]{8,9}").to_numpy(dtype=bool)
+    uk_pos = idx[np.flatnonzero(uk)]
+    out[uk_pos[good]] = ("+44" + nsn[good]).to_numpy(dtype=object)
+    intl = ok & ~uk & (n_len <= 15)
+    for i, d in zip(idx[intl], digits[intl]):
+        e164 = "+" + d
+        out[i] = e164 if _international_ok(e164) else None
+    return out
+
+
 def normalise_numbers(values: pd.Series) -> pd.Series:
     """Normalise a column of numbers to E.164, once per distinct value.
 
@@ -119,7 +180,8 @@ def normalise_numbers(values: pd.Series) -> pd.Series:
     ['+447700900123', '+447700900123', nan, nan]
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    mapped = np.array([normalise_number(u) for u in uniques] + [None], dtype=object)
+    mapped = np.append(normalise_unique(np.asarray(uniques, dtype=object)),
+                       np.array([None], dtype=object))
     out = mapped[codes]  # code -1 (missing) picks the trailing None
     return pd.Series(out, index=values.index, dtype=object).where(lambda s: s.notna(), np.nan)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from intelbench.comms._kind import mark
 from intelbench.exceptions import ParameterError
 
 __all__ = ["bursts", "callbacks", "day_hour"]
@@ -47,7 +48,7 @@ def day_hour(records: pd.DataFrame, number: str | None = None) -> pd.DataFrame:
     tab = tab.reindex(index=range(7), columns=range(24), fill_value=0)
     tab.index = pd.Index(_DAYS, name="day")
     tab.columns = pd.Index(range(24), name="hour")
-    return tab
+    return mark(tab)
 
 
 def bursts(records: pd.DataFrame, *, freq: str = "1h", alpha: float = 0.01) -> pd.DataFrame:
@@ -103,7 +104,7 @@ def bursts(records: pd.DataFrame, *, freq: str = "1h", alpha: float = 0.01) -> p
         for start, k, pv in zip(s.index[hit], s.to_numpy()[hit], p[hit]):
             rows.append({"target": target, "start": start, "count": int(k),
                          "expected": round(float(rate), 3), "p_value": float(pv)})
-    return pd.DataFrame(rows, columns=["target", "start", "count", "expected", "p_value"])
+    return mark(pd.DataFrame(rows, columns=["target", "start", "count", "expected", "p_value"]))
 
 
 def callbacks(records: pd.DataFrame, *, within: str = "10min") -> pd.DataFrame:
@@ -157,5 +158,5 @@ def callbacks(records: pd.DataFrame, *, within: str = "10min") -> pd.DataFrame:
     m["delay_s"] = (m["callback_at"] - m["incoming_at"]).dt.total_seconds()
     cols = ["target", "other", "incoming_at", "incoming_type", "callback_at", "delay_s"]
     cols += [c for c in ("source", "row_incoming", "row_callback") if c in m.columns]
-    return m[cols].sort_values(["target", "incoming_at"], kind="mergesort").reset_index(
-        drop=True)
+    return mark(m[cols].sort_values(["target", "incoming_at"], kind="mergesort").reset_index(
+        drop=True))

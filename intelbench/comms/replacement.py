@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from intelbench.comms._kind import mark
 from intelbench.comms.common import unique_events
 from intelbench.exceptions import ParameterError
 
@@ -110,5 +111,5 @@ def replacement_phones(records: pd.DataFrame, *, max_gap: str = "21D", overlap: 
     cols = ["old", "new", "old_last", "new_first", "gap_days", "jaccard", "score", "n_shared",
             "shared", "old_only", "new_only"]
     res = pd.DataFrame(rows, columns=cols)
-    return res.sort_values(["score", "old", "new"], ascending=[False, True, True],
-                           kind="mergesort").reset_index(drop=True)
+    return mark(res.sort_values(["score", "old", "new"], ascending=[False, True, True],
+                           kind="mergesort").reset_index(drop=True))

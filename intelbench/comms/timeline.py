@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from intelbench.comms._kind import mark
 from intelbench.comms.common import unique_events
 
 __all__ = ["daily_counts", "number_labels", "timeline_events"]
@@ -56,7 +57,7 @@ def timeline_events(records: pd.DataFrame, numbers: Iterable[str] | None = None
     out = pd.DataFrame({"when": ev["start"], "when_local": ev["start"].dt.tz_convert(
         "Europe/London"), "from_line": ev["caller"], "to_line": ev["callee"],
         "type": ev["type"], "duration_s": ev["duration_s"], "certainty": "Controlling"})
-    return out.sort_values("when", kind="mergesort").reset_index(drop=True)
+    return mark(out.sort_values("when", kind="mergesort").reset_index(drop=True))
 
 
 def number_labels(numbers: Iterable[str]) -> dict[str, str]:
@@ -125,4 +126,4 @@ def daily_counts(records: pd.DataFrame, labels: dict[str, str] | None = None) ->
     tab = pd.crosstab([frame["phone"], frame["date"]], frame["type"])
     tab = tab.reindex(columns=["voice", "sms", "data"], fill_value=0)
     tab.columns.name = None
-    return tab.reset_index()
+    return mark(tab.reset_index())

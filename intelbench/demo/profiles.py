@@ -300,8 +300,15 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
         st["reports"] = _reports(data, shared, m)
         st["gaps"] = _gaps(ws, data, st["reports"], today, m)
 
+    def comms() -> None:  # call data records, when the sample force has them
+        if (data / "comms" / "authorities.csv").exists():
+            from intelbench.comms.profile_section import sample_section
+            st["comms"] = sample_section(data / "comms", ws, group, m)
+
     _run([("network", network), ("OCG map", ocg), ("link chart", chart),
-          ("places", places), ("gaps", gaps_step)], "subject profile")
+          ("places", places), ("comms", comms), ("gaps", gaps_step)], "subject profile")
+    cs = st.get("comms")
+    cfig, ctab = cs.items() if cs is not None else ([], [])
 
     graph, row, members = shared["graph"], st["row"], st["members"]
     ids = set(members["node"])
@@ -342,11 +349,13 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
             f"Broker(s): {brokers}; cut-point(s): {cuts}.",
             f"{kinds.get('phone', 0)} links to phones and {kinds.get('vehicle', 0)} to "
             "vehicles.",
+            *(cs.key_findings if cs is not None else []),
         ],
         criminal_activity="Link types on members' links: " + ", ".join(
             f"{k} ({n})" for k, n in link_types.most_common(6)) + ".",
         geography=f"Active in {len(row['areas'])} areas (map).",
-        communications=f"{kinds.get('phone', 0)} member-to-phone links.",
+        communications=f"{kinds.get('phone', 0)} member-to-phone links."
+        + (f" {cs.text}" if cs is not None else ""),
         finance="No financial intelligence held (see gaps).",
         associations=f"{len(ids)} members; {sum(kinds.values())} links from members.",
         strengths="Dense core around the leader; members use several phones.",
@@ -362,8 +371,9 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
                             "persons labelled by reference only."),
                  FigureItem("Areas of activity", st["map"], "Areas where the group is active.",
                             static=static, column="group_area"),
-                 FigureItem("Timeline of key events", tl.figure(), tl.caption)],
-        tables=[TableItem("Members by network role", table, "Reference, role, rank, score.")],
+                 FigureItem("Timeline of key events", tl.figure(), tl.caption), *cfig],
+        tables=[TableItem("Members by network role", table, "Reference, role, rank, score."),
+                *ctab],
         gaps=gap_frame, cited=cited, reports=rep, ws=ws,
         recommendations={
             "prevention": ["Work with partners on the areas of activity."],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import phonenumbers
 import pytest
@@ -52,3 +53,22 @@ def test_imei_luhn_and_imsi() -> None:
     assert not ib.comms.is_imei("490154203237517")
     assert not ib.comms.is_imei("49015420323751")
     assert ib.comms.is_imsi("234150000000001") and not ib.comms.is_imsi("2341500000000012")
+
+
+def test_vectorised_normalisation_agrees_with_the_scalar_rule() -> None:
+    """normalise_unique (Arrow kernels) gives what normalise_number gives, value for value."""
+    import random
+
+    from intelbench.comms.numbers import normalise_unique
+
+    rng = random.Random(7)
+    pieces = [*"0123456789" * 4, *" +-()./", "\xa0", "\u0663", "a", "\t", "44", "(0)",
+              "+44", "00", "+44 (0)", "+44(0)", "07", "0044", "447", "+1"]
+    vals: list[str | None] = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+                              for _ in range(20_000)]
+    vals += ["07700 900123", "447700900123", "+44 (0)7700 900123", "0033 1 23 45 67 89",
+             "+1 202 555 0143", "00 1 202 555 0143", "12025550143", None, "", "  "]
+    got = normalise_unique(np.array(vals, dtype=object)).tolist()
+    expect = [ib.comms.normalise_number(v) for v in vals]
+    assert got == expect
+    assert sum(e is not None for e in expect) > 200

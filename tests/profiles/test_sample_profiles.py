@@ -74,7 +74,8 @@ def test_profiles_built_from_the_sample_force(made: dict[str, Any]) -> None:
     assert problem.validate() == [] and subject.validate() == []
     assert subject.subject == "Kestrel Lane group"
     assert [f.kind for f in problem.figures] == ["map", "geotable", "matplotlib"]
-    assert [f.kind for f in subject.figures] == ["link_chart", "map", "matplotlib"]
+    # link chart, areas of activity, timeline, cell sites
+    assert [f.kind for f in subject.figures] == ["link_chart", "map", "matplotlib", "map"]
     assert problem.gaps is not None and len(problem.gaps) >= 1
     roles = {f.role for f in problem.manifest.files}
     assert {"street crimes (data.police.uk)", "intelligence log",

@@ -1,0 +1,115 @@
+"""DuckDB/Parquet intake gives what read_police_uk gives; the SQL space-time cube counts."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import intelbench as ib
+from intelbench.intake.bulk import police_uk_to_parquet, space_time_counts
+
+from .test_intake import _row, _write
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _compare(folder: Path, out: Path, batch_rows: int) -> ib.intake.IntakeReport:
+    gdf = ib.read_police_uk(folder, outcomes=False)
+    want = gdf.attrs["intake"]
+    res = police_uk_to_parquet(folder, out, batch_rows=batch_rows)
+    got = res.report
+    kept = pd.read_parquet(res.parquet)
+    assert len(kept) == len(gdf) == got.rows_kept
+    for c in ("crime_id", "reported_by", "falls_within", "location", "lsoa_code",
+              "crime_type"):
+        assert kept[c].astype(object).where(kept[c].notna(), None).tolist() == \
+            gdf[c].astype(object).where(gdf[c].notna(), None).tolist(), c
+    assert kept["month"].tolist() == gdf["month"].astype(str).tolist()
+    np.testing.assert_array_equal(kept[["longitude", "latitude"]].to_numpy(),
+                                  gdf[["longitude", "latitude"]].to_numpy())
+    np.testing.assert_allclose(kept[["x", "y"]].to_numpy(), gdf[["x", "y"]].to_numpy(),
+                               rtol=0, atol=1e-6)
+    a = want.excluded[["file", "line", "reason"]].astype({"line": np.int64})
+    b = got.excluded[["file", "line", "reason"]].astype({"line": np.int64})
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+    assert (got.rows_read, got.blank_lines, got.repeated_ids, got.ids_twice_in_a_file) == (
+        want.rows_read, want.blank_lines, want.repeated_ids, want.ids_twice_in_a_file)
+    assert got.repeated_months == want.repeated_months
+    assert got.files == want.files
+    return got
+
+
+def test_messy_files_match_the_pandas_reader(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    _write(src / "2025-01-t-street.csv", [
+        _row(Crime_ID="a1", Month="2025-01"),
+        _row(Crime_ID="", Month="2025-01", Crime_type="Anti-social behaviour"),
+        _row(Crime_ID="a3", Month="2025-01", Longitude="", Latitude=""),
+        _row(Crime_ID="a4", Month="2025-01", Longitude="0", Latitude="0"),
+        _row(Crime_ID="a5", Month="2025-01", Longitude="53.0", Latitude="-1.5"),
+        _row(Crime_ID="a6", Month="2025-01", Longitude="2.35", Latitude="48.85"),
+        _row(Crime_ID="a7", Month="2025-01", Longitude="x", Latitude="53"),
+        _row(Crime_ID="a8", Month="2025/01"),
+        _row(Crime_ID="a9", Month="2025-01", Crime_type=""),
+        _row(Crime_ID="a1", Month="2025-01", Location="Elsewhere"),
+        ["", "", "", "", "", "", "", "", "", "", "", ""],
+    ], bom=True, trailing="\r\n")
+    _write(src / "2025-02-t-street.csv", [
+        _row(Crime_ID="a1", Month="2025-02"),
+        _row(Crime_ID="b2", Month="2025-02", Longitude="-2.25", Latitude="53.48"),
+        _row(Crime_ID="b3", Month="2025-01"),
+    ], newline="\n")
+    (src / "copy").mkdir()
+    shutil.copy(src / "2025-02-t-street.csv", src / "copy" / "2025-02-t-street.csv")
+    got = _compare(src, tmp_path / "out", batch_rows=3)
+    assert set(got.counts()) == {"bad coordinates", "bad month", "latitude and longitude "
+                                 "swapped", "missing crime type", "no location",
+                                 "outside Great Britain", "repeated Crime ID",
+                                 "repeated month", "zero coordinates"}
+
+
+def test_sample_force_and_real_files_match_the_pandas_reader(tmp_path: Path,
+                                                               real_data: Path) -> None:
+    folder = ROOT / "data_samples" / "crimes"
+    if not folder.is_dir():
+        folder = real_data / "police_uk"
+    _compare(folder, tmp_path / "sample", batch_rows=20_000)
+    _compare(real_data / "police_uk", tmp_path / "real", batch_rows=1_000_000)
+
+
+def test_header_and_empty_lines_are_refused(tmp_path: Path) -> None:
+    bad = _write(tmp_path / "x-street.csv", [_row()], header=["Crime ID", "Month"])
+    with pytest.raises(ib.SchemaError, match="header does not match"):
+        police_uk_to_parquet(bad, tmp_path / "o1")
+    gap = _write(tmp_path / "g-street.csv", [_row(), _row()], newline="\n")
+    gap.write_text(gap.read_text().replace("\n", "\n\n", 2).replace("\n\n", "\n", 1))
+    with pytest.raises(ib.SchemaError, match="empty lines"):
+        police_uk_to_parquet(gap, tmp_path / "o2")
+
+
+def test_space_time_counts_match_a_bincount(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    n = 5000
+    frame = pd.DataFrame({
+        "month": rng.choice(["2024-01", "2024-02", "2024-03"], n),
+        "x": rng.uniform(400_000, 401_000, n), "y": rng.uniform(300_000, 300_700, n),
+        "crime_type": rng.choice(["Burglary", "Drugs"], n)})
+    f = tmp_path / "c.parquet"
+    frame.to_parquet(f)
+    got = space_time_counts(f, cell_size=100)
+    key = (frame["month"] + "/" + (frame["x"] // 100).astype(int).astype(str) + "/"
+           + (frame["y"] // 100).astype(int).astype(str)).value_counts()
+    mine = (got["month"].astype(str) + "/" + got["col"].astype(str) + "/"
+            + got["row"].astype(str))
+    assert dict(zip(mine, got["count"])) == key.to_dict()
+    assert int(got["count"].sum()) == n
+    assert ((got["x"] - 50) % 100 == 0).all()
+    burg = space_time_counts(f, cell_size=100, where="crime_type = 'Burglary'")
+    assert int(burg["count"].sum()) == int((frame["crime_type"] == "Burglary").sum())
+    with pytest.raises(ib.ParameterError):
+        space_time_counts(f, cell_size=0)
