@@ -144,7 +144,7 @@ def test_hostile_strings_are_data_never_markup() -> None:
     chart = link_chart(G, seed=1, title=HOSTILE[2], marking=HOSTILE[0],
                        saved_layout={"notes": {"N0": HOSTILE[2]}})
     page = chart.html
-    assert page.count("<script") == 2 and page.count("</script>") == 2
+    assert page.count("<script") == 3 and page.count("</script>") == 3  # data, chart, start
     assert "<img" not in page and "alert(2)</script>" not in page
     data = data_of(page)
     assert data["title"] == HOSTILE[2] and data["marking"] == HOSTILE[0]
