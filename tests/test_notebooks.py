@@ -10,9 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-#: Notebooks that take the parameters cell (papermill); the others follow as their owners add it.
-PARAMETERISED = ["01_problem_profile_burglary", "02_subject_profile_ocg", "03_grading",
-                 "04_collection_plan"]
+#: Every notebook takes a parameters cell (papermill).
+PARAMETERISED = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
 
 
 def _parameters_cell(nb: dict) -> dict:
