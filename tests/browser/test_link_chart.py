@@ -223,7 +223,7 @@ def test_hostile_strings_run_no_script_and_open_no_dialog(
     text = guarded_page.locator("#ib-root").text_content()
     assert "{{7*7}}" in text and "49" not in text and HOSTILE[0] in text
     assert guarded_page.locator("img").count() == 0
-    assert guarded_page.locator("script").count() == 2  # the page's own data and code
+    assert guarded_page.locator("script").count() == 3  # the page's own data, code and start
     guarded_page.wait_for_timeout(300)
     assert dialogs == []
     assert page_errors == []
