@@ -169,3 +169,23 @@ def test_a_fixed_case_leaks_nothing_for_each_format(fmt: str) -> None:
     df = pd.DataFrame({"sanitised_text": [" ".join(secrets.values())],
                        "source_ref": ["SRC-99123"], "original_text": [secrets["original"]]})
     _check(df, "PARTNER_ISA", fmt, secrets)
+
+
+def test_original_wording_in_a_counted_category_never_reaches_the_public() -> None:
+    """Found by the geo property test: counting points for the public lost the row link."""
+    secrets = {"name": "Zorzor Zorzor", "original": "Zorzorzor Zorzorzor Zorzorzor Zorzorzor",
+               "source_ref": "SRC-00000"}
+    rows = []
+    for i in range(2):
+        rows.append({
+            "urn": f"IR-2026-{i:06d}", "source_ref": secrets["source_ref"],
+            "original_text": secrets["original"] if i == 0 else f"Other original {i} text",
+            "sanitised_text": "Group seen near the estate at night",
+            "area_code": secrets["name"] if i == 0 else f"NS{i:03d}",
+            "offence": f"seen {secrets['original']} today" if i == 0 else "Burglary",
+            "internal_notes": "none", "date_of_intelligence": f"2026-03-{i + 1:02d}",
+            "count": 0, "handling": "P", "classification": "OFFICIAL"})
+    df = pd.DataFrame(rows)
+    gdf = gpd.GeoDataFrame(df, geometry=[Point(431_000 + 97 * i, 500_000 + 53 * i)
+                                         for i in range(len(df))], crs=27700)
+    _check(gdf, "PUBLIC", "xlsx", secrets)
