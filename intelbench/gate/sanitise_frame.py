@@ -12,7 +12,7 @@ import pandas as pd
 
 from intelbench.exceptions import SanitisationError, SchemaError
 from intelbench.gate.policy import KnownTerms, SanitisationPolicy, is_never_leave, make_redactor
-from intelbench.gate.redact import ScanResult
+from intelbench.gate.redact import Finding, ScanResult
 from intelbench.gate.result import FLAG_COLUMNS, FieldReport, SanitisationResult, flag_id
 from intelbench.gate.roles import NEVER_LEAVE_ROLES, declared_roles, role_of
 
@@ -192,22 +192,30 @@ def _suppress(out: pd.DataFrame, policy: SanitisationPolicy, res: SanitisationRe
 
 def _process(red: Any, vals: list[str], flag: str | None,
              release: Callable[[str, str], bool]) -> Any:
-    """Redact ``vals``, scanning each distinct value once (code columns repeat a few values)."""
-    uniq: dict[str, int] = {}
-    inverse = [uniq.setdefault(v, len(uniq)) for v in vals]
-    if len(uniq) > 0.5 * len(vals):
+    """Redact ``vals``, scanning each distinct value once.
+
+    Code columns repeat a few values and free text repeats whole reports; a column of nearly
+    all distinct values is scanned as it is.
+    """
+    if not vals:
         return red.scan_many(vals, flag=flag, release=release)
-    keys = list(uniq)
+    codes, uniques = pd.factorize(np.asarray(vals, dtype=object), sort=False)
+    if len(uniques) > 0.9 * len(vals):
+        return red.scan_many(vals, flag=flag, release=release)
+    keys = [str(k) for k in uniques]
     r = red.scan_many(keys, flag=flag, release=release)
-    weights = np.bincount(np.asarray(inverse, dtype=np.int64), minlength=len(keys))
+    weights = np.bincount(codes, minlength=len(keys))
     counts: Counter[str] = Counter()
     for i, k in r.hits:
         counts[k] += int(weights[i])
-    rows_of: dict[int, list[int]] = {}
-    for row, u in enumerate(inverse):
-        rows_of.setdefault(u, []).append(row)
-    flags = [(row, f) for u, f in r.flags for row in rows_of[u]]
-    return ScanResult([r.clean[u] for u in inverse], counts, flags, [])
+    flags: list[tuple[int, Finding]] = []
+    if r.flags:
+        order = np.argsort(codes, kind="stable")  # rows of each distinct value, in order
+        bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
+        for u, f in r.flags:
+            flags += [(row, f) for row in order[bounds[u]:bounds[u + 1]].tolist()]
+    clean = np.asarray(r.clean, dtype=object)[codes].tolist()
+    return ScanResult(clean, counts, flags, [])
 
 
 
@@ -362,19 +370,21 @@ def sanitise_frame(
         r = role[str(c)]
         s = s.astype(object)
         present = s.notna().to_numpy()
-        vals = [str(v) for v in s[present].tolist()]
+        vals = [v if type(v) is str else str(v) for v in s[present].tolist()]
+        lens = np.fromiter(map(len, vals), dtype=np.int64, count=len(vals))
         withheld = 0
         if originals_by_row or all_originals:
             rows = np.flatnonzero(present)
-            long_enough = [i for i, v in enumerate(vals) if len(v) >= 12]
+            long_enough = np.flatnonzero(lens >= 12).tolist()
             for orig in originals_by_row:
                 o = orig.to_numpy(dtype=object)[rows]
                 for i in long_enough:
                     ov = o[i]
-                    key = ov.strip().lower() if isinstance(ov, str) else ""
-                    if len(key) >= 12 and key in vals[i].lower():
-                        vals[i] = "[WITHHELD]"
-                        withheld += 1
+                    if isinstance(ov, str) and len(ov) >= 12:
+                        key = ov.strip().lower()
+                        if len(key) >= 12 and key in vals[i].lower():
+                            vals[i] = "[WITHHELD]"
+                            withheld += 1
             if all_originals:
                 for i in long_enough:
                     if len(vals[i]) >= 40 and any(
@@ -382,7 +392,7 @@ def sanitise_frame(
                         vals[i] = "[WITHHELD]"
                         withheld += 1
         flag = "all" if r in ("free_text", "personal") or (
-            vals and np.mean([len(v) for v in vals]) > 30) else (
+            vals and (np.mean([len(v) for v in vals]) if withheld else lens.mean()) > 30) else (
             None if r in ("identifier", "time") else "digits")
         field_name = f"{name}{c}"
 
