@@ -103,9 +103,12 @@ def repeats_html(result: Any, top: int = 10) -> str:
             locs[col] = locs[col].round(0).astype("Int64")
     return (_STYLE + "<div><p><b>Repeat victimisation</b></p><ul>"
             + "".join(f"<li>{html.escape(t)}</li>" for t in lines) + "</ul>"
+            + "".join(f"<p class='ib-note'>Note: {html.escape(str(n))}</p>"
+                      for n in getattr(result, "notes", []))
             + "<p>Locations by number of events</p>"
             + freq.to_html(classes="ib-knox", border=0)
             + "<p>Time to the next event at the same location</p>"
-            + gaps.to_html(classes="ib-knox", border=0)
+            + (gaps.to_html(classes="ib-knox", border=0) if len(gaps)
+               else "<p><i>not computed (see the notes)</i></p>")
             + f"<p>Most-hit locations (top {min(top, len(result.locations))})</p>"
             + locs.to_html(index=False, classes="ib-knox", border=0) + "</div>")

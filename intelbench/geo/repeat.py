@@ -39,7 +39,7 @@ from intelbench.geo._events import (
     parse_datetimes,
     require_column,
 )
-from intelbench.geo._precision import require_precision
+from intelbench.geo._precision import require_precision, time_precision
 
 __all__ = [
     "NearRepeatResult",
@@ -407,6 +407,13 @@ class RepeatVictimisation:
         return repeats_html(self)
 
 
+def _looks_like_police_uk(events: pd.DataFrame) -> bool:
+    """Whether ``events`` reads as data.police.uk street data (snapped map points)."""
+    return {"falls_within", "lsoa_code", "crime_type"} <= set(map(str, events.columns)) and (
+        "month" in events.columns
+    )
+
+
 _GAP_EDGES = [-1, 7, 14, 28, 56, 91, 182, 365, np.inf]
 _GAP_LABELS = ["0-7", "8-14", "15-28", "29-56", "57-91", "92-182", "183-365", "over 365"]
 
@@ -471,7 +478,24 @@ def repeat_victimisation(
             xy = np.round(xy / snap) * snap
         keys = pd.Series([f"{a:.2f},{b:.2f}" for a, b in xy], index=events.index)
         coords = pd.DataFrame(xy, index=events.index, columns=["x", "y"])
-    parsed, date_reason = parse_datetimes(require_column(events, date, "date"), "date")
+    date_col = require_column(events, date, "date")
+    parsed, date_reason = parse_datetimes(date_col, "date")
+    precision = time_precision(date_col, parsed.where(date_reason == ""))
+    coarse = precision.coarser_than("day")
+    if coarse:
+        notes.append(
+            f"column {date!r} gives times to the {precision.level} only ({precision.why}), so "
+            "the time to repeat was not computed: two events in the same "
+            f"{precision.level} could be 0 or 30 days apart. Repeat counts and shares do "
+            "not depend on time and stand."
+        )
+    if location is None and _looks_like_police_uk(events):
+        notes.append(
+            "data.police.uk moves every crime to the nearest of a fixed set of anonymised map "
+            "points, and one point can stand for several addresses: a location here is a map "
+            "point hit more than once, not necessarily a repeat victim. Use a force extract "
+            "with address or premises references (location=) to count repeat victims."
+        )
     located = (reason == "").to_numpy()
     n_events = int(located.sum())
     if n_events == 0:
@@ -496,6 +520,8 @@ def repeat_victimisation(
     freq["share_of_events"] = freq["events"] / n_events
 
     dated = df.dropna(subset=["when"]).sort_values(["location", "when"], kind="stable")
+    if coarse:  # a gap between month-only times says nothing about days
+        dated = dated.iloc[:0]
     gaps = dated.groupby("location", sort=False)["when"].diff().dropna()
     gap_days = (gaps.dt.total_seconds() // 86_400).astype(np.int64).reset_index(drop=True)
     gap_days.name = "days_to_repeat"
@@ -503,6 +529,8 @@ def repeat_victimisation(
     table = cut.value_counts(sort=False).rename("repeats").to_frame()
     table.index.name = "days"
     table["cumulative_share"] = table["repeats"].cumsum() / max(len(gap_days), 1)
+    if coarse:  # no bands at all rather than bands of zeros
+        table = table.iloc[:0]
 
     at_rep = int(rep["events"].sum())
     repeat_events = int((per["events"] - 1).sum())
