@@ -31,6 +31,7 @@ __all__ = [
     "popup_spec",
     "project",
     "ramp",
+    "column_title",
     "range_labels",
     "round6",
     "text",
@@ -159,16 +160,34 @@ def classes(values: np.ndarray, k: int, scheme: str) -> tuple[np.ndarray, list[f
 
 
 def range_labels(bins: list[float], lowest: float, *, integer: bool = False) -> list[str]:
-    """Legend labels per class; counts read "1", "2", "3 to 6"."""
+    """Legend labels per class; counts read "1", "2", "3 to 6".
+
+    Examples
+    --------
+    >>> range_labels([0.0, 0.506, 28.1], 0.0)
+    ['0', '0 to 0.506', '0.506 to 28.1']
+    >>> range_labels([1.0, 2.0, 6.0], 1.0, integer=True)
+    ['1', '2', '3 to 6']"""
     labels, lo = [], lowest
     for b in bins:
         if integer:
             labels.append(f"{int(lo):,}" if int(lo) >= int(b) else f"{int(lo):,} to {int(b):,}")
             lo = math.floor(b) + 1
-        else:
-            labels.append(f"{num(lo)} to {num(b)}")
+        else:  # a class whose ends read the same is that one value ("0", not "0 to 0")
+            labels.append(num(b) if num(lo) == num(b) else f"{num(lo)} to {num(b)}")
             lo = b
     return labels
+
+
+def column_title(column: str) -> str:
+    """A column name as a legend reads it: ``count_per_km2`` -> ``count per km²``.
+
+    Examples
+    --------
+    >>> column_title("count_per_km2"), column_title("rate_per_1000")
+    ('count per km²', 'rate per 1000')
+    """
+    return str(column).replace("km2", "km²").replace("_", " ")
 
 
 def ramp(palette: list[str], n: int) -> list[str]:

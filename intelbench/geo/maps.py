@@ -40,6 +40,7 @@ from intelbench.geo._maplayers import (
     add_polygons,
     aggregate,
     classes,
+    column_title,
     geo,
     num,
     p_text,
@@ -374,11 +375,12 @@ def map(
             fields[str(value)] = [None if not np.isfinite(v) else num(float(v)) for v in vals]
             ok = np.isfinite(vals)
             cls_l: list[int | None] = [int(c) if o else None for c, o in zip(cls, ok)]
-            add_polygons(b, a, f"Areas: {value}", cls_l, colors, popup_spec(fields, heading),
-                         opacity=0.6, stroke="#555555", tooltip=tips, fill=None)
+            add_polygons(b, a, f"Areas: {column_title(value)}", cls_l, colors,
+                         popup_spec(fields, heading), opacity=0.6, stroke="#555555",
+                         tooltip=tips, fill=None)
             lo = float(np.nanmin(vals)) if ok.any() else 0.0
             whole = bool(ok.any()) and bool(np.all(vals[ok] == np.round(vals[ok])))
-            item = {"title": f"Areas: {value}",
+            item = {"title": f"Areas: {column_title(value)}",
                     "items": list(zip(colors, range_labels(bins, lo, integer=whole)))}
             b.legend.append(item)
             printable["layers"].append({"frame": a, "colors": [
