@@ -97,7 +97,7 @@ def p_text(p: float) -> str:
 def popup_spec(fields: dict[str, Sequence[Any]], heading: Sequence[Any] | None = None,
                note: Sequence[str | None] | None = None) -> dict[str, Any]:
     """Popup data drawn as text by the page: labels, values per field, heading and note."""
-    out: dict[str, Any] = {"fields": [str(f) for f in fields],
+    out: dict[str, Any] = {"fields": [column_title(str(f)) for f in fields],
                            "values": [[text(v) for v in vals] for vals in fields.values()]}
     if heading is not None:
         out["heading"] = [text(v) for v in heading]
@@ -165,16 +165,19 @@ def range_labels(bins: list[float], lowest: float, *, integer: bool = False) -> 
     Examples
     --------
     >>> range_labels([0.0, 0.506, 28.1], 0.0)
-    ['0', '0 to 0.506', '0.506 to 28.1']
+    ['0', 'over 0 to 0.506', '0.506 to 28.1']
     >>> range_labels([1.0, 2.0, 6.0], 1.0, integer=True)
     ['1', '2', '3 to 6']"""
-    labels, lo = [], lowest
+    labels: list[str] = []
+    lo, single = lowest, False
     for b in bins:
         if integer:
             labels.append(f"{int(lo):,}" if int(lo) >= int(b) else f"{int(lo):,} to {int(b):,}")
             lo = math.floor(b) + 1
         else:  # a class whose ends read the same is that one value ("0", not "0 to 0")
-            labels.append(num(b) if num(lo) == num(b) else f"{num(lo)} to {num(b)}")
+            over = "over " if single else ""
+            single = num(lo) == num(b)
+            labels.append(num(b) if single else f"{over}{num(lo)} to {num(b)}")
             lo = b
     return labels
 
