@@ -7,6 +7,8 @@ A contact is a voice call or an SMS with another party (data sessions have none)
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -77,7 +79,7 @@ def _epoch_ns(start: pd.Series) -> np.ndarray:
     """Nanoseconds since the epoch (UTC) of a column of times, without copying per value."""
     s = start if isinstance(start.dtype, pd.DatetimeTZDtype) else pd.to_datetime(start,
                                                                                  utc=True)
-    arr = s.array
+    arr: Any = s.array
     unit = getattr(arr, "unit", "ns")
     scale = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}[unit]
     ns = np.asarray(arr.asi8, dtype=np.int64)
