@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from intelbench.comms._read import TimeColumn
 from intelbench.comms.layouts import DIRECTIONS, EVENT_TYPES, Layout
 from intelbench.comms.numbers import INVALID_NUMBER, is_imei, is_imsi, normalise_unique
 from intelbench.exceptions import SchemaError
@@ -29,15 +30,22 @@ __all__ = ["check_records"]
 
 _HMS = re.compile(r"^(-?)(\d{1,3}):([0-5]\d):([0-5]\d)$")
 _UK = "Europe/London"
+_NS_MIN, _NS_MAX = pd.Timestamp.min.ceil("s"), pd.Timestamp.max.floor("s")
 _REQUIRED = {"target", "a_party", "direction", "type", "duration", "start", "date", "time"}
 
 
 class _Field:
-    """One field: integer codes per row (-1 missing) and its distinct values."""
+    """One field: integer codes per row (-1 missing) and its distinct values.
 
-    def __init__(self, codes: np.ndarray, values: pd.Index) -> None:
+    A start-time field read by :func:`~intelbench.comms._read.read_cdr_table` also has rows
+    with code -2, already parsed (``column.fast_ns``).
+    """
+
+    def __init__(self, codes: np.ndarray, values: pd.Index,
+                 column: TextColumn | None = None) -> None:
         self.codes = codes
         self.values = values
+        self.column = column if isinstance(column, TimeColumn) else None
 
     @classmethod
     def of(cls, col: TextColumn, upper: bool = False) -> _Field:
@@ -47,20 +55,31 @@ class _Field:
             new, uniq = pd.factorize(up)
             codes = np.append(np.asarray(new, dtype=np.int64), -1)[codes]
             values = pd.Index(uniq, dtype="str")
-        return cls(codes, values)
+        return cls(codes, values, col)
 
     @property
     def present(self) -> np.ndarray:
-        return self.codes >= 0
+        return self.codes != -1
+
+    @property
+    def fast(self) -> np.ndarray | None:
+        """Rows already parsed (code -2), or None."""
+        return None if self.column is None else self.codes == -2
 
     def per_row(self, per_value: np.ndarray, missing: Any) -> np.ndarray:
-        """Carry a per-value array to the rows; missing rows get ``missing``."""
+        """Carry a per-value array to the rows; missing (and parsed) rows get ``missing``."""
         arr = np.asarray(per_value)
-        return np.append(arr, np.array([missing], dtype=arr.dtype))[self.codes]
+        codes = self.codes if self.column is None else np.maximum(self.codes, -1)
+        return np.append(arr, np.array([missing], dtype=arr.dtype))[codes]
 
     def text(self, mask: np.ndarray) -> Any:
-        vals = np.append(np.asarray(self.values, dtype=object), np.array([None], dtype=object))
-        return pd.array(vals[self.codes[mask]], dtype="str")
+        if self.column is not None:
+            return pd.array(self.column.texts(mask), dtype="str")
+        sel = self.codes[mask]
+        out = np.full(len(sel), None, dtype=object)
+        ok = sel >= 0
+        out[ok] = np.asarray(self.values.take(sel[ok]), dtype=object)
+        return pd.array(out, dtype="str")
 
 
 class _Issues:
@@ -101,6 +120,30 @@ def _numbers(fields: list[_Field]) -> tuple[list[np.ndarray], pd.Index]:
     return out, pd.Index(uniq, dtype=object)
 
 
+def _localize(naive: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """UK local times to UTC: (UTC ns or NaT, in the spring gap, in the repeated hour).
+
+    A time in the repeated autumn hour is read as BST (the first of the two). Each row is
+    localised once; only the rows the first pass leaves empty (gap or repeated hour) are
+    localised again.
+    """
+    first = naive.dt.tz_localize(_UK, ambiguous="NaT", nonexistent="NaT")
+    utc = first.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(dtype="datetime64[ns]",
+                                                                     copy=True)
+    redo = (naive.notna() & first.isna()).to_numpy()
+    gap = np.zeros(len(naive), dtype=bool)
+    ambiguous = np.zeros(len(naive), dtype=bool)
+    if redo.any():
+        sub = naive[redo]
+        dst = sub.dt.tz_localize(_UK, ambiguous=np.ones(len(sub), dtype=bool),
+                                 nonexistent="NaT")
+        gap[redo] = dst.isna().to_numpy()
+        ambiguous[redo] = dst.notna().to_numpy()
+        utc[redo] = dst.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(
+            dtype="datetime64[ns]")
+    return utc, gap, ambiguous
+
+
 def _parse_times(text: pd.Series, lay: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray,
                                                         np.ndarray]:
     """On distinct texts: (UTC ns or NaT, unparsed, spring gap, repeated autumn hour)."""
@@ -109,18 +152,15 @@ def _parse_times(text: pd.Series, lay: Layout) -> tuple[np.ndarray, np.ndarray, 
         todo = naive.isna() & text.notna()
         if not todo.any():
             break
-        naive[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        held = (parsed >= _NS_MIN) & (parsed <= _NS_MAX)  # else it cannot be held: unparsed
+        naive[todo] = parsed.where(held).astype("datetime64[ns]")
     unparsed = (text.notna() & naive.isna()).to_numpy()
     zero = np.zeros(len(text), dtype=bool)
     if lay.time_zone == "UTC":
         return naive.to_numpy(dtype="datetime64[ns]"), unparsed, zero, zero
-    first = naive.dt.tz_localize(_UK, ambiguous="NaT", nonexistent="NaT")
-    dst = naive.dt.tz_localize(_UK, ambiguous=np.ones(len(naive), dtype=bool),
-                               nonexistent="NaT")
-    gap = (naive.notna() & dst.isna()).to_numpy()
-    ambiguous = (naive.notna() & first.isna() & dst.notna()).to_numpy()
-    utc = dst.dt.tz_convert("UTC").dt.tz_localize(None)
-    return utc.to_numpy(dtype="datetime64[ns]"), unparsed, gap, ambiguous
+    utc, gap, ambiguous = _localize(naive)
+    return utc, unparsed, gap, ambiguous
 
 
 def _durations(text: pd.Series, kind: str) -> np.ndarray:
@@ -138,10 +178,18 @@ def _times(f: dict[str, _Field], lay: Layout) -> tuple[np.ndarray, np.ndarray, n
     """Per row: (UTC ns, unparsed, spring gap, ambiguous) and the field to blame."""
     if "start" in lay.mapping:
         s = f["start"]
-        ns, unparsed, gap, amb = _parse_times(pd.Series(s.values, dtype="str"), lay)
+        ns_u, unparsed_u, gap_u, amb_u = _parse_times(pd.Series(s.values, dtype="str"), lay)
         nat = np.datetime64("NaT", "ns")
-        return (s.per_row(ns, nat), s.per_row(unparsed, False), s.per_row(gap, False),
-                s.per_row(amb, False), "start")
+        ns, unparsed, gap, amb = (s.per_row(ns_u, nat), s.per_row(unparsed_u, False),
+                                  s.per_row(gap_u, False), s.per_row(amb_u, False))
+        fast = s.fast
+        if fast is not None and s.column is not None and fast.any():
+            naive = s.column.fast_ns[fast].view("M8[ns]")
+            if lay.time_zone == "UTC":
+                ns[fast] = naive
+            else:
+                ns[fast], gap[fast], amb[fast] = _localize(pd.Series(naive))
+        return ns, unparsed, gap, amb, "start"
     d, t = f["date"], f["time"]
     both = d.present & t.present
     key = d.codes.astype(np.int64) * (len(t.values) + 1) + t.codes
@@ -171,15 +219,16 @@ def _categorical(codes: np.ndarray, values: pd.Index, keep: np.ndarray, *,
         lut[used[order]] = np.arange(len(used))
         return pd.Categorical.from_codes(lut[c], categories=pd.Index(vals[order], dtype="str"),
                                          validate=False)
-    pos = codes >= 0
-    f2, uniq = pd.factorize(codes[pos])  # order of first appearance
-    uniq = np.asarray(uniq, dtype=np.int64)
-    first = np.full(len(codes), -1, dtype=np.int64)
-    first[pos] = f2
-    cat = pd.Categorical.from_codes(first[keep],
-                                    categories=pd.Index(np.asarray(values, dtype=object)[uniq],
-                                                        dtype=object), validate=False)
-    return cat.remove_unused_categories()
+    # categories in order of first appearance in the file (bad rows included), used only
+    at = np.flatnonzero(codes >= 0)
+    first = np.full(len(values), len(codes), dtype=np.int64)
+    np.minimum.at(first, codes[at], at)
+    used = np.flatnonzero(np.bincount(c[c >= 0], minlength=len(values)))
+    used = used[np.argsort(first[used], kind="stable")]
+    lut = np.full(len(values) + 1, -1, dtype=np.int64)
+    lut[used] = np.arange(len(used))
+    cats = pd.Index(np.asarray(values, dtype=object)[used], dtype=object)
+    return pd.Categorical.from_codes(lut[c], categories=cats, validate=False)
 
 
 def check_records(table: CategoricalTable, lay: Layout, authority: Authority,

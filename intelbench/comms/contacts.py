@@ -7,6 +7,8 @@ A contact is a voice call or an SMS with another party (data sessions have none)
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -60,42 +62,76 @@ def _codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int64), np.asarray(pd.Index(uniques).astype(str), dtype=object)
 
 
+def _rank(values: np.ndarray) -> np.ndarray:
+    """Return the position of each value in sorted order (ties by position)."""
+    order = np.argsort(values, kind="stable")
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[order] = np.arange(len(values))
+    return rank
+
+
 def _utc_ns(ns: np.ndarray) -> pd.DatetimeIndex:
     """UTC times from nanoseconds since the epoch, without a per-value conversion."""
     return pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("M8[ns]")).tz_localize("UTC")
 
 
+def _epoch_ns(start: pd.Series) -> np.ndarray:
+    """Nanoseconds since the epoch (UTC) of a column of times, without copying per value."""
+    s = start if isinstance(start.dtype, pd.DatetimeTZDtype) else pd.to_datetime(start,
+                                                                                 utc=True)
+    arr: Any = s.array
+    unit = getattr(arr, "unit", "ns")
+    scale = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}[unit]
+    ns = np.asarray(arr.asi8, dtype=np.int64)
+    return ns * scale if scale != 1 else ns
+
+
 def _pair_codes(records: pd.DataFrame, days: bool = True
                 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """Per-pair aggregates on integer codes: fast on tens of millions of records."""
+    """Per-pair aggregates on integer codes: fast on tens of millions of records.
+
+    Pairs are found by hashing one integer per record (target code x others + other code);
+    counts and sums are ``numpy.bincount`` and first and last contact ``minimum.at`` and
+    ``maximum.at`` over the pair index, so no string is compared and no frame is copied.
+    """
     _check(records)
-    keep = (records["other"].notna() & records["type"].isin(["voice", "sms"])).to_numpy()
-    r = records[["target", "other", "type", "direction", "start", "duration_s"]].loc[keep]
-    t, tcat = _codes(r["target"])
-    o, ocat = _codes(r["other"])
-    voice = (r["type"] == "voice").to_numpy()
-    out = (r["direction"] == "out").to_numpy()
-    start = r["start"].dt.tz_convert("UTC")
-    ns = start.dt.as_unit("ns").astype("int64").to_numpy()
+    typ = records["type"]
+    voice_all = (typ == "voice").to_numpy(dtype=bool)
+    keep = (records["other"].notna().to_numpy(dtype=bool)
+            & (voice_all | (typ == "sms").to_numpy(dtype=bool)))
+    every = bool(keep.all())
+    t, tcat = _codes(records["target"] if every else records["target"][keep])
+    o, ocat = _codes(records["other"] if every else records["other"][keep])
+    voice = voice_all if every else voice_all[keep]
+    out = (records["direction"] == "out").to_numpy(dtype=bool)
+    out = out if every else out[keep]
+    ns_all = _epoch_ns(records["start"])
+    ns = ns_all if every else ns_all[keep]
+    dur_all = records["duration_s"].to_numpy()
     key = t * (len(ocat) + 1) + o
+    if len(tcat) * (len(ocat) + 1) < 2**31:
+        key = key.astype(np.int32)
     gid, uniq = pd.factorize(key)
+    uniq = np.asarray(uniq, dtype=np.int64)
     n = len(uniq)
     counts = np.bincount(gid, minlength=n)
-    span = pd.Series(ns).groupby(gid, sort=True).agg(["min", "max"])
-    first, last = span["min"].to_numpy(), span["max"].to_numpy()
+    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first, gid, ns)
+    np.maximum.at(last, gid, ns)
+    n_voice = np.bincount(gid, weights=voice, minlength=n).astype(np.int64)
+    n_out = np.bincount(gid, weights=out, minlength=n).astype(np.int64)
+    dur = dur_all if every else dur_all[keep]
     agg = pd.DataFrame({
-        "t": np.asarray(uniq) // (len(ocat) + 1), "o": np.asarray(uniq) % (len(ocat) + 1),
-        "contacts": counts,
-        "voice": np.bincount(gid, weights=voice, minlength=n).astype(np.int64),
-        "sms": np.bincount(gid, weights=~voice, minlength=n).astype(np.int64),
-        "outgoing": np.bincount(gid, weights=out, minlength=n).astype(np.int64),
-        "incoming": np.bincount(gid, weights=~out, minlength=n).astype(np.int64),
-        "duration_s": np.bincount(gid, weights=np.where(voice, r["duration_s"].to_numpy(), 0),
+        "t": uniq // (len(ocat) + 1), "o": uniq % (len(ocat) + 1),
+        "contacts": counts, "voice": n_voice, "sms": counts - n_voice,
+        "outgoing": n_out, "incoming": counts - n_out,
+        "duration_s": np.bincount(gid, weights=np.where(voice, dur, 0),
                                   minlength=n).astype(np.int64),
         "first": _utc_ns(first), "last": _utc_ns(last)})
     if days:
-        local = start.dt.tz_convert("Europe/London").dt.tz_localize(None)
-        day = local.dt.as_unit("ns").astype("int64").to_numpy() // 86_400_000_000_000
+        local = _utc_ns(ns).tz_convert("Europe/London").tz_localize(None)
+        day = local.as_unit("ns").asi8 // 86_400_000_000_000
         dkey = gid.astype(np.int64) * 1_000_000 + (day - day.min() if len(day) else day)
         agg["days"] = np.bincount(pd.unique(dkey) // 1_000_000, minlength=n)
     return agg, tcat, ocat
@@ -150,17 +186,18 @@ def top_contacts(records: pd.DataFrame, target: str | None = None, *, by: str = 
     if target is not None:
         agg = agg[tcat[agg["t"].to_numpy()] == target]
     tie = "duration_s" if by == "contacts" else "contacts"
-    t_rank = np.argsort(np.argsort(tcat, kind="stable"), kind="stable")[agg["t"].to_numpy()]
-    o_rank = np.argsort(np.argsort(ocat, kind="stable"), kind="stable")[agg["o"].to_numpy()]
-    order = np.lexsort((o_rank, -agg[tie].to_numpy(), -agg[by].to_numpy(), t_rank))
-    agg = agg.iloc[order]
+    tt, oo = agg["t"].to_numpy(), agg["o"].to_numpy()
+    t_rank = _rank(tcat)[tt]
+    order = np.lexsort((_rank(ocat)[oo], -agg[tie].to_numpy(), -agg[by].to_numpy(), t_rank))
     tr = t_rank[order]
     first_of = np.r_[True, tr[1:] != tr[:-1]] if len(tr) else np.zeros(0, dtype=bool)
     starts = np.maximum.accumulate(np.where(first_of, np.arange(len(tr)), 0))
     rank = np.arange(len(tr)) - starts + 1
-    top = agg[rank <= n].copy()
-    top.insert(0, "target", tcat[top.pop("t").to_numpy()])
-    top.insert(1, "other", ocat[top.pop("o").to_numpy()])
+    sel = order[rank <= n]
+    top = agg.iloc[sel]
+    top.insert(0, "target", tcat[tt[sel]])
+    top.insert(1, "other", ocat[oo[sel]])
+    top = top.drop(columns=["t", "o"])
     top["rank"] = rank[rank <= n]
     return mark(top.reset_index(drop=True))
 

@@ -30,10 +30,10 @@ import pandas as pd
 
 from intelbench.comms._checks import check_records
 from intelbench.comms._kind import mark
+from intelbench.comms._read import read_cdr_table
 from intelbench.comms.layouts import LAYOUTS, Layout
 from intelbench.comms.numbers import INVALID_NUMBER, normalise_number
 from intelbench.exceptions import ParameterError
-from intelbench.intake.columnar import read_categorical
 
 __all__ = ["RECORD_COLUMNS", "Authority", "CDRImport", "combine", "read_cdr"]
 
@@ -258,7 +258,7 @@ def read_cdr(
         lay = LAYOUTS[layout]
     else:
         lay = layout
-    table = read_categorical(p, sheet)
+    table = read_cdr_table(p, lay, sheet)
     records, quarantine, rejected = check_records(table, lay, authority, cells, str(p))
     n = len(table)
     workspace.audit.record(

@@ -161,3 +161,37 @@ def test_partner_summary_has_labels_not_numbers() -> None:
     assert "+44" not in text and "C1" not in text
     assert set(out["phone"]) == set(labels.values())
     assert int(out[["voice", "sms", "data"]].to_numpy().sum()) == len(rec)
+
+
+@pytest.mark.parametrize("as_category", [False, True])
+def test_contact_pairs_match_pandas_groupby_with_data_and_missing(as_category: bool) -> None:
+    """Integer-code aggregation = a plain pandas groupby, whatever the dtypes and time unit."""
+    rng = np.random.default_rng(5)
+    rec = _random_records(5, n=3000)
+    rec["type"] = rng.choice(["voice", "sms", "data"], len(rec))
+    rec.loc[rng.random(len(rec)) < 0.1, "other"] = None
+    rec["start"] = rec["start"].dt.as_unit("s") if as_category else rec["start"]
+    if as_category:
+        for c in ("target", "other", "type", "direction"):
+            rec[c] = rec[c].astype("category")
+        rec["target"] = rec["target"].cat.add_categories(["+447700900999"])  # unused
+    got = ib.comms.contact_pairs(rec).astype({"target": str, "other": str})
+    r = rec[rec["other"].notna() & rec["type"].isin(["voice", "sms"])].astype(
+        {"target": str, "other": str, "type": str, "direction": str})
+    r = r.assign(voice_s=np.where(r["type"] == "voice", r["duration_s"], 0),
+                 day=r["start"].dt.tz_convert("Europe/London").dt.date)
+    ref = r.groupby(["target", "other"]).agg(
+        contacts=("start", "size"), voice=("type", lambda s: (s == "voice").sum()),
+        outgoing=("direction", lambda s: (s == "out").sum()), duration_s=("voice_s", "sum"),
+        first=("start", "min"), last=("start", "max"), days=("day", "nunique")).reset_index()
+    m = got.merge(ref, on=["target", "other"], suffixes=("", "_ref"), how="outer",
+                  indicator=True)
+    assert (m["_merge"] == "both").all() and len(m) == len(ref) > 50
+    for c in ("contacts", "voice", "outgoing", "duration_s", "days"):
+        assert (m[c] == m[c + "_ref"]).all(), c
+    assert (m["sms"] + m["voice"] == m["contacts"]).all()
+    assert (m["first"] == m["first_ref"]).all() and (m["last"] == m["last_ref"]).all()
+    top = ib.comms.top_contacts(rec, n=3).astype({"target": str, "other": str})
+    plain = ib.comms.top_contacts(rec.astype({"target": str, "other": str}).replace(
+        {"other": {"nan": None}}), n=3)
+    pd.testing.assert_frame_equal(top, plain, check_dtype=False)

@@ -115,3 +115,104 @@ def test_sample_force_reads_as_before(comms_sample: CommsSample, tmp_path: Path)
         old = reference.read_cdr(comms_sample.folder / r.file, r.layout, authority=a,
                                  workspace=ws, cells=comms_sample.cells)
         _same(imp, old)
+
+
+# Start texts for the fixed-width time path: valid, impossible, padded, short, other formats.
+EDGE_TIMES = [
+    "2025-09-01 10:00:00", "2025-02-29 10:00:00", "2025-09-31 10:00:00",
+    "2025-09-01 24:00:00", "2025-09-01 10:60:00", "2025-09-01 10:00:60",
+    " 2025-09-01 10:00:00 ", "2025-9-01 10:00:00", "2025/09/01 10:00:00",
+    "2025-09-01T10:00:00", "", "abcd-ef-gh ij:kl:mn", "2025-10-26 01:30:00",
+    "2025-03-30 01:30:00", "1678-01-01 00:00:00", "2261-12-31 23:59:59",
+    "2024-02-29 12:00:00", "2025-09-01 10:00:0\u0663", "2025-11-30 23:59:59",
+    "2025-12-01 00:00:00", "2025-10-26 00:59:59", "2025-10-26 02:00:00",
+]
+LOCAL = ib.comms.Layout(name="localcell", mapping=ib.comms.NORTHCELL.mapping,
+                        directions=ib.comms.NORTHCELL.directions,
+                        types=ib.comms.NORTHCELL.types, time_zone="Europe/London")
+
+
+def _edge_file(path: Path, n: int, seed: int, blank_row: bool) -> None:
+    rng = np.random.default_rng(seed)
+    good = pd.Timestamp("2025-03-01") + pd.to_timedelta(rng.integers(0, 270 * 86400, n), "s")
+    times = np.array(good.strftime("%Y-%m-%d %H:%M:%S"), dtype=object)
+    edge = rng.random(n) < 0.2
+    times[edge] = rng.choice(np.array(EDGE_TIMES, dtype=object), int(edge.sum()))
+    other = rng.choice(["07700900002", "07700 900003", "0770090", "+33 1 23 45 67 89", ""], n)
+    lines = [NC_HEAD] + [
+        f"447700900001,{o},{rng.choice(['MO', 'MT'])},{rng.choice(['VOICE', 'SMS', 'DATA'])},"
+        f"{t},{rng.integers(-2, 300)},{rng.choice(['C1', 'C2', 'C9'])},490154203237518,"
+        "234150000000001" for o, t in zip(other, times)]
+    if blank_row:
+        lines.insert(n // 2, ",,,,,,,,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("blank_row", [False, True])
+@pytest.mark.parametrize("layout", ["northcell", "localcell"])
+def test_fixed_width_times_match_the_reference(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               layout: str, blank_row: bool) -> None:
+    """The fast start-time path, across many pyarrow blocks, in UTC and UK local time."""
+    from intelbench.comms import _read
+
+    monkeypatch.setattr(_read, "_BLOCK", 1 << 14)  # ~150 rows a block: many chunks
+    f = tmp_path / "c.csv"
+    _edge_file(f, 3000, seed=7 if blank_row else 3, blank_row=blank_row)
+    lay = LOCAL if layout == "localcell" else ib.comms.NORTHCELL
+    table = _read.read_cdr_table(f, lay)
+    assert table.engine == "pyarrow+times"
+    col = table.columns["Start Time (UTC)"]
+    assert isinstance(col, _read.TimeColumn)
+    assert (col.codes == -2).mean() > 0.7 and (col.codes >= 0).any()
+    assert table.blank_lines == int(blank_row)
+    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    auth = ib.comms.Authority("OCDA/2025/000001", "2025-03-01", "2025-12-01")
+    new = ib.comms.read_cdr(f, lay, authority=auth, workspace=ws, cells=CELLS)
+    old = reference.read_cdr(f, lay, authority=auth, workspace=ws, cells=CELLS)
+    assert len(new.rejected) > 100 and len(new.records) > 1000
+    reasons = set(new.quarantine["reason"])
+    assert "outside the authorised period" in reasons
+    assert any(r.startswith("not a valid date-time") for r in reasons)
+    if layout == "localcell":
+        assert "local time does not exist (clocks went forward to BST)" in reasons
+        assert new.records["time_ambiguous"].any()
+    _same(new, old)
+
+
+def test_fixed_width_parser_agrees_with_pandas() -> None:
+    """Every text the byte parser accepts, pandas parses to the same instant."""
+    from intelbench.comms._read import FixedWidth, parse_fixed
+
+    rng = np.random.default_rng(11)
+    n = 20_000
+    base = pd.Timestamp("1990-01-01") + pd.to_timedelta(rng.integers(0, 60 * 365 * 86400, n),
+                                                         "s")
+    chars = np.frombuffer("".join(base.strftime("%Y-%m-%d %H:%M:%S")).encode(),
+                          np.uint8).reshape(n, 19).copy()
+    hit = rng.random(n) < 0.5  # mutate half: one byte to a digit or a punctuation mark
+    chars[hit, rng.integers(0, 19, int(hit.sum()))] = rng.choice(
+        np.frombuffer(b"0123456789-: /x", np.uint8), int(hit.sum()))
+    texts = pd.Series([bytes(r).decode() for r in chars])
+    ns, ok = parse_fixed(chars, FixedWidth.of("%Y-%m-%d %H:%M:%S"))
+    ref = pd.to_datetime(texts, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    assert ok.sum() > n * 0.6 and (~ok).sum() > n * 0.1
+    assert (ns[ok] == ref[ok].dt.as_unit("ns").astype("int64").to_numpy()).all()
+    assert ok[~hit].all()  # every unmutated text takes the fast path
+    # what it leaves (padded fields, second 60, years past 2261) goes to pandas, row by value
+    assert FixedWidth.of("%d/%m/%Y %H:%M") is None and FixedWidth.of("%Y-%m-%d") is None
+
+
+def test_years_beyond_the_timestamp_range_are_quarantined(tmp_path: Path) -> None:
+    """Year 0000 or 9999 used to stop the import with OutOfBoundsDatetime; now quarantined."""
+    f = tmp_path / "c.csv"
+    rows = [r.replace("2025-09-01 10:00:00", t) for r, t in zip(
+        NC_ROWS[:3], ["0000-01-01 00:00:00", "9999-12-31 23:59:59", "2025-09-01 10:00:00"])]
+    f.write_text("\n".join([NC_HEAD, *rows]) + "\n", encoding="utf-8")
+    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    auth = ib.comms.Authority("OCDA/2025/000001", "2025-03-01", "2025-12-01")
+    imp = ib.comms.read_cdr(f, "northcell", authority=auth, workspace=ws)
+    bad = imp.quarantine[imp.quarantine["column"] == "start"]
+    assert bad["row"].tolist() == [2, 3, 4]
+    assert bad["reason"].tolist()[:2] == ["not a valid date-time in the format "
+                                          "%Y-%m-%d %H:%M:%S"] * 2
+    assert bad["reason"].tolist()[2] == "outside the authorised period"
