@@ -120,8 +120,9 @@ def _show_frames_at_their_precision() -> None:
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     if shell is not None and hasattr(shell, "display_formatter"):
-        shell.display_formatter.formatters["text/html"].for_type_by_name(
-            "pandas.core.frame", "DataFrame", _frame_html)
+        html = shell.display_formatter.formatters["text/html"]
+        for module in ("pandas", "pandas.core.frame"):  # DataFrame.__module__ by version
+            html.for_type_by_name(module, "DataFrame", _frame_html)
 
 
 _show_frames_at_their_precision()

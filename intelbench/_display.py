@@ -109,7 +109,7 @@ def time_level(values: pd.Series) -> str:
     'minute'
     """
     if isinstance(values.dtype, pd.PeriodDtype):
-        code = values.dtype.freq.name.split("-")[0]
+        code = values.dtype.freq.rule_code.split("-")[0]
         return {"M": "month", "ME": "month", "D": "day"}.get(code, "second")
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = values
@@ -354,8 +354,9 @@ def install(shell: Any = None, *, on: bool = True) -> bool:
         return False
     html = shell.display_formatter.formatters["text/html"]
     if on:
-        html.for_type_by_name("pandas.core.frame", "DataFrame", frame_html_or_default)
+        html.for_type(pd.DataFrame, frame_html_or_default)
     else:
         html.type_printers.pop(pd.DataFrame, None)
-        html.deferred_printers.pop(("pandas.core.frame", "DataFrame"), None)
+        for module in ("pandas", "pandas.core.frame"):
+            html.deferred_printers.pop((module, "DataFrame"), None)
     return True

@@ -117,14 +117,16 @@ def lab(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
         # taken as installed (make must not rebuild a venv it does not own)
         cmd += [f"BIN={Path(sys.executable).parent}", "-o", ".venv/.installed"]
     if as_other:
-        python = Path(sys.executable)
+        # the probe runs Lab's launcher as make will (a script whose #! is the venv's Python)
+        jupyter = (ROOT / ".venv" / "bin" / "jupyter" if (ROOT / ".venv" / "bin" / "jupyter")
+                   .exists() else Path(sys.executable).with_name("jupyter"))
         probe = subprocess.run(["setpriv", f"--reuid={user}", "--regid=nogroup", "--clear-groups",
-                                str(python), "-c", "import intelbench"], env=env,
+                                "bash", "-c", f"'{jupyter}' lab --version"], env=env,
                                capture_output=True, text=True, check=False)
         if probe.returncode != 0:
             nb_path.unlink(missing_ok=True)
-            pytest.skip(f"{user} cannot run the venv's Python {python} (resolves to "
-                        f"{python.resolve()}): {probe.stderr.strip()[-200:]}")
+            pytest.skip(f"{user} cannot start {jupyter} here (its Python resolves to "
+                        f"{Path(sys.executable).resolve()}): {probe.stderr.strip()[-160:]}")
         for d in ("home", "config", "runtime", "data", "ipython", "workspaces", "workspace"):
             (tmp / d).mkdir()
         for d in [tmp, *tmp.iterdir()]:
