@@ -102,3 +102,27 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
+
+
+def _frame_html(frame: Any) -> Any:
+    from intelbench._display import frame_html_or_default
+
+    return frame_html_or_default(frame)
+
+
+def _show_frames_at_their_precision() -> None:
+    """In IPython, show DataFrames with numbers and dates at the precision they carry.
+
+    Registered by name, so pandas is not imported here; see :mod:`intelbench._display`.
+    """
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None and hasattr(shell, "display_formatter"):
+        html = shell.display_formatter.formatters["text/html"]
+        for module in ("pandas", "pandas.core.frame"):  # DataFrame.__module__ by version
+            html.for_type_by_name(module, "DataFrame", _frame_html)
+
+
+_show_frames_at_their_precision()

@@ -161,15 +161,15 @@ class CDRImport:
 
     def __repr__(self) -> str:
         return (f"CDRImport({Path(self.source).name}, layout {self.layout}, authority "
-                f"{self.authority.reference}: {len(self.records)} records, "
-                f"{len(self.rejected)} rows quarantined of {self.rows_read})")
+                f"{self.authority.reference}: {len(self.records):,} records, "
+                f"{len(self.rejected):,} rows quarantined of {self.rows_read:,})")
 
     def _repr_html_(self) -> str:
-        rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>"
+        rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v:,}</td></tr>"
                        for k, v in self.counts().items())
         return (f"<div><b>{html.escape(Path(self.source).name)}</b> ({html.escape(self.layout)}"
-                f", authority {html.escape(self.authority.reference)}): {len(self.records)} "
-                f"records, {len(self.rejected)} of {self.rows_read} rows quarantined"
+                f", authority {html.escape(self.authority.reference)}): {len(self.records):,} "
+                f"records, {len(self.rejected):,} of {self.rows_read:,} rows quarantined"
                 f"<table><tr><th>reason</th><th>values</th></tr>{rows}</table></div>")
 
 

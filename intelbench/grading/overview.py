@@ -77,6 +77,8 @@ class GradingSummary:
         ]
 
     def _repr_html_(self) -> str:
+        from intelbench._display import frame_html
+
         def table(frame: pd.DataFrame) -> str:
             return frame.to_html(index=False, escape=True, border=0, float_format="{:.1%}".format)
 
@@ -93,7 +95,7 @@ class GradingSummary:
             + f"<div><b>By handling</b>{table(self.by_handling)}</div>"
             + f"<div><b>By source evaluation</b>{table(self.by_source)}</div></div>"
             + f"<div><b>Awaiting evaluation</b> ({html.escape(str(t['awaiting']))}; oldest 10)"
-            + f"{awaiting.to_html(index=False, escape=True, border=0)}</div></div>"
+            + f"{frame_html(awaiting)}</div></div>"
         )
 
     def plot(self, ax: Any = None) -> Any:

@@ -103,15 +103,15 @@ class IntakeReport:
         return pd.DataFrame(rows, columns=["outcome", "rows"])
 
     def __repr__(self) -> str:
-        parts = ", ".join(f"{k}: {v}" for k, v in self.counts().items()) or "none"
-        return (f"IntakeReport({len(self.files)} file(s), {self.rows_read} rows read, "
-                f"{self.rows_kept} kept; excluded {parts})")
+        parts = ", ".join(f"{k}: {v:,}" for k, v in self.counts().items()) or "none"
+        return (f"IntakeReport({len(self.files)} file(s), {self.rows_read:,} rows read, "
+                f"{self.rows_kept:,} kept; excluded {parts})")
 
     def _repr_html_(self) -> str:
-        rows = "".join(f"<tr><td>{html.escape(str(o))}</td><td>{n}</td></tr>"
+        rows = "".join(f"<tr><td>{html.escape(str(o))}</td><td>{int(n):,}</td></tr>"
                        for o, n in self.to_frame().itertuples(index=False))
-        return (f"<div><b>Intake report</b>: {len(self.files)} file(s), {self.rows_read} rows "
-                f"read<table><tr><th>outcome</th><th>rows</th></tr>{rows}</table></div>")
+        return (f"<div><b>Intake report</b>: {len(self.files)} file(s), {self.rows_read:,} "
+                f"rows read<table><tr><th>outcome</th><th>rows</th></tr>{rows}</table></div>")
 
 
 def read_police_uk(
@@ -279,14 +279,15 @@ class TableResult:
         return {str(k): int(vc[k]) for k in sorted(vc.index)}
 
     def __repr__(self) -> str:
-        return (f"TableResult({len(self.data)} good rows, {len(self.rejected)} rejected rows, "
-                f"{len(self.quarantine)} quarantined values from {Path(self.source).name})")
+        return (f"TableResult({len(self.data):,} good rows, {len(self.rejected):,} rejected "
+                f"rows, {len(self.quarantine):,} quarantined values from "
+                f"{Path(self.source).name})")
 
     def _repr_html_(self) -> str:
-        rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>"
+        rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v:,}</td></tr>"
                        for k, v in self.counts().items())
-        return (f"<div><b>{html.escape(Path(self.source).name)}</b>: {len(self.data)} good "
-                f"rows, {len(self.rejected)} rejected<table><tr><th>reason</th>"
+        return (f"<div><b>{html.escape(Path(self.source).name)}</b>: {len(self.data):,} good "
+                f"rows, {len(self.rejected):,} rejected<table><tr><th>reason</th>"
                 f"<th>values</th></tr>{rows}</table></div>")
 
 

@@ -64,8 +64,11 @@ class BuildSummary:
         )
 
     def _repr_html_(self) -> str:
+        from intelbench._display import count
+
         rows = "".join(
-            f"<tr><td>{html.escape(str(k))}</td><td>{v}</td></tr>" for k, v in self.reasons.items()
+            f"<tr><td>{html.escape(str(k))}</td><td>{count(v)}</td></tr>"
+            for k, v in self.reasons.items()
         )
         return (
             f"<p>Network built from {self.n_used:,} of {self.n_rows:,} link rows: "

@@ -66,10 +66,12 @@ class Communities:
         return self.membership.value_counts().sort_index()
 
     def _repr_html_(self) -> str:
-        sizes = ", ".join(str(int(s)) for s in self.sizes().tolist()[:20])
+        from intelbench._display import count, num
+
+        sizes = ", ".join(count(s) for s in self.sizes().tolist()[:20])
         return (
             f"<p>{html.escape(self.method)} (seed {html.escape(str(self.seed))}): "
-            f"{self.n_communities} communities, modularity Q = {self.modularity:.4f}; "
+            f"{self.n_communities} communities, modularity Q = {num(self.modularity)}; "
             f"sizes {html.escape(sizes)}</p>"
         )
 
@@ -262,9 +264,12 @@ class MembershipComparison:
         return self.table.copy()
 
     def _repr_html_(self) -> str:
+        from intelbench._display import count, frame_html, num
+
         return (
-            f"<p>{self.n_nodes} nodes compared: ARI {self.ari:.3f}, NMI {self.nmi:.3f}</p>"
-            + self.table.to_html(index=False, escape=True)
+            f"<p>{count(self.n_nodes)} nodes compared: ARI {num(self.ari)}, "
+            f"NMI {num(self.nmi)}</p>"
+            + frame_html(self.table, percent=["recall", "precision"])
         )
 
 
@@ -349,9 +354,11 @@ class Stability:
         )
 
     def _repr_html_(self) -> str:
+        from intelbench._display import num as _num
+
         counts = sorted({r.n_communities for r in self.runs})
         return (
-            f"<p>{len(self.runs)} runs: mean pairwise ARI {self.mean_ari:.3f}; "
+            f"<p>{len(self.runs)} runs: mean pairwise ARI {_num(self.mean_ari)}; "
             f"communities per run {html.escape(str(counts))}</p>"
         )
 

@@ -110,14 +110,16 @@ class KeyPlayerSet:
         return self.steps.copy()
 
     def _repr_html_(self) -> str:
+        from intelbench._display import num
+
         rows = "".join(
             f"<tr><td>{r.step}</td><td>{html.escape(str(r.node))}</td>"
-            f"<td>{r.fragmentation:.3f}</td></tr>"
+            f"<td>{num(r.fragmentation)}</td></tr>"
             for r in self.steps.itertuples()
         )
         return (
             f"<p>Removing {len(self.nodes)} key player(s) raises fragmentation from "
-            f"{self.baseline:.3f} to {self.fragmentation:.3f}.</p>"
+            f"{num(self.baseline)} to {num(self.fragmentation)}.</p>"
             f"<table><tr><th>step</th><th>node</th><th>F</th></tr>{rows}</table>"
         )
 

@@ -120,11 +120,13 @@ class OCGMap:
                 "coverage_reports", "areas", "partners", "not_for_dissemination"]
         view = self.groups[cols].rename(columns={
             "coverage_reports": "intelligence coverage (reports; not harm)"})
-        view["harm_score"] = view["harm_score"].round(1)
         for c in ("areas", "partners"):
             view[c] = view[c].map(lambda xs: ", ".join(map(str, xs)))
+        from intelbench._display import frame_html
+
         return (f"<p>{len(self.groups)} group(s) mapped.</p>"
-                + view.to_html(index=False, escape=True)
+                + frame_html(view, counts=["n_members",
+                                           "intelligence coverage (reports; not harm)"])
                 + "".join(f"<p><i>{html.escape(n)}</i></p>" for n in self.notes))
 
 

@@ -66,13 +66,24 @@ def _cell(v: Any) -> str:
 
 
 def table_html(frame: pd.DataFrame, max_rows: int = 200) -> str:
-    """Return an escaped HTML table of a frame (geometry columns left out, long tables cut)."""
+    """Return an escaped HTML table of a frame (geometry columns left out, long tables cut).
+
+    Numbers and dates are shown at the precision they carry (:mod:`intelbench._display`):
+    counts whole, other numbers to three significant figures, month-only dates as months.
+    """
+    from intelbench._display import precision_formatters
+
     geom = getattr(frame, "_geometry_column_name", None)
     f = pd.DataFrame(frame).drop(columns=[geom], errors="ignore") if geom else frame
     head = "".join(f"<th>{_e(c)}</th>" for c in f.columns)
+    shown = f.head(max_rows)
+    by_col = precision_formatters(f)
+    fmts = [by_col.get(c) for c in f.columns]
     rows = []
-    for row in f.head(max_rows).itertuples(index=False, name=None):
-        rows.append("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>")
+    for row in shown.itertuples(index=False, name=None):
+        rows.append("<tr>" + "".join(
+            f"<td>{_cell(v) if fn is None or _cell(v) == '' else _e(fn(v))}</td>"
+            for v, fn in zip(row, fmts, strict=True)) + "</tr>")
     more = (f'<p class="ib-meta">{len(f) - max_rows} more row(s) not shown.</p>'
             if len(f) > max_rows else "")
     return (f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"

@@ -94,11 +94,19 @@ class AuditReport:
         return frame
 
     def _repr_html_(self) -> str:
+        from intelbench._display import date_text
+
         esc = html.escape
+
+        def cell(c: str, v: Any) -> str:
+            if c == "timestamp":
+                return date_text(v, "second")
+            return str(v if v is not None else "")
+
         head = "".join(f"<th>{esc(c)}</th>" for c in _COLUMNS)
         rows = "".join(
             "<tr>"
-            + "".join(f"<td>{esc(str(r[c] if r[c] is not None else ''))}</td>" for c in _COLUMNS)
+            + "".join(f"<td>{esc(cell(c, r[c]))}</td>" for c in _COLUMNS)
             + "</tr>"
             for _, r in self.entries.iterrows()
         )
@@ -195,6 +203,8 @@ def audit_report(
 
 def render_log_html(n: int, status: str, tail: pd.DataFrame) -> str:
     """HTML of an audit log: size, whether the chain verifies, the last entries."""
+    from intelbench._display import count, date_text
+
     esc = html.escape
     colour = "#1a7f37" if status == "verifies" else "#b42318"
     rows = "".join(
@@ -203,7 +213,7 @@ def render_log_html(n: int, status: str, tail: pd.DataFrame) -> str:
             f"<td>{esc(str(v))}</td>"
             for v in (
                 r.seq,
-                r.timestamp,
+                date_text(r.timestamp, "second"),
                 r.analyst,
                 r.role,
                 r.action,
@@ -229,7 +239,7 @@ def render_log_html(n: int, status: str, tail: pd.DataFrame) -> str:
         )
     )
     return (
-        f"<div><b>Audit log</b>: {n} entries; chain "
+        f"<div><b>Audit log</b>: {count(n)} entries; chain "
         f"<span style='color:{colour}'>{esc(status)}</span>"
         + (f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>" if n else "")
         + "</div>"

@@ -248,6 +248,8 @@ class RoleTable:
         )
 
     def _repr_html_(self) -> str:
+        from intelbench._display import date_text
+
         esc = html.escape
         frame = self.frame()
         if frame.empty:
@@ -257,7 +259,8 @@ class RoleTable:
             )
         rows = "".join(
             f"<tr><td>{esc(str(r.analyst))}</td><td>{esc(str(r.role))}</td>"
-            f"<td>{esc(str(r.granted_by))}</td><td>{esc(str(r.granted_at))}</td></tr>"
+            f"<td>{esc(str(r.granted_by))}</td>"
+            f"<td>{esc(date_text(r.granted_at, 'second'))}</td></tr>"
             for r in frame.itertuples()
         )
         return (
