@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import re
 from typing import Any
 
 from intelbench.exceptions import ProfileError
@@ -19,6 +20,7 @@ from intelbench.profiles._parts import FigureItem
 
 __all__ = ["LIVE_KINDS", "by_reference", "live_page", "remark", "remarked"]
 
+_MARKING = re.compile(r'"marking":"((?:[^"\\]|\\.)*)"')
 #: Figure kinds that have an interactive page.
 LIVE_KINDS: tuple[str, ...] = ("map", "link_chart", "timeline")
 
@@ -69,8 +71,11 @@ def remark(item: FigureItem, marking: str) -> str:
         return _timeline_marking(obj.html, str(obj.marking), marking)
     if kind == "map":
         old = getattr(obj, "marking", None)
-        if not isinstance(old, str):
-            return str(obj.html)  # a map-like object without a marking (tests)
+        if not isinstance(old, str):  # a map-like object: its payload's marking, if it has one
+            found = _MARKING.findall(obj.html)
+            if len(found) != 1:
+                return str(obj.html)
+            old = json.loads(f'"{found[0]}"')
         return _json_marking(obj.html, old, marking, f"map {item.title!r}")
     raise ProfileError(f"figure {item.title!r}: a {kind} has no interactive page")
 

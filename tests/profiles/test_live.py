@@ -188,3 +188,15 @@ def test_manifest_is_valid_json_that_cannot_break_out(live: dict[str, Any]) -> N
     assert data == json.loads(json.dumps(p.manifest.to_dict(), sort_keys=True, default=str))
     steps = [s for s in data["steps"] if s["name"] == "hostile"]
     assert steps[0]["params"]["note"] == "</script><script>alert(1)</script> & <b>"
+
+
+def test_a_map_like_page_without_a_marking_attribute_is_re_marked() -> None:
+    class CellMap:  # as ib.comms' cell-site map: a page with a payload, no .marking
+        html = ('<html><body><script type="application/json">{"title":"Cells",'
+                '"marking":"OFFICIAL-SENSITIVE | working copy - not for dissemination"}'
+                "</script></body></html>")
+        layers = ["cells"]
+
+    page = remark(ib.profiles.FigureItem("Cells", CellMap(), static=fx.chart()),
+                  "OFFICIAL | Handling P")
+    assert '"marking":"OFFICIAL | Handling P"' in page and "working copy" not in page

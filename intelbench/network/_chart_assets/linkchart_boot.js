@@ -13,6 +13,7 @@
     var r = root.getBoundingClientRect();
     if (touched || (r.width === w0 && r.height === h0)) return;
     w0 = r.width; h0 = r.height;
+    window.dispatchEvent(new Event('resize'));  // the chart takes its new size
     chart.fit();
   }).observe(root);
 })();
