@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,38 @@ import pandas as pd
 from intelbench.exceptions import ProfileError
 from intelbench.profiles._parts import FigureItem, TableItem, TermsOfReference
 from intelbench.profiles.manifest import Manifest
-from intelbench.profiles.model import ProblemProfile, Profile, SubjectProfile
+from intelbench.profiles.model import ProblemProfile, SubjectProfile
 
-__all__ = ["build_problem_profile", "build_subject_profile", "demo_step", "disseminate_profile"]
+__all__ = ["PARTNER", "build_problem_profile", "build_subject_profile", "demo_step",
+           "disseminate_profile", "partner_request", "rounded"]
 
 _GROUP = "Kestrel Lane group"
+
+
+def rounded(frame: pd.DataFrame, figures: int = 3) -> pd.DataFrame:
+    """Return a copy with fractional numbers rounded to ``figures`` significant figures.
+
+    Whole-number columns and text are left as they are; ``attrs`` (column roles) are kept.
+
+    Examples
+    --------
+    >>> rounded(pd.DataFrame({"z": [1.0126379, 348.90909], "n": [3, 4]})).to_dict("list")
+    {'z': [1.01, 349.0], 'n': [3, 4]}
+    """
+    import numpy as np
+
+    out = frame.copy()
+    for c in out.columns:
+        col = out[c]
+        if pd.api.types.is_float_dtype(col.dtype):
+            v = col.to_numpy(dtype=float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                mag = np.where(np.isfinite(v) & (v != 0),
+                               np.floor(np.log10(np.abs(np.where(v == 0, 1, v)))), 0)
+            scale = 10.0 ** (figures - 1 - mag)
+            out[c] = np.round(v * scale) / scale
+    out.attrs = dict(frame.attrs)
+    return out
 
 
 def _need(module: str) -> Any:
@@ -102,7 +130,7 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
     st: dict[str, Any] = {}
 
     def load() -> None:
-        m.add_file(data / "crimes", "street crimes (data.police.uk)")
+        m.add_file(data / "crimes", "street crimes (police open data)")
         m.add_file(data / "areas.gpkg", "areas")
         m.add_file(data / "burglary_extract.csv", "burglary extract")
         if shared.get("crimes") is None:
@@ -168,6 +196,10 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
     gap_frame = st["gaps"].frame
     n_hot = fig.hot_cells
     areas_map = areas.merge(by_area[["area_code", "rate_per_1000"]], on="area_code", how="left")
+    rate_map = geo.map(areas=areas_map, value="rate_per_1000", label="area_name",
+                       title="Burglary rate per 1,000 households", reference=_reference(data),
+                       source="Street-level crime data, 12 months; households from areas.gpkg")
+    m.step("ib.geo.map", areas="areas.gpkg", value="rate_per_1000")
     plan = json.loads((data / "collection_plan.json").read_text(encoding="utf-8"))
     members = {m_ for g in json.loads((data / "ocg_truth.json").read_text())["groups"]
                if g.get("name") == _GROUP for m_ in g["members"]}
@@ -214,15 +246,15 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
             FigureItem("Burglary hotspots", st["map"], "Gi* hot and cold cells (150 m), "
                        "FDR-controlled; area outlines act as the basemap.", static=hs,
                        column="gi_star"),
-            FigureItem("Burglary rate by area", areas_map, "Burglaries per 1,000 households.",
-                       column="rate_per_1000"),
+            FigureItem("Burglary rate by area", rate_map, "Burglaries per 1,000 households, "
+                       "by area (quantile classes); roads and place names for context."),
             FigureItem("Burglary by day and hour", st["day_hour"], "Aoristic weights.",
                        section="when"),
         ],
         tables=[
             TableItem("Busiest areas", top[["area_code", "area_name", "sector", "count",
                                             "rate_per_1000"]], "Top ten areas by count."),
-            TableItem("Near-repeat (Knox) test", nrf, "Observed over expected pairs."),
+            TableItem("Near-repeat (Knox) test", rounded(nrf), "Observed over expected pairs."),
             TableItem("Emerging hot spots", st["em"]["table"].drop(columns=["x", "y"]),
                       "Locations (500 m cells) by space-time category (Gi* by month, FDR; "
                       "Mann-Kendall trend)."),
@@ -309,6 +341,7 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
           ("places", places), ("comms", comms), ("gaps", gaps_step)], "subject profile")
     cs = st.get("comms")
     cfig, ctab = cs.items() if cs is not None else ([], [])
+    ctab = [replace(t, frame=rounded(t.frame)) for t in ctab]
 
     graph, row, members = shared["graph"], st["row"], st["members"]
     ids = set(members["node"])
@@ -334,7 +367,7 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
     t = plan["terms_of_reference"]
     tor = TermsOfReference(t["requester"], t["question"], t["scope"], t["deadline"],
                            t["audience"]).agree(t["requester"], dt.date(2026, 11, 2))
-    table = members[["node", "roles", "group_rank", "score"]].copy()
+    table = rounded(members[["node", "roles", "group_rank", "score"]].copy())
     table["roles"] = table["roles"].map(lambda r: ", ".join(map(str, r))
                                         if isinstance(r, list | tuple) else str(r))
     static = st["areas"].assign(group_area=st["areas"]["area_code"].isin(
@@ -368,10 +401,10 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
             "Partnership work in the group's areas of activity.",
         ],
         figures=[FigureItem("Link chart", st["chart"], "Members and their direct links; "
-                            "persons labelled by reference only."),
+                            "every entity labelled by its reference (and network role) only."),
                  FigureItem("Areas of activity", st["map"], "Areas where the group is active.",
                             static=static, column="group_area"),
-                 FigureItem("Timeline of key events", tl.figure(), tl.caption), *cfig],
+                 FigureItem("Timeline of key events", tl, tl.caption), *cfig],
         tables=[TableItem("Members by network role", table, "Reference, role, rank, score."),
                 *ctab],
         gaps=gap_frame, cited=cited, reports=rep, ws=ws,
@@ -384,13 +417,34 @@ def build_subject_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
     )
 
 
-def disseminate_profile(profile: Profile, ws: Any, out: str | Path, fmt: str,
+#: The demo's partner recipient and the request fields a partner needs (an ISA and its basis).
+PARTNER: dict[str, Any] = {
+    "to": ("Community safety analyst", "Northshire Community Safety Partnership",
+           "PARTNER_ISA", "ISA-NS-2026-04"),
+    "purpose": "Partnership burglary prevention planning",
+    "basis": "Crime and Disorder Act 1998 s115, under information sharing agreement "
+             "ISA-NS-2026-04",
+    "necessity": "Needed by the partnership to target prevention work at the hot areas.",
+}
+
+
+def partner_request() -> dict[str, Any]:
+    """Return the request fields of :data:`PARTNER`, with its Recipient built."""
+    from intelbench.gate.disseminate import Recipient
+
+    name, org, kind, isa = PARTNER["to"]
+    return {**PARTNER, "to": Recipient(name, org, kind, isa_ref=isa)}
+
+
+def disseminate_profile(profile: Any, ws: Any, out: str | Path, fmt: str,
                         show: Any = None, **request: Any) -> Any:
     """Send a peer-reviewed profile through the gate, releasing only the flagged values shown.
 
-    A dry run lists the values the gate's text check flagged; each is shown in its context
-    (through ``show``, one line per value) and only those shown are released by their id.
-    Without ``show`` nothing is shown and every flagged value is withheld.
+    ``profile`` is a :class:`Profile` (its static document) or ``profile.interactive()`` (the
+    document with its live map, link chart and timeline pages). A dry run lists the values
+    the gate's text check flagged; each is shown in its context (through ``show``, one line
+    per value) and only those shown are released by their id. Without ``show`` nothing is
+    shown and every flagged value is withheld.
     """
     from intelbench.gate.disseminate import Recipient, disseminate
 
@@ -434,11 +488,18 @@ def demo_step(ctx: Any) -> list[str]:
         ready = prof.submit_for_review().review("DI Peer Reviewer", role="SUPERVISOR",
                                                 comments="demo review")
         ready.save(ws, justification="demo: profile peer reviewed")
-        for fmt in ("html", "docx"):
-            rec = disseminate_profile(ready, ws, out, fmt, show=lines.append)
-            lines.append(f"{prof.product_type.lower()}: {rec.path} ({rec.ref}, "
+        # static HTML and DOCX, then the interactive HTML (live map, link chart, timeline)
+        sends: list[tuple[Any, str, str, dict[str, Any]]] = [
+            (ready, "html", "static", {}), (ready, "docx", "static", {}),
+            (ready.interactive(), "html", "interactive", {})]
+        if prof.product_type == "PROBLEM_PROFILE":  # the partnership is in its audience
+            sends.append((ready.interactive(), "html", "interactive, partner",
+                          partner_request()))
+        for product, fmt, what, req in sends:
+            rec = disseminate_profile(product, ws, out, fmt, show=lines.append, **req)
+            lines.append(f"{prof.product_type.lower()} ({what}): {rec.path} ({rec.ref}, "
                          f"{rec.doc['classification']}, handling {rec.doc['handling']}, "
-                         f"{rec.size} bytes)")
+                         f"to {rec.doc['organisation']}, {rec.size} bytes)")
         ctx.shared.setdefault("profiles", []).append(ready)
     from intelbench.gate.disseminate import export_register
 

@@ -15,7 +15,9 @@ from typing import Any
 
 import pandas as pd
 
+from intelbench.gate.html_product import LivePage, sanitise_html
 from intelbench.gate.policy import KnownTerms, SanitisationPolicy, is_never_leave
+from intelbench.gate.result import flag_id
 from intelbench.gate.roles import NEVER_LEAVE_ROLES, infer_role
 from intelbench.gate.sanitise_frame import (
     FieldReport,
@@ -107,6 +109,8 @@ def sanitise_document(node: Any, ctx: DocContext, res: SanitisationResult,
         return sub.frame
     if hasattr(node, "savefig"):
         return node
+    if isinstance(node, LivePage):
+        return _live(node, ctx, res, path.rstrip(".") or "page")
     if node is None or isinstance(node, bool | int | float):
         return node
     field_name = path.rstrip(".") or "text"
@@ -128,3 +132,21 @@ def sanitise_document(node: Any, ctx: DocContext, res: SanitisationResult,
         extra = _flag_table(rows, "")
         res.flagged = extra if not len(res.flagged) else pd.concat([res.flagged, extra])
     return sr.clean[0]
+
+
+def _live(page: LivePage, ctx: DocContext, res: SanitisationResult, name: str) -> LivePage:
+    """Sanitise an embedded interactive page as an HTML product; its problems refuse it."""
+    def rel(field: str, kind: str, value: str) -> bool:
+        return ctx.release is not None and ctx.release(f"{name}.{field}", kind, value)
+
+    sub, problems = sanitise_html(page.html, ctx.policy, ctx.red, rel)
+    res.hollow += [f"section {name!r} ({page.title}): {p}" for p in problems]
+    for (fld, kind), n in sub.redactions.items():
+        res.redactions[(f"{name}.{fld}", kind)] += n
+    if len(sub.flagged):
+        fields = [f"{name}.{f}" for f in sub.flagged["field"]]
+        extra = sub.flagged.assign(field=fields, id=[
+            flag_id(f, k, v) for f, k, v in zip(fields, sub.flagged["kind"],
+                                                sub.flagged["value"], strict=True)])
+        res.flagged = extra if not len(res.flagged) else pd.concat([res.flagged, extra])
+    return LivePage(str(sub.content), page.title)

@@ -26,13 +26,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from intelbench.gate.html_check import inspect_html, rewrite_html
 from intelbench.gate.policy import RecipientKind, SanitisationPolicy
 from intelbench.gate.sanitise_frame import SanitisationResult, _context, _flag_table
 
-__all__ = ["sanitise_html"]
+__all__ = ["LivePage", "sanitise_html"]
+
+@dataclass(frozen=True)
+class LivePage:
+    """An interactive page (map, link chart, timeline) embedded in a document product.
+
+    Inside a document (a profile), the gate sanitises it as an HTML product (structure checked,
+    visible text checked, data payload sanitised) and the HTML writer embeds it, with the
+    marking banner top and bottom, in a sandboxed ``<iframe srcdoc>``; DOCX leaves it out (the
+    document carries its static picture as well).
+    """
+
+    html: str
+    title: str = "Interactive figure"
+
 
 #: Strings of a payload that are drawing plumbing, not data: element ids and colours.
 _PLUMBING = re.compile(r"^(?:[a-z][a-z_]*_[0-9a-f]{32}(?:_[a-z]+)?|#[0-9a-fA-F]{3,8}|"

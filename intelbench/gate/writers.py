@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from intelbench.gate.html_check import inspect_html
+from intelbench.gate.html_product import LivePage
 
 __all__ = ["Block", "Marking", "blocks_of", "csv_marking", "inject_marking", "write"]
 
@@ -127,6 +128,8 @@ def _doc_blocks(node: Any, level: int) -> Iterator[Block]:
                 yield from _doc_blocks(x, level)
     elif hasattr(node, "savefig"):
         yield Block("image", png=figure_png(node))
+    elif isinstance(node, LivePage):
+        yield Block("embed", node.title, extra={"html": node.html})
     elif node is not None:
         yield Block("text", str(node))
 
@@ -281,6 +284,7 @@ main{margin:1em}
 table{border-collapse:collapse;margin:.5em 0;font-size:12px}
 th,td{border:1px solid #999;padding:2px 6px;vertical-align:top;white-space:pre-wrap}
 th{background:#eee}
+iframe.ib-live{width:100%;height:720px;border:1px solid #ccc}
 @media print{
  .marking{position:fixed;left:0;right:0;-webkit-print-color-adjust:exact;
   print-color-adjust:exact}
@@ -323,12 +327,19 @@ def _write_html(blocks: list[Block], path: Path, m: Marking) -> None:
         elif b.kind == "image":
             data = base64.b64encode(b.png).decode()
             body.append(f'<img alt="chart" src="data:image/png;base64,{data}">')
+        elif b.kind == "embed":  # an interactive page, marked top and bottom, sandboxed
+            page = html.escape(inject_marking(str(b.extra["html"]), m, cover=False), quote=True)
+            body.append(f'<iframe class="ib-live" title="{html.escape(b.text, quote=True)}" '
+                        f'sandbox="allow-scripts" srcdoc="{page}"></iframe>')
+    # only the embedded pages' recognised scripts may run (srcdoc frames inherit this policy)
+    hashes = " ".join(dict.fromkeys(inspect_html("".join(body)).script_hashes))
+    scripts = f"; script-src {hashes}" if hashes else ""
     doc = (
         "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
         f'<meta name="classification" content="{html.escape(m.classification)}">'
         f'<meta name="dissemination-ref" content="{html.escape(m.ref)}">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-        "img-src data:; style-src 'unsafe-inline'\">"
+        f"img-src data:; style-src 'unsafe-inline'{scripts}\">"
         f"<title>{html.escape(m.classification + ' - ' + m.title)}</title>"
         f"<style>{_CSS}</style></head><body>"
         f"{_banner(m, 'top')}<main><h1>{html.escape(m.title)}</h1>{_cover(m)}"
@@ -337,15 +348,15 @@ def _write_html(blocks: list[Block], path: Path, m: Marking) -> None:
     path.write_text(doc, encoding="utf-8")
 
 
-def inject_marking(doc: str, m: Marking) -> str:
-    """Add the marking banners, cover and print CSS to a standalone HTML document."""
+def inject_marking(doc: str, m: Marking, *, cover: bool = True) -> str:
+    """Add the marking banners, cover (unless ``cover=False``) and print CSS to a document."""
     hashes = " ".join(dict.fromkeys(inspect_html(doc).script_hashes))
     # only the scripts the gate recognised may run; no inline handler, no fetch
     csp = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
            f"script-src {hashes or chr(39) + 'none' + chr(39)}; style-src 'unsafe-inline'; "
            "img-src data:; font-src data:\">")
     style = csp + f"<style>{_CSS.replace('body{', '.ib-body-unused{')}</style>"
-    top = _banner(m, "top") + _cover(m)
+    top = _banner(m, "top") + (_cover(m) if cover else "")
     bottom = _banner(m, "bottom")
     low = doc.lower()
     if "<head" in low:

@@ -193,7 +193,7 @@ def peer_review_problems(record: Mapping[str, Any] | None, roles: Sequence[str],
 
 
 def figure_kind(obj: Any) -> str:
-    """Classify a figure object: ``matplotlib``, ``link_chart``, ``map`` or ``geotable``.
+    """Classify a figure: ``matplotlib``, ``link_chart``, ``timeline``, ``map`` or ``geotable``.
 
     Raises
     ------
@@ -207,12 +207,17 @@ def figure_kind(obj: Any) -> str:
         nodes, edges = getattr(obj, "nodes", None), getattr(obj, "edges", None)
         if isinstance(nodes, pd.DataFrame) and isinstance(edges, pd.DataFrame):
             return "link_chart"
+        if (isinstance(getattr(obj, "events", None), pd.DataFrame)
+                and isinstance(getattr(obj, "lines", None), list) and callable(
+                    getattr(obj, "figure", None))):
+            return "timeline"
         return "map"
     if isinstance(obj, pd.DataFrame) and getattr(obj, "_geometry_column_name", None) in obj:
         return "geotable"
     raise ProfileError(
         "figure: expected a matplotlib Figure, a map (object with .html, e.g. ib.geo.map), a "
-        f"link chart (ib.network.link_chart) or a GeoDataFrame; got {type(obj).__name__}"
+        "link chart (ib.network.link_chart), a timeline (ib.timeline) or a GeoDataFrame; got "
+        f"{type(obj).__name__}"
     )
 
 
@@ -226,7 +231,9 @@ class FigureItem:
         Short title (shown above the figure).
     obj : object
         A matplotlib Figure, a map with ``.html`` (``ib.geo.map``), a link chart
-        (``ib.network.link_chart``) or a GeoDataFrame (drawn as a static map).
+        (``ib.network.link_chart``), a timeline (``ib.timeline``) or a GeoDataFrame (drawn
+        as a static map). Maps, link charts and timelines are live in the HTML profile and
+        printed as static pictures; they carry the profile's marking.
     caption : str
         What the figure shows and how to read it.
     static : object, optional
@@ -256,7 +263,7 @@ class FigureItem:
 
     @property
     def kind(self) -> str:
-        """``matplotlib``, ``link_chart``, ``map`` or ``geotable``."""
+        """``matplotlib``, ``link_chart``, ``timeline``, ``map`` or ``geotable``."""
         return figure_kind(self.obj)
 
 

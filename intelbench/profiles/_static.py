@@ -101,20 +101,22 @@ def _link_figure(chart: Any, title: str) -> Any:
     return fig
 
 
-def _print_layout(obj: Any, title: str) -> Any:
+def _print_layout(obj: Any, title: str, marking: str | None) -> Any:
     """The map's print layout (title, legend, scale bar, north arrow, marking, source)."""
     from intelbench.geo.print_layout import print_map
 
-    return print_map(obj, title=title)
+    return print_map(obj, title=title, marking=marking or None)
 
 
-def static_figure(item: FigureItem) -> Any:
+def static_figure(item: FigureItem, marking: str | None = None) -> Any:
     """A matplotlib Figure for printing a profile figure.
 
     An interactive map from ``ib.geo.map`` prints as its print layout (the same layers with
     their reference layers, legend, scale bar, north arrow, marking, source and date), in
     place of a GeoDataFrame given as ``static=``; only a matplotlib ``static=`` replaces it.
-    A Gi* hotspot table prints by class, not as raw z-scores.
+    A Gi* hotspot table prints by class, not as raw z-scores. A timeline prints as its
+    static picture. Print layouts and timelines carry ``marking`` (the profile's), not the
+    marking the map or timeline was made with.
 
     Raises
     ------
@@ -124,13 +126,17 @@ def static_figure(item: FigureItem) -> Any:
     static_kind = None if item.static is None else figure_kind(item.static)
     if (static_kind != "matplotlib" and figure_kind(item.obj) == "map"
             and hasattr(item.obj, "printable")):
-        return _print_layout(item.obj, item.title)  # not the GeoDataFrame given as static=
+        return _print_layout(item.obj, item.title, marking)  # not the GeoDataFrame static=
+    if static_kind is None and figure_kind(item.obj) == "timeline":
+        from intelbench.profiles._live import remarked
+
+        return remarked(item, marking).obj.figure() if marking else item.obj.figure()
     src = item.static if item.static is not None else item.obj
     kind = figure_kind(src)
     if kind == "matplotlib":
         return src
     if kind == "geotable" and "hotspot" in src.columns:
-        return _print_layout(src, item.title)
+        return _print_layout(src, item.title, marking)
     if kind == "geotable":
         return _geo_figure(src, item.column, item.title)
     if kind == "link_chart":
@@ -142,9 +148,9 @@ def static_figure(item: FigureItem) -> Any:
     )
 
 
-def figure_png(item: FigureItem, dpi: int = 110) -> bytes:
+def figure_png(item: FigureItem, dpi: int = 110, marking: str | None = None) -> bytes:
     """PNG bytes of :func:`static_figure` (metadata holds no personal data)."""
-    fig = static_figure(item)
+    fig = static_figure(item, marking)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": "intelbench"},
                 bbox_inches="tight")

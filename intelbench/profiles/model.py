@@ -318,25 +318,33 @@ class Profile:
                        f"{self.status.value}")
         return out
 
-    def to_document(self) -> dict[str, Any]:
+    def to_document(self, *, live: bool = False) -> dict[str, Any]:
         """Return the profile as the gate's document: sections of text, tables and figures.
 
         Keys are the gate's document fields (tor, summary, findings, description or analysis,
-        figures, tables, intelligence_gaps, recommendations, appendices). Maps and link charts
-        appear as static pictures.
+        figures, tables, intelligence_gaps, recommendations, appendices). Maps, link charts and
+        timelines appear as static pictures (print layouts for maps) carrying the profile's
+        marking; with ``live=True`` each is followed by its interactive page (the gate's
+        ``LivePage``), re-marked with the profile's marking, which the gate sanitises as an
+        HTML product and embeds in the HTML it writes.
         """
+        from intelbench.profiles._live import LIVE_KINDS, live_page
         from intelbench.profiles._static import static_figure
 
+        cls, hand, _ = self.marking()
+        mark = f"{cls} | Handling {hand}"
         doc: dict[str, Any] = {"tor": self.tor.lines(), "summary": self.summary,
                                "findings": list(self.key_findings)}
         desc = [f"{aspect_label(a)}: {t}" for a, t in self.description().items()]
         doc["description" if self.product_type == "PROBLEM_PROFILE" else "analysis"] = desc
         figs: list[Any] = []
-        cache: dict[int, Any] = self.__dict__.setdefault("_static_cache", {})
+        cache: dict[tuple[int, str], Any] = self.__dict__.setdefault("_static_cache", {})
         for f in self.figures:
-            if id(f) not in cache:
-                cache[id(f)] = (f, static_figure(f))  # keep f alive so its id stays unique
-            figs += [f"{f.title}. {f.caption}".strip(), cache[id(f)][1]]
+            if (id(f), mark) not in cache:  # keep f alive so its id stays unique
+                cache[id(f), mark] = (f, static_figure(f, mark))
+            figs += [f"{f.title}. {f.caption}".strip(), cache[id(f), mark][1]]
+            if live and f.kind in LIVE_KINDS:
+                figs.append(live_page(f, mark))
         if figs:
             doc["figures"] = figs
         tabs: list[Any] = []
@@ -389,9 +397,10 @@ class Profile:
     def interactive(self) -> InteractiveProfile:
         """Return this profile as an interactive HTML product for the gate.
 
-        ``ib.disseminate(profile.interactive(), ..., fmt="html")`` sends :meth:`to_html`
-        (maps and link charts as live, offline iframes) instead of the static document; the
-        gate checks it for external addresses and sensitive values and adds its marking.
+        ``ib.disseminate(profile.interactive(), ..., fmt="html")`` sends the profile's document
+        with the live map, link chart and timeline pages after their static pictures; the gate
+        sanitises the text and tables as for the static document and each live page as an
+        HTML product (structure, visible text, data payload), and marks every page.
         """
         return InteractiveProfile(self)
 
@@ -461,7 +470,13 @@ class InteractiveProfile:
     profile: Profile
 
     def to_product(self) -> Any:
-        """Return the gate's product: the profile's HTML, with the same refusals.
+        """Return the gate's product: the profile's document with its live pages.
+
+        The document is the static one (:meth:`Profile.to_document`), so its text and tables
+        are sanitised section by section and table by table (every column kept, or dropped
+        only with ``drop=[...]``); each map, link chart and timeline is followed by its
+        interactive page, which the gate sanitises as an HTML product and embeds, marked top
+        and bottom, in the HTML it writes.
 
         Raises
         ------
@@ -471,12 +486,11 @@ class InteractiveProfile:
         base = self.profile.to_product()
         from intelbench.gate.products import Product
 
-        cls, hand, _ = self.profile.marking()
-        page = self.profile.to_html(marking=f"{cls} | Handling {hand}")
-        return Product(page, title=base.title, classification=base.classification,
-                       handling=base.handling, handling_conditions=base.handling_conditions,
+        return Product(self.profile.to_document(live=True), title=base.title,
+                       classification=base.classification, handling=base.handling,
+                       handling_conditions=base.handling_conditions,
                        cited_reports=base.cited_reports, product_id=base.product_id + "-H",
-                       kind="html")
+                       kind="document")
 
 
 @dataclass(kw_only=True)

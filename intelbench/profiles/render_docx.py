@@ -110,7 +110,7 @@ def render_docx(profile: Profile, *, marking: str | None = None) -> bytes:
         section("Analysis: maps, charts and tables")
         for f in profile.figures:
             doc.add_heading(f.title, level=2)
-            doc.add_picture(io.BytesIO(figure_png(f)), width=Inches(6))
+            doc.add_picture(io.BytesIO(figure_png(f, marking=mark)), width=Inches(6))
             if f.caption:
                 doc.add_paragraph(f.caption)
         for t in profile.tables:

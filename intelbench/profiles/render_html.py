@@ -1,9 +1,13 @@
-"""HTML rendering of a profile: self-contained, offline, printable, every value escaped.
+r"""HTML rendering of a profile: self-contained, offline, printable, every value escaped.
 
-Maps and link charts are embedded as sandboxed ``<iframe srcdoc>`` documents (their own HTML,
-already offline), matplotlib charts and GeoDataFrames as base64 PNG pictures. The marking is
-on a fixed banner at the top and bottom of the screen and of every printed page; each section
-starts on a new printed page. Nothing refers to an outside address.
+Maps, link charts and timelines are embedded as sandboxed ``<iframe srcdoc>`` documents (their
+own HTML, already offline, re-marked with the profile's marking) after their static pictures
+(print layouts for maps); matplotlib charts and GeoDataFrames are base64 PNG pictures. The
+marking is on a fixed banner at the top and bottom of the screen and of every printed page;
+each section starts on a new printed page. The reproducibility manifest is embedded as JSON in
+a ``<script type="application/json">`` block, with ``<``, ``>`` and ``&`` written as ``\u003c``,
+``\u003e`` and ``\u0026`` so that it reads back as JSON and cannot close its element. Nothing
+refers to an outside address.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import html
 import json
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from intelbench.profiles._parts import FigureItem
@@ -20,7 +25,7 @@ from intelbench.profiles._parts import FigureItem
 if TYPE_CHECKING:
     from intelbench.profiles.model import Profile
 
-__all__ = ["render_html"]
+__all__ = ["render_html", "safe_json", "table_html"]
 
 _CSS = """
 :root{--mark:#b00000}
@@ -35,7 +40,7 @@ th,td{border:1px solid #999;padding:2px 6px;vertical-align:top;text-align:left}
 th{background:#eee}
 figure{margin:1em 0}figcaption{font-size:12px;color:#333;margin-top:.3em}
 figure img{max-width:100%;height:auto;border:1px solid #ddd}
-iframe.ib-embed{width:100%;height:520px;border:1px solid #ccc}
+iframe.ib-embed{width:100%;height:560px;border:1px solid #ccc;margin-top:.4em}
 .ib-meta{font-size:12px;color:#333}
 @page{size:A4;margin:2.2cm 1.5cm}
 @media print{
@@ -43,7 +48,7 @@ iframe.ib-embed{width:100%;height:520px;border:1px solid #ccc}
  .ib-marking{-webkit-print-color-adjust:exact;print-color-adjust:exact}
  section{break-before:page;page-break-before:always}
  section.ib-first{break-before:auto;page-break-before:auto}
- iframe.ib-embed{height:480px}
+ iframe.ib-embed,.ib-noprint{display:none}
  thead{display:table-header-group}
  tr,figure{break-inside:avoid;page-break-inside:avoid}
 }
@@ -60,9 +65,11 @@ def _e(value: Any) -> str:
 def _cell(v: Any) -> str:
     if v is None or (isinstance(v, float) and v != v):
         return ""
-    if v is pd.NaT:
+    if v is pd.NaT or v is pd.NA:
         return ""
-    return _e(v)
+    if isinstance(v, list | tuple):
+        return _e(", ".join(map(str, v)))
+    return _e(_fmt(v))
 
 
 def table_html(frame: pd.DataFrame, max_rows: int = 200) -> str:
@@ -90,19 +97,51 @@ def table_html(frame: pd.DataFrame, max_rows: int = 200) -> str:
             f"{more}")
 
 
-def _figure_html(item: FigureItem) -> str:
+def safe_json(obj: Any) -> str:
+    """JSON that stays valid JSON and cannot end the ``<script>`` element it sits in.
+
+    Examples
+    --------
+    >>> from intelbench.profiles.render_html import safe_json
+    >>> text = safe_json({"a": "</script><b>&"})
+    >>> "<" in text, json.loads(text)["a"]
+    (False, '</script><b>&')
+    """
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str)
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _figure_html(item: FigureItem, mark: str) -> str:
+    from intelbench.profiles._live import LIVE_KINDS, remark
     from intelbench.profiles._static import figure_png
 
     kind = item.kind
     cap = f"<figcaption><b>{_e(item.title)}.</b> {_e(item.caption)}</figcaption>"
-    if kind in ("map", "link_chart"):
-        doc = item.obj.html
-        return (f'<figure class="ib-{kind.replace("_", "-")}">'
-                f'<iframe class="ib-embed" title="{_e(item.title)}" sandbox="allow-scripts" '
-                f'srcdoc="{_e(doc)}"></iframe>{cap}</figure>')
-    data = base64.b64encode(figure_png(item)).decode("ascii")
-    return (f'<figure class="ib-chart"><img alt="{_e(item.title)}" '
-            f'src="data:image/png;base64,{data}">{cap}</figure>')
+    data = base64.b64encode(figure_png(item, marking=mark)).decode("ascii")
+    img = f'<img alt="{_e(item.title)}" src="data:image/png;base64,{data}">'
+    if kind in LIVE_KINDS:
+        live = (f'<iframe class="ib-embed ib-{kind.replace("_", "-")}" '
+                f'title="{_e(item.title)} (interactive)" sandbox="allow-scripts" '
+                f'srcdoc="{_e(remark(item, mark))}"></iframe>')
+        return (f'<figure class="ib-live ib-{kind.replace("_", "-")}">{img}{cap}'
+                f'<p class="ib-meta ib-noprint">Interactive version: zoom, pan and click for '
+                f"details.</p>{live}</figure>")
+    return f'<figure class="ib-chart">{img}{cap}</figure>'
+
+
+def _fmt(v: Any) -> str:
+    """Format a number as an analyst reads it: whole numbers whole, others to 3 figures."""
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, float | np.floating):
+        f = float(v)
+        if f != f:
+            return ""
+        if f.is_integer() and abs(f) < 1e15:
+            return str(int(f))
+        return f"{f:.3g}" if abs(f) < 1000 else f"{f:,.0f}"
+    return str(v)
 
 
 def _paras(items: list[str]) -> str:
@@ -143,7 +182,7 @@ def render_html(profile: Profile, *, marking: str | None = None) -> str:
     if profile.product_type == "SUBJECT_PROFILE":
         desc = f"<p><b>Subject reference:</b> {_e(getattr(profile, 'subject', ''))}</p>" + desc
     sections.append(("description", desc_title, desc))
-    body = "".join(_figure_html(f) for f in profile.figures)
+    body = "".join(_figure_html(f, mark) for f in profile.figures)
     body += "".join(f"<h3>{_e(t.title)}</h3><p class='ib-meta'>{_e(t.caption)}</p>"
                     + table_html(t.frame) for t in profile.tables)
     if body:
@@ -164,7 +203,7 @@ def render_html(profile: Profile, *, marking: str | None = None) -> str:
                 + "<h3>Data files</h3>" + table_html(m.files_frame())
                 + "<h3>Analysis steps</h3>" + table_html(m.steps_frame())
                 + "<script type=\"application/json\" id=\"ib-manifest\">"
-                + _e(json.dumps(m.to_dict(), sort_keys=True)) + "</script>")
+                + safe_json(m.to_dict()) + "</script>")
     sections.append(("manifest", "Appendix: reproducibility manifest", appendix))
     review = ""
     if profile.peer_review:

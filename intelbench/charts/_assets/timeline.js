@@ -51,6 +51,7 @@
     view.msPerPx = span * 1.06 / plot;
     view.t0 = tMin - span * 0.03;
     view.ty = 0;
+    view.auto = true;  // refit on resize (a page laid out late, in an iframe) until zoomed
   }
   function xOf(t) { return GUTTER + (t - view.t0) / view.msPerPx; }
   function yOf(line) { return AXIS + 18 + line * spacing + view.ty; }
@@ -279,6 +280,7 @@
 
   // ---- interaction: drag to pan, wheel to zoom, buttons, keys ---------------------------
   function zoom(f, x) {
+    view.auto = false;
     var px = x === undefined ? GUTTER + (width - GUTTER) / 2 : x;
     var tAt = view.t0 + (px - GUTTER) * view.msPerPx;
     // never zoom so far that one unit of the data fills more than 300 px
@@ -287,6 +289,7 @@
     redraw();
   }
   function pan(dx, dy) {
+    view.auto = false;
     view.t0 -= dx * view.msPerPx;
     view.ty = Math.min(0, Math.max(view.ty + (dy || 0), -(L * spacing) + 40));
     redraw();
@@ -320,7 +323,7 @@
   document.getElementById("ib-left").addEventListener("click", function () { pan((width - GUTTER) / 4, 0); });
   document.getElementById("ib-right").addEventListener("click", function () { pan(-(width - GUTTER) / 4, 0); });
   document.getElementById("ib-fit").addEventListener("click", function () { fit(); redraw(); });
-  window.addEventListener("resize", function () { resize(); redraw(); });
+  window.addEventListener("resize", function () { resize(); if (view.auto) fit(); redraw(); });
 
   // ---- legend: one icon per kind --------------------------------------------------------
   var legend = document.getElementById("ib-legend");
