@@ -160,6 +160,10 @@ def confirm(kind: str, text: str) -> bool:
     return True
 
 
+#: The kinds :func:`confirm` may turn down (for any other it returns True).
+_CHECKED = frozenset({"PHONE", "CARD", "NHS", "NINO", "IP", "LICENCE", "DATE", "DATELESS"})
+
+
 # -- finders from a mark ----------------------------------------------------------------------
 _URL_TAIL = re.compile(r"[^\s<>\"'`\x00]*")
 _SCHEME_LEFT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]{0,15}$")
@@ -267,27 +271,37 @@ def fallback(s: str, c: int, failed: str) -> tuple[str, int, int] | None:
     return None
 
 
-def in_context(s: str, low: str, kind: str, a: int, b: int) -> str | None:
-    """Return the final kind of a confirmed match, using the words before it; None to leave it."""
+def in_context(
+    s: str, low: str, kind: str, a: int, b: int, words: bool = True
+) -> str | None:
+    """Return the final kind of a confirmed match, using the words before it; None to leave it.
+
+    ``words=False`` says that no context word (:data:`_KW_ALL`) starts in the 40 characters
+    before ``a``, so only the rules that do not need one are applied (the same answer,
+    without looking).
+    """
     if kind == "DATELESS":
         return "VRM"
     if kind == "DATE" or kind.endswith("?"):
-        ctx = low[max(0, a - 40):a]
-        if kind == "LONGNUM?" and any(w in ctx for w in _KW_REF) and _CTX_REF.search(ctx):
+        ctx = low[max(0, a - 40):a] if words else ""
+        if (words and kind == "LONGNUM?" and any(w in ctx for w in _KW_REF)
+                and _CTX_REF.search(ctx)):
             return "REF_CTX"
         if kind == "DATE":
-            if any(w in ctx for w in _KW_DOB) and _CTX_DOB.search(ctx):
+            if words and any(w in ctx for w in _KW_DOB) and _CTX_DOB.search(ctx):
                 return "DOB"
             when = parse_date(s[a:b])
             if when is not None and when.year <= _DOB_BEFORE:
                 return "DOB"
             return None
         if kind == "SHORTNUM?":
-            dashed = re.fullmatch(r"\d{2}-\d{2}-\d{2}", s[a:b]) is not None
-            if dashed or any(w in ctx for w in _KW_SORT) and _CTX_SORT.search(ctx):
+            dashed = _DASHED.fullmatch(s, a, b) is not None
+            if dashed or words and any(w in ctx for w in _KW_SORT) and _CTX_SORT.search(ctx):
                 return "BANK"
-            if any(w in ctx for w in _KW_DOB) and _CTX_DOB.search(ctx):
+            if words and any(w in ctx for w in _KW_DOB) and _CTX_DOB.search(ctx):
                 return "DOB"
+            return None
+        if not words:
             return None
         if kind == "PASSPORT?":
             return "PASSPORT" if "passport" in ctx else None
@@ -299,6 +313,7 @@ def in_context(s: str, low: str, kind: str, a: int, b: int) -> str | None:
     return kind
 
 
+_DASHED = re.compile(r"\d{2}-\d{2}-\d{2}")
 _DOB_BEFORE = datetime.date.today().year - 10
 _EMAIL_RX = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 _EMAIL_START = re.compile(r"[A-Za-z0-9._%+\-]{1,64}$")

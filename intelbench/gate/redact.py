@@ -1,10 +1,16 @@
-"""Text redaction patterns and the vectorised redactor used by :mod:`intelbench.gate.sanitise`.
+"""The vectorised redactor used by :mod:`intelbench.gate.sanitise`.
 
-One compiled alternation finds every built-in kind in a single scan. Columns are redacted by
-joining their values with NUL (which no pattern can match or cross), scanning once and splitting
-back, so the cost is one regex pass per column rather than one Python call per row and pattern.
-Known names and sealed references are compiled into a character trie so that hundreds of names
-cost about as much as one.
+Columns are redacted by joining their values with NUL (which no pattern can match or cross),
+scanning once and splitting back, so the cost is one scan per column rather than one Python
+call per row and pattern. The scan is in four parts, one module each:
+
+- :mod:`intelbench.gate.redact_names`: names and references the workspace knows;
+- marked kinds, here: e-mail addresses and handles (``@``), web addresses, IPv6 addresses,
+  source references written with ``SRC``, ``CHIS`` or ``CSR``;
+- :mod:`intelbench.gate.redact_digits`: identifiers anchored on a run of digits;
+- :mod:`intelbench.gate.redact_flags`: what a person must confirm.
+
+:mod:`intelbench.gate.textscan` computes the character classes they share, once.
 """
 
 from __future__ import annotations
@@ -15,27 +21,20 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from intelbench._vocab import COMMON_WORDS
 from intelbench.exceptions import ParameterError
 from intelbench.gate.detectors import (
-    _CTX_REF,
     _EMAIL_RX,
     _EMAIL_START,
     _HANDLE_RX,
-    _KW_ALL,
-    _NAME_LEFT,
-    _NAME_RIGHT,
     _SRC_RX,
-    ANCHORED_RX,
-    confirm,
-    fallback,
     find_ipv6,
     find_urls,
-    in_context,
-    kind_of,
 )
+from intelbench.gate.redact_digits import anchored_spans
+from intelbench.gate.redact_flags import flag_spans
+from intelbench.gate.redact_names import TermFinder, normalise_term
+from intelbench.gate.textscan import TextArrays
 
 __all__ = [
     "LABELS",
@@ -70,44 +69,6 @@ LABELS: dict[str, str] = {
     "LICENCE": "[LICENCE]",
     "FLAGGED": "[FLAGGED]",
 }
-
-_TERM_SPLIT = re.compile(r"[\s,._\-'/]+")
-_TERM_SEP = r"[\s,._\-'/]*"
-
-
-def normalise_term(text: str) -> str:
-    """Lower-case ``text`` and collapse separators, the key used to look up known terms."""
-    return " ".join(t for t in _TERM_SPLIT.split(text.lower()) if t)
-
-
-def _code(prefix: str) -> int:
-    """Pack up to three lower-case ASCII letters into an integer (missing letters are 0)."""
-    c = [ord(ch) for ch in prefix[:3]] + [0, 0, 0]
-    return (c[0] << 16) | (c[1] << 8) | c[2]
-
-
-def _trie_regex(terms: Iterable[str]) -> str:
-    """Return a regex matching any of ``terms`` (normalised), sharing prefixes through a trie."""
-    trie: dict[str, dict] = {}
-    for term in terms:
-        node = trie
-        for ch in term:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict[str, dict]) -> str:
-        end = "" in node
-        alts = []
-        for ch in sorted(k for k in node if k):
-            piece = _TERM_SEP if ch == " " else re.escape(ch)
-            alts.append(piece + build(node[ch]))
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return "(?:" + body + ")?" if end else body
-
-    return build(trie)
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -153,25 +114,8 @@ class Redactor:
         patterns: Sequence[tuple[str, str]] = (),
         vocabulary: Iterable[str] = (),
     ) -> None:
-        self._terms: dict[str, str] = {}
-        for k, v in (terms or {}).items():
-            key = normalise_term(str(k))
-            if key:
-                self._terms[key] = v
-        keys = set(self._terms)
-        self._term_rx = re.compile(_trie_regex(sorted(keys))) if keys else None
-        # Terms are tried only at word starts whose first three letters begin some term;
-        # terms that do not start with an ASCII letter are scanned for everywhere.
-        codes: set[int] = set()
-        other: list[str] = []
-        for key in keys:
-            lead = re.match(r"[a-z]{1,3}", key)
-            if lead is None:
-                other.append(key)
-            else:
-                codes.add(_code(lead.group()))
-        self._term_codes = np.array(sorted(codes), dtype=np.int64)
-        self._other_rx = re.compile(_trie_regex(sorted(other))) if other else None
+        self._vocab = COMMON_WORDS | {w.lower() for v in vocabulary for w in str(v).split()}
+        self._names = TermFinder(terms or {}, self._vocab)
         self._extra: list[tuple[str, re.Pattern[str]]] = []
         for label, rx in patterns:
             try:
@@ -185,7 +129,6 @@ class Redactor:
                     f"force pattern {label!r}: expected a pattern that cannot match empty text"
                 )
             self._extra.append((str(label), compiled))
-        self._vocab = COMMON_WORDS | {w.lower() for v in vocabulary for w in str(v).split()}
 
     # -- the scan ------------------------------------------------------------------------
     def _scan(
@@ -196,49 +139,10 @@ class Redactor:
         ``flag`` is ``"all"`` (name-like words, long digit runs, letter-digit codes),
         ``"digits"`` (long digit runs and letter-digit codes) or None.
         """
-        spans: list[tuple[int, int, str, int]] = []  # start, end, kind, priority
-        if s.isascii():
-            arr = np.frombuffer(s.encode("ascii"), dtype=np.uint8)
-            low = s.lower()
-        else:
-            arr = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32)
-            low = s.lower()
-            if len(low) != len(s):  # a rare character changed length when lower-cased
-                low = "".join(c if len(c.lower()) != 1 else c.lower() for c in s)
-        n = len(s)
-        upper = (arr >= 65) & (arr <= 90)
-        letter = upper | ((arr >= 97) & (arr <= 122))
-        digit = (arr >= 48) & (arr <= 57)
-        w_start, w_end = _runs(letter)
-        d_start, d_end = _runs(digit)
+        t = TextArrays.of(s)
+        low = t.low
         # 1. known names and references (case-insensitive, separators free)
-        if self._term_rx is not None and len(w_start):
-            lower = np.where(letter, arr | 32, 0).astype(np.int64)
-            size = w_end - w_start
-            last = len(arr) - 1
-            c1 = np.where(size > 1, lower[np.minimum(w_start + 1, last)], 0)
-            c2 = np.where(size > 2, lower[np.minimum(w_start + 2, last)], 0)
-            code = (lower[w_start] << 16) | (c1 << 8) | c2
-            starts = w_start[np.isin(code, self._term_codes)].tolist()
-            matches = [self._term_rx.match(low, p) for p in starts]
-            if self._other_rx is not None:
-                matches += list(self._other_rx.finditer(low))
-            for m in matches:
-                if m is None:
-                    continue
-                a, b = m.span()
-                if b == a or (a and low[a - 1].isalnum()) or (b < n and low[b].isalnum()):
-                    continue
-                kind = self._terms.get(normalise_term(m.group()), "NAME")
-                if kind == "NAME":
-                    a, b = self._widen_name(s, a, b)
-                spans.append((a, b, kind, 0))
-        elif self._other_rx is not None:
-            for m in self._other_rx.finditer(low):
-                a, b = m.span()
-                if b > a and not (a and low[a - 1].isalnum()) and not (
-                        b < n and low[b].isalnum()):
-                    spans.append((a, b, self._terms.get(normalise_term(m.group()), "REF"), 0))
+        spans = self._names.find(t)
         # 2. marked kinds: e-mail and handles ("@"), web addresses, IPv6, source references
         at = s.find("@")
         while at != -1:
@@ -263,7 +167,7 @@ class Redactor:
                     spans.append((i, rm.end(), "REF", 0))
                 i = low.find(word, i + 1)
         # 3. digit-anchored kinds, tried at the start of the token holding each digit run
-        spans += self._anchored(s, low, arr, letter, upper, d_start, d_end, w_start, w_end)
+        spans += anchored_spans(t)
         # 4. force patterns
         for label, rx in self._extra:
             for fm in rx.finditer(s):
@@ -278,168 +182,8 @@ class Redactor:
         kept = _merge(spans)
         if flag is None:
             return kept, []
-        flags = self._flag_scan(s, upper, letter, digit, w_start, w_end, d_start, kept, flag)
+        flags = flag_spans(t, kept, flag, self._vocab)
         return kept, flags
-
-    def _widen_name(self, s: str, a: int, b: int) -> tuple[int, int]:
-        """Widen a known name over capitalised name-like words next to it."""
-        while True:
-            m = _NAME_RIGHT.match(s, b)
-            if m is None or m.group(1).lower() in self._vocab:
-                break
-            b = m.end()
-        while a > 0:
-            m = _NAME_LEFT.search(s, max(0, a - 40), a)
-            if m is None or m.group(1).lower() in self._vocab:
-                break
-            a = m.start()
-        return a, b
-
-    @staticmethod
-    def _anchored(
-        s: str,
-        low: str,
-        arr: np.ndarray,
-        letter: np.ndarray,
-        upper: np.ndarray,
-        d: np.ndarray,
-        e: np.ndarray,
-        w_start: np.ndarray,
-        w_end: np.ndarray,
-    ) -> list[tuple[int, int, str, int]]:
-        if not len(d):
-            return []
-        back = np.zeros(len(d), dtype=np.int64)
-        ok = np.ones(len(d), dtype=bool)
-        for j in range(1, 7):
-            pos = d - j
-            ok &= (pos >= 0) & letter[np.maximum(pos, 0)]
-            back += ok
-        t0 = d - back
-        before = arr[np.maximum(t0 - 1, 0)]
-        tp = np.where((t0 >= 1) & ((before == 43) | (before == 40)), t0 - 1, -1)
-        # the word before, across one space, dash or dot ("ABC 123", "March 12", "SMITH 80...")
-        t1 = np.full(len(d), -1, dtype=np.int64)
-        if len(w_end):
-            gap = t0 - 1
-            idx = np.minimum(np.searchsorted(w_end, gap), len(w_end) - 1)
-            sep_ok = (gap >= 1) & np.isin(arr[np.maximum(gap, 0)], (32, 45, 46))
-            ws_ = w_start[idx]
-            size = gap - ws_
-            all_up = np.ones(len(d), dtype=bool)
-            top = len(arr) - 1
-            for k in range(5):
-                all_up &= (k >= size) | upper[np.minimum(ws_ + k, top)]
-            low3 = ((arr[ws_] | 32).astype(np.int64) << 16
-                    | (arr[np.minimum(ws_ + 1, len(arr) - 1)] | 32).astype(np.int64) << 8
-                    | (arr[np.minimum(ws_ + 2, len(arr) - 1)] | 32).astype(np.int64))
-            month = np.isin(low3, _MONTH_CODES) & (size <= 9)
-            hit = sep_ok & (w_end[idx] == gap) & ((all_up & (size <= 5)) | month | (size <= 2))
-            t1 = np.where(hit, ws_, -1)
-        # skip digit runs where no kind can start: nothing before them, no leading 0, shorter
-        # than 4 digits, not followed by a separator and a digit, a letter or a capital, and no
-        # context word (DOB, sort code, account, passport, source) in the 48 characters before
-        top = len(arr) - 1
-        n1 = arr[np.minimum(e, top)] * (e <= top)
-        n2 = arr[np.minimum(e + 1, top)] * (e + 1 <= top)
-        n2_digit = (n2 >= 48) & (n2 <= 57)
-        n2_upper = (n2 >= 65) & (n2 <= 90)
-        n1_letter = ((n1 | 32) >= 97) & ((n1 | 32) <= 122)
-        keep = ((t0 != d) | (tp >= 0) | (t1 >= 0) | (arr[d] == 48) | (e - d >= 4) | n1_letter
-                | (np.isin(n1, (47, 46, 45, 32)) & n2_digit) | ((n1 == 32) & n2_upper))
-        if not keep.all():
-            kw: list[int] = []
-            for w in _KW_ALL:
-                i = low.find(w)
-                while i != -1:
-                    kw.append(i)
-                    i = low.find(w, i + 1)
-            if kw:
-                kws = np.sort(np.array(kw, dtype=np.int64))
-                keep |= np.searchsorted(kws, d) > np.searchsorted(kws, d - 48)
-            d, t0, tp, t1 = d[keep], t0[keep], tp[keep], t1[keep]
-        out: list[tuple[int, int, str, int]] = []
-        last_end = -1
-        match = ANCHORED_RX.match
-        for dd, a0, ap, a1 in zip(d.tolist(), t0.tolist(), tp.tolist(), t1.tolist()):
-            if dd < last_end:
-                continue
-            best: tuple[int, int, str] | None = None
-            consumed = -1
-            for c in dict.fromkeys((a1, ap, a0, dd)):
-                if c < 0 or c < last_end:
-                    continue
-                am = match(s, c)
-                if am is None:
-                    continue
-                kind = kind_of(am)
-                a, b = am.span()
-                if not confirm(kind, am.group()):
-                    found = fallback(s, c, kind)
-                    if found is None:
-                        continue
-                    kind, a, b = found
-                final = in_context(s, low, kind, a, b)
-                if final is None:
-                    if b - a >= 6:  # a plain date or number: consumed, not redacted
-                        consumed = max(consumed, b)
-                    continue
-                if final == "REF_CTX":
-                    ref = _CTX_REF.search(s, max(0, a - 40), a)
-                    a = ref.start() if ref is not None else a
-                    final = "REF"
-                if best is None or b > best[1]:
-                    best = (a, b, final)
-                if c != a1:  # only a match from the word before competes with later ones
-                    break
-            if best is not None and best[1] >= consumed:
-                out.append((best[0], best[1], best[2], 2))
-                last_end = best[1]
-            elif consumed > 0:
-                last_end = consumed
-        return out
-
-    def _flag_scan(
-        self,
-        s: str,
-        upper: np.ndarray,
-        letter: np.ndarray,
-        digit: np.ndarray,
-        w_start: np.ndarray,
-        w_end: np.ndarray,
-        d_start: np.ndarray,
-        kept: list[tuple[int, int, str]],
-        flag: str,
-    ) -> list[tuple[int, int, str]]:
-        cand: list[tuple[int, int, str]] = []
-        if len(d_start):
-            t_start, t_end = _runs(letter | digit)
-            nd = np.searchsorted(d_start, t_end) - np.searchsorted(d_start, t_start)
-            nl = np.searchsorted(w_start, t_end) - np.searchsorted(w_start, t_start)
-            long = (nd > 0) & (nl == 0) & (t_end - t_start >= 6)
-            mixed = (nd > 0) & (nl > 0)
-            cand += [(a, b, "LONG_DIGITS") for a, b in
-                     zip(t_start[long].tolist(), t_end[long].tolist())
-                     if not (a and s[a - 1] == "-" and _URN_HEAD.search(s, max(0, a - 10), a))]
-            cand += [(a, b, "CODE") for a, b in
-                     zip(t_start[mixed].tolist(), t_end[mixed].tolist())]
-        if flag == "all" and len(w_start):
-            keep = upper[w_start] & (w_end - w_start >= 3)
-            vocab = self._vocab
-            cand += [
-                (a, b, "NAME_LIKE")
-                for a, b in zip(w_start[keep].tolist(), w_end[keep].tolist())
-                if s[a:b].lower() not in vocab
-                and not (a and s[a - 1].isdigit()) and not (b < len(s) and s[b].isdigit())
-            ]
-        if not cand or not kept:
-            return sorted(cand)
-        starts = np.array([k[0] for k in kept])
-        ends = np.array([k[1] for k in kept])
-        pos = np.array([c[0] for c in cand])
-        i = np.searchsorted(starts, pos, side="right") - 1
-        inside = (i >= 0) & (pos < ends[np.maximum(i, 0)])
-        return sorted(c for c, hide in zip(cand, inside.tolist()) if not hide)
 
     @staticmethod
     def _apply(s: str, kept: list[tuple[int, int, str]]) -> str:
@@ -556,20 +300,6 @@ class ScanResult:
     hits: list[tuple[int, str]]
 
 
-def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return the starts and ends (exclusive) of the runs of True in ``mask``."""
-    if not len(mask):
-        e = np.zeros(0, dtype=np.int64)
-        return e, e
-    prev = np.empty_like(mask)
-    prev[0] = False
-    prev[1:] = mask[:-1]
-    nxt = np.empty_like(mask)
-    nxt[-1] = False
-    nxt[:-1] = mask[1:]
-    return np.flatnonzero(mask & ~prev), np.flatnonzero(mask & ~nxt) + 1
-
-
 def _merge(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]:
     """Sort spans and merge overlapping ones (the earlier, higher-priority kind names it)."""
     spans = sorted(spans, key=lambda x: (x[0], x[3], -x[1]))
@@ -584,10 +314,3 @@ def _merge(spans: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str]]
             kept[-1] = (ka, b, kk)
             end = b
     return kept
-
-
-#: The head of a workbench URN ("IR-2026-"): its serial number is a reference, not a flag.
-_URN_HEAD = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,4}-\d{4}-$")
-_MONTH_CODES = np.array(sorted(_code(m) for m in (
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")),
-    dtype=np.int64)
