@@ -1,29 +1,36 @@
-"""Workspace store: write rate, the cost of the keyed and anchored audit chain, the cost of
-logging every read as CONSULT, and the audit verification rate.
+"""Workspace store: write rate, bulk loads, the cost of the keyed and anchored audit chain,
+of logging every read as CONSULT and of the integrity-lock check, and the audit verify rate.
 
 Before/after in one run:
 
+- bulk loads (issue 18): ``put_many`` of N documents (default 10 000; per-record keys for the
+  content hashes, issue 19) against plain ``sqlite3`` ``executemany`` with WAL and
+  ``synchronous=FULL`` writing the same documents and the same hash-chained (HMAC) audit rows,
+  side by side with the ratio (target <= 1.5x; median of 3); the same ``put_many`` on
+  PostgreSQL when ``INTELBENCH_TEST_PG_URL`` is set (``make bench`` starts a private cluster);
+- large frames: 1M rows x 6 columns through ``write_frame``/``read_frame`` (Parquet), on SQLite
+  and on PostgreSQL (targets: write < 2 s, read < 1 s); skipped with ``--no-frames``;
 - writes: ``put`` with the keyed chain and the anchor (now) against the same loop with the
   chain hashed by plain SHA-256 and no anchor (the previous behaviour, emulated by patching
   those two steps out in a second workspace);
-- reads: ``get`` and ``get_many`` of a logged kind against the same documents under a kind
-  listed in ``unlogged_kinds`` (the previous, silent read path: one read transaction).
+- consultation logging (issue 13): ``get`` and ``get_many`` of N documents of a logged kind
+  (one CONSULT entry listing them, written in the read's transaction, with the integrity-lock
+  check) against the same documents under a kind listed in ``unlogged_kinds`` (the previous,
+  silent read path: one read transaction); ``get_many`` median of 5, target <= 1.5x;
+- the integrity-lock check: 500 ``put`` calls with it (one SELECT on ``ib_integrity_locks``
+  per write) against the same loop with the check patched out;
+- ``verify()`` of the whole log (keyed chain, against the anchors): entries per second.
 
-- bulk loads (issue 18): ``put_many`` against plain ``sqlite3`` ``executemany`` with WAL and
-  ``synchronous=FULL`` writing the same documents and the same hash-chained (HMAC) audit rows,
-  side by side with the ratio (target <= 1.5x); the same ``put_many`` on PostgreSQL when
-  ``INTELBENCH_TEST_PG_URL`` is set (``make bench`` starts a private cluster);
-- large frames: 1M rows x 6 columns through ``write_frame``/``read_frame`` (Parquet), on SQLite
-  and on PostgreSQL (targets: write < 2 s, read < 1 s).
-
-Keys and anchors go to a temporary folder. Run: .venv/bin/python benchmarks/store.py [N]
+Keys and anchors go to a temporary folder. Run:
+``PYTHONPATH=. .venv/bin/python benchmarks/store.py [N_PUTS] [--bulk N] [--no-frames]``
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
-import sys
+import statistics
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -33,6 +40,7 @@ from typing import Any
 
 import intelbench.store.audit as audit_mod
 from intelbench.store.chain import entry_hash, entry_mac
+from intelbench.store.db import sha256_hex
 from intelbench.store.keyring import KeyedChain
 from intelbench.store.workspace import Workspace
 
@@ -48,13 +56,13 @@ def _timed(fn: Callable[[], Any]) -> float:
 @contextmanager
 def _previous_chain() -> Iterator[None]:
     """Emulate the previous store: plain SHA-256 entry hashes and no anchor outside."""
-    saved_mac, saved_anchor = audit_mod.entry_mac, KeyedChain._anchor_head
-    audit_mod.entry_mac = lambda fields, key: entry_hash(fields)  # type: ignore[assignment]
+    saved_mac, saved_anchor = audit_mod.mac_text, KeyedChain._anchor_head
+    audit_mod.mac_text = lambda key, text: sha256_hex(text)  # type: ignore[assignment]
     KeyedChain._anchor_head = lambda self, seq, head, reason: None  # type: ignore[method-assign]
     try:
         yield
     finally:
-        audit_mod.entry_mac = saved_mac  # type: ignore[assignment]
+        audit_mod.mac_text = saved_mac  # type: ignore[assignment]
         KeyedChain._anchor_head = saved_anchor  # type: ignore[method-assign]
 
 
@@ -127,7 +135,7 @@ def _frames(ws: Workspace, label: str) -> None:
           f"{min(reads):.2f} s (best of 3; targets < 2 s and < 1 s; JSON before: 24.5 s / 6.6 s)")
 
 
-def bulk_and_frames(root: Path, bulk: int = 10_000) -> None:
+def bulk_and_frames(root: Path, bulk: int = 10_000, frames: bool = True) -> None:
     """put_many against plain sqlite3, and large frames, on SQLite and PostgreSQL."""
     batch = {f"IR-{i:06d}": {**DOC, "i": i} for i in range(bulk)}
     ours, plain = [], []
@@ -154,6 +162,10 @@ def bulk_and_frames(root: Path, bulk: int = 10_000) -> None:
         t_pg = _timed(lambda: pg.put_many("report", batch, action="COLLECT"))  # type: ignore[union-attr]
         print(f"  Workspace.put_many (PostgreSQL, local cluster):         {t_pg:.2f} s, "
               f"{bulk / t_pg:.0f}/s")
+    if not frames:
+        if pg is not None:
+            pg.close()
+        return
     print("large frames:")
     ws = Workspace(root / "frames", analyst="Bench", role="ANALYST")
     _frames(ws, "SQLite")
@@ -163,12 +175,12 @@ def bulk_and_frames(root: Path, bulk: int = 10_000) -> None:
         pg.close()
 
 
-def main(n: int = 2000, bulk: int = 10_000) -> None:
+def main(n: int = 2000, bulk: int = 10_000, frames: bool = True) -> None:
     root = Path(tempfile.mkdtemp(prefix="ib-bench-store-"))
     os.environ["INTELBENCH_CONFIG_DIR"] = str(root / "config")
     os.environ["INTELBENCH_ANCHOR_DIR"] = str(root / "anchors")
     try:
-        bulk_and_frames(root, bulk)
+        bulk_and_frames(root, bulk, frames)
         if os.environ.get("INTELBENCH_BENCH_ONLY_BULK"):
             return
         # ---------------------------------------------------------------- writes
@@ -211,14 +223,28 @@ def main(n: int = 2000, bulk: int = 10_000) -> None:
               f"({t_get_silent / n_get * 1e3:.2f} ms each); with CONSULT entry "
               f"{t_get_logged:.2f} s ({t_get_logged / n_get * 1e3:.2f} ms each; "
               f"{t_get_logged / t_get_silent:.1f}x)")
-        ratios = []
-        for _ in range(3):
-            t_silent = _timed(lambda: ws.get_many("silent", list(batch)))
-            t_logged = _timed(lambda: ws.get_many("report", list(batch), justification="bench"))
-            ratios.append((t_logged / t_silent, t_silent, t_logged))
-        ratio, t_silent, t_logged = sorted(ratios)[1]
-        print(f"get_many of {bulk} documents (median of 3): unlogged {t_silent:.2f} s, with one "
-              f"CONSULT entry listing them {t_logged:.2f} s ({ratio:.2f}x; target <= 1.5x)")
+        keys = list(batch)
+        silent, logged = [], []
+        for _ in range(5):
+            silent.append(_timed(lambda: ws.get_many("silent", keys)))
+            logged.append(_timed(lambda: ws.get_many("report", keys, justification="bench")))
+        t_s, t_l = statistics.median(silent), statistics.median(logged)
+        print(f"get_many of {bulk} documents (median of 5): without consultation logging "
+              f"{t_s:.3f} s; with one CONSULT entry listing them {t_l:.3f} s "
+              f"({t_l / t_s:.2f}x; target <= 1.5x)")
+
+        # ---------------------------------------------------------------- integrity-lock check
+        m = 500
+        t_check = _timed(lambda: [ws.put("plan", f"P-{i}", {"i": i}) for i in range(m)])
+        original = audit_mod.check_unlocked
+        audit_mod.check_unlocked = lambda conn, actions: None  # type: ignore[assignment]
+        try:
+            t_plain = _timed(lambda: [ws.put("plan2", f"P-{i}", {"i": i}) for i in range(m)])
+        finally:
+            audit_mod.check_unlocked = original
+        print(f"{m} puts: with the integrity-lock check {t_check:.2f} s "
+              f"({t_check / m * 1e3:.2f} ms each); without {t_plain:.2f} s "
+              f"({t_plain / m * 1e3:.2f} ms each)")
 
         # ---------------------------------------------------------------- verify
         n_entries = len(ws.audit)
@@ -233,4 +259,9 @@ def main(n: int = 2000, bulk: int = 10_000) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 2000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("puts", nargs="?", type=int, default=2000, help="single puts (2000)")
+    parser.add_argument("--bulk", type=int, default=10_000, help="documents in bulk (10000)")
+    parser.add_argument("--no-frames", action="store_true", help="skip the 1M-row frames")
+    args = parser.parse_args()
+    main(args.puts, args.bulk, not args.no_frames)

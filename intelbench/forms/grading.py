@@ -22,6 +22,7 @@ from intelbench.forms._grading_drafts import (
     load_grade_draft,
     save_grade_draft,
 )
+from intelbench.forms._proposal_panel import ProposalPanel
 from intelbench.grading.grade import Grade, Handling, code_meanings
 from intelbench.grading.legacy import LegacyGrade
 from intelbench.grading.policy import GradingPolicy, resolve_policy
@@ -167,11 +168,12 @@ class GradingForm(w.VBox):
 
         self._load_current()
         self._restore_draft()
+        self.proposal_panel = ProposalPanel(ws, self.urn, self.policy)
         self.children = [
             self.header, self.text, w.HBox([self.original_toggle, self.consult_reason]),
             w.HBox([self.source, self.assessment, self.handling]),
             self.under_c, self.rationale, self.reason,
-            w.HBox([self.save_button, self.propose_button]), self.status,
+            w.HBox([self.save_button, self.propose_button]), self.status, self.proposal_panel,
         ]
         for widget in (self.source, self.assessment, self.handling, self.conditions,
                        self.risk_ref, self.action_code, self.sanitisation_code, self.rationale,
@@ -365,6 +367,7 @@ class GradingForm(w.VBox):
                               policy=self.policy)
         self.proposed.append(pid)
         delete_grade_draft(self.ws, self.urn)
+        self.proposal_panel.refresh()
         self._show([], ok=f"Proposed {self.to_grade().bracketed} for {self.urn} as {pid}; a "
                           "supervisor will accept or reject it (both steps audited).")
         return pid
@@ -502,6 +505,7 @@ class GradingApp(w.VBox):
             return None
         self.form = GradingForm(self.ws, report_urn=urn, policy=self.policy)
         self.form.on_saved.append(lambda _urn: self.reload_options())
+        self.form.proposal_panel.on_decided.append(lambda _urn: self.reload_options())
         self.form_box.children = (self.form,)
         return self.form
 

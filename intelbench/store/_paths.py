@@ -79,6 +79,12 @@ def _migrate_5(conn: Connection) -> None:
     _db.metadata_v5.create_all(conn, checkfirst=True)
 
 
+def _migrate_6(conn: Connection) -> None:
+    # Records saved before this step have no key yet: the next save of one creates it. Their
+    # earlier entries keep their content_hmac under the audit key (docs/howto/governance.rst).
+    _db.metadata_v6.create_all(conn, checkfirst=True)
+
+
 #: Schema steps in order; the last one's version is the version this code writes.
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, audit log and state tables; audit append-only guards", _migrate_1),
@@ -86,6 +92,8 @@ MIGRATIONS: list[Migration] = [
     Migration(3, "audit meta: workspace id, audit key id, first keyed entry", _migrate_3),
     Migration(4, "frame data table: large frames as Parquet bytes", _migrate_4),
     Migration(5, "integrity locks, role table and MoPI retention register", _migrate_5),
+    Migration(6, "per-record keys for content hashes in the audit log (crypto-shredding)",
+              _migrate_6),
 ]
 
 

@@ -20,11 +20,13 @@ What is never recorded
 ----------------------
 The audit log holds **references, keyed hashes and counts, never record content**. For a
 saved document the store writes ``record_ref="kind/key@revision"`` and a detail of the
-document's kind, key, revision, size and ``content_hmac`` (an HMAC under the audit key, so a
-guessed record cannot be confirmed against the log without the key); for an erasure only the
-reference and the number of revisions removed. Callers recording their own entries pass
-identifiers, keyed hashes (:meth:`AuditLog.content_hmac`) and counts in ``detail``; strings
-there are limited to :data:`MAX_DETAIL_STRING` characters.
+document's kind, key, revision, size and ``content_hmac``: an HMAC under the record's own
+key (``content_key = "record"``, :mod:`intelbench.store.record_keys`), so a guessed record
+cannot be confirmed against the log without that key, and erasure destroys the key; for an
+erasure only the reference, the number of revisions removed and ``record_key_destroyed``.
+Callers recording their own entries pass identifiers, keyed hashes
+(:meth:`AuditLog.content_hmac`) and counts in ``detail``; strings there are limited to
+:data:`MAX_DETAIL_STRING` characters.
 
 Protection
 ----------
@@ -50,12 +52,21 @@ from sqlalchemy.engine import Connection, Engine
 
 from intelbench.exceptions import AuditIntegrityError, IntelbenchWarning, ParameterError, RoleError
 from intelbench.store.audit_report import AuditReport, audit_report, render_log_html
-from intelbench.store.chain import HASHED_FIELDS, check_rows, entry_hash, entry_mac, fail
+from intelbench.store.chain import (
+    HASHED_FIELDS,
+    check_rows,
+    entry_hash,
+    entry_mac,
+    entry_text,
+    fail,
+    mac_text,
+)
 from intelbench.store.db import (
     GENESIS_HASH,
     after_commit,
     audit_log,
-    canonical_json,
+    bulk_insert,
+    canonical_json_of_jsonable,
     read_tx,
     state,
     to_jsonable,
@@ -105,6 +116,9 @@ JUSTIFICATION_REQUIRED: frozenset[str] = frozenset({"CONSULT", "DISCLOSE", "ERAS
 MAX_DETAIL_STRING = 512
 
 _HASHED_FIELDS = HASHED_FIELDS
+
+#: Columns of an audit row, in the order :meth:`AuditLog._append_many` builds them.
+_ROW_COLUMNS = [*HASHED_FIELDS, "hash"]
 
 
 @dataclass(frozen=True)
@@ -522,8 +536,9 @@ class AuditLog(KeyedChain):
         ).one()
         seq, prev = int(head.audit_seq), str(head.audit_head)
         timestamp = utc_now().isoformat(timespec="microseconds")
+        key, analyst, role = self._key, self.analyst, self.role
         made: list[AuditEntry] = []
-        rows: list[dict[str, Any]] = []
+        rows: list[tuple[Any, ...]] = []
         disclosed = False
         for action, justification, record_ref, recipient, detail in items:
             seq += 1
@@ -531,8 +546,8 @@ class AuditLog(KeyedChain):
             fields: dict[str, Any] = {
                 "seq": seq,
                 "timestamp": timestamp,
-                "analyst": self.analyst,
-                "role": self.role,
+                "analyst": analyst,
+                "role": role,
                 "action": action,
                 "justification": justification,
                 "record_ref": record_ref,
@@ -540,10 +555,15 @@ class AuditLog(KeyedChain):
                 "detail": detail,
                 "prev_hash": prev,
             }
-            prev = entry_mac(fields, self._key)
-            made.append(AuditEntry(**fields, hash=prev))
-            rows.append({**fields, "detail": canonical_json(detail), "hash": prev})
-        conn.execute(sa.insert(audit_log), rows)
+            detail_json = canonical_json_of_jsonable(detail)
+            this = mac_text(key, entry_text(fields, detail_json))
+            made.append(AuditEntry(**fields, hash=this))
+            rows.append(
+                (seq, timestamp, analyst, role, action, justification, record_ref, recipient,
+                 detail_json, prev, this)
+            )
+            prev = this
+        bulk_insert(conn, audit_log, _ROW_COLUMNS, rows)
         conn.execute(sa.update(state).where(state.c.id == 1).values(audit_seq=seq, audit_head=prev))
         last_seq, last_hash = seq, prev
         reason = "disclosure" if disclosed else "write"

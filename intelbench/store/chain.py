@@ -20,7 +20,15 @@ from intelbench.exceptions import AuditIntegrityError
 from intelbench.store.anchor import AnchorRecord
 from intelbench.store.db import GENESIS_HASH, canonical_json, sha256_hex
 
-__all__ = ["HASHED_FIELDS", "check_rows", "entry_hash", "entry_mac", "fail"]
+__all__ = [
+    "HASHED_FIELDS",
+    "check_rows",
+    "entry_hash",
+    "entry_mac",
+    "entry_text",
+    "fail",
+    "mac_text",
+]
 
 #: The fields an entry's hash covers, in the order they are shown.
 HASHED_FIELDS = (
@@ -77,6 +85,42 @@ def entry_mac(fields: Mapping[str, Any], key: bytes) -> str:
     """
     text = canonical_json({name: fields[name] for name in HASHED_FIELDS})
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+_ENC = json.encoder.encode_basestring  # the str encoder json.dumps uses with ensure_ascii=False
+
+
+def entry_text(fields: Mapping[str, Any], detail_json: str) -> str:
+    """Return the canonical JSON of an entry's hashed fields, its detail given serialised.
+
+    The same text as ``canonical_json`` of the fields (sorted keys, compact separators), built
+    directly: the store serialises each entry's detail once, for the row and the hash alike.
+    ``detail_json`` must be the canonical JSON of ``fields["detail"]``.
+
+    Examples
+    --------
+    >>> from intelbench.store.chain import entry_text
+    >>> from intelbench.store.db import canonical_json
+    >>> fields = dict(seq=1, timestamp="2026-01-01T00:00:00+00:00", analyst="Ä", role="ANALYST",
+    ...               action="COLLECT", justification='say "why"', record_ref="plan/p1@1",
+    ...               recipient=None, detail={"n": 1}, prev_hash="0" * 64)
+    >>> entry_text(fields, canonical_json(fields["detail"])) == canonical_json(fields)
+    True
+    """
+    recipient = fields["recipient"]
+    return (
+        f'{{"action":{_ENC(fields["action"])},"analyst":{_ENC(fields["analyst"])},'
+        f'"detail":{detail_json},"justification":{_ENC(fields["justification"])},'
+        f'"prev_hash":{_ENC(fields["prev_hash"])},'
+        f'"recipient":{"null" if recipient is None else _ENC(recipient)},'
+        f'"record_ref":{_ENC(fields["record_ref"])},"role":{_ENC(fields["role"])},'
+        f'"seq":{int(fields["seq"])},"timestamp":{_ENC(fields["timestamp"])}}}'
+    )
+
+
+def mac_text(key: bytes, text: str) -> str:
+    """HMAC-SHA-256 under ``key`` of the UTF-8 bytes of ``text``, as 64 hex digits."""
+    return hmac.digest(key, text.encode("utf-8"), "sha256").hex()
 
 
 def _row_text(row: Any) -> str:

@@ -37,7 +37,9 @@ __all__ = [
     "GENESIS_HASH",
     "after_commit",
     "audit_log",
+    "bulk_insert",
     "canonical_json",
+    "canonical_json_of_jsonable",
     "documents",
     "frame_data",
     "frames",
@@ -47,12 +49,14 @@ __all__ = [
     "metadata_v3",
     "metadata_v4",
     "metadata_v5",
+    "metadata_v6",
     "integrity_locks",
     "retention_table",
     "roles_meta",
     "roles_table",
     "audit_meta",
     "read_tx",
+    "record_keys",
     "schema_version",
     "sha256_hex",
     "state",
@@ -188,6 +192,18 @@ def canonical_json(obj: Any) -> str:
         raise StoreError(
             "doc: NaN and infinite floats cannot be stored; use None for a missing number"
         ) from None
+
+
+def canonical_json_of_jsonable(obj: dict[str, Any]) -> str:
+    """:func:`canonical_json` of a dict already made of JSON types with str keys (fast path).
+
+    For values the store built itself (audit details that went through :func:`to_jsonable`):
+    skips the key check. A NaN still gets the error :func:`canonical_json` gives.
+    """
+    try:
+        return _ENCODE(obj)
+    except (ValueError, TypeError, StoreError):
+        return canonical_json(obj)
 
 
 def sha256_hex(text: str) -> str:
@@ -363,6 +379,21 @@ retention_table = sa.Table(
     sa.Column("disposed_on", sa.String(10), nullable=True),
 )
 
+#: Tables added by schema version 6: per-record keys (crypto-shredding).
+metadata_v6 = sa.MetaData()
+
+#: One random key per record (kind, key). The ``content_hmac`` in the audit entries of the
+#: record's revisions is an HMAC under this key; erasure deletes the row, after which no
+#: content hash in the log can be recomputed by anyone (see :mod:`intelbench.store.record_keys`).
+record_keys = sa.Table(
+    "ib_record_keys",
+    metadata_v6,
+    sa.Column("kind", sa.String(100), primary_key=True),
+    sa.Column("key", sa.String(300), primary_key=True),
+    sa.Column("secret", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.String(40), nullable=False),
+)
+
 _SQLITE_GUARDS = [
     "CREATE TRIGGER IF NOT EXISTS ib_audit_log_no_update BEFORE UPDATE ON ib_audit_log "
     "BEGIN SELECT RAISE(ABORT, 'ib_audit_log is append-only'); END",
@@ -502,6 +533,30 @@ def write_tx(engine: Engine, *, lock_state: bool = True) -> Iterator[Connection]
             conn.info.pop("ib_after_commit", None)
     for callback in callbacks:
         callback()
+
+
+def bulk_insert(
+    conn: Connection, table: sa.Table, columns: list[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert many rows given as tuples in ``columns`` order, through the driver's executemany.
+
+    The same rows as ``conn.execute(sa.insert(table), [dicts])`` without SQLAlchemy's
+    per-row parameter processing (the store's columns are plain strings and integers). Drivers
+    with a positional parameter style other than ``qmark`` or ``format`` get the Core insert.
+    """
+    if not rows:
+        return
+    style = conn.dialect.paramstyle
+    if style not in ("qmark", "format", "pyformat"):
+        conn.execute(sa.insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+        return
+    mark = "?" if style == "qmark" else "%s"
+    quote = conn.dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))})"
+    )
+    conn.exec_driver_sql(sql, rows)
 
 
 def after_commit(conn: Connection, callback: Callable[[], None]) -> None:

@@ -17,6 +17,7 @@ from intelbench.exceptions import ParameterError, StoreError
 from intelbench.store._paths import Migration, check_name
 from intelbench.store.audit import _validate
 from intelbench.store.db import (
+    bulk_insert,
     canonical_json,
     documents,
     read_tx,
@@ -25,6 +26,7 @@ from intelbench.store.db import (
     utc_now,
     write_tx,
 )
+from intelbench.store.record_keys import CONTENT_KEY, record_hmac, record_secrets
 
 __all__ = [
     "current_version",
@@ -34,6 +36,9 @@ __all__ = [
     "summary_frame",
     "upgrade",
 ]
+
+
+_DOC_COLUMNS = ["kind", "key", "revision", "saved_at", "analyst", "role", "action", "doc", "sha256"]
 
 
 def current_version(conn: Connection) -> int:
@@ -123,43 +128,37 @@ def save_documents(
                     .group_by(documents.c.key)
                 )
             )
-        rows: list[dict[str, Any]] = []
+        secret = record_secrets(conn, kind, unique)
+        rows: list[tuple[Any, ...]] = []
+        revisions: list[int] = []
         entries: list[tuple[str, str, str, str | None, dict[str, Any]]] = []
+        analyst, role = ws.analyst, ws.role
         for key, text, digest in prepared:
             rev = last[key] = last.get(key, 0) + 1
-            rows.append(
-                {
-                    "kind": kind,
-                    "key": key,
-                    "revision": rev,
-                    "saved_at": saved_at,
-                    "analyst": ws.analyst,
-                    "role": ws.role,
-                    "action": action,
-                    "doc": text,
-                    "sha256": digest,
-                }
-            )
-            entries.append(
-                (
-                    action,
-                    justification,
-                    f"{kind}/{key}@{rev}",
-                    recipient,
-                    {
-                        **extra,
-                        "kind": kind,
-                        "key": key,
-                        "revision": rev,
-                        "content_hmac": ws.audit.content_hmac(text),
-                        "bytes": len(text.encode("utf-8")),
-                    },
+            revisions.append(rev)
+            rows.append((kind, key, rev, saved_at, analyst, role, action, text, digest))
+            if audit:
+                entries.append(
+                    (
+                        action,
+                        justification,
+                        f"{kind}/{key}@{rev}",
+                        recipient,
+                        {
+                            **extra,
+                            "kind": kind,
+                            "key": key,
+                            "revision": rev,
+                            "content_hmac": record_hmac(secret[key], text),
+                            "content_key": CONTENT_KEY,
+                            "bytes": len(text.encode("utf-8")),
+                        },
+                    )
                 )
-            )
-        conn.execute(sa.insert(documents), rows)
+        bulk_insert(conn, documents, _DOC_COLUMNS, rows)
         if audit:
             ws.audit._append_many(conn, entries)
-    return [int(r["revision"]) for r in rows]
+    return revisions
 
 
 def live_keys_stmt() -> sa.Select[Any]:

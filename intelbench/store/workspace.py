@@ -68,6 +68,7 @@ from intelbench.store.documents import (
 from intelbench.store.frames import FrameStore
 from intelbench.store.identity import Identity, load_settings, resolve_identity, role_error
 from intelbench.store.netfs import refuse_network_share
+from intelbench.store.record_keys import destroy_record_key
 from intelbench.store.roles import RoleTable
 
 #: Test hook (not public API): when set, maps a workspace folder to the database URL used for
@@ -131,7 +132,7 @@ class Workspace(ConsultStore, FrameStore):
     >>> ws.get("plan", "CP-1")["questions"], ws.get("plan", "CP-1", revision=1)["questions"]
     (4, 3)
     >>> ws.keys("plan"), ws.schema_version, ws.audit.entries()["action"].tolist()
-    (['CP-1'], 5, ['COLLECT', 'ALTER', 'CONSULT', 'CONSULT'])
+    (['CP-1'], 6, ['COLLECT', 'ALTER', 'CONSULT', 'CONSULT'])
     """
 
     def __init__(
@@ -446,8 +447,11 @@ class Workspace(ConsultStore, FrameStore):
         """Erase every revision of a document and audit it as ERASE.
 
         The content is removed (and, on SQLite, overwritten on disk and flushed out of the
-        write-ahead log); the audit entry keeps only the reference and the number of
-        revisions erased. The revision numbering of the key continues if it is saved again.
+        write-ahead log), and so is the record's own key (:mod:`intelbench.store.record_keys`),
+        under which the audit log keeps the content hashes of its revisions: after erasure
+        nobody can recompute them, not even with the audit key. The ERASE entry keeps only
+        the reference, the number of revisions erased and ``record_key_destroyed``. The
+        revision numbering of the key continues if it is saved again.
 
         Parameters
         ----------
@@ -476,8 +480,10 @@ class Workspace(ConsultStore, FrameStore):
         ...            justification="Op Larch")
         >>> ws.delete("osint", "Q-1", justification="MoPI review: no longer necessary")
         1
-        >>> ws.exists("osint", "Q-1"), ws.audit.entries("ERASE")["detail"][0]
-        (False, {'key': 'Q-1', 'kind': 'osint', 'revisions_erased': 1})
+        >>> ws.exists("osint", "Q-1"), ws.audit.entries("ERASE")["detail"][0]["revisions_erased"]
+        (False, 1)
+        >>> ws.audit.entries("ERASE")["detail"][0]["record_key_destroyed"]
+        True
         """
         _check_name("kind", kind)
         _check_name("key", key)
@@ -493,6 +499,7 @@ class Workspace(ConsultStore, FrameStore):
                 .where(*where, documents.c.doc.is_not(None))
             ).scalar_one()
             conn.execute(sa.delete(documents).where(*where))
+            shredded = destroy_record_key(conn, kind, key)
             conn.execute(
                 sa.insert(documents).values(
                     kind=kind,
@@ -511,7 +518,12 @@ class Workspace(ConsultStore, FrameStore):
                 "ERASE",
                 justification=justification,
                 record_ref=f"{kind}/{key}",
-                detail={"kind": kind, "key": key, "revisions_erased": int(n)},
+                detail={
+                    "kind": kind,
+                    "key": key,
+                    "revisions_erased": int(n),
+                    "record_key_destroyed": shredded,
+                },
             )
         flush_wal(self.engine)
         return int(n)

@@ -83,3 +83,28 @@ def test_proposal_rules(folder: Path) -> None:
         with pytest.raises(GradingError, match="was re-graded since"):
             decide_proposal(other, stale, accept=True, reason="agreed too")
         assert proposals(other, status="pending").frame["proposal"].tolist() == [stale]
+
+
+def test_the_grading_form_shows_a_supervisor_the_proposal_to_accept(folder: Path) -> None:
+    from intelbench.forms.grading import GradingForm
+
+    with Workspace(folder, analyst="a.analyst") as ws:
+        form = GradingForm(ws, report_urn="IR-1")
+        form.source.value = "1"
+        form.reason.value = "Source tested on Op Larch"
+        assert form.may_propose()
+        pid = form.propose()
+        panel = form.proposal_panel
+        assert [p["proposal"] for p in panel.pending] == [pid]
+        assert not panel.may_decide() and panel.decision_reason not in panel.children
+    with Workspace(folder, analyst="s.super") as sup:
+        panel = GradingForm(sup, report_urn="IR-1").proposal_panel
+        assert panel.may_decide() and "a.analyst" in panel.summary.value
+        panel.decide(accept=True)  # no reason: refused, shown, nothing decided
+        assert "needs a reason" in panel.status.value and panel.pending
+        panel.decision_reason.value = "Test record RA-12"
+        assert panel.decide(accept=True) == "ACCEPTED"
+        assert panel.pending == [] and "accepted" in panel.status.value
+        assert sup.get("report", "IR-1")["source_eval"] == "1"
+        events = [d.get("event") for d in sup.audit.entries()["detail"]]
+        assert "regrade_proposed" in events and "regrade_accepted" in events

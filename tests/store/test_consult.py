@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 
 import intelbench.store.db as _db
 from intelbench.exceptions import DocumentNotFoundError, ParameterError
-from intelbench.store.db import canonical_json
+from intelbench.store.db import canonical_json, record_keys
 from intelbench.store.identity import BUILTIN_PURPOSE
+from intelbench.store.record_keys import record_hmac
 from intelbench.store.workspace import Workspace
 
 
@@ -145,7 +147,15 @@ def test_collect_keeps_a_keyed_hash_and_erasure_leaves_nothing_to_confirm(
     text = canonical_json(doc)
     plain = hashlib.sha256(text.encode()).hexdigest()
     entry = ws.audit.entries("COLLECT").iloc[-1]
-    assert entry["detail"]["content_hmac"] == ws.audit.content_hmac(text) != plain
+    with ws.engine.connect() as conn:
+        secret = conn.execute(
+            sa.select(record_keys.c.secret).where(
+                record_keys.c.kind == "report", record_keys.c.key == "IR-7"
+            )
+        ).scalar_one()
+    assert entry["detail"]["content_key"] == "record"
+    assert entry["detail"]["content_hmac"] == record_hmac(bytes.fromhex(secret), text) != plain
+    assert entry["detail"]["content_hmac"] != ws.audit.content_hmac(text)
     ws.delete("report", "IR-7", justification="MoPI review: not necessary")
     assert ws.path is not None
     stored = b"".join(p.read_bytes() for p in ws.path.iterdir() if p.is_file())

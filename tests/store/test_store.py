@@ -52,7 +52,7 @@ def test_folder_created_and_public_names(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "b" / "workspace.db").is_file()
     assert w.path == (tmp_path / "a" / "b").resolve()
     assert isinstance(w.engine, sa.engine.Engine)
-    assert (w.analyst, w.role, w.schema_version) == ("X", "SUPERVISOR", 5)
+    assert (w.analyst, w.role, w.schema_version) == ("X", "SUPERVISOR", 6)
     assert ib.store.Workspace is Workspace and ib.audit.AuditLog is type(w.audit)
 
 
@@ -231,7 +231,12 @@ def test_delete_erases_content_everywhere(ws: Workspace) -> None:
     erase = ws.audit.entries("ERASE")
     assert len(erase) == 1
     assert erase["record_ref"][0] == "osint/Q-1"
-    assert erase["detail"][0] == {"kind": "osint", "key": "Q-1", "revisions_erased": 3}
+    assert erase["detail"][0] == {
+        "kind": "osint",
+        "key": "Q-1",
+        "revisions_erased": 3,
+        "record_key_destroyed": True,
+    }
     assert ws.audit.verify()
     # numbering continues after an erasure
     assert ws.put("osint", "Q-1", {"query": "new"}) == 5
@@ -372,7 +377,7 @@ def test_old_workspace_upgrades_and_its_plain_chain_still_verifies(
     folder = tmp_path / "w"
     plain = make_legacy(folder, version=version, n=3)
     w2 = Workspace(folder, analyst="A", role="ANALYST")
-    assert w2.schema_version == store.MIGRATIONS[-1].version == 5
+    assert w2.schema_version == store.MIGRATIONS[-1].version == 6
     assert sa.inspect(w2.engine).has_table("ib_frames")
     # the old entries are kept as they were; a CHECKPOINT entry starts the keyed chain
     e = w2.audit.entries()

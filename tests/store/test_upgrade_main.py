@@ -46,7 +46,7 @@ def test_previous_release_workspace_upgrades_and_every_hash_verifies(old: Path) 
             assert _db.sha256_hex(_db.canonical_json(json.loads(doc))) == digest
             assert _db.canonical_json(json.loads(doc)) == doc
     ws = Workspace(old, analyst="New Analyst", role="INTEL_UNIT")
-    assert ws.schema_version == 5
+    assert ws.schema_version == 6
     assert ws.audit.verify()
     plan = ws.get("plan", "CP-1", justification="upgrade check")
     assert plan["title"] == "Burglary north v2"
