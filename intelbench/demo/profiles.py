@@ -196,10 +196,12 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
     gap_frame = st["gaps"].frame
     n_hot = fig.hot_cells
     areas_map = areas.merge(by_area[["area_code", "rate_per_1000"]], on="area_code", how="left")
-    rate_map = geo.map(areas=areas_map, value="rate_per_1000", label="area_name",
+    rate = "burglaries per 1,000 households"  # the legend's title on screen and on paper
+    rate_map = geo.map(areas=areas_map.rename(columns={"rate_per_1000": rate}), value=rate,
+                       label="area_name",
                        title="Burglary rate per 1,000 households", reference=_reference(data),
                        source="Street-level crime data, 12 months; households from areas.gpkg")
-    m.step("ib.geo.map", areas="areas.gpkg", value="rate_per_1000")
+    m.step("ib.geo.map", areas="areas.gpkg", value="rate_per_1000 (as the legend title)")
     plan = json.loads((data / "collection_plan.json").read_text(encoding="utf-8"))
     members = {m_ for g in json.loads((data / "ocg_truth.json").read_text())["groups"]
                if g.get("name") == _GROUP for m_ in g["members"]}

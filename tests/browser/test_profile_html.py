@@ -73,12 +73,13 @@ def test_review_copy_maps_and_charts_render(pages: dict[str, Any], key: str, gua
     prof = pages[key, "profile"]
     guarded_page.goto(pages[key, "review"].as_uri())
     widths = _images_loaded(guarded_page)
-    static = [f for f in prof.figures if f.kind in ("matplotlib", "geotable")]
-    assert len(widths) == len(static) and all(w > 0 for w in widths), widths
+    # every figure has its static picture (print layouts for maps); live ones follow it
+    assert len(widths) == len(prof.figures) and all(w > 0 for w in widths), widths
     frames = guarded_page.locator("iframe.ib-embed")
-    live = [f for f in prof.figures if f.kind in ("map", "link_chart")]
+    live = [f for f in prof.figures if f.kind in ("map", "link_chart", "timeline")]
     assert frames.count() == len(live)
     for i, f in enumerate(live):
+        frames.nth(i).scroll_into_view_if_needed()
         inner = guarded_page.frame_locator("iframe.ib-embed").nth(i)
         target = inner.locator(".leaflet-container" if f.kind == "map" else "canvas").first
         target.wait_for(state="attached", timeout=30_000)
