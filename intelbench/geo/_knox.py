@@ -49,28 +49,35 @@ def close_pairs(xy: np.ndarray, d_edges: np.ndarray,
     order = cKDTree(xy).indices.astype(np.intp)  # leaf order: neighbours near in memory
     pts = xy[order]
     pairs = cKDTree(pts).query_pairs(r=float(d_edges[-1]), output_type="ndarray")
-    i = pairs[:, 0].astype(np.int32)
-    j = pairs[:, 1].astype(np.int32)
+    i = np.ascontiguousarray(pairs[:, 0])  # intp: np.take reads these without a cast
+    j = np.ascontiguousarray(pairs[:, 1])
     del pairs
     px = np.ascontiguousarray(pts[:, 0])
     py = np.ascontiguousarray(pts[:, 1])
-    dist = np.take(px, i) - np.take(px, j)
+    dist = np.take(px, i, mode="clip")
+    dist -= np.take(px, j, mode="clip")
     dist *= dist
-    dy = np.take(py, i) - np.take(py, j)
+    dy = np.take(py, i, mode="clip")
+    dy -= np.take(py, j, mode="clip")
     dy *= dy
     dist += dy
     del dy
     np.sqrt(dist, out=dist)
-    row = (np.searchsorted(d_edges, dist, side=side) + 1).astype(np.int8)
+    # row = 1 + searchsorted(d_edges, dist, side): the edges below (or at) each distance
+    row: np.ndarray = np.ones(dist.size, dtype=np.int8 if d_edges.size < 120 else np.int16)
+    above = np.greater if side == "left" else np.greater_equal
+    for edge in d_edges:
+        np.add(row, above(dist, edge), out=row)
     row[dist == 0] = 0
     del dist
     near_rows = d_edges.size + 1
-    grouped = np.argsort(row, kind="stable")  # radix sort on int8
+    grouped = np.argsort(row, kind="stable")  # a radix sort on 8- or 16-bit integers
     row = row[grouped]
     keep = int(np.searchsorted(row, near_rows))
     grouped = grouped[:keep]
     bounds = np.searchsorted(row[:keep], np.arange(near_rows + 1))
-    return ClosePairs(order=order, i=i[grouped], j=j[grouped], bounds=bounds.astype(np.int64))
+    return ClosePairs(order=order, i=i[grouped].astype(np.int32),
+                      j=j[grouped].astype(np.int32), bounds=bounds.astype(np.int64))
 
 
 def _lanes(span: int) -> tuple[type[np.signedinteger], int]:
