@@ -15,6 +15,7 @@ from intelbench.geo.grid import classify, grid, rates
 from intelbench.geo.hotspots import HotspotGrid, getis_ord, hotspot_grid, hotspots
 from intelbench.geo.moran import MoranResult, local_moran, moran
 from intelbench.geo.pattern import NearestNeighbourResult, RipleyResult, nearest_neighbour, ripley
+from intelbench.geo.reaggregate import reaggregate
 
 # isort: split
 # --- geotime ---
@@ -49,6 +50,7 @@ __all__ = [
     "moran",
     "nearest_neighbour",
     "rates",
+    "reaggregate",
     "ripley",
     # --- geotime ---
     "MapResult",

@@ -624,8 +624,10 @@ def event_xy(
 ) -> tuple[np.ndarray, pd.Series, list[str]]:
     """Return (xy float array n×2, reason per row, notes) for points or x/y columns.
 
-    A GeoDataFrame must have a CRS; a geographic one is projected to EPSG:27700 (noted). A
-    plain DataFrame needs x/y columns in projected metres (``x``/``y`` or
+    A GeoDataFrame must have a CRS; a geographic one is projected to EPSG:27700 (noted). The
+    x/y columns that ``read_police_uk`` keeps (named in ``attrs["xy"]``) are used instead of
+    the geometry while they still match it (see :func:`_stored_xy`). A plain DataFrame
+    needs x/y columns in projected metres (``x``/``y`` or
     ``easting``/``northing``). Rows with missing coordinates get a reason and NaN xy.
     """
     if not isinstance(events, pd.DataFrame):
@@ -642,6 +644,11 @@ def event_xy(
                 "events: the GeoDataFrame has no CRS; set one (e.g. "
                 "gdf.set_crs('EPSG:27700')) before analysis"
             )
+        kept = _stored_xy(events, events.crs)  # read_police_uk's x/y, when still valid
+        if kept is not None:
+            xy = np.ascontiguousarray(kept)
+            reason[~np.isfinite(xy).all(axis=1)] = "missing location"
+            return xy, reason, notes
         if events.crs.is_geographic:
             geoms = geoms.to_crs(BNG)
             notes.append(f"points were in {events.crs.to_string()} (degrees); projected to {BNG}")

@@ -255,11 +255,12 @@ def rates(
     points: Any,
     areas: Any,
     *,
-    population: str | None = "residents",
+    population: Any = "residents",
     per: float = 1000,
     by: str | None = None,
     code: str | None = None,
     area_code: str | None = None,
+    population_column: str | None = None,
 ) -> Any:
     """Count events per area and, with a population column, the rate per ``per`` people.
 
@@ -276,9 +277,11 @@ def rates(
         Events as points with a CRS.
     areas : geopandas.GeoDataFrame
         Any polygon layer (LSOAs, beats, sectors) with a CRS.
-    population : str or None, default "residents"
-        Column of ``areas`` holding the denominator (residents, households, ...). None gives
-        counts and densities only.
+    population : str, DataFrame, Series or None, default "residents"
+        Column of ``areas`` holding the denominator (residents, households, ...), or a
+        population table by area code (a frame with a code column, or a Series indexed by
+        code) matched to ``areas`` on ``area_code``; a table that does not cover every area
+        is refused, naming the areas. None gives counts and densities only.
     per : float, default 1000
         Rate base: events per ``per`` units of ``population``.
     by : {"code", "polygon"}, optional
@@ -288,6 +291,9 @@ def rates(
         The events' area-code column (default ``lsoa_code`` or ``LSOA code``).
     area_code : str, optional
         The areas' code column (default: the text column holding most of the events' codes).
+    population_column : str, optional
+        With a population table: its column to use (default ``residents``, else its only
+        numeric column), e.g. ``"households"``.
 
     Returns
     -------
@@ -333,7 +339,8 @@ def rates(
         raise CRSError("areas has no CRS; allowed: any CRS that can be projected; got None.")
     check_positive("per", per, typical="usually 1000 or 100000")
     out = areas.to_crs(prep.crs) if not areas.crs.equals(prep.crs) else areas.copy()
-    if population is not None:
+    table = population if isinstance(population, (pd.DataFrame, pd.Series)) else None
+    if table is None and population is not None:
         if population not in out.columns:
             raise SchemaError(
                 f"population column {population!r} is not in areas; allowed: one of "
@@ -399,7 +406,19 @@ def rates(
     out["area_km2"] = area_km2
     with np.errstate(divide="ignore", invalid="ignore"):
         out["count_per_km2"] = np.where(area_km2 > 0, counts / area_km2, np.nan)
-    if population is not None:
+    if table is not None:
+        from intelbench.geo.reaggregate import population_lookup
+
+        label = population_column or (
+            "residents" if isinstance(table, pd.Series) or "residents" in table.columns
+            else "population")
+        pop = population_lookup(out, table, column=population_column,
+                                area_code=ar_code or area_code)
+        out["population"] = pop
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["rate"] = counts / pop * per
+        out.attrs["rate"] = f"events per {per:,g} {label} (population table)"
+    elif population is not None:
         pop = pd.to_numeric(out[population], errors="coerce").to_numpy(dtype=float)
         bad = ~(pop > 0)
         if bad.any():

@@ -21,14 +21,16 @@ hot/cold confidence classes (99/95/90%), as ArcGIS does when FDR is ticked.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any, ParamSpec
 
 import numpy as np
 import pandas as pd
 
 from intelbench.exceptions import ParameterError, SchemaError
 from intelbench.geo._events import (
-    DEFAULT_MAX_CELLS,
     check_positive,
     check_probability,
     prepare_points,
@@ -47,23 +49,32 @@ from intelbench.geo.hotgrid import HotspotGrid, hotspot_grid
 __all__ = ["HOTSPOT_LABELS", "HotspotGrid", "getis_ord", "gi_star_grid", "hotspot_grid",
            "hotspots"]
 
+_P = ParamSpec("_P")
 
-def hotspots(
-    points: Any,
-    cell_size: float | None = None,
-    distance: float | None = None,
-    *,
-    alpha: float = 0.05,
-    fdr: bool = True,
-    permutations: int = 0,
-    seed: Any = None,
-    extent: Any = None,
-    study_area: Any = None,
-    weight: str | None = None,
-    max_cells: int = DEFAULT_MAX_CELLS,
-    min_incidents: int | None = None,
-    scale: str = "auto",
-) -> Any:
+
+def _frame_of(
+    grid_fn: Callable[_P, HotspotGrid],
+) -> Callable[[Callable[..., Any]], Callable[_P, Any]]:
+    """Build a function with ``grid_fn``'s parameters that returns ``grid_fn(...).to_frame()``.
+
+    The parameters and their defaults live only in ``grid_fn``; the decorated function gives
+    the name and the docstring (with its doctest).
+    """
+
+    def build(doc: Callable[..., Any]) -> Callable[_P, Any]:
+        def frame(*args: _P.args, **kwargs: _P.kwargs) -> Any:
+            return grid_fn(*args, **kwargs).to_frame()
+
+        functools.update_wrapper(frame, doc)
+        setattr(frame, "__signature__",  # noqa: B010  (help() and autodoc show the parameters)
+                inspect.signature(grid_fn).replace(return_annotation="GeoDataFrame"))
+        return frame
+
+    return build
+
+
+@_frame_of(hotspot_grid)
+def hotspots() -> Any:  # parameters: those of hotspot_grid
     """Getis-Ord Gi* hotspots of events counted on a square grid.
 
     The guards of ArcGIS's Optimized Hot Spot Analysis (methods.md B12) apply: too few
@@ -143,11 +154,6 @@ def hotspots(
     >>> hs.loc[hs["count"].idxmax(), "hotspot"]
     'hot 99%'
     """
-    return hotspot_grid(
-        points, cell_size, distance, alpha=alpha, fdr=fdr, permutations=permutations,
-        seed=seed, extent=extent, study_area=study_area, weight=weight,
-        max_cells=max_cells, min_incidents=min_incidents, scale=scale,
-    ).to_frame()
 
 
 def getis_ord(

@@ -30,7 +30,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from intelbench.exceptions import ParameterError, SchemaError
 from intelbench.geo._events import (
@@ -39,6 +38,7 @@ from intelbench.geo._events import (
     parse_datetimes,
     require_column,
 )
+from intelbench.geo._knox import close_pairs, day_histograms, lanes_per_gather
 from intelbench.geo._precision import require_precision, time_precision
 
 __all__ = [
@@ -272,54 +272,17 @@ def near_repeat(
     n_rows, n_cols = n_d + 2, n_t + 1
     near_rows = n_d + 1  # same location + distance bands
 
-    # Close pairs, once. Row 0 = same location.
-    tree = cKDTree(xy)
-    pairs = tree.query_pairs(r=float(d_edges[-1]), output_type="ndarray")
-    i = pairs[:, 0].astype(np.int32)
-    j = pairs[:, 1].astype(np.int32)
-    dist = np.sqrt(((xy[i] - xy[j]) ** 2).sum(axis=1))
-    row = np.searchsorted(d_edges, dist, side=side) + 1
-    row[dist == 0] = 0
-    keep = row < near_rows
-    i, j, row = i[keep], j[keep], row[keep].astype(np.int32)
-    base = row * n_cols
+    # Close pairs, once, grouped by row (row 0 = same location).
+    pairs = close_pairs(xy, d_edges, side)
+    row_totals = np.diff(pairs.bounds)  # close pairs per row: the same in every permutation
 
-    # Time band lookup for integer day differences.
+    # Time column of each day difference below ``top``; ``top`` days or more is "more than".
     top = int(np.floor(t_edges[-1])) + 1
-    lut = np.searchsorted(t_edges, np.arange(top + 1), side=side).astype(np.int32)
-
+    col_of = np.searchsorted(t_edges, np.arange(top), side=side)
+    to_cols = np.zeros((top, n_cols), dtype=np.int64)
+    to_cols[np.arange(top), col_of] = 1
     span = int(t.max()) if t.size else 0
-    n_cells = near_rows * n_cols
-
-    def near_counts_wide(tt: np.ndarray) -> np.ndarray:
-        dt = np.abs(tt[i] - tt[j])
-        np.minimum(dt, top, out=dt)
-        return np.bincount(base + lut[dt], minlength=n_cells).reshape(near_rows, n_cols)
-
-    if span < 16_000 and n_cells < 32_000:
-        # Pairs in cache-sized chunks with 16-bit days: the signed day difference plus an
-        # offset indexes a table of time bands directly (no abs, no clipping pass).
-        lut2 = lut[np.minimum(np.abs(np.arange(-span, span + 1)), top)].astype(np.int16)
-        base16 = base.astype(np.int16)
-        step = 1 << 17
-        buf_a, buf_b = np.empty(step, np.int16), np.empty(step, np.int16)
-
-        def near_counts(tt: np.ndarray) -> np.ndarray:
-            t16 = tt.astype(np.int16)
-            neg = (span - tt).astype(np.int16)
-            acc = np.zeros(n_cells, dtype=np.int64)
-            for s0 in range(0, i.size, step):
-                s1 = min(s0 + step, i.size)
-                a, b = buf_a[: s1 - s0], buf_b[: s1 - s0]
-                np.take(t16, i[s0:s1], out=a)
-                np.take(neg, j[s0:s1], out=b)
-                a += b  # t_i - t_j + span, in [0, 2 span]
-                np.take(lut2, a, out=b)
-                b += base16[s0:s1]
-                acc += np.bincount(b, minlength=n_cells)
-            return acc.reshape(near_rows, n_cols)
-    else:
-        near_counts = near_counts_wide
+    lanes = lanes_per_gather(span)
 
     # Totals per time band over all n(n-1)/2 pairs, from the sorted dates.
     ts = np.sort(t).astype(np.int64)
@@ -328,21 +291,24 @@ def near_repeat(
            for e in t_edges]
     col_totals = np.diff(np.concatenate([[0], cum, [total]])).astype(np.int64)
 
-    def full_table(near: np.ndarray) -> np.ndarray:
-        table = np.empty((n_rows, n_cols), dtype=np.int64)
-        table[:near_rows] = near
-        table[near_rows] = col_totals - near.sum(axis=0)
-        return table
+    def full_tables(days: list[np.ndarray]) -> np.ndarray:
+        near = day_histograms(pairs, days, span, top) @ to_cols  # (k, near_rows, n_cols)
+        near[:, :, -1] += row_totals - near.sum(axis=2)
+        tables = np.empty((len(days), n_rows, n_cols), dtype=np.int64)
+        tables[:, :near_rows] = near
+        tables[:, near_rows] = col_totals - near.sum(axis=1)
+        return tables
 
-    observed = full_table(near_counts(t))
+    observed = full_tables([t])[0]
     rng = np.random.default_rng(seed)
     sims = np.empty((int(permutations), n_rows, n_cols), dtype=np.int64)
     from tqdm.auto import tqdm
 
-    quiet = i.size * int(permutations) < 50_000_000  # a progress bar only for long runs
-    for k in tqdm(range(int(permutations)), desc="near_repeat permutations", disable=quiet,
-                  leave=False):
-        sims[k] = full_table(near_counts(t[rng.permutation(n)]))
+    quiet = pairs.i.size * int(permutations) < 200_000_000  # a bar only for long runs
+    for k0 in tqdm(range(0, int(permutations), lanes), desc="near_repeat permutations",
+                   disable=quiet, leave=False):
+        k1 = min(k0 + lanes, int(permutations))
+        sims[k0:k1] = full_tables([t[rng.permutation(n)] for _ in range(k1 - k0)])
     expected = sims.mean(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(expected > 0, observed / np.where(expected > 0, expected, 1), np.nan)

@@ -136,6 +136,9 @@ def write_samples(out: Path | str, seed: int = 2026, *, scale: float = 1.0) -> l
     from intelbench.samples._reference import write_reference  # roads, places (issue 15)
 
     written += write_reference(rng(9), geo, out)
+    from intelbench.samples._beats import write_beats  # population table, beats (issue 14)
+
+    written += write_beats(rng(10), geo, out)
     p = out / "intel_reports.csv"
     reports.to_csv(p, index=False, lineterminator="\n")
     written.append(p)

@@ -13,7 +13,7 @@ import intelbench as ib
 from intelbench.exceptions import SchemaError
 from intelbench.geo._precision import time_precision
 
-from ._geodata import SERIES_DIR
+from ._geodata import CRIMES_CSV, SERIES_DIR
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +92,23 @@ def test_exact_times_still_work() -> None:
     nr = ib.geo.near_repeat(ev, [100], [7], permutations=9, seed=1)
     assert int(nr.observed.to_numpy().sum()) == 6
     assert len(ib.geo.trends(ev, freq="W")) > 10
+
+
+def test_aoristic_on_the_real_cumbria_month_refuses_then_spreads_only_when_asked() -> None:
+    # data.police.uk, Cumbria, March 2016: 186 burglaries, each dated "2016-03" only.
+    crimes = ib.read_police_uk(CRIMES_CSV)
+    burglary = crimes[crimes["crime_type"] == "Burglary"]
+    assert len(burglary) == 186
+    with pytest.raises(SchemaError) as err:
+        ib.geo.aoristic(burglary, start="month", end=None)
+    msg = str(err.value)
+    assert "'month' gives times to the month only (period[M] values)" in msg
+    assert "needs times to the hour" in msg and "spread=True" in msg
+    assert "force extract with from/to times" in msg
+    week = ib.geo.aoristic(burglary, start="month", end=None, spread=True)
+    # March 2016 is 31 days, longer than a week: each burglary spreads evenly over all
+    # 168 hours (186 / 168 = 1.107 a cell): the chart then says nothing about when.
+    np.testing.assert_allclose(week.to_numpy(), 186 / 168)
+    assert len(week.flagged) == 186 and len(week.excluded) == 0
+    assert any("spread evenly over its whole month (spread=True)" in n
+               and "not when crime happened" in n for n in week.notes)
