@@ -145,14 +145,14 @@ def _frames_previous_postgres(ws: Workspace, df: Any) -> None:
         blob = conn.execute(sa.select(t.c.data).where(t.c.name == name)).scalar()
         return None if blob is None else bytes(blob)
 
-    frames_mod._put_blob, frames_mod._get_blob = put, get  # type: ignore[assignment]
+    frames_mod._put_blob, frames_mod._get_blob = put, get
     try:
         writes, reads = [], []
         for _ in range(3):
             writes.append(_timed(lambda: ws.write_frame("crimes", df, action="COLLECT")))
             reads.append(_timed(lambda: ws.read_frame("crimes", justification="bench")))
     finally:
-        frames_mod._put_blob, frames_mod._get_blob = saved  # type: ignore[assignment]
+        frames_mod._put_blob, frames_mod._get_blob = saved
     print(f"  PostgreSQL, previous path (bytea as a text parameter): write {min(writes):.2f} s, "
           f"read {min(reads):.2f} s (best of 3, same run)")
 
