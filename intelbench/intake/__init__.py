@@ -236,6 +236,9 @@ def read_table(
     if keep not in ("good", "all"):
         raise SchemaError(f"keep must be 'good' or 'all'; got {keep!r}")
     single = isinstance(path, str | Path) and Path(path).is_file()
+    if (isinstance(path, str | Path) and not Path(path).exists()
+            and not any(ch in str(path) for ch in "*?[")):
+        raise SchemaError(f"path: {path} is not a file")
     files = [Path(path)] if single else collect_files(path, "*.csv")  # type: ignore[arg-type]
     chosen = choose_engine(engine, files, out)
     if chosen == "duckdb" or len(files) > 1:
