@@ -133,6 +133,36 @@ def _frames(ws: Workspace, label: str) -> None:
         reads.append(_timed(lambda: ws.read_frame("crimes", justification="bench")))
     print(f"  {label}: 1M rows x 6 columns as Parquet: write {min(writes):.2f} s, read "
           f"{min(reads):.2f} s (best of 3; targets < 2 s and < 1 s; JSON before: 24.5 s / 6.6 s)")
+    if ws.engine.dialect.name == "postgresql":
+        _frames_previous_postgres(ws, df)
+
+
+def _frames_previous_postgres(ws: Workspace, df: Any) -> None:
+    """The same frame through the previous PostgreSQL path (bytea as text parameters)."""
+    import sqlalchemy as sa
+
+    import intelbench.store.frames as frames_mod
+
+    saved = frames_mod._put_blob, frames_mod._get_blob
+
+    def put(conn: Any, name: str, blob: bytes) -> None:
+        conn.execute(sa.insert(frames_mod.frame_data).values(name=name, data=blob))
+
+    def get(conn: Any, name: str) -> bytes | None:
+        t = frames_mod.frame_data
+        blob = conn.execute(sa.select(t.c.data).where(t.c.name == name)).scalar()
+        return None if blob is None else bytes(blob)
+
+    frames_mod._put_blob, frames_mod._get_blob = put, get
+    try:
+        writes, reads = [], []
+        for _ in range(3):
+            writes.append(_timed(lambda: ws.write_frame("crimes", df, action="COLLECT")))
+            reads.append(_timed(lambda: ws.read_frame("crimes", justification="bench")))
+    finally:
+        frames_mod._put_blob, frames_mod._get_blob = saved
+    print(f"  PostgreSQL, previous path (bytea as a text parameter): write {min(writes):.2f} s, "
+          f"read {min(reads):.2f} s (best of 3, same run)")
 
 
 def bulk_and_frames(root: Path, bulk: int = 10_000, frames: bool = True) -> None:

@@ -69,6 +69,9 @@ html_last_updated_fmt = None
 API_MODULES: list[tuple[str, str]] = [
     ("intelbench.store", "Workspace and audit log"),
     ("intelbench.intake", "Intake: data.police.uk and force extracts"),
+    ("intelbench.intake.bulk", "Intake: ten years through DuckDB and Parquet"),
+    ("intelbench.intake.engines", "Intake: choosing pandas or DuckDB"),
+    ("intelbench.intake.cube", "Intake: emerging hot spots from the SQL cube"),
     ("intelbench.grading", "Grading (3x5x2)"),
     ("intelbench.plans", "Collection plans"),
     ("intelbench.geo", "Where and when (geo)"),

@@ -149,7 +149,29 @@ def _make_folder(folder: Path) -> list[Path]:
 
 @contextlib.contextmanager
 def _register_lock(ws: Any) -> Iterator[None]:
-    """Hold an exclusive lock on the workspace's register while a reference is given out."""
+    """Hold an exclusive lock on the workspace's register while a reference is given out.
+
+    A folder workspace locks a file in it; a PostgreSQL workspace (analysts on several
+    machines) also holds a PostgreSQL advisory lock keyed by its schema.
+    """
+    engine = getattr(ws, "engine", None)
+    if engine is not None and getattr(engine.dialect, "name", "") == "postgresql":
+        key = "SELECT hashtext(current_schema() || '.ib_dissemination_register')"
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock(({key}))")
+            try:
+                with _file_lock(ws):
+                    yield
+            finally:
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock(({key}))")
+                conn.rollback()
+        return
+    with _file_lock(ws):
+        yield
+
+
+@contextlib.contextmanager
+def _file_lock(ws: Any) -> Iterator[None]:
     root = getattr(ws, "path", None)
     if fcntl is None or not isinstance(root, Path) or not root.is_dir():
         yield

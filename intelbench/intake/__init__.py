@@ -9,24 +9,28 @@ never quote the value, so a quarantine can be shared without leaking content.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from intelbench.exceptions import SchemaError
+from intelbench.intake._common import collect_files
+from intelbench.intake.engines import DUCKDB_ABOVE_BYTES, choose_engine
 from intelbench.intake.police_uk import POLICE_UK_COLUMNS, SNAKE_COLUMNS, read_police_uk_frames
-from intelbench.intake.table import KINDS, check_frame, read_raw
+from intelbench.intake.report import Column, IntakeReport, TableResult
+from intelbench.intake.table import check_frame, read_raw
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from intelbench.intake.bulk import BulkIntake
+
+Paths = str | Path | Iterable[str | Path]
+
 __all__ = [
     "BURGLARY_EXTRACT",
     "BURGLARY_EXTRACT_ORDER",
+    "DUCKDB_ABOVE_BYTES",
     "POLICE_UK_COLUMNS",
     "SNAKE_COLUMNS",
     "Column",
@@ -37,104 +41,50 @@ __all__ = [
 ]
 
 
-@dataclass
-class IntakeReport:
-    """What happened to every row read by :func:`read_police_uk`.
+@overload
+def read_police_uk(path: Paths, *, outcomes: bool | Paths = ..., engine: str = ...,
+                   out: None = ...) -> gpd.GeoDataFrame: ...
 
-    Attributes
-    ----------
-    files : list of str
-        The files read, in order.
-    rows_read : int
-        Data rows read (blank lines not counted).
-    rows_kept : int
-        Rows in the GeoDataFrame.
-    blank_lines : int
-        Blank lines skipped (for example trailing blank lines).
-    excluded : pandas.DataFrame
-        Every row kept out, with ``file``, ``line`` (1-based line in the file; the header is
-        line 1), ``reason`` ("no location", "zero coordinates", "bad coordinates",
-        "latitude and longitude swapped", "outside Great Britain", "missing crime type",
-        "bad month", "repeated month", "repeated Crime ID") and the original 12 columns.
-    repeated_months : list of dict
-        Each month of a force read again from a later file (``file``, ``month``, ``force``,
-        ``rows``, ``first_read_from``); its rows are excluded as "repeated month".
-    repeated_ids : int
-        Rows dropped because their Crime ID was already read from another file.
-    ids_twice_in_a_file : int
-        Crime IDs that appear more than once within one file (kept: the rows differ, or
-        are anti-social behaviour incidents without an ID).
-    outcomes : dict
-        The outcomes files read and how many street crimes got an outcome.
-    """
 
-    files: list[str]
-    rows_read: int
-    rows_kept: int
-    blank_lines: int = 0
-    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
-    repeated_months: list[dict[str, Any]] = field(default_factory=list)
-    repeated_ids: int = 0
-    ids_twice_in_a_file: int = 0
-    outcomes: dict[str, Any] = field(default_factory=dict)
-
-    def counts(self) -> dict[str, int]:
-        """Return the number of excluded rows for each reason.
-
-        Returns
-        -------
-        dict
-            reason -> rows, sorted by reason.
-        """
-        if self.excluded.empty:
-            return {}
-        vc = self.excluded["reason"].value_counts()
-        return {str(k): int(vc[k]) for k in sorted(vc.index)}
-
-    def to_frame(self) -> pd.DataFrame:
-        """Return the summary as a table: one row per outcome with its row count.
-
-        Returns
-        -------
-        pandas.DataFrame
-            Columns ``outcome`` and ``rows``; the first row is "kept".
-        """
-        rows = [("kept", self.rows_kept), *self.counts().items()]
-        return pd.DataFrame(rows, columns=["outcome", "rows"])
-
-    def __repr__(self) -> str:
-        parts = ", ".join(f"{k}: {v:,}" for k, v in self.counts().items()) or "none"
-        return (f"IntakeReport({len(self.files)} file(s), {self.rows_read:,} rows read, "
-                f"{self.rows_kept:,} kept; excluded {parts})")
-
-    def _repr_html_(self) -> str:
-        rows = "".join(f"<tr><td>{html.escape(str(o))}</td><td>{int(n):,}</td></tr>"
-                       for o, n in self.to_frame().itertuples(index=False))
-        return (f"<div><b>Intake report</b>: {len(self.files)} file(s), {self.rows_read:,} "
-                f"rows read<table><tr><th>outcome</th><th>rows</th></tr>{rows}</table></div>")
+@overload
+def read_police_uk(path: Paths, *, outcomes: bool | Paths = ..., engine: str = ...,
+                   out: str | Path) -> BulkIntake: ...
 
 
 def read_police_uk(
-    path: str | Path | Iterable[str | Path],
+    path: Paths,
     *,
-    outcomes: bool | str | Path | Iterable[str | Path] = True,
-) -> gpd.GeoDataFrame:
+    outcomes: bool | Paths = True,
+    engine: Literal["auto", "pandas", "duckdb"] | str = "auto",
+    out: str | Path | None = None,
+) -> gpd.GeoDataFrame | BulkIntake:
     r"""Read data.police.uk street-level crime CSVs into a GeoDataFrame in EPSG:27700.
 
     Parameters
     ----------
     path : str, Path or iterable of them
         A CSV file, a folder (searched recursively for ``*-street.csv``, or every ``*.csv``
-        if there are none), or a list of files and folders.
+        if there are none), a glob pattern (``"archive/*/2016-*-street.csv"``), or a list of
+        them.
     outcomes : bool, path or list of paths, default True
         Join the latest outcome of each crime from data.police.uk ``*-outcomes.csv`` files
         by Crime ID: True reads those in the folders given and those named like a street
         file (``2016-03-x-outcomes.csv`` beside ``2016-03-x-street.csv``); a path or list
         names them; False reads none.
+    engine : {"auto", "pandas", "duckdb"}
+        ``"pandas"`` reads in memory; ``"duckdb"`` reads through DuckDB and Parquet, out of
+        core (:func:`intelbench.intake.bulk.police_uk_to_parquet`), with the same checks,
+        reasons and report. ``"auto"`` uses DuckDB when ``out`` is given or the files add up
+        to more than :data:`DUCKDB_ABOVE_BYTES`.
+    out : str or Path, optional
+        A folder: the kept rows are written to ``out/crimes.parquet`` and the excluded ones
+        to ``out/excluded.parquet`` through DuckDB, and a
+        :class:`~intelbench.intake.bulk.BulkIntake` (paths and intake report) is returned
+        instead of a GeoDataFrame, so ten years of data never have to fit in memory.
 
     Returns
     -------
-    geopandas.GeoDataFrame
+    geopandas.GeoDataFrame or BulkIntake
         Columns crime_id, month (``period[M]``), reported_by, falls_within, longitude,
         latitude, location, lsoa_code, lsoa_name, crime_type, last_outcome_category,
         context, ``x`` and ``y`` (British National Grid metres, as float; named in
@@ -177,10 +127,14 @@ def read_police_uk(
     """
     import geopandas as gpd
 
-    from intelbench.intake._common import collect_files
     from intelbench.intake.police_uk import find_outcomes, read_outcomes
 
-    kept, excluded, facts = read_police_uk_frames(path)
+    files = collect_files(path)
+    if choose_engine(engine, files, out) == "duckdb":
+        from intelbench.intake.engines import police_uk_duckdb
+
+        return police_uk_duckdb(path, files, outcomes=outcomes, out=out)
+    kept, excluded, facts = read_police_uk_frames(files)
     x, y = kept.pop("_x").to_numpy(), kept.pop("_y").to_numpy()
     kept["x"], kept["y"] = x, y
     out_facts: dict[str, Any] = {}
@@ -204,108 +158,24 @@ def read_police_uk(
     return gdf
 
 
-@dataclass(frozen=True)
-class Column:
-    """What one column of a force extract must hold (used by :func:`read_table`).
-
-    Attributes
-    ----------
-    kind : str
-        One of "str", "int", "float", "datetime", "date", "category".
-    required : bool
-        An empty cell is a quarantine reason when True.
-    min, max : float, optional
-        Inclusive range for "int" and "float".
-    allowed : tuple of str, optional
-        The only values allowed ("str" and "category").
-    formats : tuple of str, optional
-        strptime formats for "datetime"/"date", tried in order; UK day-first by default
-        (``%d/%m/%Y %H:%M``, ``%d/%m/%Y %H:%M:%S``, ``%d/%m/%Y``); ISO is accepted as well.
-    pattern : str, optional
-        A regular expression the whole value must match ("str" and "category").
-    upper : bool
-        Upper-case the text before it is checked and kept (codes typed in any case).
-    """
-
-    kind: str = "str"
-    required: bool = True
-    min: float | None = None
-    max: float | None = None
-    allowed: tuple[str, ...] | None = None
-    formats: tuple[str, ...] | None = None
-    pattern: str | None = None
-    upper: bool = False
-
-    def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise SchemaError(f"Column.kind must be one of {KINDS}; got {self.kind!r}")
-
-
-@dataclass
-class TableResult:
-    """The outcome of :func:`read_table`.
-
-    Attributes
-    ----------
-    data : pandas.DataFrame
-        The good rows, typed, with target column names; the index is the row number in the
-        file (``row``), so each row can be traced back.
-    quarantine : pandas.DataFrame
-        One row per bad value: ``row`` (1-based line; the header is line 1), ``column``
-        (target name) and ``reason``. Reasons never quote the value.
-    rejected : pandas.DataFrame
-        The raw text of every row with at least one problem (index ``row``).
-    source : str
-        The file read.
-    blank_lines : int
-        Blank lines skipped.
-    """
-
-    data: pd.DataFrame
-    quarantine: pd.DataFrame
-    rejected: pd.DataFrame
-    source: str
-    blank_lines: int = 0
-
-    def counts(self) -> dict[str, int]:
-        """Return the number of quarantined values for each reason.
-
-        Returns
-        -------
-        dict
-            reason -> values, sorted by reason.
-        """
-        vc = self.quarantine["reason"].value_counts()
-        return {str(k): int(vc[k]) for k in sorted(vc.index)}
-
-    def __repr__(self) -> str:
-        return (f"TableResult({len(self.data):,} good rows, {len(self.rejected):,} rejected "
-                f"rows, {len(self.quarantine):,} quarantined values from "
-                f"{Path(self.source).name})")
-
-    def _repr_html_(self) -> str:
-        rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v:,}</td></tr>"
-                       for k, v in self.counts().items())
-        return (f"<div><b>{html.escape(Path(self.source).name)}</b>: {len(self.data):,} good "
-                f"rows, {len(self.rejected):,} rejected<table><tr><th>reason</th>"
-                f"<th>values</th></tr>{rows}</table></div>")
-
-
 def read_table(
-    path: str | Path,
+    path: Paths,
     mapping: Mapping[str, str] | None = None,
     schema: Mapping[str, Column | Mapping[str, Any]] | None = None,
     *,
     order: Sequence[tuple[str, str]] = (),
     sheet: int | str = 0,
     keep: str = "good",
+    engine: Literal["auto", "pandas", "duckdb"] | str = "auto",
+    out: str | Path | None = None,
 ) -> TableResult:
     r"""Read a force extract (CSV or XLSX) through a column mapping and check every value.
 
     Parameters
     ----------
-    path : str or Path
-        A CSV file (UTF-8 with or without BOM, or Windows-1252) or an XLSX workbook.
+    path : str, Path or iterable of them
+        A CSV file (UTF-8 with or without BOM, or Windows-1252) or an XLSX workbook; or
+        several: a folder (every ``*.csv`` in it, recursively), a glob pattern or a list.
     mapping : mapping of str to str, optional
         Target column name -> column header in the file. Default: the schema's names, or
         every column of the file if there is no schema.
@@ -322,6 +192,14 @@ def read_table(
         for logs where no row may leave the table: a value that cannot be typed (a number,
         a date) is missing, text that breaks a rule is kept as read. The quarantine and
         ``.rejected`` are the same either way.
+    engine : {"auto", "pandas", "duckdb"}
+        ``"duckdb"`` streams each UTF-8 CSV through DuckDB in batches and checks every batch
+        with the same code as the pandas reader (files DuckDB would number differently,
+        XLSX, Windows-1252 or with empty lines, are read by pandas). ``"auto"`` uses DuckDB
+        when ``out`` is given or the files add up to more than :data:`DUCKDB_ABOVE_BYTES`.
+    out : str or Path, optional
+        A Parquet file for the good rows (with their ``row``, and ``file`` for several
+        files), written batch by batch; ``.data`` is then empty and ``.parquet`` names it.
 
     Returns
     -------
@@ -357,7 +235,19 @@ def read_table(
     """
     if keep not in ("good", "all"):
         raise SchemaError(f"keep must be 'good' or 'all'; got {keep!r}")
-    p = Path(path)
+    single = isinstance(path, str | Path) and Path(path).is_file()
+    if (isinstance(path, str | Path) and not Path(path).exists()
+            and not any(ch in str(path) for ch in "*?[")):
+        raise SchemaError(f"path: {path} is not a file")
+    files = [Path(path)] if single else collect_files(path, "*.csv")  # type: ignore[arg-type]
+    chosen = choose_engine(engine, files, out)
+    if chosen == "duckdb" or len(files) > 1:
+        from intelbench.intake.engines import read_table_files
+
+        return read_table_files(files, str(path) if single or isinstance(path, str | Path)
+                                else ";".join(map(str, files)), mapping, dict(schema or {}),
+                                order, sheet, keep == "all", chosen, out)
+    p = files[0]
     raw, _, blank = read_raw(p, sheet)
     schema = dict(schema or {})
     if mapping is None:

@@ -19,14 +19,23 @@ _BOM = b"\xef\xbb\xbf"
 
 def collect_files(path: str | Path | Iterable[str | Path], pattern: str = "*-street.csv"
                   ) -> list[Path]:
-    """Files named by ``path``: a file, a folder (searched recursively) or a list of either."""
+    """Files named by ``path``: a file, a folder (searched recursively), a glob pattern
+    (``*``, ``?``, ``[``; ``**`` crosses folders) or a list of them."""
+    import glob
+
     items = [path] if isinstance(path, str | Path) else list(path)
     if not items:
         raise SchemaError("path: expected a file, a folder or a list of them; got an empty list")
     files: list[Path] = []
     for item in items:
         p = Path(item)
-        if p.is_dir():
+        if not p.exists() and any(ch in str(item) for ch in "*?["):
+            found = sorted(Path(f) for f in glob.glob(str(item), recursive=True)
+                           if Path(f).is_file())
+            if not found:
+                raise SchemaError(f"path: the pattern {item} matches no file")
+            files.extend(found)
+        elif p.is_dir():
             found = sorted(f for f in p.rglob(pattern) if f.is_file())
             if not found:
                 found = sorted(f for f in p.rglob("*.csv") if f.is_file())

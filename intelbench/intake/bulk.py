@@ -15,6 +15,7 @@ hot spot inputs without loading the events.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -66,7 +67,12 @@ def _cols_sql() -> str:
 
 
 def _check_files(files: list[Path], work: Path) -> tuple[list[Path], int]:
-    """Check each header; re-encode Windows-1252 files; return files and trailing blanks."""
+    """Check each header; return the files DuckDB reads and the trailing blank lines.
+
+    A Windows-1252 file, or one with empty lines between its rows, is copied to ``work`` as
+    UTF-8 with each empty line written as a row of empty cells: DuckDB then reads it as a
+    blank row on the same line number, as the pandas reader does.
+    """
     out: list[Path] = []
     trailing = 0
     for i, f in enumerate(files):
@@ -76,6 +82,7 @@ def _check_files(files: list[Path], work: Path) -> tuple[list[Path], int]:
             raise SchemaError(
                 f"{f}: the header does not match the 12 data.police.uk street columns "
                 f"({', '.join(POLICE_UK_COLUMNS)}): {_header_difference(got)}")
+        gaps = False
         with f.open("rb") as fh:
             data_tail = b""
             prev = b""
@@ -83,19 +90,18 @@ def _check_files(files: list[Path], work: Path) -> tuple[list[Path], int]:
                 chunk = fh.read(1 << 23)
                 if not chunk:
                     break
-                probe = prev + chunk
-                body = probe.rstrip(b"\r\n")
-                if b"\n\n" in body or b"\n\r\n" in body:
-                    raise SchemaError(
-                        f"{f}: the file has empty lines between its rows; read it with "
-                        "ib.read_police_uk, which counts them line by line")
+                body = (prev + chunk).rstrip(b"\r\n")
+                gaps = gaps or b"\n\n" in body or b"\n\r\n" in body
                 prev = chunk[-2:]
                 data_tail = chunk[-4096:]
         stripped = data_tail.rstrip(b"\r\n")
         trailing += max(data_tail[len(stripped):].count(b"\n") - 1, 0)
-        if enc == "cp1252":
-            copy = work / f"reencoded_{i}.csv"
-            copy.write_text(f.read_text(encoding="cp1252"), encoding="utf-8")
+        if enc == "cp1252" or gaps:
+            text = f.read_text(encoding=enc)
+            fixed = re.sub(r"(?m)^(?=\r?$)", "," * (len(POLICE_UK_COLUMNS) - 1),
+                           text.rstrip("\r\n"))
+            copy = work / f"fixed_{i}.csv"
+            copy.write_text(fixed + text[len(text.rstrip("\r\n")):], encoding="utf-8")
             out.append(copy)
         else:
             out.append(f)
@@ -119,25 +125,86 @@ CASE
   ELSE ''
 END"""
 
+_ALL = ", ".join(f'"{c}"' for c in POLICE_UK_COLUMNS)
+#: excluded rows keep the original columns, coordinates as numbers (as read_police_uk does)
+_EXCLUDED = ", ".join({"Longitude": 'lon AS "Longitude"', "Latitude": 'lat AS "Latitude"'}
+                      .get(c, f'"{c}"') for c in POLICE_UK_COLUMNS)
+
+
+def _flag_views(con: Any, raw: Path) -> None:
+    """Create views over the raw Parquet giving each row its file, line, flags and reason.
+
+    Only small tables are built (first file of each month and force, row counts per file,
+    Crime IDs seen more than once); the rows themselves are scanned from the Parquet.
+    """
+    con.execute(f"""
+        CREATE VIEW r AS
+        SELECT p.*, f.file_idx, TRY_CAST("Longitude" AS DOUBLE) AS lon,
+               TRY_CAST("Latitude" AS DOUBLE) AS lat,
+               ("Longitude" IS NOT NULL AND TRY_CAST("Longitude" AS DOUBLE) IS NULL) AS lon_bad,
+               ("Latitude" IS NOT NULL AND TRY_CAST("Latitude" AS DOUBLE) IS NULL) AS lat_bad,
+               (TRY_STRPTIME("Month", '%Y-%m') IS NOT NULL) AS month_ok,
+               (COALESCE({_ALL}) IS NULL) AS blank
+        FROM read_parquet('{raw}') p JOIN files f ON p.filename = f.path""")
+    con.execute("""CREATE TABLE fstart AS SELECT file_idx, min(rid) AS first_rid
+                   FROM read_parquet(?) p JOIN files f ON p.filename = f.path GROUP BY 1""",
+                [str(raw)])
+    con.execute("""CREATE TABLE mfirst AS SELECT "Month" AS m, "Falls within" AS fw,
+                   min(file_idx) AS first, min(rid) AS first_rid
+                   FROM r WHERE NOT blank GROUP BY ALL""")
+    con.execute("""
+        CREATE VIEW rm AS
+        SELECT r.*, COALESCE(NOT r.blank AND r.file_idx <> mf.first, false) AS rep_month,
+               mf.first AS month_first
+        FROM r LEFT JOIN mfirst mf ON r."Month" IS NOT DISTINCT FROM mf.m
+                                   AND r."Falls within" IS NOT DISTINCT FROM mf.fw""")
+    con.execute("""
+        CREATE TABLE ids AS
+        SELECT "Crime ID" AS id, min(file_idx) AS first, max(file_idx) AS last, count(*) AS n
+        FROM rm WHERE NOT blank AND NOT rep_month AND "Crime ID" IS NOT NULL
+        GROUP BY 1 HAVING min(file_idx) <> max(file_idx) OR count(*) > 1""")
+    con.execute(f"""
+        CREATE VIEW checked AS
+        WITH i AS (
+          SELECT rm.*, COALESCE(NOT rm.blank AND NOT rm.rep_month AND rm.file_idx <> d.first,
+                                false) AS rep_id,
+                 rm.rid - fs.first_rid + 2 AS line
+          FROM rm JOIN fstart fs USING (file_idx)
+          LEFT JOIN (SELECT id, first FROM ids WHERE first <> last) d ON rm."Crime ID" = d.id)
+        SELECT *, {_REASONS} AS reason FROM i""")
+
+
+def _outcome_lookup(outcomes: pd.DataFrame | None) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    if outcomes is None:
+        return pd.Index([], dtype=object), np.zeros(0, dtype=object), np.zeros(0, dtype=object)
+    return (pd.Index(outcomes["crime_id"].astype(object)),
+            outcomes["outcome"].to_numpy(dtype=object),
+            np.asarray(outcomes["outcome_month"].astype(str), dtype=object))
+
 
 def police_uk_to_parquet(path: str | Path | Iterable[str | Path], out: str | Path, *,
                          batch_rows: int = 1_000_000, memory_limit: str = "2GB",
-                         threads: int | None = None) -> BulkIntake:
+                         threads: int | None = None,
+                         outcomes: pd.DataFrame | None = None) -> BulkIntake:
     r"""Read data.police.uk street CSVs through DuckDB into Parquet, with the usual checks.
 
     Parameters
     ----------
     path : str, Path or iterable of them
-        Files or folders, as for :func:`~intelbench.intake.read_police_uk`.
+        Files, folders or glob patterns, as for :func:`~intelbench.intake.read_police_uk`.
     out : str or Path
         A folder; ``crimes.parquet`` and ``excluded.parquet`` are written there (and a
-        temporary DuckDB database, removed at the end).
+        temporary work folder, removed at the end).
     batch_rows : int
         Rows transformed to British National Grid and written per batch.
     memory_limit : str
-        DuckDB's memory limit; past it DuckDB spills to the folder.
+        DuckDB's memory limit; past it DuckDB spills to the work folder.
     threads : int, optional
         DuckDB threads (default: DuckDB's choice).
+    outcomes : pandas.DataFrame, optional
+        The latest outcome per Crime ID (``crime_id``, ``outcome``, ``outcome_month``), as
+        :func:`~intelbench.intake.police_uk.read_outcomes` returns; joined to the kept rows
+        as ``outcome`` and ``outcome_month`` (``YYYY-MM`` text).
 
     Returns
     -------
@@ -147,8 +214,16 @@ def police_uk_to_parquet(path: str | Path | Iterable[str | Path], out: str | Pat
     Raises
     ------
     SchemaError
-        For a header that is not the 12 data.police.uk columns, a file that is not CSV text,
-        or empty lines between rows (read such a file with ``read_police_uk``).
+        For a header that is not the 12 data.police.uk columns or a file that is not CSV
+        text.
+
+    Notes
+    -----
+    The CSVs are copied once into a temporary Parquet file (columnar, compressed); the
+    checks that span files (repeated months, repeated Crime IDs) are aggregates over it that
+    keep only the groups seen more than once, and the kept rows are streamed from it in file
+    order, transformed to British National Grid once per distinct point of each batch and
+    written with their file and line. Memory is bounded by DuckDB's limit and the batch.
 
     Examples
     --------
@@ -165,6 +240,8 @@ def police_uk_to_parquet(path: str | Path | Iterable[str | Path], out: str | Pat
     >>> pd.read_parquet(res.parquet)[["crime_id", "month", "line"]].values.tolist()
     [['a1', '2025-01', 2]]
     """
+    import shutil
+
     import duckdb
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -175,9 +252,10 @@ def police_uk_to_parquet(path: str | Path | Iterable[str | Path], out: str | Pat
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(dir=out_dir, prefix="duckdb-"))
-    read, trailing = _check_files(files, work)
-    con = duckdb.connect(str(work / "intake.duckdb"))
+    kept_path, excl_path = out_dir / "crimes.parquet", out_dir / "excluded.parquet"
+    con = duckdb.connect()
     try:
+        read, trailing = _check_files(files, work)
         con.execute("SET enable_progress_bar=false")
         con.execute(f"SET memory_limit='{memory_limit}'")
         con.execute(f"SET temp_directory='{work / 'spill'}'")
@@ -187,82 +265,39 @@ def police_uk_to_parquet(path: str | Path | Iterable[str | Path], out: str | Pat
         names = [str(f) for f in read]
         con.execute("CREATE TABLE files AS SELECT * FROM (SELECT unnest(?) AS path, "
                     "generate_subscripts(?, 1) - 1 AS file_idx)", [names, names])
+        raw = work / "raw.parquet"
         con.execute(f"""
-            CREATE TABLE raw AS
-            SELECT r.*, f.file_idx,
-                   row_number() OVER (PARTITION BY f.file_idx ORDER BY r.rid) + 1 AS line
-            FROM (SELECT *, row_number() OVER () AS rid FROM read_csv(?, header=true,
+            COPY (SELECT *, row_number() OVER () AS rid FROM read_csv(?, header=true,
                   columns={_cols_sql()}, auto_detect=false, delim=',', quote='"',
-                  escape='"', filename=true, strict_mode=true)) r
-            JOIN files f ON r.filename = f.path
-        """, [names])
-        con.execute(f"""
-            CREATE TABLE checked AS
-            WITH base AS (
-              SELECT *, TRY_CAST("Longitude" AS DOUBLE) AS lon,
-                     TRY_CAST("Latitude" AS DOUBLE) AS lat,
-                     ("Longitude" IS NOT NULL AND TRY_CAST("Longitude" AS DOUBLE) IS NULL)
-                       AS lon_bad,
-                     ("Latitude" IS NOT NULL AND TRY_CAST("Latitude" AS DOUBLE) IS NULL)
-                       AS lat_bad,
-                     (TRY_STRPTIME("Month", '%Y-%m') IS NOT NULL) AS month_ok,
-                     (COALESCE("Crime ID", "Month", "Reported by", "Falls within",
-                               "Longitude", "Latitude", "Location", "LSOA code", "LSOA name",
-                               "Crime type", "Last outcome category", "Context") IS NULL)
-                       AS blank
-              FROM raw),
-            m AS (
-              SELECT *, (NOT blank AND file_idx <> min(file_idx) FILTER (WHERE NOT blank)
-                         OVER (PARTITION BY "Month", "Falls within")) AS rep_month
-              FROM base),
-            i AS (
-              SELECT *, COALESCE(file_idx <> min(file_idx) FILTER (
-                          WHERE NOT blank AND NOT rep_month AND "Crime ID" IS NOT NULL)
-                        OVER (PARTITION BY "Crime ID"), false)
-                        AND NOT blank AND NOT rep_month AND "Crime ID" IS NOT NULL AS rep_id
-              FROM m)
-            SELECT *, {_REASONS} AS reason FROM i
-        """)
+                  escape='"', filename=true, strict_mode=true))
+            TO '{raw}' (FORMAT parquet)""", [names])
+        _flag_views(con, raw)
         facts = _facts(con, files)
         facts["blank_lines"] += trailing
-        kept_path, excl_path = out_dir / "crimes.parquet", out_dir / "excluded.parquet"
         con.execute(f"""
-            COPY (SELECT f.file_idx AS file_idx, c.line, c.reason,
-                         {', '.join(f'c."{col}"' for col in POLICE_UK_COLUMNS)}
-                  FROM checked c JOIN files f USING (file_idx)
-                  WHERE c.reason NOT IN ('', 'blank line') ORDER BY c.rid)
+            COPY (SELECT file_idx, line, reason, {_EXCLUDED} FROM checked
+                  WHERE reason NOT IN ('', 'blank line') ORDER BY rid)
             TO '{excl_path}' (FORMAT parquet)""")
-        cols = ", ".join(f'"{c}" AS {s}' for c, s in zip(POLICE_UK_COLUMNS, SNAKE_COLUMNS)
+        drop = con.execute("SELECT rid FROM checked WHERE reason <> '' ORDER BY rid"
+                           ).fetchnumpy()["rid"]
+        drop = np.asarray(drop, dtype=np.int64)
+        starts = con.execute("SELECT file_idx, first_rid FROM fstart ORDER BY first_rid"
+                             ).fetchnumpy()
+        s_file = np.asarray(starts["file_idx"], dtype=np.int64)
+        s_rid = np.asarray(starts["first_rid"], dtype=np.int64)
+        text = ", ".join(f'"{c}" AS {s}' for c, s in zip(POLICE_UK_COLUMNS, SNAKE_COLUMNS)
                          if c not in ("Longitude", "Latitude"))
-        reader = con.sql(f"""SELECT {cols}, lon AS longitude, lat AS latitude, file_idx,
-                                    line FROM checked WHERE reason = '' ORDER BY rid"""
-                         ).to_arrow_reader(batch_rows)
-        writer: Any = None
-        kept = 0
-        file_names = pa.array([str(f) for f in files])
-        for batch in reader:
-            lon = batch.column("longitude").to_numpy(zero_copy_only=False)
-            lat = batch.column("latitude").to_numpy(zero_copy_only=False)
-            x, y = _to_bng(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
-            fidx = batch.column("file_idx").to_numpy(zero_copy_only=False)
-            table = pa.Table.from_batches([batch]).drop_columns(["file_idx"])
-            table = table.append_column("file", file_names.take(pa.array(fidx)))
-            table = table.append_column("x", pa.array(x)).append_column("y", pa.array(y))
-            if writer is None:
-                writer = pq.ParquetWriter(kept_path, table.schema)
-            writer.write_table(table)
-            kept += table.num_rows
-        if writer is None:
-            empty = pa.schema([(s, pa.string()) for s in SNAKE_COLUMNS])
-            pq.write_table(empty.empty_table(), kept_path)
-        else:
-            writer.close()
+        reader = con.sql(f"""SELECT {text}, TRY_CAST("Longitude" AS DOUBLE) AS longitude,
+                                    TRY_CAST("Latitude" AS DOUBLE) AS latitude, rid
+                             FROM read_parquet('{raw}')""").to_arrow_reader(batch_rows)
+        o_index, o_value, o_month = _outcome_lookup(outcomes)
+        kept = _write_kept(reader, kept_path, drop, s_file, s_rid, files,
+                           (o_index, o_value, o_month) if outcomes is not None else None)
     finally:
         con.close()
-        import shutil
-
         shutil.rmtree(work, ignore_errors=True)
-    from intelbench.intake import IntakeReport
+    del pa, pq
+    from intelbench.intake.report import IntakeReport
 
     excluded = pd.read_parquet(excl_path)
     excluded.insert(0, "file", [str(files[i]) for i in excluded.pop("file_idx")])
@@ -275,22 +310,77 @@ def police_uk_to_parquet(path: str | Path | Iterable[str | Path], out: str | Pat
     return BulkIntake(parquet=kept_path, excluded_parquet=excl_path, report=report)
 
 
+_KEPT_COLUMNS = [*SNAKE_COLUMNS, "file", "line", "x", "y"]
+
+
+def _write_kept(reader: Any, kept_path: Path, drop: np.ndarray, s_file: np.ndarray,
+                s_rid: np.ndarray, files: list[Path],
+                outcomes: tuple[pd.Index, np.ndarray, np.ndarray] | None) -> int:
+    """Stream the raw rows in file order, keep those not in ``drop``, add file, line, x/y."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    file_names = pa.array([str(f) for f in files])
+    writer: Any = None
+    kept = 0
+    for batch in reader:
+        rid = batch.column("rid").to_numpy(zero_copy_only=False).astype(np.int64)
+        pos = np.searchsorted(drop, rid)
+        hit = pos < len(drop)
+        hit[hit] = drop[pos[hit]] == rid[hit]
+        keep = ~hit
+        if not keep.any():
+            continue
+        table = pa.Table.from_batches([batch]).filter(pa.array(keep))
+        rid = rid[keep]
+        k = np.searchsorted(s_rid, rid, side="right") - 1
+        lon = table.column("longitude").to_numpy().astype(float)
+        lat = table.column("latitude").to_numpy().astype(float)
+        x, y = _to_bng(lon, lat)
+        table = table.drop_columns(["rid"])
+        table = table.select([*SNAKE_COLUMNS[:4], "longitude", "latitude", *SNAKE_COLUMNS[6:]])
+        table = table.append_column("file", file_names.take(pa.array(s_file[k])))
+        table = table.append_column("line", pa.array(rid - s_rid[k] + 2))
+        table = table.append_column("x", pa.array(x)).append_column("y", pa.array(y))
+        if outcomes is not None:
+            index, value, month = outcomes
+            at = index.get_indexer(table.column("crime_id").to_numpy(zero_copy_only=False))
+            found = at >= 0
+            ov = np.full(len(at), None, dtype=object)
+            om = np.full(len(at), None, dtype=object)
+            ov[found], om[found] = value[at[found]], month[at[found]]
+            table = table.append_column("outcome", pa.array(ov, type=pa.string()))
+            table = table.append_column("outcome_month", pa.array(om, type=pa.string()))
+        if writer is None:
+            writer = pq.ParquetWriter(kept_path, table.schema)
+        writer.write_table(table)
+        kept += table.num_rows
+    if writer is None:
+        names = _KEPT_COLUMNS + (["outcome", "outcome_month"] if outcomes is not None else [])
+        types = {"longitude": pa.float64(), "latitude": pa.float64(), "line": pa.int64(),
+                 "x": pa.float64(), "y": pa.float64()}
+        empty = pa.schema([(s, types.get(s, pa.string())) for s in names])
+        pq.write_table(empty.empty_table(), kept_path)
+    else:
+        writer.close()
+    return kept
+
+
 def _facts(con: Any, files: list[Path]) -> dict[str, Any]:
-    n, blank = con.execute("SELECT count(*) FILTER (WHERE NOT blank), "
-                           "count(*) FILTER (WHERE blank) FROM checked").fetchone()
-    rep_ids = con.execute("SELECT count(*) FROM checked WHERE rep_id").fetchone()[0]
-    twice = con.execute("""
-        SELECT count(*) FROM (SELECT "Crime ID" FROM checked
-          WHERE NOT blank AND NOT rep_month AND NOT rep_id AND "Crime ID" IS NOT NULL
-          GROUP BY "Crime ID" HAVING count(*) > 1)""").fetchone()[0]
+    n, blank, rep_ids = con.execute(
+        "SELECT count(*) FILTER (WHERE NOT blank), count(*) FILTER (WHERE blank), "
+        "count(*) FILTER (WHERE rep_id) FROM checked").fetchone()
+    single = con.execute("SELECT count(*) FROM ids WHERE first = last").fetchone()[0]
+    multi = con.execute("""
+        SELECT count(*) FROM (SELECT rm."Crime ID" FROM rm JOIN ids d
+          ON rm."Crime ID" = d.id AND d.first <> d.last AND rm.file_idx = d.first
+          WHERE NOT rm.blank AND NOT rm.rep_month GROUP BY 1 HAVING count(*) > 1)""").fetchone()[0]
     months = con.execute("""
-        SELECT file_idx, first, "Month", "Falls within", count(*) AS rows
-        FROM (SELECT *, min(file_idx) FILTER (WHERE NOT blank)
-                 OVER (PARTITION BY "Month", "Falls within") AS first FROM checked)
-        WHERE rep_month GROUP BY ALL ORDER BY min(rid)""").fetchall()
+        SELECT file_idx, month_first, "Month", "Falls within", count(*) AS rows
+        FROM rm WHERE rep_month GROUP BY ALL ORDER BY min(rid)""").fetchall()
     return {
         "rows_read": int(n), "blank_lines": int(blank), "repeated_ids": int(rep_ids),
-        "ids_twice_in_a_file": int(twice),
+        "ids_twice_in_a_file": int(single) + int(multi),
         "repeated_months": [{"file": str(files[f]), "month": str(m), "force": str(fw),
                              "rows": int(k), "first_read_from": str(files[first])}
                             for f, first, m, fw, k in months],

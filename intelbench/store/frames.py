@@ -115,6 +115,33 @@ def _decode_series(enc: dict[str, Any], name: Any) -> pd.Series:
     return pd.Series(values, name=name, dtype=dtype)
 
 
+def _put_blob(conn: Connection, name: str, blob: bytes) -> None:
+    """Insert a frame's Parquet bytes; on PostgreSQL by binary COPY (no hex escaping)."""
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        with raw.cursor() as cur:  # type: ignore[attr-defined]
+            sql = f"COPY {frame_data.name} (name, data) FROM STDIN (FORMAT BINARY)"
+            with cur.copy(sql) as copy:
+                copy.set_types(["text", "bytea"])
+                copy.write_row((name, blob))
+        return
+    conn.execute(sa.insert(frame_data).values(name=name, data=blob))
+
+
+def _get_blob(conn: Connection, name: str) -> bytes | None:
+    """Return a frame's Parquet bytes; on PostgreSQL fetched in binary format."""
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        with raw.cursor(binary=True) as cur:  # type: ignore[attr-defined]
+            cur.execute(f"SELECT data FROM {frame_data.name} WHERE name = %s", (name,))
+            row = cur.fetchone()
+        return None if row is None else bytes(row[0])
+    blob = conn.execute(sa.select(frame_data.c.data).where(frame_data.c.name == name)).scalar()
+    return None if blob is None else bytes(blob)
+
+
 def encode_frame(df: pd.DataFrame) -> str:
     """Canonical JSON of a frame: columns with their dtypes, values and the index."""
     if not isinstance(df, pd.DataFrame):
@@ -236,7 +263,7 @@ class FrameStore:
             conn.execute(sa.delete(frame_data).where(frame_data.c.name == name))
             conn.execute(sa.delete(frames).where(frames.c.name == name))
             if blob is not None:
-                conn.execute(sa.insert(frame_data).values(name=name, data=blob))
+                _put_blob(conn, name, blob)
             conn.execute(
                 sa.insert(frames).values(
                     name=name,
@@ -292,9 +319,7 @@ class FrameStore:
                 self._log(conn, f"frame/{name}", purpose, {"frame": name, "rows": int(row.rows)})
             text = str(row.payload)
             # a Parquet frame has its bytes in ib_frame_data and a header as its payload
-            blob = conn.execute(
-                sa.select(frame_data.c.data).where(frame_data.c.name == name)
-            ).scalar()
+            blob = _get_blob(conn, name)
         if blob is None:
             return decode_frame(text)
         data = bytes(blob)

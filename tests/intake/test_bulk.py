@@ -82,14 +82,18 @@ def test_sample_force_and_real_files_match_the_pandas_reader(tmp_path: Path,
     _compare(real_data / "police_uk", tmp_path / "real", batch_rows=1_000_000)
 
 
-def test_header_and_empty_lines_are_refused(tmp_path: Path) -> None:
+def test_bad_header_refused_and_empty_lines_numbered(tmp_path: Path) -> None:
     bad = _write(tmp_path / "x-street.csv", [_row()], header=["Crime ID", "Month"])
     with pytest.raises(ib.SchemaError, match="header does not match"):
         police_uk_to_parquet(bad, tmp_path / "o1")
-    gap = _write(tmp_path / "g-street.csv", [_row(), _row()], newline="\n")
-    gap.write_text(gap.read_text().replace("\n", "\n\n", 2).replace("\n\n", "\n", 1))
-    with pytest.raises(ib.SchemaError, match="empty lines"):
-        police_uk_to_parquet(gap, tmp_path / "o2")
+    src = tmp_path / "gap"
+    src.mkdir()
+    gap = _write(src / "g-street.csv", [_row(Crime_ID="g1"), _row(Crime_ID="g2", Longitude=""),
+                                        _row(Crime_ID="g3", Latitude="")], newline="\n")
+    gap.write_text(gap.read_text().replace("\ng2", "\n\n\ng2"))  # two empty lines
+    got = _compare(src, tmp_path / "o2", batch_rows=2)
+    assert got.blank_lines == 2
+    assert got.excluded["line"].tolist() == [5, 6]  # numbered as in the file
 
 
 def test_space_time_counts_match_a_bincount(tmp_path: Path) -> None:

@@ -29,27 +29,45 @@ SECONDS = float(os.environ.get("INTELBENCH_CONCURRENCY_SECONDS", "30"))
 
 WORKER = textwrap.dedent(
     """
-    import json, sys, time
+    import json, sys, tempfile, time
+    import pandas as pd
+    import intelbench as ib
+    from intelbench.gate import Recipient
+    from intelbench.plans.store import save_plan
     from intelbench.store.workspace import Workspace
+    from tests.plans._helpers import good_plan
     url, n, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
     ws = Workspace(url, analyst=f"Analyst {n}", role="INTEL_UNIT")
+    to = Recipient("DS Analyst", "Southshire Police", "POLICE_FORCE")
+    out = tempfile.mkdtemp()
     counts = {"plan": 0, "grade": 0, "dissemination": 0, "shared": 0}
+    refs, graded = [], []
     end = time.monotonic() + seconds
     i = 0
     while time.monotonic() < end:
         i += 1
-        ws.put("plan", f"CP-{n}-{i % 7}", {"by": n, "i": i}, action="ALTER")
+        save_plan(ws, good_plan(1, id=f"CP-{n}-{i % 7}"), justification=f"round {i}")
         counts["plan"] += 1
-        ws.put_many("grade", {f"IR-{n}-{i}-{j}": {"grade": "B2P", "j": j} for j in range(3)},
-                    action="COLLECT")
+        urns = [f"IR-{n}-{i}-{j}" for j in range(3)]
+        ib.reports.import_reports(ws, pd.DataFrame({
+            "urn": urns, "source_eval": [None] * 3, "intel_assess": [None] * 3,
+            "handling": [None] * 3, "status": ["DRAFT"] * 3}))
+        for urn in urns:
+            ib.reports.save_grade(ws, urn, ib.Grade.from_text("2BP"))
+            graded.append(urn)
         counts["grade"] += 3
-        ws.put("dissemination", f"D-{n}-{i}", {"report": f"IR-{n}-{i}-0"}, action="DISCLOSE",
-               justification="tasking partner", recipient="Northshire CSP")
+        rec = ib.disseminate(
+            pd.DataFrame({"area": [f"N{n}"], "crimes": [i]}), to=to,
+            purpose="Tasking the partner force", basis="policing purpose: prevent crime",
+            necessity="Needed to task the partner force; counts only", path=out,
+            fmt="csv", ws=ws)
+        refs.append(rec.ref)
         counts["dissemination"] += 1
-        ws.put("plan", "CP-shared", {"by": n, "i": i})
+        save_plan(ws, good_plan(1, id="CP-shared", title=f"Shared by {n}"),
+                  justification="shared plan")
         counts["shared"] += 1
     ws.close()
-    print(json.dumps(counts))
+    print(json.dumps({"counts": counts, "refs": refs, "graded": graded}))
     """
 )
 
@@ -66,12 +84,18 @@ def schemas() -> Iterator[PgSchemas]:
 
 @pytest.mark.slow_store
 def test_four_analysts_write_at_once_and_nothing_is_lost(schemas: PgSchemas) -> None:
+    """Plans, grades and disseminations through the public APIs, four processes at once."""
+    import intelbench as ib
+
     url = schemas.url()
     Workspace(url, analyst="Setup", role="INTEL_UNIT").close()  # schema made before the race
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(root), *filter(None, [os.environ.get("PYTHONPATH")])])}
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER, url, str(n), str(SECONDS)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=root,
         )
         for n in range(4)
     ]
@@ -80,8 +104,10 @@ def test_four_analysts_write_at_once_and_nothing_is_lost(schemas: PgSchemas) -> 
         out, err = p.communicate(timeout=SECONDS + 240)
         assert p.returncode == 0, err[-3000:]
         results.append(json.loads(out.strip().splitlines()[-1]))
-    total = {k: sum(r[k] for r in results) for k in results[0]}
-    assert all(r["shared"] > 0 for r in results), results  # every writer got turns
+    total = {k: sum(r["counts"][k] for r in results) for k in results[0]["counts"]}
+    assert all(r["counts"]["shared"] > 0 for r in results), results  # every writer got turns
+    refs = [ref for r in results for ref in r["refs"]]
+    graded = [urn for r in results for urn in r["graded"]]
 
     ws = Workspace(url, analyst="Checker", role="SUPERVISOR")
     with ws.engine.connect() as conn:
@@ -95,20 +121,28 @@ def test_four_analysts_write_at_once_and_nothing_is_lost(schemas: PgSchemas) -> 
             .where(_db.documents.c.key == "CP-shared")
             .order_by(_db.documents.c.revision)
         ).scalars().all()
-        refs = conn.execute(
-            sa.select(_db.audit_log.c.record_ref).where(_db.audit_log.c.action != "CONSULT")
+        audit_refs = conn.execute(
+            sa.select(_db.audit_log.c.record_ref).where(
+                _db.audit_log.c.action.in_(["ALTER", "COLLECT", "DISCLOSE"]))
         ).scalars().all()
-    assert per_kind == {
-        "plan": total["plan"] + total["shared"],
-        "grade": total["grade"],
-        "dissemination": total["dissemination"],
-    }
-    assert shared == list(range(1, total["shared"] + 1))  # no gap, no duplicate revision
-    assert len(refs) == sum(total.values()) and len(set(refs)) == len(refs)
-    assert ws.audit.verify()
+    # every plan revision is kept; the shared plan has revisions 1..N, no gap, no repeat
+    assert per_kind["plan"] == total["plan"] + total["shared"]
+    assert shared == list(range(1, total["shared"] + 1))
+    # every report was imported and graded once: two revisions each, the grade kept
+    assert total["grade"] == len(graded) == len(set(graded))
+    assert per_kind["report"] == 2 * len(graded)
+    for urn in graded[:: max(1, len(graded) // 50)]:
+        history = ib.reports.grade_history(ws, urn)
+        assert history["new"].tolist() == ["2BP"], urn
+    # one dissemination reference per disclosure, none repeated, all in the register
+    assert len(refs) == total["dissemination"] == len(set(refs))
+    assert per_kind["dissemination"] == len(refs)
     disclosed = ws.audit.entries("DISCLOSE")
-    assert len(disclosed) == total["dissemination"]
-    assert set(disclosed["recipient"]) == {"Northshire CSP"}
+    assert len(disclosed) == len(refs)
+    assert disclosed["recipient"].nunique() == 1
+    # each write is one audit entry naming its record; each dissemination names its reference
+    assert sum(any(ref in str(r) for r in audit_refs) for ref in refs[:20]) == min(20, len(refs))
+    assert ws.audit.verify()
     ws.close()
 
 
