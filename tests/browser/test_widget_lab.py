@@ -120,10 +120,17 @@ def lab(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
         # the probe runs Lab's launcher as make will (a script whose #! is the venv's Python)
         jupyter = (ROOT / ".venv" / "bin" / "jupyter" if (ROOT / ".venv" / "bin" / "jupyter")
                    .exists() else Path(sys.executable).with_name("jupyter"))
-        probe = subprocess.run(["setpriv", f"--reuid={user}", "--regid=nogroup", "--clear-groups",
-                                "bash", "-c", f"'{jupyter}' lab --version"], env=env,
-                               capture_output=True, text=True, check=False)
-        if probe.returncode != 0:
+        # Where the venv's Python sits under a folder only root may enter (/root/.pyenv), the
+        # user gets CAP_DAC_READ_SEARCH (read and search any folder) and nothing else: its uid
+        # stays non-zero, so Lab's own root check and the Makefile's --allow-root do not apply.
+        drop = ["setpriv", f"--reuid={user}", "--regid=nogroup", "--clear-groups"]
+        for extra in ([], ["--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]):
+            probe = subprocess.run([*drop, *extra, "bash", "-c", f"'{jupyter}' lab --version"],
+                                   env=env, capture_output=True, text=True, check=False)
+            if probe.returncode == 0:
+                drop += extra
+                break
+        else:
             nb_path.unlink(missing_ok=True)
             pytest.skip(f"{user} cannot start {jupyter} here (its Python resolves to "
                         f"{Path(sys.executable).resolve()}): {probe.stderr.strip()[-160:]}")
@@ -132,7 +139,7 @@ def lab(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
         for d in [tmp, *tmp.iterdir()]:
             d.chmod(0o777)
         nb_path.chmod(nb_path.stat().st_mode | stat.S_IROTH)
-        cmd = ["setpriv", f"--reuid={user}", "--regid=nogroup", "--clear-groups", *cmd]
+        cmd = [*drop, *cmd]
     log = tmp / "lab.log"
     with log.open("wb") as fh:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
@@ -149,10 +156,13 @@ def lab(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 assert time.monotonic() < deadline, f"no /api/status in 120 s:\n{log.read_text()}"
                 time.sleep(0.5)
-        if as_other:
-            who = subprocess.run(["ps", "-o", "user=", "--ppid", str(proc.pid)],
-                                 capture_output=True, text=True).stdout.split()
-            assert who and set(who) == {user}, f"Lab runs as {who}, not {user}"
+        lab_procs = subprocess.run(["ps", "-ww", "-o", "user=,args=", "--ppid", str(proc.pid)],
+                                   capture_output=True, text=True, check=False).stdout
+        lab_procs = "\n".join(ln for ln in lab_procs.splitlines() if "jupyter" in ln)
+        assert lab_procs and all(ln.split()[0] == user for ln in lab_procs.splitlines()), (
+            f"Lab does not run as {user}: {lab_procs}")
+        # root needs --allow-root (the Makefile adds it); anyone else runs without it
+        assert ("--allow-root" in lab_procs) == (user == "root"), lab_procs
         yield base, name
     finally:
         if proc.poll() is None:
