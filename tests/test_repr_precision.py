@@ -174,7 +174,7 @@ def test_path_result_repr_has_no_numbers_to_round() -> None:
 # --------------------------------------------------------------------------- notebooks
 
 
-def test_dataframes_in_ipython_show_at_their_precision_once_intelbench_is_imported() -> None:
+def test_workbench_frames_in_ipython_show_at_their_precision_once_intelbench_is_imported() -> None:
     pytest.importorskip("IPython")
     from IPython.core.interactiveshell import InteractiveShell
 
@@ -188,6 +188,11 @@ def test_dataframes_in_ipython_show_at_their_precision_once_intelbench_is_import
         plain = shell.display_formatter.format(frame)[0]["text/html"]
         assert "12.345678" in plain  # pandas' own display before
         ib._show_frames_at_their_precision()
+        # an analyst's own frame keeps pandas' display ...
+        assert "12.345678" in shell.display_formatter.format(frame)[0]["text/html"]
+        # ... and a frame the workbench made (it declares its column roles) is shown
+        # at the precision it carries
+        frame.attrs["roles"] = {"area": "label", "rate": "statistic", "count": "count"}
         page = shell.display_formatter.format(frame)[0]["text/html"]
         assert cells(page, "rate")[:2] == ["12.3", "0.00123"]
         assert cells(page, "count")[:2] == ["3,290", "6"]

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["column_formatter", "count", "date_text", "display_frame", "frame_html",
+           "made_by_intelbench",
            "frame_html_or_default", "install", "notebook_frame_html", "num", "pct",
            "precision_formatters", "time_level"]
 
@@ -328,7 +329,28 @@ def notebook_frame_html(frame: pd.DataFrame) -> str | None:
     return html
 
 
+def made_by_intelbench(frame: Any) -> bool:
+    """Whether a frame came from the workbench (it carries column roles or an intelbench mark).
+
+    Only such frames are shown at their precision; any other frame keeps pandas' display.
+
+    Examples
+    --------
+    >>> made_by_intelbench(pd.DataFrame({"a": [1.23456]}))
+    False
+    >>> f = pd.DataFrame({"a": [1.23456]}); f.attrs["roles"] = {"a": "statistic"}
+    >>> made_by_intelbench(f)
+    True
+    """
+    attrs = getattr(frame, "attrs", None) or {}
+    return any(k == "roles" or str(k).startswith("intelbench") or k in ("intake", "xy")
+               for k in attrs)
+
+
 def frame_html_or_default(frame: Any) -> str | None:
+    if not made_by_intelbench(frame):  # an analyst's own frame keeps pandas' display
+        out0: str | None = frame._repr_html_()
+        return out0
     try:
         return notebook_frame_html(frame)
     except Exception:  # a display must never break the notebook
@@ -337,7 +359,10 @@ def frame_html_or_default(frame: Any) -> str | None:
 
 
 def install(shell: Any = None, *, on: bool = True) -> bool:
-    """Show DataFrames in this IPython session at the precision they carry (or stop).
+    """Show the workbench's DataFrames in IPython at the precision they carry (or stop).
+
+    Only frames that carry column roles or an intelbench mark in ``attrs`` change; any
+    other frame is shown by pandas as before.
 
     ``import intelbench`` calls this when it runs inside IPython. The stored values are
     never changed; ``install(on=False)`` brings pandas' own display back.
