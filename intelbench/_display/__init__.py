@@ -343,7 +343,7 @@ def made_by_intelbench(frame: Any) -> bool:
     True
     """
     attrs = getattr(frame, "attrs", None) or {}
-    return any(k == "roles" or str(k).startswith("intelbench") or k in ("intake", "xy")
+    return any(k == "roles" or str(k).startswith("intelbench") or k in ("intake", "xy", "notes")
                for k in attrs)
 
 
