@@ -84,7 +84,7 @@ def stage_intake(n: int, which: str) -> dict[str, float]:
     write_csv(n, path)
     import intelbench as ib
 
-    ws = ib.Workspace(tmp / "ws", analyst="Bench", role="ANALYST")
+    ws = ib.Workspace(tmp / "ws", role="ANALYST")
     auth = ib.comms.Authority("OCDA/2025/000001", "2025-09-01", "2025-12-01")
     t0, c0 = time.perf_counter(), time.process_time()
     if which == "intelbench":

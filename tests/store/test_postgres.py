@@ -19,7 +19,7 @@ import sqlalchemy as sa
 import intelbench.store.db as _db
 from intelbench.store._paths import MIGRATIONS
 from intelbench.store.documents import upgrade
-from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 from tests.conftest import PgSchemas, pg_url
 
 pytestmark = pytest.mark.postgres_only
@@ -32,7 +32,8 @@ WORKER = textwrap.dedent(
     import json, sys, time
     from intelbench.store.workspace import Workspace
     url, n, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-    ws = Workspace(url, analyst=f"Analyst {n}", role="INTEL_UNIT")
+    __import__("os").environ["INTELBENCH_ANALYST"] = f"Analyst {n}"
+    ws = Workspace(url, role="INTEL_UNIT")
     counts = {"plan": 0, "grade": 0, "dissemination": 0, "shared": 0}
     end = time.monotonic() + seconds
     i = 0
@@ -67,7 +68,7 @@ def schemas() -> Iterator[PgSchemas]:
 @pytest.mark.slow_store
 def test_four_analysts_write_at_once_and_nothing_is_lost(schemas: PgSchemas) -> None:
     url = schemas.url()
-    Workspace(url, analyst="Setup", role="INTEL_UNIT").close()  # schema made before the race
+    open_as("Setup", url, role="INTEL_UNIT").close()  # schema made before the race
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", WORKER, url, str(n), str(SECONDS)],
@@ -83,7 +84,7 @@ def test_four_analysts_write_at_once_and_nothing_is_lost(schemas: PgSchemas) -> 
     total = {k: sum(r[k] for r in results) for k in results[0]}
     assert all(r["shared"] > 0 for r in results), results  # every writer got turns
 
-    ws = Workspace(url, analyst="Checker", role="SUPERVISOR")
+    ws = open_as("Checker", url, role="SUPERVISOR")
     with ws.engine.connect() as conn:
         per_kind = dict(
             conn.execute(
@@ -113,7 +114,7 @@ def test_four_analysts_write_at_once_and_nothing_is_lost(schemas: PgSchemas) -> 
 
 
 def test_audit_log_is_append_only_on_postgresql(schemas: PgSchemas) -> None:
-    ws = Workspace(schemas.url(), analyst="A", role="ANALYST")
+    ws = open_as("A", schemas.url(), role="ANALYST")
     ws.put("report", "IR-1", {"n": 1}, action="COLLECT")
     for stmt in (sa.update(_db.audit_log).values(analyst="X"), sa.delete(_db.audit_log)):
         with pytest.raises(sa.exc.DatabaseError, match="append-only"):
@@ -136,7 +137,7 @@ def test_every_earlier_schema_upgrades_on_postgresql(schemas: PgSchemas, version
         assert upgrade(engine, MIGRATIONS[:version], url) == version
     finally:
         engine.dispose()
-    ws = Workspace(url, analyst="A", role="ANALYST")
+    ws = open_as("A", url, role="ANALYST")
     assert ws.schema_version == MIGRATIONS[-1].version
     ws.put("plan", "CP-1", {"n": 1}, action="COLLECT")
     assert ws.get("plan", "CP-1", justification="check") == {"n": 1}
@@ -155,7 +156,7 @@ def test_workspace_folder_settings_work_with_a_postgresql_database(tmp_path: Pat
     old = module._DATABASE_FOR_FOLDER
     module._DATABASE_FOR_FOLDER = lambda folder: made.url(str(folder))
     try:
-        w = Workspace(tmp_path / "ws", analyst="A", role="ANALYST")
+        w = open_as("A", tmp_path / "ws", role="ANALYST")
         assert w.engine.dialect.name == "postgresql" and w.path == (tmp_path / "ws").resolve()
         w.put("plan", "CP-1", {"n": 1}, action="COLLECT")
         w.close()
