@@ -1,4 +1,8 @@
-"""Doctest namespace: every Example may use ``ib``, ``pd`` and ``np`` without importing them."""
+"""Doctest namespace: every Example may use ``ib``, ``pd``, ``np`` and ``open_as``.
+
+``open_as`` is the test helper that opens a workspace as a given analyst
+(``tests/_identity.py``); none of them needs importing.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,9 @@ def _doctest_namespace(doctest_namespace: dict[str, Any]) -> None:
     import pandas as pd
 
     import intelbench as ib
+    from tests._identity import open_as  # who is working is never an argument (issue 13)
 
-    doctest_namespace.update({"ib": ib, "pd": pd, "np": np})
+    doctest_namespace.update({"ib": ib, "pd": pd, "np": np, "open_as": open_as})
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -170,7 +170,7 @@ def bulk_and_frames(root: Path, bulk: int = 10_000, frames: bool = True) -> None
     batch = {f"IR-{i:06d}": {**DOC, "i": i} for i in range(bulk)}
     ours, plain = [], []
     for r in range(3):
-        ws = Workspace(root / f"bulk{r}", analyst="Bench", role="ANALYST")
+        ws = Workspace(root / f"bulk{r}", role="ANALYST")
         t0 = time.perf_counter()
         ws.put_many("report", batch, action="COLLECT")
         ours.append(time.perf_counter() - t0)
@@ -188,7 +188,7 @@ def bulk_and_frames(root: Path, bulk: int = 10_000, frames: bool = True) -> None
     url = os.environ.get("INTELBENCH_TEST_PG_URL")
     pg = None
     if url:
-        pg = Workspace(url, analyst="Bench", role="ANALYST")
+        pg = Workspace(url, role="ANALYST")
         t_pg = _timed(lambda: pg.put_many("report", batch, action="COLLECT"))  # type: ignore[union-attr]
         print(f"  Workspace.put_many (PostgreSQL, local cluster):         {t_pg:.2f} s, "
               f"{bulk / t_pg:.0f}/s")
@@ -197,7 +197,7 @@ def bulk_and_frames(root: Path, bulk: int = 10_000, frames: bool = True) -> None
             pg.close()
         return
     print("large frames:")
-    ws = Workspace(root / "frames", analyst="Bench", role="ANALYST")
+    ws = Workspace(root / "frames", role="ANALYST")
     _frames(ws, "SQLite")
     ws.close()
     if pg is not None:
@@ -214,14 +214,14 @@ def main(n: int = 2000, bulk: int = 10_000, frames: bool = True) -> None:
         if os.environ.get("INTELBENCH_BENCH_ONLY_BULK"):
             return
         # ---------------------------------------------------------------- writes
-        before_ws = Workspace(root / "before", analyst="Bench", role="ANALYST")
+        before_ws = Workspace(root / "before", role="ANALYST")
         with _previous_chain():
             t_before = _puts(before_ws, n)
         before_ws.close()
         folder = root / "ws"
         folder.mkdir()
         (folder / "workspace.toml").write_text('[audit]\nunlogged_kinds = ["silent"]\n')
-        ws = Workspace(folder, analyst="Bench", role="ANALYST")
+        ws = Workspace(folder, role="ANALYST")
         t_after = _puts(ws, n)
         print(f"{n} puts, one durable transaction each (synchronous=FULL):")
         print(f"  plain SHA-256 chain, no anchor (previous): {t_before:.2f} s, "

@@ -24,7 +24,7 @@ OUT.mkdir(parents=True, exist_ok=True)
 # [/setup]
 
 # [workspace]
-ws = ib.Workspace("workspaces/first_hour", analyst="A. Analyst", role="ANALYST")
+ws = ib.Workspace("workspaces/first_hour", role="ANALYST")
 print(ws)
 # [/workspace]
 

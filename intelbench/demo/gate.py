@@ -22,7 +22,7 @@ def _workspace(ctx: Any) -> Any:
             return ctx.shared[key]
     import intelbench as ib
 
-    ws = ib.Workspace(Path(ctx.out) / "workspace", analyst="Demo Analyst", role="ANALYST")
+    ws = ib.Workspace(Path(ctx.out) / "workspace", role="ANALYST")
     ctx.shared["ws"] = ws
     return ws
 

@@ -39,7 +39,7 @@ def demo_step(ctx: DemoContext) -> list[str]:
     lines: list[str] = []
     ws = ctx.shared.get("ws")
     if ws is None:
-        ws = Workspace(Path(ctx.out) / "workspace", analyst="Demo Analyst", role="ANALYST")
+        ws = Workspace(Path(ctx.out) / "workspace", role="ANALYST")
         ctx.shared["ws"] = ws
     source = Path(ctx.data) / "collection_plan.json"
     extra: list[CollectionPlan] = []

@@ -478,7 +478,7 @@ def demo_step(ctx: Any) -> list[str]:
 
     ws = ctx.shared.get("ws")
     if ws is None:
-        ws = Workspace(Path(ctx.out) / "workspace", analyst="Demo Analyst", role="ANALYST")
+        ws = Workspace(Path(ctx.out) / "workspace", role="ANALYST")
         ctx.shared["ws"] = ws
     today = ctx.shared.get("today") or dt.date.today()
     out = Path(ctx.out) / "profiles"

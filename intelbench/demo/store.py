@@ -15,7 +15,7 @@ __all__ = ["demo_step"]
 
 def demo_step(ctx: DemoContext) -> list[str]:
     """Demo: open ``out/workspace`` as the demo workspace and share it as ``ctx.shared["ws"]``."""
-    ws = Workspace(Path(ctx.out) / "workspace", analyst="Demo Analyst", role="INTEL_UNIT")
+    ws = Workspace(Path(ctx.out) / "workspace", role="INTEL_UNIT")
     ctx.shared["ws"] = ws
     ws.audit.verify()
     summary = ws.summary()

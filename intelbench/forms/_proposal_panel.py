@@ -36,7 +36,7 @@ class ProposalPanel(w.VBox):
     --------
     >>> import tempfile
     >>> from intelbench.forms._proposal_panel import ProposalPanel
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="s.super", role="SUPERVISOR")
+    >>> ws = open_as("s.super", tempfile.mkdtemp(), role="SUPERVISOR")
     >>> ProposalPanel(ws, "IR-1").pending
     []
     """

@@ -97,7 +97,7 @@ class GradingForm(w.VBox):
     Examples
     --------
     >>> import tempfile
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+    >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
     >>> log = pd.DataFrame({"urn": ["IR-1"], "source_eval": [None], "intel_assess": [None],
     ...                     "handling": [None], "status": ["DRAFT"],
     ...                     "sanitised_text": ["[NAME] seen at [ADDRESS]."]})

@@ -44,7 +44,7 @@ class ReviewForm(w.VBox):
     >>> import tempfile
     >>> from intelbench.retention import register
     >>> from intelbench.forms.retention import ReviewForm
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="i.unit", role="INTEL_UNIT")
+    >>> ws = open_as("i.unit", tempfile.mkdtemp(), role="INTEL_UNIT")
     >>> _ = ws.put("report", "IR-1", {"text": "..."}, action="COLLECT")
     >>> _ = register(ws, pd.DataFrame({"key": ["IR-1"], "offence": ["theft"],
     ...                                "created_at": ["2015-01-01"]}))

@@ -46,7 +46,7 @@ def seal_source(ws: Any, ref: str, *, names: Iterable[str] = (), aliases: Iterab
     Examples
     --------
     >>> import tempfile
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+    >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
     >>> from intelbench.gate.sealed import seal_source, load_sealed
     >>> seal_source(ws, "SRC-0042", names=["Dee Lane"], aliases=["Dizzy"],
     ...             justification="registration")

@@ -290,7 +290,7 @@ def workspace_policy(ws: Any) -> GradingPolicy:
     Examples
     --------
     >>> import tempfile
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="SUPERVISOR")
+    >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="SUPERVISOR")
     >>> ib.grading.workspace_policy(ws) == ib.GradingPolicy()
     True
     >>> _ = ib.grading.set_workspace_policy(

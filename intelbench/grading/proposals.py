@@ -77,7 +77,7 @@ def propose_regrade(ws: Any, urn: str, grade: Grade, *, reason: str,
     Examples
     --------
     >>> import tempfile
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="a.analyst", role="ANALYST")
+    >>> ws = open_as("a.analyst", tempfile.mkdtemp(), role="ANALYST")
     >>> log = pd.DataFrame({"urn": ["IR-1"], "source_eval": ["2"], "intel_assess": ["B"],
     ...                     "handling": ["P"], "status": ["EVALUATED"]})
     >>> _ = ib.reports.import_reports(ws, log)
@@ -86,7 +86,7 @@ def propose_regrade(ws: Any, urn: str, grade: Grade, *, reason: str,
     ...                       reason="Source now tested on three occasions")
     >>> pid
     'IR-1.P1'
-    >>> ws.role = "SUPERVISOR"; ws.analyst = "s.super"
+    >>> ws = open_as("s.super", ws.path, role="SUPERVISOR")
     >>> decide_proposal(ws, pid, accept=True, reason="Agreed: test record RA-12")
     'ACCEPTED'
     >>> str(ib.Grade.from_dict(ws.get("report", "IR-1")))

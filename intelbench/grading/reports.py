@@ -251,7 +251,7 @@ def import_reports(ws: Any, frame: pd.DataFrame, *,
     Examples
     --------
     >>> import tempfile
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+    >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
     >>> log = pd.DataFrame({"urn": ["IR-1"], "source_eval": ["2"], "intel_assess": ["B"],
     ...                     "handling": ["C"], "status": ["SUBMITTED"]})
     >>> ib.reports.import_reports(ws, log)
@@ -308,7 +308,7 @@ def reports_frame(ws: Any, urns: Iterable[str] | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> import tempfile
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+    >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
     >>> log = pd.DataFrame({"urn": ["IR-1"], "source_eval": ["2"], "intel_assess": ["B"],
     ...                     "handling": ["P"], "status": ["SUBMITTED"]})
     >>> ib.reports.import_reports(ws, log)
@@ -416,7 +416,7 @@ def save_grade(ws: Any, urn: str, grade: Grade, *, policy: GradingPolicy | None 
     Examples
     --------
     >>> import tempfile
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="INTEL_UNIT")
+    >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="INTEL_UNIT")
     >>> log = pd.DataFrame({"urn": ["IR-1"], "source_eval": [None], "intel_assess": [None],
     ...                     "handling": [None], "status": ["DRAFT"]})
     >>> _ = ib.reports.import_reports(ws, log)

@@ -130,7 +130,7 @@ def save_chart_layout(ws: Any, key: str, layout: ChartLayout | Mapping[str, Any]
     Examples
     --------
     >>> import tempfile
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+    >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
     >>> lay = ib.network.chart_layouts.ChartLayout({"P-1": (3.0, 4.0)}, notes={"P-1": "lead"})
     >>> ib.network.chart_layouts.save_chart_layout(ws, "op-larch", lay)
     1

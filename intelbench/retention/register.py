@@ -98,7 +98,7 @@ def register(ws: Any, records: pd.DataFrame, *, schedule: RetentionSchedule | No
     --------
     >>> import tempfile
     >>> from intelbench.retention import register, review_queue
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="i.unit", role="INTEL_UNIT")
+    >>> ws = open_as("i.unit", tempfile.mkdtemp(), role="INTEL_UNIT")
     >>> frame = pd.DataFrame({"key": ["IR-1", "IR-2"], "record_type": ["intelligence"] * 2,
     ...                       "offence": ["burglary", "rape"],
     ...                       "created_at": ["2016-03-01", "2024-01-05"]})
@@ -250,7 +250,7 @@ def decide(ws: Any, record: str, decision: str, *, reason: str, next_review: Any
     --------
     >>> import tempfile
     >>> from intelbench.retention import register, decide
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="i.unit", role="INTEL_UNIT")
+    >>> ws = open_as("i.unit", tempfile.mkdtemp(), role="INTEL_UNIT")
     >>> _ = ws.put("report", "IR-1", {"text": "..."}, action="COLLECT")
     >>> _ = register(ws, pd.DataFrame({"key": ["IR-1"], "offence": ["theft"],
     ...                                "created_at": ["2015-01-01"]}))

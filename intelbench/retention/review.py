@@ -101,7 +101,7 @@ def review_queue(ws: Any, *, as_of: Any = None, schedule: RetentionSchedule | No
     --------
     >>> import tempfile
     >>> from intelbench.retention import register, review_queue
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="i.unit", role="INTEL_UNIT")
+    >>> ws = open_as("i.unit", tempfile.mkdtemp(), role="INTEL_UNIT")
     >>> _ = register(ws, pd.DataFrame({"key": ["IR-1", "IR-2"], "offence": ["theft"] * 2,
     ...                                "created_at": ["2012-01-01", "2020-12-15"]}))
     >>> review_queue(ws, as_of="2026-11-30").frame[["ref", "state", "legacy"]]
@@ -182,7 +182,7 @@ def retention_report(ws: Any, *, as_of: Any = None, since: Any = None, until: An
     --------
     >>> import tempfile
     >>> from intelbench.retention import register, retention_report
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="i.unit", role="INTEL_UNIT")
+    >>> ws = open_as("i.unit", tempfile.mkdtemp(), role="INTEL_UNIT")
     >>> _ = register(ws, pd.DataFrame({"key": ["IR-1", "IR-2"], "offence": ["theft", "rape"],
     ...                                "created_at": ["2012-01-01", "2020-12-15"]}))
     >>> retention_report(ws, as_of="2026-11-30").counts.loc[[1, 3], ["OVERDUE", "total"]]

@@ -250,6 +250,9 @@ class AuditLog(KeyedChain):
         The identity written into every entry.
     settings : AuditSettings, optional
         Key file and anchor folder (default: :func:`intelbench.store.identity.load_settings`).
+    identity : str, optional
+        Where the identity came from (OS user, environment, configuration, role table),
+        written as ``identity`` in every entry's detail so a DPO sees asserted identities.
     location : str, optional
         Where the workspace is (folder or redacted URL); None for an in-memory database,
         which gets a keyed chain but no anchor.
@@ -263,7 +266,7 @@ class AuditLog(KeyedChain):
     Examples
     --------
     >>> import tempfile
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+    >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
     >>> entry = ws.audit.record("CONSULT", justification="Op Larch briefing",
     ...                         record_ref="report/IR-2026-000123")
     >>> entry.seq, entry.action
@@ -283,10 +286,14 @@ class AuditLog(KeyedChain):
         role: str,
         settings: AuditSettings | None = None,
         location: str | None = None,
+        identity: str = "",
     ) -> None:
         self.engine = engine
         self.analyst = analyst
         self.role = role
+        #: Where the identity came from (:func:`~intelbench.store.identity.identity_note`);
+        #: written as ``identity`` in every entry's detail.
+        self.identity = identity
         self.settings = settings if settings is not None else load_settings(None)
         self._location = location
         ensure_tables(engine, [integrity_locks])
@@ -355,7 +362,7 @@ class AuditLog(KeyedChain):
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> ws.audit.locked()
         False
         """
@@ -477,12 +484,14 @@ class AuditLog(KeyedChain):
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> e = ws.audit.record("DISCLOSE", justification="Partner tasking",
         ...                     record_ref="profile/P-0042@3", recipient="Northshire Council",
         ...                     detail={"rows": 12})
-        >>> e.recipient, e.detail
-        ('Northshire Council', {'rows': 12})
+        >>> e.recipient, e.detail["rows"]
+        ('Northshire Council', 12)
+        >>> e.detail["identity"]  # where the analyst's name came from (here: open_as)
+        'analyst from env INTELBENCH_ANALYST; role from requested'
         """
         checked = _validate(action, justification, record_ref, recipient, detail)
         with write_tx(self.engine) as conn:
@@ -536,13 +545,15 @@ class AuditLog(KeyedChain):
         ).one()
         seq, prev = int(head.audit_seq), str(head.audit_head)
         timestamp = utc_now().isoformat(timespec="microseconds")
-        key, analyst, role = self._key, self.analyst, self.role
+        key, analyst, role, note = self._key, self.analyst, self.role, self.identity
         made: list[AuditEntry] = []
         rows: list[tuple[Any, ...]] = []
         disclosed = False
         for action, justification, record_ref, recipient, detail in items:
             seq += 1
             disclosed = disclosed or action == "DISCLOSE"
+            if note:
+                detail = {**detail, "identity": note}
             fields: dict[str, Any] = {
                 "seq": seq,
                 "timestamp": timestamp,
@@ -640,7 +651,7 @@ class AuditLog(KeyedChain):
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> _ = ws.put("plan", "CP-1", {"title": "Burglary north"}, action="COLLECT")
         >>> ws.audit.verify(expected_head=ws.audit.head())
         True
@@ -709,7 +720,7 @@ class AuditLog(KeyedChain):
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> _ = ws.put("plan", "CP-1", {"title": "Burglary north"}, action="COLLECT")
         >>> list(ws.audit.entries(action="COLLECT")["record_ref"])
         ['plan/CP-1@1']
@@ -763,7 +774,7 @@ class AuditLog(KeyedChain):
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> _ = ws.audit.record("DISCLOSE", justification="tasking", record_ref="report/IR-1@1",
         ...                     recipient="Northshire Council")
         >>> ws.audit.report(recipient="Northshire Council").entries["record_ref"].tolist()

@@ -80,7 +80,7 @@ class AuditReport:
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> _ = ws.audit.record("DISCLOSE", justification="tasking", record_ref="report/IR-1@1",
         ...                     recipient="Northshire Council")
         >>> frame = ws.audit.report(recipient="Northshire Council").to_frame()
@@ -158,7 +158,7 @@ def audit_report(
     Examples
     --------
     >>> import tempfile
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+    >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
     >>> _ = ws.put_many("report", {"IR-1": {"n": 1}, "IR-2": {"n": 2}}, action="COLLECT")
     >>> _ = ws.get_many("report", justification="weekly review")
     >>> _ = ws.audit.record("DISCLOSE", justification="tasking", record_ref="report/IR-1@1",

@@ -66,7 +66,7 @@ class ConsultStore:
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> _ = ws.put("report", "IR-1", {"n": 1}, action="COLLECT")
         >>> with ws.consulting("Op Larch briefing"):
         ...     _ = ws.get("report", "IR-1")
@@ -153,7 +153,7 @@ class ConsultStore:
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> ws.get("plan", "nope")
         Traceback (most recent call last):
         ...
@@ -220,7 +220,7 @@ class ConsultStore:
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> _ = ws.put_many("report", {"IR-1": {"n": 1}, "IR-2": {"n": 2}}, action="COLLECT")
         >>> ws.get_many("report")
         {'IR-1': {'n': 1}, 'IR-2': {'n': 2}}
@@ -257,7 +257,7 @@ class ConsultStore:
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> for n in (1, 2):
         ...     _ = ws.put("plan", "CP-1", {"n": n})
         >>> ws.history("plan", "CP-1")[["revision", "analyst", "doc"]]

@@ -237,7 +237,7 @@ class FrameStore:
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> df = pd.DataFrame({"area": ["N01", "N02"], "crimes": [12, 7]})
         >>> ws.write_frame("counts", df, action="COLLECT")
         2

@@ -64,6 +64,7 @@ __all__ = [
     "ROLES",
     "AuditSettings",
     "Identity",
+    "identity_note",
     "load_settings",
     "resolve_identity",
     "role_error",
@@ -302,9 +303,12 @@ def resolve_identity(folder: Path | None, analyst: str | None, role: str | None)
     ----------
     folder : Path or None
         The workspace folder (None for a URL workspace).
-    analyst, role : str or None
-        Explicit values (scripts and tests). With a ``[roles]`` table an explicit role must
-        agree with it.
+    analyst : str or None
+        An explicit name, for this module's own checks only: the public API
+        (:class:`~intelbench.store.workspace.Workspace`) never passes one, so the analyst is
+        the operating-system user or a configured identity.
+    role : str or None
+        A requested role. With a ``[roles]`` table it must agree with it.
 
     Returns
     -------
@@ -381,6 +385,42 @@ def resolve_identity(folder: Path | None, analyst: str | None, role: str | None)
             f'"{analyst}" = "{asked}" there, or drop the {r_src}'
         )
     return Identity(analyst, granted, a_src, where, ws_path, user_path)
+
+
+def identity_note(me: Identity) -> str:
+    """Say in a few words where an identity came from, for every audit entry's detail.
+
+    The analyst is the operating-system user, or a configured identity: the environment
+    variable ``INTELBENCH_ANALYST``, the user configuration's ``[identity]`` table or the
+    workspace configuration. A DPO reading the log sees which entries were made under an
+    asserted (configured) name rather than the operating-system login.
+
+    Examples
+    --------
+    >>> from intelbench.store.identity import Identity, identity_note
+    >>> identity_note(Identity("root", "ANALYST", "operating-system user", "default"))
+    'analyst from os user; role from default'
+    >>> identity_note(Identity("a.analyst", "SUPERVISOR",
+    ...               "environment variable INTELBENCH_ANALYST", "argument"))
+    'analyst from env INTELBENCH_ANALYST; role from requested'
+    """
+
+    def short(source: str) -> str:
+        if source.startswith("operating-system user"):
+            return "os user"
+        if source.startswith("environment variable "):
+            return "env " + source.removeprefix("environment variable ")
+        if source.endswith("[identity]"):
+            return "user config"
+        if source.endswith("[roles]") or source.startswith("the workspace role table"):
+            return "role table"
+        if source == "argument":
+            return "requested"
+        if source == "default":
+            return "default"
+        return "workspace config"
+
+    return f"analyst from {short(me.analyst_source)}; role from {short(me.role_source)}"
 
 
 def role_error(

@@ -159,7 +159,7 @@ def locks_frame(engine: Engine) -> pd.DataFrame:
     Examples
     --------
     >>> import tempfile
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+    >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
     >>> ws.audit.locks().empty
     True
     """

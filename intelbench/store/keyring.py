@@ -175,7 +175,7 @@ class KeyedChain:
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> len(ws.audit.content_hmac("some record")) == 64
         True
         """
@@ -196,7 +196,7 @@ class KeyedChain:
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> _ = ws.put("plan", "CP-1", {"title": "Burglary north"}, action="COLLECT")
         >>> cp = ws.audit.checkpoint()
         >>> cp.seq, cp.valid(ws.audit._key)

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Engine
 from intelbench.exceptions import ParameterError, RoleError
 from intelbench.store.audit import _validate
 from intelbench.store.db import read_tx, roles_meta, roles_table, utc_now, write_tx
-from intelbench.store.identity import ROLES, Identity
+from intelbench.store.identity import ROLES, Identity, identity_note
 from intelbench.store.integrity import ensure_tables
 
 __all__ = ["ROLE_TABLE_SOURCE", "RoleTable", "role_rows", "roles_meta", "roles_table"]
@@ -106,7 +106,7 @@ class RoleTable:
     Examples
     --------
     >>> import tempfile
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="s.super", role="ANALYST")
+    >>> ws = open_as("s.super", tempfile.mkdtemp(), role="ANALYST")
     >>> ws.roles.creator
     's.super'
     >>> ws.roles.grant("a.analyst", "ANALYST", reason="joined the unit")
@@ -128,6 +128,7 @@ class RoleTable:
         me = _apply(self.ws._identity, role_rows(self.ws.engine), strict=strict)
         self.ws._identity = me
         self.ws.audit.analyst, self.ws.audit.role = me.analyst, me.role
+        self.ws.audit.identity = identity_note(me)
 
     def active(self) -> bool:
         """Return True once the table holds a row (it then decides every role)."""

@@ -20,16 +20,16 @@ grades, dissemination records and the audit log (:mod:`intelbench.store.audit`).
 - Every read that returns content (:meth:`Workspace.get`, ``get_many``, ``history``,
   ``read_frame``) is audited as CONSULT with who, when and why (:mod:`intelbench.store.consult`).
 
-Who the analyst is and their role come from the documented configuration in
-:mod:`intelbench.store.identity` (arguments for scripts and tests, ``INTELBENCH_ANALYST`` and
-``INTELBENCH_ROLE``, the user's ``config.toml``, the workspace's ``workspace.toml`` and its
-``[roles]`` table, and finally the operating-system user with role ``ANALYST``);
-:meth:`Workspace.whoami` shows them and where each came from.
+Who the analyst is comes from the documented configuration in :mod:`intelbench.store.identity`
+(``INTELBENCH_ANALYST``, the user's ``config.toml`` ``[identity]`` table, the workspace's
+``workspace.toml``, and by default the operating-system user), never from an argument; the
+role is requested with ``role=`` (or ``INTELBENCH_ROLE``, the configuration) and decided by the
+role table once one is in use. :meth:`Workspace.whoami` shows both and where each came from,
+and every audit entry records it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -66,7 +66,13 @@ from intelbench.store.documents import (
     upgrade,
 )
 from intelbench.store.frames import FrameStore
-from intelbench.store.identity import Identity, load_settings, resolve_identity, role_error
+from intelbench.store.identity import (
+    Identity,
+    identity_note,
+    load_settings,
+    resolve_identity,
+    role_error,
+)
 from intelbench.store.netfs import refuse_network_share
 from intelbench.store.record_keys import destroy_record_key
 from intelbench.store.roles import RoleTable
@@ -95,10 +101,16 @@ class Workspace(ConsultStore, FrameStore):
     path_or_url : str or Path
         A folder (created if missing; the database is ``workspace.db`` inside it) or a
         SQLAlchemy URL such as ``sqlite:///file.db`` or ``postgresql+psycopg://...``.
-    analyst : str, optional
-        Who is working; see the module docs for the fallbacks.
     role : str, optional
-        One of :data:`ROLES`.
+        A requested role, one of :data:`ROLES`; with a role table (``ws.roles`` or a
+        ``[roles]`` table in ``workspace.toml``) it must agree with the table.
+
+    Who is working is never an argument: it is the operating-system user, or a configured
+    identity (``INTELBENCH_ANALYST``, or ``analyst`` under ``[identity]`` in the user's
+    ``config.toml``; see :mod:`intelbench.store.identity`). Every audit entry records where
+    the identity came from (``identity`` in its detail). The examples open workspaces with
+    ``open_as``, the test suite's helper (``tests/_identity.py``), which sets
+    ``INTELBENCH_ANALYST`` while the workspace is opened.
 
     Attributes
     ----------
@@ -109,8 +121,7 @@ class Workspace(ConsultStore, FrameStore):
     engine : sqlalchemy.engine.Engine
         The engine (SQLAlchemy Core).
     analyst, role : str
-        The identity written into revisions and audit entries; setting either changes it
-        for later writes.
+        The identity written into revisions and audit entries (read-only).
     schema_version : int
         The schema version of the database.
     audit : AuditLog
@@ -124,7 +135,7 @@ class Workspace(ConsultStore, FrameStore):
     Examples
     --------
     >>> import tempfile
-    >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+    >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
     >>> ws.put("plan", "CP-1", {"title": "Burglary north", "questions": 3}, action="COLLECT")
     1
     >>> ws.put("plan", "CP-1", {"title": "Burglary north", "questions": 4})
@@ -138,7 +149,6 @@ class Workspace(ConsultStore, FrameStore):
     def __init__(
         self,
         path_or_url: str | os.PathLike[str],
-        analyst: str | None = None,
         role: str | None = None,
     ) -> None:
         text = os.fspath(path_or_url)
@@ -163,7 +173,7 @@ class Workspace(ConsultStore, FrameStore):
                 refuse_network_share(self.path)
             self.url = f"sqlite:///{self.path / DB_FILE}" if hook is None else hook(self.path)
         self.settings = load_settings(self.path)
-        self._identity = resolve_identity(self.path, analyst, role)
+        self._identity = resolve_identity(self.path, None, role)
         self._purposes: list[str] = []
         self.engine = _db.make_engine(self.url)
         try:
@@ -184,6 +194,7 @@ class Workspace(ConsultStore, FrameStore):
                 role=self.role,
                 settings=self.settings,
                 location=self._location(),
+                identity=identity_note(self._identity),
             )
             self.roles = RoleTable(self)  # the workspace's role table decides roles once used
         except BaseException:
@@ -194,39 +205,29 @@ class Workspace(ConsultStore, FrameStore):
 
     @property
     def analyst(self) -> str:
-        """Who is working; written into every revision and audit entry from now on."""
+        """Who is working (read-only): the operating-system user or a configured identity."""
         return self._identity.analyst
 
     @analyst.setter
     def analyst(self, value: str) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise ParameterError(f"analyst must be a non-empty str; got {value!r}")
-        if self._identity.roles_file is not None:  # the role table decides the new role
-            me = resolve_identity(self.path, value, None)
-        else:
-            me = dataclasses.replace(self._identity, analyst=value.strip())
-        self._identity = dataclasses.replace(me, analyst_source="set on the workspace")
-        self.audit.analyst, self.audit.role = me.analyst, me.role
+        raise AttributeError(
+            "Workspace.analyst is read-only: who is working is the operating-system user or a "
+            "configured identity (INTELBENCH_ANALYST, or analyst under [identity] in the user's "
+            "config.toml), never an argument; open the workspace under that identity"
+        )
 
     @property
     def role(self) -> str:
-        """The analyst's role, one of :data:`ROLES`."""
+        """The analyst's role, one of :data:`ROLES` (read-only)."""
         return self._identity.role
 
     @role.setter
     def role(self, value: str) -> None:
-        if not isinstance(value, str) or value.strip().upper() not in ROLES:
-            raise ParameterError(f"role must be one of {', '.join(ROLES)}; got {value!r}")
-        if self._identity.roles_file is not None:  # refused unless the table agrees
-            resolve_identity(self.path, self.analyst, value)
-        self._identity = (
-            dataclasses.replace(
-                self._identity, role=value.strip().upper(), role_source="set on the workspace"
-            )
-            if self._identity.roles_file is None
-            else self._identity
+        raise AttributeError(
+            "Workspace.role is read-only: request a role when opening the workspace "
+            "(Workspace(path, role=...)); with a role table, a SUPERVISOR changes it "
+            "(ws.roles.grant)"
         )
-        self.audit.role = self._identity.role
 
     def whoami(self) -> Identity:
         """Return who is working, their role and where each came from (for forms to show).
@@ -234,7 +235,7 @@ class Workspace(ConsultStore, FrameStore):
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> me = ws.whoami()
         >>> me.analyst, me.role, me.role_source
         ('A. Analyst', 'ANALYST', 'argument')
@@ -269,7 +270,7 @@ class Workspace(ConsultStore, FrameStore):
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> ws.require_role(("INTEL_UNIT", "SUPERVISOR"), "re-grade a submitted grade")
         Traceback (most recent call last):
         ...
@@ -350,7 +351,7 @@ class Workspace(ConsultStore, FrameStore):
         Examples
         --------
         >>> import tempfile, datetime
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> ws.put("report", "IR-2026-000123", {"created": datetime.date(2026, 3, 1)},
         ...        action="COLLECT")
         1
@@ -393,7 +394,7 @@ class Workspace(ConsultStore, FrameStore):
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> ws.put_many("report", {"IR-1": {"n": 1}, "IR-2": {"n": 2}}, action="COLLECT")
         {'IR-1': 1, 'IR-2': 1}
         >>> len(ws.audit), ws.audit.verify()
@@ -417,7 +418,7 @@ class Workspace(ConsultStore, FrameStore):
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> _ = ws.put("plan", "B", {}); _ = ws.put("plan", "A", {})
         >>> ws.keys("plan"), ws.keys("report")
         (['A', 'B'], [])
@@ -433,7 +434,7 @@ class Workspace(ConsultStore, FrameStore):
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> ws.exists("plan", "CP-1")
         False
         """
@@ -475,7 +476,7 @@ class Workspace(ConsultStore, FrameStore):
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="SUPERVISOR")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="SUPERVISOR")
         >>> _ = ws.put("osint", "Q-1", {"query": "..."}, action="OSINT_QUERY",
         ...            justification="Op Larch")
         >>> ws.delete("osint", "Q-1", justification="MoPI review: no longer necessary")
@@ -541,7 +542,7 @@ class Workspace(ConsultStore, FrameStore):
         Examples
         --------
         >>> import tempfile
-        >>> ws = ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="ANALYST")
+        >>> ws = open_as("A. Analyst", tempfile.mkdtemp(), role="ANALYST")
         >>> _ = ws.put("plan", "CP-1", {}); _ = ws.put("plan", "CP-1", {"v": 2})
         >>> ws.summary()
            kind  documents  revisions
@@ -561,7 +562,7 @@ class Workspace(ConsultStore, FrameStore):
 
     def __repr__(self) -> str:
         return (
-            f"Workspace({self._where()!r}, analyst={self.analyst!r}, role={self.role!r}, "
+            f"Workspace({self._where()!r}, role={self.role!r}, "
             f"schema_version={self.schema_version})"
         )
 

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 from tests.browser.conftest import VoilaServer
 
 pytestmark = pytest.mark.browser
@@ -28,7 +29,7 @@ def pick(page: Any, picker: Any, urn: str) -> None:
 
 
 def workspace(voila: VoilaServer) -> Workspace:
-    return Workspace(voila.workspace, analyst="Browser Test", role="INTEL_UNIT")
+    return open_as("Browser Test", voila.workspace, role="INTEL_UNIT")
 
 
 def writes(ws: Workspace) -> int:

@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 
 from intelbench.grading.reports import import_reports
-from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 from tests.browser.conftest import ROOT, VoilaServer, _free_port
 
 pytestmark = pytest.mark.browser
@@ -101,7 +101,7 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 @pytest.fixture
 def servers(tmp_path: Path, config: dict[str, str]) -> Iterator[dict[str, VoilaServer]]:
     """A submitted grade in the workspace; an ANALYST's and a SUPERVISOR's Voilà servers."""
-    with Workspace(config["INTELBENCH_WORKSPACE"], analyst="i.unit", role="INTEL_UNIT") as ws:
+    with open_as("i.unit", config["INTELBENCH_WORKSPACE"], role="INTEL_UNIT") as ws:
         import_reports(ws, LOG)
     base = {**os.environ, **config}
     started: dict[str, VoilaServer] = {}
@@ -150,7 +150,7 @@ def test_analyst_proposes_a_regrade_and_a_supervisor_accepts_it(
     status.get_by_text(f"Proposed [1BP] for {URN} as {URN}.P1").wait_for(timeout=30_000)
     page.locator(".ib-proposal-panel", has_text=f"{URN}.P1").wait_for(timeout=30_000)
     assert page.get_by_role("button", name="Accept re-grade").count() == 0  # not for analysts
-    with Workspace(servers["analyst"].workspace, analyst="i.unit", role="INTEL_UNIT") as ws:
+    with open_as("i.unit", servers["analyst"].workspace, role="INTEL_UNIT") as ws:
         assert ws.get("report", URN)["source_eval"] == "2"  # nothing re-graded yet
 
     # --- the supervisor: sees the pending proposal and accepts it with a reason
@@ -166,7 +166,7 @@ def test_analyst_proposes_a_regrade_and_a_supervisor_accepts_it(
         has_text="[1BP]").wait_for(state="attached", timeout=30_000)
 
     # --- both steps in the audit, with who and which role; the chain verifies
-    with Workspace(servers["analyst"].workspace, analyst="i.unit", role="INTEL_UNIT") as ws:
+    with open_as("i.unit", servers["analyst"].workspace, role="INTEL_UNIT") as ws:
         assert ws.get("report", URN)["source_eval"] == "1"
         audit = ws.audit.entries()
         steps = audit[audit["record_ref"].str.startswith(f"regrade_proposal/{URN}.P1")

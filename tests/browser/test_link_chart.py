@@ -23,7 +23,7 @@ from intelbench.network import link_chart
 from intelbench.network._chart_render import widget_css, widget_esm
 from intelbench.network.chart_layouts import ChartLayout, load_chart_layout, save_chart_layout
 from intelbench.network.chart_widget import ChartSession
-from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 from tests.network.test_charts import EVIL_IMG, EVIL_SCRIPT, big_graph, small_graph
 
 pytestmark = pytest.mark.browser
@@ -301,7 +301,7 @@ def test_drag_pin_hide_expand_note_colour_and_layout_restored(
     assert colours["P-1"] == colours["P-2"] != colours["T-1"] != colours["V-1"]
     # save to the workspace and restore into a new chart
     state = guarded_page.evaluate("intelbenchChart.layoutState()")
-    ws = Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     save_chart_layout(ws, "small-chart", ChartLayout.from_doc(state))
     restored = link_chart(G, seed=1, saved_layout=load_chart_layout(ws, "small-chart"))
     open_chart(guarded_page, restored.save(tmp_path / "restored.html"))

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from tests._identity import open_as
 from tests.browser.conftest import VoilaServer
 
 pytestmark = pytest.mark.browser
@@ -114,7 +115,7 @@ def test_create_save_reload_review_and_refuse_chis_without_authority(
     expect(page.locator(".ib-q-authority.ib-invalid")).to_be_visible(timeout=T)
     expect(history).to_have_count(3, timeout=T)
 
-    ws = ib.Workspace(voila.workspace, analyst="Browser Test", role="ANALYST")
+    ws = open_as("Browser Test", voila.workspace, role="ANALYST")
     revisions = ib.plans.plan_history(ws, plan_id)
     assert list(revisions["revision"]) == [1, 2]
     assert [q.id for q in ib.plans.load_plan(ws, plan_id).questions] == ["Q1", "Q2"]

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-import intelbench as ib
 from intelbench.demo.profiles import (
     build_problem_profile,
     build_subject_profile,
     disseminate_profile,
 )
+from tests._identity import open_as
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def pages(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     base = tmp_path_factory.mktemp("profile_html")
-    ws = ib.Workspace(base / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", base / "ws", role="ANALYST")
     out = base / "out"
     out.mkdir()
     shared: dict[str, Any] = {}

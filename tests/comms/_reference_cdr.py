@@ -223,7 +223,7 @@ def read_cdr(
     >>> tmp = pathlib.Path(tempfile.mkdtemp())
     >>> f = tmp / "cdr.csv"
     >>> _ = f.write_text(text)
-    >>> ws = ib.Workspace(tmp / "ws", analyst="A. Analyst", role="ANALYST")
+    >>> ws = open_as("A. Analyst", tmp / "ws", role="ANALYST")
     >>> auth = ib.comms.Authority("OCDA/2025/0001", "2025-09-01", "2025-12-01")
     >>> imp = ib.comms.read_cdr(f, "northcell", authority=auth, workspace=ws)
     >>> r = imp.records.iloc[0]

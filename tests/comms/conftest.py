@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import intelbench as ib
+from tests._identity import open_as
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,7 +50,7 @@ def comms_sample(tmp_path_factory: pytest.TempPathFactory) -> CommsSample:
     truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     cells = ib.comms.read_cells(folder / "cells.csv")
     auth = pd.read_csv(folder / "authorities.csv", dtype=str)
-    ws = ib.Workspace(tmp_path_factory.mktemp("ws"), analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path_factory.mktemp("ws"), role="ANALYST")
     imports = [ib.comms.read_cdr(folder / r.file, r.layout, workspace=ws, cells=cells,
                                  authority=ib.comms.Authority(r.authority, r.start, r.end,
                                                               targets=[r.target]))

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import intelbench as ib
+from tests._identity import open_as
 from tests.comms import _reference_cdr as reference
 from tests.comms.conftest import CommsSample
 
@@ -97,7 +98,7 @@ def test_columnar_reader_matches_the_reference(tmp_path: Path, layout: str,
         frame.to_excel(f, index=False)
     engine = ib.intake.columnar.read_categorical(f).engine
     assert engine == ("pyarrow" if variant in ("pyarrow", "crlf and bom") else "pandas")
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     for targets in ((), ("07700 900001",)):
         auth = ib.comms.Authority("OCDA/2025/000001", "2025-03-01", "2025-12-01",
                                   targets=targets)
@@ -108,7 +109,7 @@ def test_columnar_reader_matches_the_reference(tmp_path: Path, layout: str,
 
 
 def test_sample_force_reads_as_before(comms_sample: CommsSample, tmp_path: Path) -> None:
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     auth = pd.read_csv(comms_sample.folder / "authorities.csv", dtype=str)
     for imp, r in zip(comms_sample.imports, auth.itertuples()):
         a = ib.comms.Authority(r.authority, r.start, r.end, targets=[r.target])

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import intelbench as ib
+from tests._identity import open_as
 
 NC_HEAD = "MSISDN,Other Party,Direction,Event,Start Time (UTC),Duration (s),Cell ID,IMEI,IMSI\n"
 VA_HEAD = ("Call Type,A Number,B Number,Date,Time,Duration,Start Cell,Handset IMEI,"
@@ -19,7 +20,7 @@ CELLS = pd.DataFrame({"cell_id": ["C1", "C2"], "easting": [400000.0, 400100.0],
 
 @pytest.fixture
 def ws(tmp_path: Path) -> ib.Workspace:
-    return ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    return open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
 
 
 def _auth(**kw: object) -> ib.comms.Authority:

@@ -11,6 +11,7 @@ import shapely
 
 from intelbench.demo.cli import DEMO_STEPS, DemoContext
 from intelbench.demo.geo import map_step as demo_step
+from tests._identity import open_as
 
 
 def _fake_force(folder: Path) -> Path:
@@ -105,14 +106,13 @@ def test_log_and_profile_report_the_same_burglary_figures(samples: Path, tmp_pat
     computation; the numbers printed in both places are compared here."""
     import re
 
-    import intelbench as ib
     from intelbench.demo.geo import burglary_figures, hotspots_step
     from intelbench.demo.profiles import build_problem_profile
 
     ctx = DemoContext(data=samples, out=tmp_path / "out")
     ctx.out.mkdir()
     log = "\n".join(hotspots_step(ctx) + demo_step(ctx))
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     prof = build_problem_profile(samples, ws, shared=ctx.shared)
     text = "\n".join([prof.summary, *prof.key_findings])
     fig = burglary_figures(ctx.shared, samples)

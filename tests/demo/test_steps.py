@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import networkx as nx
 import pandas as pd
+import pytest
 
 from intelbench.demo.cli import DEMO_STEPS, DemoContext
 from intelbench.demo.grading import demo_step as grading_step
@@ -26,7 +27,8 @@ def test_every_step_names_a_function_of_the_demo_package() -> None:
         assert callable(getattr(importlib.import_module(module), func))
 
 
-def test_workspace_step(tmp_path: Path) -> None:
+def test_workspace_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTELBENCH_ANALYST", "Demo Analyst")  # a configured identity
     ctx = SimpleNamespace(out=tmp_path, data=tmp_path, shared={})
     lines = store_step(ctx)
     assert isinstance(ctx.shared["ws"], Workspace)

@@ -12,6 +12,7 @@ from intelbench.exceptions import GradingError
 from intelbench.forms.grading import GradingApp, GradingForm
 from intelbench.grading.reports import grade_history, import_reports
 from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 LOG = pd.DataFrame({
     "urn": ["IR-1", "IR-2", "IR-3", "IR-4"],
@@ -28,7 +29,7 @@ LOG = pd.DataFrame({
 
 
 def make_ws(tmp_path: Path, role: str = "ANALYST") -> Workspace:
-    ws = Workspace(tmp_path / "ws", analyst="A. Analyst", role=role)
+    ws = open_as("A. Analyst", tmp_path / "ws", role=role)
     if not ws.keys("report"):
         import_reports(ws, LOG)
     return ws
@@ -160,7 +161,7 @@ def test_regrade_asks_for_reason_and_role(tmp_path: Path) -> None:
     form.save_button.click()
     assert "needs a reason" in form.status.value
     assert ws.get("report", "IR-2")["intel_assess"] == "B"
-    unit = Workspace(tmp_path / "ws", analyst="I. Unit", role="INTEL_UNIT")
+    unit = open_as("I. Unit", tmp_path / "ws", role="INTEL_UNIT")
     form = GradingForm(unit, report_urn="IR-2")
     form.assessment.value = "A"
     form.reason.value = "Corroborated by ANPR"
@@ -196,7 +197,7 @@ def test_unexpected_errors_are_shown_not_swallowed(tmp_path: Path) -> None:
 def test_app_imports_awaiting_reports_and_opens_the_form(tmp_path: Path) -> None:
     csv = tmp_path / "intel_reports.csv"
     LOG.to_csv(csv, index=False)
-    ws = Workspace(tmp_path / "app", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "app", role="ANALYST")
     app = GradingApp(ws, log_path=csv)
     assert sorted(app.imported) == ["IR-1", "IR-2"]  # DRAFT and SUBMITTED only
     assert [v for _, v in app.picker.options] == [None, "IR-1", "IR-2"]
@@ -225,7 +226,7 @@ def test_typed_values_survive_a_reload_for_that_analyst_only(tmp_path: Path) -> 
     assert (again.source.value, again.assessment.value, again.handling.value) == ("3", "E", "C")
     assert again.conditions.value == "No executive action"
     assert len(ws.audit) - before <= 1  # the report's CONSULT only: drafts are not audited
-    other = GradingForm(Workspace(tmp_path / "ws", analyst="B. Other", role="ANALYST"),
+    other = GradingForm(open_as("B. Other", tmp_path / "ws", role="ANALYST"),
                         report_urn="IR-1")
     assert other.source.value is None  # another analyst's draft is not shown
 
@@ -267,7 +268,7 @@ def test_an_analyst_who_may_not_regrade_is_offered_a_proposal(tmp_path: Path) ->
     entry = ws.audit.entries("COLLECT").iloc[-1]
     assert (entry["record_ref"], entry["detail"]["event"]) == (
         "regrade_proposal/IR-2.P1@1", "regrade_proposed")
-    unit = Workspace(tmp_path / "ws", analyst="I. Unit", role="INTEL_UNIT")
+    unit = open_as("I. Unit", tmp_path / "ws", role="INTEL_UNIT")
     other = GradingForm(unit, report_urn="IR-2")
     other.assessment.value = "A"
     assert not other.may_propose()  # a role that may re-grade just saves

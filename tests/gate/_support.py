@@ -10,11 +10,12 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from tests._identity import open_as
+
 
 def make_workspace(path: Path) -> Any:
-    import intelbench as ib
 
-    return ib.Workspace(path, analyst="A. Analyst", role="ANALYST")
+    return open_as("A. Analyst", path, role="ANALYST")
 
 
 # -- reading outputs back ------------------------------------------------------------------

@@ -14,6 +14,7 @@ import pytest
 import intelbench as ib
 from intelbench import gate as dm
 from intelbench.exceptions import DisseminationRefused, DisseminationWriteError, IntelbenchError
+from tests._identity import open_as
 from tests.gate._support import make_workspace
 
 DATA = Path(__file__).resolve().parents[2] / "data_samples"
@@ -94,7 +95,7 @@ def test_a_failing_register_leaves_no_file(tmp_path: Path, monkeypatch: pytest.M
 
 def _worker(args: tuple[str, str, int]) -> list[str]:
     ws_path, out, n = args
-    ws = ib.Workspace(ws_path, analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", ws_path, role="ANALYST")
     refs = []
     for i in range(n):
         frame = counts().assign(burglaries=[i, os.getpid() % 97 + 1])

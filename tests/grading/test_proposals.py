@@ -11,7 +11,7 @@ import intelbench as ib
 from intelbench.exceptions import GradingError, RoleError
 from intelbench.grading.proposals import decide_proposal, proposals, propose_regrade
 from intelbench.grading.reports import grade_history, import_reports, regrade
-from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 LOG = pd.DataFrame({"urn": ["IR-1", "IR-2"], "source_eval": ["2", None],
                     "intel_assess": ["B", None], "handling": ["P", None],
@@ -20,7 +20,7 @@ LOG = pd.DataFrame({"urn": ["IR-1", "IR-2"], "source_eval": ["2", None],
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    with Workspace(tmp_path / "ws", analyst="s.super") as ws:
+    with open_as("s.super", tmp_path / "ws") as ws:
         ws.roles.grant("a.analyst", "ANALYST", reason="joined")
         ws.roles.grant("t.super", "SUPERVISOR", reason="second supervisor")
         import_reports(ws, LOG)
@@ -28,13 +28,13 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_analyst_proposes_supervisor_accepts_and_both_are_audited(folder: Path) -> None:
-    with Workspace(folder, analyst="a.analyst") as ws:
+    with open_as("a.analyst", folder) as ws:
         with pytest.raises(GradingError, match="may not re-grade"):
             regrade(ws, "IR-1", ib.Grade.parse_code("1BP"), reason="tested")
         pid = propose_regrade(ws, "IR-1", ib.Grade.parse_code("1BP"), reason="Source tested")
         with pytest.raises(RoleError, match="needs SUPERVISOR"):
             decide_proposal(ws, pid, accept=True, reason="self-approve")
-    with Workspace(folder, analyst="s.super") as sup:
+    with open_as("s.super", folder) as sup:
         assert decide_proposal(sup, pid, accept=True, reason="Test record RA-12") == "ACCEPTED"
         assert sup.get("report", "IR-1")["source_eval"] == "1"
         hist = grade_history(sup, "IR-1")
@@ -53,9 +53,9 @@ def test_analyst_proposes_supervisor_accepts_and_both_are_audited(folder: Path) 
 
 
 def test_rejection_changes_nothing_but_is_kept(folder: Path) -> None:
-    with Workspace(folder, analyst="a.analyst") as ws:
+    with open_as("a.analyst", folder) as ws:
         pid = propose_regrade(ws, "IR-1", ib.Grade.parse_code("2AP"), reason="Seen directly")
-    with Workspace(folder, analyst="t.super") as sup:
+    with open_as("t.super", folder) as sup:
         assert decide_proposal(sup, pid, accept=False, reason="Not corroborated") == "REJECTED"
         assert sup.get("report", "IR-1")["intel_assess"] == "B"
         listed = proposals(sup, urn="IR-1")
@@ -65,7 +65,7 @@ def test_rejection_changes_nothing_but_is_kept(folder: Path) -> None:
 
 
 def test_proposal_rules(folder: Path) -> None:
-    with Workspace(folder, analyst="s.super") as sup:
+    with open_as("s.super", folder) as sup:
         with pytest.raises(GradingError, match="needs a reason"):
             propose_regrade(sup, "IR-1", ib.Grade.parse_code("1BP"), reason=" ")
         with pytest.raises(GradingError, match="no submitted grade"):
@@ -78,7 +78,7 @@ def test_proposal_rules(folder: Path) -> None:
         with pytest.raises(GradingError, match="may not decide it"):
             decide_proposal(sup, own, accept=True, reason="ok")
         stale = propose_regrade(sup, "IR-1", ib.Grade.parse_code("2AP"), reason="other")
-    with Workspace(folder, analyst="t.super") as other:
+    with open_as("t.super", folder) as other:
         decide_proposal(other, own, accept=True, reason="agreed")
         with pytest.raises(GradingError, match="was re-graded since"):
             decide_proposal(other, stale, accept=True, reason="agreed too")
@@ -88,7 +88,7 @@ def test_proposal_rules(folder: Path) -> None:
 def test_the_grading_form_shows_a_supervisor_the_proposal_to_accept(folder: Path) -> None:
     from intelbench.forms.grading import GradingForm
 
-    with Workspace(folder, analyst="a.analyst") as ws:
+    with open_as("a.analyst", folder) as ws:
         form = GradingForm(ws, report_urn="IR-1")
         form.source.value = "1"
         form.reason.value = "Source tested on Op Larch"
@@ -97,7 +97,7 @@ def test_the_grading_form_shows_a_supervisor_the_proposal_to_accept(folder: Path
         panel = form.proposal_panel
         assert [p["proposal"] for p in panel.pending] == [pid]
         assert not panel.may_decide() and panel.decision_reason not in panel.children
-    with Workspace(folder, analyst="s.super") as sup:
+    with open_as("s.super", folder) as sup:
         panel = GradingForm(sup, report_urn="IR-1").proposal_panel
         assert panel.may_decide() and "a.analyst" in panel.summary.value
         panel.decide(accept=True)  # no reason: refused, shown, nothing decided

@@ -21,6 +21,7 @@ from intelbench.grading.reports import (
     save_grade,
 )
 from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 HEADER = (
     "urn", "created_at", "date_of_intelligence", "classification", "collection_method",
@@ -64,7 +65,7 @@ def _importable(log_path: Path) -> pd.DataFrame:
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
-    return Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    return open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
 
 
 def test_read_reports_types_and_quarantines_without_dropping(log_path: Path) -> None:
@@ -159,7 +160,7 @@ def test_policy_is_enforced_on_save_and_nothing_is_written(log_path: Path,
 
 def test_rule8_changing_a_submitted_grade_needs_reason_and_role(log_path: Path,
                                                                 tmp_path: Path) -> None:
-    analyst = Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    analyst = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     import_reports(analyst, _importable(log_path))
     new = Grade.parse_code("2AP")
     with pytest.raises(GradingError, match="needs a reason"):
@@ -169,7 +170,7 @@ def test_rule8_changing_a_submitted_grade_needs_reason_and_role(log_path: Path,
         save_grade(analyst, "IR-2026-000001", new, reason="Corroborated by CCTV")
     with pytest.raises(GradingError, match="role 'ANALYST' may not re-grade"):
         regrade(analyst, "IR-2026-000001", new, reason="Corroborated")
-    unit = Workspace(tmp_path / "ws", analyst="S. Super", role="SUPERVISOR")
+    unit = open_as("S. Super", tmp_path / "ws", role="SUPERVISOR")
     regrade(unit, "IR-2026-000001", new, reason="Corroborated by CCTV")
     hist = grade_history(unit, "IR-2026-000001")
     assert hist[["event", "old", "new", "reason", "who"]].values.tolist() == [
@@ -193,7 +194,7 @@ def test_confirming_a_submitted_grade_is_not_a_regrade(log_path: Path, ws: Works
 
 def test_regrading_a_legacy_report_keeps_the_legacy_grade_verbatim(log_path: Path,
                                                                    tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "ws", analyst="I. Unit", role="INTEL_UNIT")
+    ws = open_as("I. Unit", tmp_path / "ws", role="INTEL_UNIT")
     import_reports(ws, _importable(log_path))
     regrade(ws, "IR-2012-000004", Grade.parse_code("1BP"), reason="Re-evaluated in 2026")
     doc = ws.get("report", "IR-2012-000004")
@@ -203,7 +204,7 @@ def test_regrading_a_legacy_report_keeps_the_legacy_grade_verbatim(log_path: Pat
 
 
 def test_regrade_needs_an_existing_grade(log_path: Path, tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "ws", analyst="I. Unit", role="INTEL_UNIT")
+    ws = open_as("I. Unit", tmp_path / "ws", role="INTEL_UNIT")
     import_reports(ws, _importable(log_path))
     with pytest.raises(GradingError, match="no grade to re-grade"):
         regrade(ws, "IR-2026-000005", Grade.parse_code("1AP"), reason="x")
@@ -236,7 +237,7 @@ def test_import_refuses_grades_that_break_the_policy_and_stores_nothing(
 
 def test_the_workspace_policy_applies_to_every_stored_grade(log_path: Path,
                                                             tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "ws", analyst="S. Super", role="SUPERVISOR")
+    ws = open_as("S. Super", tmp_path / "ws", role="SUPERVISOR")
     assert ib.grading.workspace_policy(ws) == ib.GradingPolicy()  # default when none kept
     lax = ib.GradingPolicy(force="Northshire", risk_assessment_required_for_c=False)
     ib.grading.set_workspace_policy(ws, lax, justification="Force grading policy 2026")
@@ -254,7 +255,7 @@ def test_the_workspace_policy_applies_to_every_stored_grade(log_path: Path,
                                          "intel_assess": ["A"], "handling": ["P"]}),
                        policy=ib.GradingPolicy())
     # a stricter workspace policy refuses what the default accepts
-    strict = Workspace(tmp_path / "strict", analyst="S. Super", role="SUPERVISOR")
+    strict = open_as("S. Super", tmp_path / "strict", role="SUPERVISOR")
     ib.grading.set_workspace_policy(strict, ib.GradingPolicy(rationale_sources=[2, 3]),
                                     justification="Rationale for untested sources")
     with pytest.raises(GradingError, match="IR-2026-000001 \\(rationale: source evaluation 2"):
@@ -294,7 +295,7 @@ def test_new_records_take_gsc_markings_only(tmp_path: Path, ws: Workspace) -> No
 
 
 def test_legacy_markings_stay_verbatim_and_read_only(log_path: Path, tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "ws", analyst="I. Unit", role="INTEL_UNIT")
+    ws = open_as("I. Unit", tmp_path / "ws", role="INTEL_UNIT")
     import_reports(ws, _importable(log_path))
     assert ws.get("report", "IR-2012-000004")["classification"] == "RESTRICTED"
     regrade(ws, "IR-2012-000004", Grade.from_text("1BP"), reason="Re-evaluated in 2026")

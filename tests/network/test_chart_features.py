@@ -25,7 +25,7 @@ from intelbench.network.chart_layouts import (
 )
 from intelbench.network.chart_style import ENTITY_ICONS, ICON_TYPES, icon_svg, link_label
 from intelbench.network.chart_widget import ChartSession, chart_widget
-from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 from tests.network.test_charts import DATA_RE, small_graph
 
 HOSTILE = ["<img src=x onerror=alert(1)>", "{{7*7}}", "</script><script>alert(2)</script>"]
@@ -153,7 +153,7 @@ def test_hostile_strings_are_data_never_markup() -> None:
 
 
 def test_chart_layout_round_trip_through_the_workspace(tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     G = typed_graph()
     first = link_chart(G, seed=1)
     lay = ChartLayout(
@@ -237,7 +237,7 @@ def test_widget_state_holds_no_chart_data(tmp_path: Path) -> None:
     assert sent[-1] == {"type": "select", "ids": ["T-1", "V-1"]}
     # nothing about the selection went into the widget state either
     assert "T-1" not in json.dumps(w.get_state(), default=str)
-    ws = Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     w._on_msg(w, {"type": "layout", "layout": {"positions": {"P-1": [5, 6]}, "pinned": ["P-1"]}},
               [])
     assert w.save_layout(ws, "chart-1") == 1

@@ -21,6 +21,7 @@ from intelbench.network import (
     map_ocgs,
     merge_nominals,
 )
+from tests._identity import open_as
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +86,7 @@ def test_sample_communities_find_the_groups(sample: dict[str, Any]) -> None:
 
 def test_sample_merge_with_workspace(sample: dict[str, Any], tmp_path: Path) -> None:
     keep, drop = sample["truth"]["duplicates"][0]
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     H = merge_nominals(sample["G"], keep, drop, confirmed_by="A. Analyst",
                        reason="same DOB and address; confirmed from custody record", ws=ws)
     assert drop not in H and drop in sample["G"]

@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from intelbench.plans import CollectionPlan, Question
+from tests._identity import open_as
 
 D0 = dt.date(2026, 1, 5)
 
 
 def make_workspace(tmp_path: Path) -> Any:
     """A fresh workspace in ``tmp_path``."""
-    from intelbench.store.workspace import Workspace
 
-    return Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    return open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
 
 
 def good_question(qid: str = "Q1", **changes: Any) -> Question:

@@ -10,6 +10,7 @@ import pytest
 
 import intelbench as ib
 from intelbench.exceptions import DisseminationRefused, ProfileError
+from tests._identity import open_as
 from tests.profiles import _factory as fx
 
 
@@ -67,7 +68,7 @@ def test_explicit_empty_gaps_is_a_section() -> None:
 
 
 def test_gate_refuses_profile_without_gaps(tmp_path: Path) -> None:
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     p = fx.reviewed(fx.problem(gaps=None))
     out = tmp_path / "out"
     out.mkdir()
@@ -78,7 +79,7 @@ def test_gate_refuses_profile_without_gaps(tmp_path: Path) -> None:
 
 
 def test_gate_refuses_profile_not_peer_reviewed(tmp_path: Path) -> None:
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     out = tmp_path / "out"
     out.mkdir()
     for p in (fx.problem(), fx.problem().submit_for_review()):
@@ -110,7 +111,7 @@ def test_cited_intelligence_grades_and_missing_urns() -> None:
 
 
 def test_cited_reports_read_from_workspace(tmp_path: Path) -> None:
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     ib.reports.import_reports(ws, fx.reports())
     p = fx.problem(reports=None, ws=ws, cited=["IR-2026-000002", "IR-2026-000003"])
     assert p.marking() == ("OFFICIAL-SENSITIVE", "C", "Do not share outside the force")
@@ -183,7 +184,7 @@ def test_gap_frame_from_plans(tmp_path: Path) -> None:
 
 
 def test_save_keeps_text_status_and_manifest(tmp_path: Path) -> None:
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     p = fx.reviewed(fx.problem())
     rev = p.save(ws, justification="peer reviewed")
     doc = ws.get("profile", p.profile_id)
@@ -233,11 +234,11 @@ def test_peer_review_needs_a_reviewing_role_not_just_another_name(tmp_path: Path
     done = ready.review("B. Colleague", role="intel_unit")
     assert done.peer_review["role"] == "INTEL_UNIT" and done.validate() == []
     # from a workspace identity
-    sup = ib.Workspace(tmp_path / "ws", analyst="DS Reviewer", role="SUPERVISOR")
+    sup = open_as("DS Reviewer", tmp_path / "ws", role="SUPERVISOR")
     by_ws = ready.review(ws=sup)
     assert (by_ws.peer_review["reviewer"], by_ws.peer_review["role"]) == ("DS Reviewer",
                                                                           "SUPERVISOR")
-    peer = ib.Workspace(tmp_path / "ws", analyst="B. Colleague", role="ANALYST")
+    peer = open_as("B. Colleague", tmp_path / "ws", role="ANALYST")
     with pytest.raises(ProfileError, match="needs a reviewing role"):
         ready.review(ws=peer)
     # a force can name its own reviewing roles

@@ -10,6 +10,7 @@ import pytest
 
 import intelbench as ib
 from intelbench.exceptions import ProfileError
+from tests._identity import open_as
 from tests.offline_scan import external_fetches
 from tests.profiles import _factory as fx
 
@@ -99,7 +100,7 @@ def test_pdf_needs_a_converter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_gate_writes_html_and_docx_with_record(tmp_path: Path) -> None:
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     out = tmp_path / "out"
     out.mkdir()
     p = fx.reviewed(fx.problem(cited=["IR-2026-000002", "IR-2026-000003"]))
@@ -117,7 +118,7 @@ def test_gate_writes_html_and_docx_with_record(tmp_path: Path) -> None:
 
 
 def test_interactive_html_through_the_gate(tmp_path: Path) -> None:
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     out = tmp_path / "out"
     out.mkdir()
     p = fx.reviewed(fx.problem())
@@ -150,7 +151,7 @@ def test_grid_maps_are_shaded_by_their_column() -> None:
 
 
 def test_script_payload_is_escaped_through_the_gate(tmp_path: Path) -> None:
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     out = tmp_path / "out"
     out.mkdir()
     p = fx.reviewed(fx.problem(summary=fx.PAYLOAD, key_findings=[fx.PAYLOAD],

@@ -18,6 +18,7 @@ from intelbench.demo.profiles import (
     build_subject_profile,
     disseminate_profile,
 )
+from tests._identity import open_as
 from tests.offline_scan import external_fetches
 
 pytestmark = pytest.mark.slow
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def made(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     base = tmp_path_factory.mktemp("profiles")
-    ws = ib.Workspace(base / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", base / "ws", role="ANALYST")
     out = base / "out"
     out.mkdir()
     shared: dict[str, Any] = {}
@@ -98,7 +99,7 @@ def test_profiles_built_from_the_sample_force(made: dict[str, Any]) -> None:
 
 
 def test_rebuilding_reproduces_the_profile(made: dict[str, Any], tmp_path: Path) -> None:
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     again = build_problem_profile(made["samples"], ws, today=dt.date(2026, 11, 24))
     first = made["built"]["problem"]
     assert again.key_findings == first.key_findings and again.summary == first.summary

@@ -22,6 +22,7 @@ from intelbench.grading.reports import import_reports
 from intelbench.retention import decide, register, retention_report
 from intelbench.store.db import documents, record_keys
 from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 AS_OF = "2026-11-30"
 LOG = pd.DataFrame({
@@ -41,7 +42,7 @@ REGISTER = pd.DataFrame({
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
-    w = Workspace(tmp_path / "ws", analyst="i.unit", role="INTEL_UNIT")
+    w = open_as("i.unit", tmp_path / "ws", role="INTEL_UNIT")
     import_reports(w, LOG)
     register(w, REGISTER)
     return w

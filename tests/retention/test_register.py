@@ -26,6 +26,7 @@ from intelbench.retention import (
     trigger,
 )
 from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 AS_OF = "2026-11-30"
 LOG = pd.DataFrame({
@@ -46,9 +47,14 @@ REGISTER = pd.DataFrame({
 })
 
 
+def _plain(detail: dict) -> dict:
+    """An audit entry's detail without ``identity`` (where the analyst's name came from)."""
+    return {k: v for k, v in detail.items() if k != "identity"}
+
+
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
-    w = Workspace(tmp_path / "ws", analyst="i.unit", role="INTEL_UNIT")
+    w = open_as("i.unit", tmp_path / "ws", role="INTEL_UNIT")
     import_reports(w, LOG)
     register(w, REGISTER)
     return w
@@ -102,7 +108,7 @@ def test_trigger_resets_the_review_date_and_is_audited(ws: Workspace) -> None:
         pd.Timestamp("2030-06-01").date())
     assert _state(ws, "report/IR-1") == "SCHEDULED"
     entry = ws.audit.entries("ALTER").iloc[-1]
-    assert entry["detail"] == {"event": "retention_trigger", "on": "2024-06-01",
+    assert _plain(entry["detail"]) == {"event": "retention_trigger", "on": "2024-06-01",
                                "previous_review": "2019-05-01", "next_review": "2030-06-01"}
     assert entry["justification"] == "IR-2024-000077 names subject"
 
@@ -149,7 +155,7 @@ def test_group_1_disposal_refused_while_subject_under_100(ws: Workspace) -> None
 def test_only_reviewing_roles_decide_and_a_locked_workspace_refuses(tmp_path: Path,
                                                                     ws: Workspace) -> None:
     assert ws.path is not None
-    analyst = Workspace(ws.path, analyst="a.analyst", role="ANALYST")
+    analyst = open_as("a.analyst", ws.path, role="ANALYST")
     with pytest.raises(RoleError, match="decide a MoPI review needs INTEL_UNIT or SUPERVISOR"):
         decide(analyst, "report/IR-1", "RETAIN", reason="x", as_of=AS_OF)
     analyst.close()
@@ -162,7 +168,7 @@ def test_only_reviewing_roles_decide_and_a_locked_workspace_refuses(tmp_path: Pa
     raw.execute("UPDATE ib_state SET audit_seq = ?, audit_head = ?", head)
     raw.close()
     with pytest.warns(IntelbenchWarning):
-        locked = Workspace(ws.path, analyst="i.unit", role="INTEL_UNIT")
+        locked = open_as("i.unit", ws.path, role="INTEL_UNIT")
     with pytest.raises(WorkspaceLockedError):
         decide(locked, "report/IR-1", "DISPOSE", reason="x", as_of=AS_OF)
     assert locked.exists("report", "IR-1")

@@ -9,12 +9,13 @@ import pandas as pd
 from intelbench.forms.retention import ReviewForm
 from intelbench.retention import register, register_frame
 from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 AS_OF = "2026-11-30"
 
 
 def _ws(tmp_path: Path, role: str = "INTEL_UNIT") -> Workspace:
-    ws = Workspace(tmp_path / "ws", analyst="i.unit", role=role)
+    ws = open_as("i.unit", tmp_path / "ws", role=role)
     if not ws.keys("report"):
         for key in ("IR-1", "IR-2", "IR-3"):
             ws.put("report", key, {"text": "..."}, action="COLLECT")

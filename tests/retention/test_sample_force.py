@@ -7,11 +7,11 @@ from pathlib import Path
 from intelbench.grading.reports import import_reports, read_reports
 from intelbench.retention import STATES, retention_report, review_queue
 from intelbench.retention.sample import SAMPLE_AS_OF, load_sample_retention
-from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 
 def test_sample_force_has_every_group_and_state(samples: Path, tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "ws", analyst="i.unit", role="INTEL_UNIT")
+    ws = open_as("i.unit", tmp_path / "ws", role="INTEL_UNIT")
     log = read_reports(samples / "intel_reports.csv")
     import_reports(ws, log[log["quarantine"] == ""])
     counts = load_sample_retention(ws, samples / "retention_register.csv")

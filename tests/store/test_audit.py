@@ -16,11 +16,17 @@ from hypothesis import strategies as st
 from intelbench.exceptions import AuditIntegrityError, ParameterError
 from intelbench.store.audit import ACTIONS, MAX_DETAIL_STRING, AuditEntry, entry_hash, entry_mac
 from intelbench.store.workspace import Workspace
+from tests._identity import open_as
+
+
+def _plain(detail: dict) -> dict:
+    """An audit entry's detail without ``identity`` (where the analyst's name came from)."""
+    return {k: v for k, v in detail.items() if k != "identity"}
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Iterator[Workspace]:
-    w = Workspace(tmp_path / "ws", analyst="A. Analyst", role="INTEL_UNIT")
+    w = open_as("A. Analyst", tmp_path / "ws", role="INTEL_UNIT")
     yield w
     w.close()
 
@@ -63,7 +69,7 @@ def test_record_returns_the_stored_entry(ws: Workspace) -> None:
         "A. Analyst",
         "INTEL_UNIT",
     )
-    assert e["record_ref"] == "report/IR-1" and e.to_dict()["detail"] == {"rows": 3}
+    assert e["record_ref"] == "report/IR-1" and _plain(e.to_dict()["detail"]) == {"rows": 3}
     assert e.prev_hash == "0" * 64 and e.hash == entry_mac(e.to_dict(), ws.audit._key)
     assert e.hash != entry_hash(e.to_dict())  # keyed: not the plain SHA-256
     e2 = ws.audit.record("COMBINE", record_ref="network/ocg-1")
@@ -408,7 +414,7 @@ def test_property_chain_verifies_and_any_single_tampering_is_detected(
 ) -> None:
     folder = Path(tempfile.mkdtemp())
     try:
-        ws = Workspace(folder, analyst="Prop", role="ANALYST")
+        ws = open_as("Prop", folder, role="ANALYST")
         ws.put("plan", "seed", {"n": 0}, action="COLLECT")
         for op in ops:
             if op[0] == "put":

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 
 import intelbench as ib
-from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 
 def test_dpo_report_exports_through_the_gate(tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     ws.put_many("report", {"IR-1": {"n": 1}, "IR-2": {"n": 2}}, action="COLLECT")
     ws.get("report", "IR-1", justification="burglary briefing")
     ws.get_many("report", justification="weekly review")

@@ -20,7 +20,7 @@ from intelbench.exceptions import (
     RoleError,
     WorkspaceLockedError,
 )
-from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def folder(env: Path) -> Iterator[Path]:
-    with Workspace(env / "ws", analyst="s.super", role="SUPERVISOR") as w:
+    with open_as("s.super", env / "ws", role="SUPERVISOR") as w:
         for i in range(1, 6):
             w.put("report", f"IR-{i}", {"n": i}, action="COLLECT")
     yield env / "ws"
@@ -51,7 +51,7 @@ def _truncate(folder: Path, keep: int) -> None:
 def test_truncated_log_locks_on_opening_and_refuses_writes(folder: Path) -> None:
     _truncate(folder, 3)
     with pytest.warns(IntelbenchWarning, match="entries were cut off"):
-        ws = Workspace(folder, analyst="a.analyst", role="ANALYST")
+        ws = open_as("a.analyst", folder, role="ANALYST")
     assert ws.audit.locked()
     locks = ws.audit.locks()
     assert locks["entry_seq"].tolist() == [4]
@@ -69,12 +69,12 @@ def test_truncated_log_locks_on_opening_and_refuses_writes(folder: Path) -> None
 def test_only_a_supervisor_acknowledges_and_the_acknowledgement_is_audited(folder: Path) -> None:
     _truncate(folder, 3)
     with pytest.warns(IntelbenchWarning):
-        analyst = Workspace(folder, analyst="a.analyst", role="ANALYST")
+        analyst = open_as("a.analyst", folder, role="ANALYST")
     with pytest.raises(RoleError, match="only a SUPERVISOR may acknowledge"):
         analyst.audit.acknowledge("I looked")
     analyst.close()
     with pytest.warns(IntelbenchWarning, match="1 open problem"):  # not locked twice
-        sup = Workspace(folder, analyst="s.super", role="SUPERVISOR")
+        sup = open_as("s.super", folder, role="SUPERVISOR")
     with pytest.raises(ParameterError, match="reason"):
         sup.audit.acknowledge("  ")
     entry = sup.audit.acknowledge("Entries 4-5 lost in a restore; accepted after investigation")
@@ -90,7 +90,7 @@ def test_only_a_supervisor_acknowledges_and_the_acknowledgement_is_audited(folde
         sup.audit.acknowledge("again")
     sup.close()
     # the acknowledgement re-based the anchor: reopening neither warns nor locks
-    again = Workspace(folder, analyst="a.analyst", role="ANALYST")
+    again = open_as("a.analyst", folder, role="ANALYST")
     assert not again.audit.locked() and again.audit.verify()
     again.close()
 
@@ -100,7 +100,7 @@ def test_an_edit_found_by_verify_locks_once_and_stays_reported(folder: Path) -> 
     raw.execute("DROP TRIGGER IF EXISTS ib_audit_log_no_update")
     raw.execute("UPDATE ib_audit_log SET justification = 'edited' WHERE seq = 2")
     raw.close()
-    ws = Workspace(folder, analyst="s.super", role="SUPERVISOR")
+    ws = open_as("s.super", folder, role="SUPERVISOR")
     assert not ws.audit.locked()  # the quick check on opening reads only the anchored entry
     with pytest.raises(AuditIntegrityError) as info:
         ws.audit.verify()
@@ -118,11 +118,11 @@ def test_missing_key_locks_until_acknowledged(folder: Path, env: Path) -> None:
     saved = key.read_bytes()
     key.unlink()
     with pytest.raises(AuditIntegrityError, match="audit key file .* is missing"):
-        Workspace(folder, analyst="a.analyst", role="ANALYST")
+        open_as("a.analyst", folder, role="ANALYST")
     key.write_bytes(saved)
     key.chmod(0o600)
     with pytest.warns(IntelbenchWarning, match="is missing"):
-        ws = Workspace(folder, analyst="s.super", role="SUPERVISOR")
+        ws = open_as("s.super", folder, role="SUPERVISOR")
     assert ws.audit.locked()
     assert "is missing" in ws.audit.locks()["problem"][0]
     with pytest.raises(WorkspaceLockedError):
@@ -136,10 +136,10 @@ def test_world_readable_key_locks_until_acknowledged(folder: Path, env: Path) ->
     key = env / "cfg" / "audit.key"
     key.chmod(0o644)
     with pytest.raises(AuditIntegrityError, match="readable"):
-        Workspace(folder, analyst="a.analyst", role="ANALYST")
+        open_as("a.analyst", folder, role="ANALYST")
     key.chmod(0o600)
     with pytest.warns(IntelbenchWarning, match="readable"):
-        ws = Workspace(folder, analyst="s.super", role="SUPERVISOR")
+        ws = open_as("s.super", folder, role="SUPERVISOR")
     assert ws.audit.locked()
     assert "<b>Workspace locked" in ws.audit._repr_html_()
     ws.audit.acknowledge("permissions fixed; key rotated is not needed: no other users")
@@ -148,7 +148,7 @@ def test_world_readable_key_locks_until_acknowledged(folder: Path, env: Path) ->
 
 
 def test_a_mismatching_checkpoint_locks(folder: Path, env: Path) -> None:
-    ws = Workspace(folder, analyst="s.super", role="SUPERVISOR")
+    ws = open_as("s.super", folder, role="SUPERVISOR")
     ws.audit.checkpoint()
     ws.close()
     raw = sqlite3.connect(folder / "workspace.db", isolation_level=None)
@@ -157,6 +157,6 @@ def test_a_mismatching_checkpoint_locks(folder: Path, env: Path) -> None:
     raw.execute("UPDATE ib_state SET audit_head = ?", ("f" * 64,))
     raw.close()
     with pytest.warns(IntelbenchWarning, match="entry 5 does not have the hash anchored"):
-        locked = Workspace(folder, analyst="a.analyst", role="ANALYST")
+        locked = open_as("a.analyst", folder, role="ANALYST")
     assert locked.audit.locked()
     locked.close()

@@ -16,12 +16,18 @@ from intelbench.store.db import canonical_json, record_keys
 from intelbench.store.identity import BUILTIN_PURPOSE
 from intelbench.store.record_keys import record_hmac
 from intelbench.store.workspace import Workspace
+from tests._identity import open_as
+
+
+def _plain(detail: dict) -> dict:
+    """An audit entry's detail without ``identity`` (where the analyst's name came from)."""
+    return {k: v for k, v in detail.items() if k != "identity"}
 
 
 @pytest.fixture
 def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
     monkeypatch.delenv("INTELBENCH_PURPOSE", raising=False)
-    w = Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    w = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     w.put_many("report", {"IR-1": {"n": 1}, "IR-2": {"n": 2}, "IR-3": {"n": 3}}, action="COLLECT")
     w.put("report", "IR-1", {"n": 10})
     w.write_frame("counts", pd.DataFrame({"area": ["N01"], "crimes": [4]}))
@@ -56,7 +62,7 @@ def test_every_read_path_writes_one_consult_entry(ws: Workspace) -> None:
     assert c["detail"][2]["keys"] == ["IR-1", "IR-2", "IR-3"] and c["detail"][2]["count"] == 3
     assert c["detail"][3]["keys"] == ["IR-2"]
     assert c["detail"][4]["revisions"] == [1, 2]
-    assert c["detail"][5] == {"frame": "counts", "rows": 1, "purpose_source": "stated"}
+    assert _plain(c["detail"][5]) == {"frame": "counts", "rows": 1, "purpose_source": "stated"}
     assert ws.audit.verify()
 
 
@@ -65,7 +71,7 @@ def test_no_justification_writes_the_default_purpose_never_nothing(
 ) -> None:
     ws.get("report", "IR-2")
     monkeypatch.setenv("INTELBENCH_PURPOSE", "Northshire tactical assessment")
-    w2 = Workspace(ws.path or "", analyst="B. Analyst")
+    w2 = open_as("B. Analyst", ws.path or "")
     w2.get("report", "IR-2")
     c = _consults(ws)
     assert c["justification"].tolist() == [BUILTIN_PURPOSE, "Northshire tactical assessment"]
@@ -79,7 +85,7 @@ def test_workspace_policy_purpose_and_requirement(tmp_path: Path) -> None:
     (folder / "workspace.toml").write_text(
         '[audit]\ndefault_purpose = "Operation Larch"\nrequire_purpose = true\n'
     )
-    w = Workspace(folder, analyst="A")
+    w = open_as("A", folder)
     w.put("report", "IR-1", {"n": 1})
     with pytest.raises(ParameterError, match=r"justification is required to read report/IR-1"):
         w.get("report", "IR-1")
@@ -92,7 +98,7 @@ def test_workspace_policy_purpose_and_requirement(tmp_path: Path) -> None:
     assert c["justification"].tolist() == ["Checking a submission", "own reason"]
     assert c["detail"][0]["purpose_source"] == "consulting()"
     (folder / "workspace.toml").write_text('[audit]\ndefault_purpose = "Operation Larch"\n')
-    Workspace(folder, analyst="A").get("report", "IR-1")
+    open_as("A", folder).get("report", "IR-1")
     assert _consults(w)["justification"].iloc[-1] == "Operation Larch"
     with pytest.raises(ParameterError, match="non-empty"):
         with w.consulting(" "):
@@ -120,7 +126,7 @@ def test_unlogged_kinds_from_the_configuration(tmp_path: Path) -> None:
     folder = tmp_path / "w"
     folder.mkdir()
     (folder / "workspace.toml").write_text('[audit]\nunlogged_kinds = ["form_state"]\n')
-    w = Workspace(folder, analyst="A")
+    w = open_as("A", folder)
     w.put("form_state", "last", {"key": "CP-1"}, audit=False)
     assert w.get("form_state", "last") == {"key": "CP-1"}
     assert len(w.audit) == 0
@@ -185,13 +191,13 @@ def test_dpo_report_answers_three_questions_on_the_sample_force(
 ) -> None:
     from intelbench.grading.reports import import_reports, read_reports
 
-    w = Workspace(tmp_path / "force", analyst="a.analyst", role="ANALYST")
+    w = open_as("a.analyst", tmp_path / "force", role="ANALYST")
     log = read_reports(samples / "intel_reports.csv")
     urns = import_reports(w, log[log["quarantine"] == ""])  # grades that break no rule
     first, second = urns[0], urns[1]
     w.get_many("report", urns[:50], justification="weekly tasking review")
     w.get("report", second, justification="briefing Op Larch")
-    w.analyst = "b.analyst"
+    w = open_as("b.analyst", tmp_path / "force", role="ANALYST")
     w.get("report", first, justification="problem profile")
     w.audit.record("DISCLOSE", justification="partner tasking", record_ref=f"report/{first}@1",
                    recipient="Northshire Council")

@@ -18,13 +18,14 @@ import intelbench.store.db as _db
 from intelbench.exceptions import StoreError
 from intelbench.store.parquet import PARQUET_MIN_ROWS, parquet_ready
 from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 N = PARQUET_MIN_ROWS * 2
 
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Iterator[Workspace]:
-    w = Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    w = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     yield w
     w.close()
 

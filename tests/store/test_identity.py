@@ -9,6 +9,7 @@ import pytest
 from intelbench.exceptions import ParameterError, RoleError, StoreError
 from intelbench.store.identity import ENV_VARS, load_settings
 from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 
 @pytest.fixture(autouse=True)
@@ -51,35 +52,35 @@ def test_roles_table_decides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     folder = _folder(
         tmp_path, '[roles]\n"s.super" = "SUPERVISOR"\n"a.analyst" = "ANALYST"\n"*" = "RESEARCHER"\n'
     )
-    w = Workspace(folder, analyst="s.super")
+    w = open_as("s.super", folder)
     assert w.role == "SUPERVISOR"
     assert w.whoami().role_source == f"{folder / 'workspace.toml'} [roles]"
-    assert Workspace(folder, analyst="visitor").role == "RESEARCHER"
+    assert open_as("visitor", folder).role == "RESEARCHER"
     monkeypatch.setenv("INTELBENCH_ROLE", "SUPERVISOR")  # self-asserted: refused, with the way
     with pytest.raises(RoleError, match=r"roles come from that table: ask a supervisor to set "
                                         r"\"a.analyst\" = \"SUPERVISOR\""):
-        Workspace(folder, analyst="a.analyst")
+        open_as("a.analyst", folder)
     monkeypatch.delenv("INTELBENCH_ROLE")
-    w = Workspace(folder, analyst="a.analyst")
-    with pytest.raises(RoleError):
-        w.role = "SUPERVISOR"
+    w = open_as("a.analyst", folder)
+    with pytest.raises(AttributeError, match="read-only"):
+        w.role = "SUPERVISOR"  # type: ignore[misc]
     assert w.role == "ANALYST"
-    w.analyst = "s.super"  # another person: the table gives their role
+    w = open_as("s.super", folder)  # another person: the table gives their role
     assert w.role == "SUPERVISOR" and w.audit.role == "SUPERVISOR"
 
 
 def test_unlisted_analyst_is_told_who_to_ask(tmp_path: Path) -> None:
     folder = _folder(tmp_path, '[roles]\n"s.super" = "SUPERVISOR"\n')
     with pytest.raises(RoleError, match=r"ask a supervisor to add \"stranger\""):
-        Workspace(folder, analyst="stranger")
+        open_as("stranger", folder)
     folder = _folder(tmp_path, '[roles]\n"s.super" = "BOSS"\n')
     with pytest.raises(ParameterError, match="role must be one of"):
-        Workspace(folder, analyst="s.super")
+        open_as("s.super", folder)
 
 
 def test_require_role_explains_why_what_instead_and_how(tmp_path: Path) -> None:
     folder = _folder(tmp_path, '[roles]\n"a.analyst" = "ANALYST"\n"u.unit" = "INTEL_UNIT"\n')
-    w = Workspace(folder, analyst="a.analyst")
+    w = open_as("a.analyst", folder)
     with pytest.raises(RoleError) as info:
         w.require_role(("INTEL_UNIT", "SUPERVISOR"), "re-grade a submitted grade",
                        instead="propose a re-grade for a supervisor to accept or reject")
@@ -89,7 +90,7 @@ def test_require_role_explains_why_what_instead_and_how(tmp_path: Path) -> None:
     assert "You can propose a re-grade" in text
     table = folder / "workspace.toml"
     assert f'set "a.analyst" = "INTEL_UNIT" in the [roles] table of {table}' in text
-    assert Workspace(folder, analyst="u.unit").require_role(["intel_unit"], "re-grade").role == (
+    assert open_as("u.unit", folder).require_role(["intel_unit"], "re-grade").role == (
         "INTEL_UNIT"
     )
     with pytest.raises(ParameterError, match="allowed must name roles"):
@@ -105,4 +106,4 @@ def test_bad_audit_settings_name_the_file(tmp_path: Path) -> None:
         load_settings(folder)
     folder = _folder(tmp_path, "[roles]\nx = 1\n[audit]\n")
     with pytest.raises(ParameterError, match="role must be one of"):
-        Workspace(folder, analyst="x")
+        open_as("x", folder)

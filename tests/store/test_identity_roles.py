@@ -13,7 +13,12 @@ import pytest
 
 from intelbench.exceptions import ParameterError, RoleError
 from intelbench.store.roles import ROLE_TABLE_SOURCE
-from intelbench.store.workspace import Workspace
+from tests._identity import open_as
+
+
+def _plain(detail: dict) -> dict:
+    """An audit entry's detail without ``identity`` (where the analyst's name came from)."""
+    return {k: v for k, v in detail.items() if k != "identity"}
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +31,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_creator_starts_the_table_and_becomes_supervisor(tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "ws", analyst="s.super")
+    ws = open_as("s.super", tmp_path / "ws")
     assert not ws.roles.active() and ws.roles.creator == "s.super"
     ws.roles.grant("a.analyst", "ANALYST", reason="joined the unit")
     assert ws.roles.frame().set_index("analyst")["role"].to_dict() == {
@@ -36,7 +41,7 @@ def test_creator_starts_the_table_and_becomes_supervisor(tmp_path: Path) -> None
     assert (ws.role, ws.whoami().role_source) == ("SUPERVISOR", ROLE_TABLE_SOURCE)
     changes = ws.audit.entries("ALTER")
     assert changes["record_ref"].tolist() == ["roles/s.super", "roles/a.analyst"]
-    assert changes["detail"].iloc[1] == {
+    assert _plain(changes["detail"].iloc[1]) == {
         "event": "role_granted",
         "analyst": "a.analyst",
         "role": "ANALYST",
@@ -48,8 +53,8 @@ def test_creator_starts_the_table_and_becomes_supervisor(tmp_path: Path) -> None
 
 
 def test_someone_else_may_not_start_the_table(tmp_path: Path) -> None:
-    Workspace(tmp_path / "ws", analyst="s.super").close()
-    other = Workspace(tmp_path / "ws", analyst="m.allory", role="SUPERVISOR")
+    open_as("s.super", tmp_path / "ws").close()
+    other = open_as("m.allory", tmp_path / "ws", role="SUPERVISOR")
     with pytest.raises(RoleError, match=r"creator \(s.super\)"):
         other.roles.grant("m.allory", "SUPERVISOR", reason="self-service")
     assert not other.roles.active()
@@ -57,25 +62,25 @@ def test_someone_else_may_not_start_the_table(tmp_path: Path) -> None:
 
 
 def test_a_supervisor_named_in_workspace_toml_may_start_it(tmp_path: Path) -> None:
-    Workspace(tmp_path / "ws", analyst="s.creator").close()
+    open_as("s.creator", tmp_path / "ws").close()
     (tmp_path / "ws" / "workspace.toml").write_text(
         '[roles]\n"d.sup" = "SUPERVISOR"\n"*" = "ANALYST"\n', encoding="utf-8"
     )
-    ws = Workspace(tmp_path / "ws", analyst="d.sup")
+    ws = open_as("d.sup", tmp_path / "ws")
     ws.roles.grant("i.unit", "INTEL_UNIT", reason="unit lead")
     assert ws.roles.frame()["analyst"].tolist() == ["d.sup", "i.unit"]
     ws.close()
 
 
 def test_once_in_use_the_table_decides_roles(tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "ws", analyst="s.super")
+    ws = open_as("s.super", tmp_path / "ws")
     ws.roles.grant("a.analyst", "ANALYST", reason="joined")
     ws.close()
     with pytest.raises(RoleError, match="role table gives ANALYST"):
-        Workspace(tmp_path / "ws", analyst="a.analyst", role="SUPERVISOR")
+        open_as("a.analyst", tmp_path / "ws", role="SUPERVISOR")
     with pytest.raises(RoleError, match='does not list "n.body"'):
-        Workspace(tmp_path / "ws", analyst="n.body")
-    a = Workspace(tmp_path / "ws", analyst="a.analyst")
+        open_as("n.body", tmp_path / "ws")
+    a = open_as("a.analyst", tmp_path / "ws")
     assert a.role == "ANALYST"
     with pytest.raises(RoleError, match="only a SUPERVISOR"):
         a.roles.grant("a.analyst", "SUPERVISOR", reason="promote myself")
@@ -85,7 +90,7 @@ def test_once_in_use_the_table_decides_roles(tmp_path: Path) -> None:
 
 
 def test_only_a_supervisor_changes_it_and_revocation_is_audited(tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "ws", analyst="s.super")
+    ws = open_as("s.super", tmp_path / "ws")
     ws.roles.grant("a.analyst", "ANALYST", reason="joined")
     ws.roles.grant("*", "RESEARCHER", reason="visitors read only")
     ws.roles.grant("a.analyst", "INTEL_UNIT", reason="moved to the unit")
@@ -94,11 +99,11 @@ def test_only_a_supervisor_changes_it_and_revocation_is_audited(tmp_path: Path) 
     last = ws.audit.entries("ALTER").iloc[-1]
     assert (last["record_ref"], last["detail"]["event"]) == ("roles/a.analyst", "role_revoked")
     ws.close()
-    assert Workspace(tmp_path / "ws", analyst="a.analyst").role == "RESEARCHER"
+    assert open_as("a.analyst", tmp_path / "ws").role == "RESEARCHER"
 
 
 def test_the_last_supervisor_cannot_be_removed(tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "ws", analyst="s.super")
+    ws = open_as("s.super", tmp_path / "ws")
     ws.roles.grant("a.analyst", "ANALYST", reason="joined")
     with pytest.raises(ParameterError, match="at least one SUPERVISOR"):
         ws.roles.grant("s.super", "ANALYST", reason="step down")

@@ -8,7 +8,7 @@ import pytest
 
 import intelbench.store.netfs as netfs
 from intelbench.exceptions import StoreError
-from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 pytestmark = pytest.mark.sqlite_only  # the refusal is of SQLite files on a share
 
@@ -34,10 +34,10 @@ def test_workspace_on_a_network_share_is_refused(
     share.mkdir()
     _fake_mounts(tmp_path, monkeypatch, share, kind)
     with pytest.raises(StoreError, match=rf"network file system \({kind}\).*postgresql\+psycopg"):
-        Workspace(share / "team ws", analyst="A", role="ANALYST")
+        open_as("A", share / "team ws", role="ANALYST")
     assert not (share / "team ws" / "workspace.db").exists()
     with pytest.raises(StoreError, match="PostgreSQL workspace"):
-        Workspace(f"sqlite:///{share}/ws.db", analyst="A", role="ANALYST")
+        open_as("A", f"sqlite:///{share}/ws.db", role="ANALYST")
 
 
 def test_local_folder_beside_the_share_is_accepted(
@@ -47,7 +47,7 @@ def test_local_folder_beside_the_share_is_accepted(
     share.mkdir()
     _fake_mounts(tmp_path, monkeypatch, share, "nfs4")
     assert netfs.filesystem_type(tmp_path / "share-local") == "overlay"  # not a prefix match
-    w = Workspace(tmp_path / "share-local", analyst="A", role="ANALYST")
+    w = open_as("A", tmp_path / "share-local", role="ANALYST")
     assert w.schema_version >= 4
     w.close()
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 import intelbench.store.db as _db
 from intelbench.store._paths import MIGRATIONS
 from intelbench.store.documents import upgrade
-from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 from tests.conftest import PgSchemas, pg_url
 
 pytestmark = pytest.mark.postgres_only
@@ -109,7 +109,7 @@ def test_four_analysts_write_at_once_and_nothing_is_lost(schemas: PgSchemas) -> 
     refs = [ref for r in results for ref in r["refs"]]
     graded = [urn for r in results for urn in r["graded"]]
 
-    ws = Workspace(url, analyst="Checker", role="SUPERVISOR")
+    ws = open_as("Checker", url, role="SUPERVISOR")
     with ws.engine.connect() as conn:
         per_kind = dict(
             conn.execute(
@@ -147,7 +147,7 @@ def test_four_analysts_write_at_once_and_nothing_is_lost(schemas: PgSchemas) -> 
 
 
 def test_audit_log_is_append_only_on_postgresql(schemas: PgSchemas) -> None:
-    ws = Workspace(schemas.url(), analyst="A", role="ANALYST")
+    ws = open_as("A", schemas.url(), role="ANALYST")
     ws.put("report", "IR-1", {"n": 1}, action="COLLECT")
     for stmt in (sa.update(_db.audit_log).values(analyst="X"), sa.delete(_db.audit_log)):
         with pytest.raises(sa.exc.DatabaseError, match="append-only"):
@@ -170,7 +170,7 @@ def test_every_earlier_schema_upgrades_on_postgresql(schemas: PgSchemas, version
         assert upgrade(engine, MIGRATIONS[:version], url) == version
     finally:
         engine.dispose()
-    ws = Workspace(url, analyst="A", role="ANALYST")
+    ws = open_as("A", url, role="ANALYST")
     assert ws.schema_version == MIGRATIONS[-1].version
     ws.put("plan", "CP-1", {"n": 1}, action="COLLECT")
     assert ws.get("plan", "CP-1", justification="check") == {"n": 1}
@@ -189,7 +189,7 @@ def test_workspace_folder_settings_work_with_a_postgresql_database(tmp_path: Pat
     old = module._DATABASE_FOR_FOLDER
     module._DATABASE_FOR_FOLDER = lambda folder: made.url(str(folder))
     try:
-        w = Workspace(tmp_path / "ws", analyst="A", role="ANALYST")
+        w = open_as("A", tmp_path / "ws", role="ANALYST")
         assert w.engine.dialect.name == "postgresql" and w.path == (tmp_path / "ws").resolve()
         w.put("plan", "CP-1", {"n": 1}, action="COLLECT")
         w.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 import intelbench.store
-from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 
 def declared_tables() -> dict[str, set[str]]:
@@ -29,7 +29,7 @@ def declared_tables() -> dict[str, set[str]]:
 
 
 def test_migrated_schema_matches_the_declared_metadata(tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "ws", analyst="A", role="ANALYST")
+    ws = open_as("A", tmp_path / "ws", role="ANALYST")
     inspector = sa.inspect(ws.engine)
     built = {
         name: {c["name"] for c in inspector.get_columns(name)}

@@ -25,11 +25,17 @@ import intelbench.store.db as _db
 import intelbench.store.workspace as store
 from intelbench.exceptions import AuditIntegrityError, ParameterError, StoreError
 from intelbench.store.workspace import DocumentNotFoundError, Migration, Workspace
+from tests._identity import open_as
 from tests.store.legacy import make_legacy
 
 
 class Colour(enum.Enum):
     RED = "red"
+
+
+def _plain(detail: dict) -> dict:
+    """An audit entry's detail without ``identity`` (where the analyst's name came from)."""
+    return {k: v for k, v in detail.items() if k != "identity"}
 
 
 def _written(ws: Workspace) -> int:
@@ -39,7 +45,7 @@ def _written(ws: Workspace) -> int:
 
 @pytest.fixture
 def ws(tmp_path: Path) -> Workspace:
-    w = Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    w = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     yield w
     w.close()
 
@@ -48,7 +54,7 @@ def ws(tmp_path: Path) -> Workspace:
 
 
 def test_folder_created_and_public_names(tmp_path: Path) -> None:
-    w = ib.Workspace(tmp_path / "a" / "b", analyst="X", role="SUPERVISOR")
+    w = open_as("X", tmp_path / "a" / "b", role="SUPERVISOR")
     assert (tmp_path / "a" / "b" / "workspace.db").is_file()
     assert w.path == (tmp_path / "a" / "b").resolve()
     assert isinstance(w.engine, sa.engine.Engine)
@@ -231,7 +237,7 @@ def test_delete_erases_content_everywhere(ws: Workspace) -> None:
     erase = ws.audit.entries("ERASE")
     assert len(erase) == 1
     assert erase["record_ref"][0] == "osint/Q-1"
-    assert erase["detail"][0] == {
+    assert _plain(erase["detail"][0]) == {
         "kind": "osint",
         "key": "Q-1",
         "revisions_erased": 3,
@@ -319,7 +325,7 @@ def test_identity_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("INTELBENCH_ROLE", "INTEL_UNIT")
     w = Workspace(folder)
     assert (w.analyst, w.role) == ("Env Person", "INTEL_UNIT")
-    w = Workspace(folder, analyst="Arg Person", role="SUPERVISOR")
+    w = open_as("Arg Person", folder, role="SUPERVISOR")
     assert (w.analyst, w.role) == ("Arg Person", "SUPERVISOR")
     w.put("plan", "p", {})
     assert w.audit.entries()["analyst"][0] == "Arg Person"
@@ -343,31 +349,31 @@ def test_identity_json_config_and_os_user(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_bad_role_and_config(tmp_path: Path) -> None:
     with pytest.raises(ParameterError, match="role must be one of ANALYST.*got 'CHIEF'"):
-        Workspace(tmp_path / "w", analyst="A", role="CHIEF")
+        open_as("A", tmp_path / "w", role="CHIEF")
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "workspace.toml").write_text("analyst = [unclosed")
     with pytest.raises(StoreError, match="workspace config"):
-        Workspace(bad, analyst="A")
+        open_as("A", bad)
 
 
 # --------------------------------------------------------------------------- locations, schema
 
 
 def test_url_and_bad_locations(tmp_path: Path) -> None:
-    w = Workspace(f"sqlite:///{tmp_path / 'direct.db'}", analyst="A", role="ANALYST")
+    w = open_as("A", f"sqlite:///{tmp_path / 'direct.db'}", role="ANALYST")
     assert w.path is None and w.put("plan", "p", {}) == 1 and w.audit.verify()
     assert "direct.db" in repr(w)
     (tmp_path / "afile").write_text("x")
     with pytest.raises(StoreError, match="not a folder"):
-        Workspace(tmp_path / "afile", analyst="A")
+        open_as("A", tmp_path / "afile")
     junk = tmp_path / "junk"
     junk.mkdir()
     (junk / "workspace.db").write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="not a usable workspace database"):
-        Workspace(junk, analyst="A")
+        open_as("A", junk)
     with pytest.raises(StoreError, match="cannot open a database engine"):
-        Workspace("nosuchdialect://user:pw@host/db", analyst="A")
+        open_as("A", "nosuchdialect://user:pw@host/db")
 
 
 @pytest.mark.parametrize("version", [1, 2])
@@ -376,7 +382,7 @@ def test_old_workspace_upgrades_and_its_plain_chain_still_verifies(
 ) -> None:
     folder = tmp_path / "w"
     plain = make_legacy(folder, version=version, n=3)
-    w2 = Workspace(folder, analyst="A", role="ANALYST")
+    w2 = open_as("A", folder, role="ANALYST")
     assert w2.schema_version == store.MIGRATIONS[-1].version == 6
     assert sa.inspect(w2.engine).has_table("ib_frames")
     # the old entries are kept as they were; a CHECKPOINT entry starts the keyed chain
@@ -398,7 +404,7 @@ def test_old_workspace_upgrades_and_its_plain_chain_still_verifies(
         raw.execute("DROP TRIGGER ib_audit_log_no_update")
         raw.execute("UPDATE ib_audit_log SET analyst = 'Nobody' WHERE seq = 2")
     with pytest.raises(AuditIntegrityError, match=r"entry 2 does not match its hash") as info:
-        Workspace(folder, analyst="A").audit.verify()
+        open_as("A", folder).audit.verify()
     assert info.value.seq == 2  # type: ignore[attr-defined]
 
 
@@ -408,7 +414,7 @@ def test_migration_upgrade_and_newer_database_refused(
     folder = tmp_path / "w"
     current = store.MIGRATIONS[-1].version
     nxt = current + 1
-    w = Workspace(folder, analyst="A", role="ANALYST")
+    w = open_as("A", folder, role="ANALYST")
     w.put("plan", "CP-1", {"n": 1}, action="COLLECT")
     assert w.schema_version == current
     w.close()
@@ -419,7 +425,7 @@ def test_migration_upgrade_and_newer_database_refused(
     monkeypatch.setattr(
         store, "MIGRATIONS", [*store.MIGRATIONS, Migration(nxt, "notes table", add_notes)]
     )
-    w2 = Workspace(folder, analyst="A", role="ANALYST")
+    w2 = open_as("A", folder, role="ANALYST")
     assert w2.schema_version == nxt
     assert sa.inspect(w2.engine).has_table("ib_notes")
     assert w2.get("plan", "CP-1") == {"n": 1} and w2.audit.verify()
@@ -430,20 +436,20 @@ def test_migration_upgrade_and_newer_database_refused(
     assert [tuple(v) for v in versions][-1] == (nxt, "notes table")
     assert len(versions) == nxt
     # reopening at the new version applies nothing again
-    assert Workspace(folder, analyst="A").schema_version == nxt
+    assert open_as("A", folder).schema_version == nxt
     w2.close()
     monkeypatch.undo()
     with pytest.raises(
         StoreError, match=f"schema version {nxt}, newer than .* supports \\({current}\\)"
     ):
-        Workspace(folder, analyst="A")
+        open_as("A", folder)
 
 
 def test_failed_migration_leaves_previous_version(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = tmp_path / "w"
-    Workspace(folder, analyst="A").close()
+    open_as("A", folder).close()
     current = store.MIGRATIONS[-1].version
 
     def half(conn: sa.Connection) -> None:
@@ -454,9 +460,9 @@ def test_failed_migration_leaves_previous_version(
         store, "MIGRATIONS", [*store.MIGRATIONS, Migration(current + 1, "half", half)]
     )
     with pytest.raises(RuntimeError, match="migration bug"):
-        Workspace(folder, analyst="A")
+        open_as("A", folder)
     monkeypatch.undo()
-    w = Workspace(folder, analyst="A")
+    w = open_as("A", folder)
     assert w.schema_version == current and not sa.inspect(w.engine).has_table("ib_half")
 
 
@@ -483,7 +489,8 @@ _KILL_WRITER = textwrap.dedent(
     import intelbench.store.db as _db
     from intelbench.store.workspace import Workspace
 
-    ws = Workspace(sys.argv[1], analyst="Writer", role="ANALYST")
+    __import__("os").environ["INTELBENCH_ANALYST"] = "Writer"
+    ws = Workspace(sys.argv[1], role="ANALYST")
     ws.put("report", "R1", {"v": "old"}, action="COLLECT")
     ready = pathlib.Path(sys.argv[2])
 
@@ -525,7 +532,7 @@ def test_writer_killed_before_commit_leaves_previous_state(tmp_path: Path) -> No
     finally:
         if proc.poll() is None:
             proc.kill()
-    w = Workspace(folder, analyst="Checker", role="SUPERVISOR")
+    w = open_as("Checker", folder, role="SUPERVISOR")
     assert w.get("report", "R1") == {"v": "old"}
     assert list(w.history("report", "R1")["revision"]) == [1]
     assert not w.exists("report", "R2")
@@ -542,7 +549,8 @@ _LOOP_WRITER = textwrap.dedent(
     import sys, pathlib
     from intelbench.store.workspace import Workspace
 
-    ws = Workspace(sys.argv[1], analyst=sys.argv[3], role="ANALYST")
+    __import__("os").environ["INTELBENCH_ANALYST"] = sys.argv[3]
+    ws = Workspace(sys.argv[1], role="ANALYST")
     pathlib.Path(sys.argv[2]).write_text("started")
     n = int(sys.argv[4])
     i = 0
@@ -567,7 +575,7 @@ def test_writer_killed_at_a_random_moment_keeps_state_consistent(tmp_path: Path)
     finally:
         if proc.poll() is None:
             proc.kill()
-    w = Workspace(folder, analyst="Checker", role="SUPERVISOR")
+    w = open_as("Checker", folder, role="SUPERVISOR")
     assert w.audit.verify()
     hist = w.history("report", "shared")
     n = len(hist)
@@ -593,7 +601,7 @@ def test_two_writer_processes_take_turns(tmp_path: Path) -> None:
     ]
     for p in procs:
         assert p.wait(timeout=300) == 0
-    w = Workspace(folder, analyst="Checker")
+    w = open_as("Checker", folder)
     assert w.audit.verify()
     hist = w.history("report", "shared")
     assert list(hist["revision"]) == list(range(1, 41))
@@ -603,22 +611,22 @@ def test_two_writer_processes_take_turns(tmp_path: Path) -> None:
     assert entries.groupby("analyst").size().to_dict() == {"W1": 40, "W2": 40, "Checker": 1}
 
 
-def test_identity_can_change_for_later_writes(ws: Workspace) -> None:
+def test_identity_is_never_an_argument_nor_settable(ws: Workspace) -> None:
     ws.put("plan", "p", {})
-    ws.analyst, ws.role = "B. Supervisor", "supervisor"
+    with pytest.raises(AttributeError, match="read-only: who is working is the operating"):
+        ws.analyst = "B. Supervisor"  # type: ignore[misc]
+    with pytest.raises(AttributeError, match="request a role when opening"):
+        ws.role = "SUPERVISOR"  # type: ignore[misc]
     ws.put("plan", "p", {"v": 2})
-    assert list(ws.history("plan", "p")["analyst"]) == ["A. Analyst", "B. Supervisor"]
-    e = ws.audit.entries()
-    assert list(e["role"]) == ["ANALYST", "SUPERVISOR", "SUPERVISOR"]  # the last: history()
-    assert ws.whoami().role_source == "set on the workspace"
-    with pytest.raises(ParameterError, match="analyst must be a non-empty str"):
-        ws.analyst = " "
-    with pytest.raises(ParameterError, match="role must be one of"):
-        ws.role = "BOSS"
-    with pytest.raises(ParameterError, match="got ''"):
-        ws.role = ""
-    assert (ws.analyst, ws.role) == ("B. Supervisor", "SUPERVISOR")
-    assert Workspace(ws.path, "Positional", "RESEARCHER").analyst == "Positional"
+    assert list(ws.history("plan", "p")["analyst"]) == ["A. Analyst", "A. Analyst"]
+    assert (ws.analyst, ws.role) == ("A. Analyst", "ANALYST")
+    with pytest.raises(TypeError, match="analyst"):
+        Workspace(ws.path, **{"analyst": "Somebody Else"})  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        Workspace(ws.path, "Positional", "RESEARCHER")  # type: ignore[call-arg]
+    # every entry says where the identity came from (here: the test helper's environment)
+    notes = {d["identity"] for d in ws.audit.entries()["detail"]}
+    assert notes == {"analyst from env INTELBENCH_ANALYST; role from requested"}
 
 
 @pytest.mark.sqlite_only  # SQLite locking and processes on a folder; PG: test_postgres.py
@@ -641,10 +649,10 @@ def test_writes_and_logged_reads_begin_immediate(ws: Workspace) -> None:
 def test_in_memory_and_threads(tmp_path: Path) -> None:
     import threading
 
-    mem = Workspace("sqlite://", analyst="M")
+    mem = open_as("M", "sqlite://")
     mem.put("plan", "a", {"x": 1})
     assert mem.get("plan", "a") == {"x": 1} and mem.audit.verify()
-    w = Workspace(tmp_path / "t", analyst="T")
+    w = open_as("T", tmp_path / "t")
     errors: list[str] = []
 
     def work(i: int) -> None:
@@ -715,7 +723,7 @@ def test_get_with_justification_audits_consult(ws: Workspace) -> None:
     assert consult["justification"][0] == "Op Larch" and ws.audit.verify()
     assert consult["detail"][0]["purpose_source"] == "stated"
     assert consult["detail"][1]["purpose_source"].startswith("default")
-    assert bool(Workspace(ws.path, "B").audit)
+    assert bool(open_as("B", ws.path).audit)
 
 
 _RACE_OPENER = textwrap.dedent(
@@ -727,7 +735,8 @@ _RACE_OPENER = textwrap.dedent(
     go = pathlib.Path(sys.argv[3])
     while not go.exists():
         time.sleep(0.01)
-    ws = Workspace(sys.argv[1], analyst=sys.argv[4], role="ANALYST")
+    __import__("os").environ["INTELBENCH_ANALYST"] = sys.argv[4]
+    ws = Workspace(sys.argv[1], role="ANALYST")
     ws.put("plan", "p", {"by": sys.argv[4]})
     """
 )
@@ -750,7 +759,7 @@ def test_processes_racing_to_create_a_workspace(tmp_path: Path) -> None:
         for p in procs:
             if p.poll() is None:
                 p.kill()
-    w = Workspace(folder, analyst="Checker")
+    w = open_as("Checker", folder)
     assert w.schema_version == store.MIGRATIONS[-1].version
     assert sorted(w.history("plan", "p")["analyst"]) == ["P0", "P1"]
     assert _written(w) == 2 and w.audit.verify()
@@ -760,9 +769,8 @@ def test_processes_racing_to_create_a_workspace(tmp_path: Path) -> None:
 
 
 def test_get_many_returns_latest_live_revisions(tmp_path) -> None:
-    import intelbench as ib
 
-    ws = ib.Workspace(tmp_path / "ws", analyst="A", role="ANALYST")
+    ws = open_as("A", tmp_path / "ws", role="ANALYST")
     ws.put_many("report", {f"IR-{i}": {"v": 1} for i in range(1200)}, action="COLLECT")
     ws.put("report", "IR-5", {"v": 2})
     ws.delete("report", "IR-7", justification="retention review")

@@ -20,6 +20,7 @@ import intelbench.store.anchor as anchor_mod
 from intelbench.exceptions import AuditIntegrityError
 from intelbench.store.chain import HASHED_FIELDS, entry_hash
 from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 
 @pytest.fixture
@@ -32,7 +33,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def ws(env: Path) -> Iterator[Workspace]:
-    w = Workspace(env / "ws", analyst="A. Analyst", role="INTEL_UNIT")
+    w = open_as("A. Analyst", env / "ws", role="INTEL_UNIT")
     for i in range(1, 7):
         w.put("report", f"IR-{i}", {"n": i}, action="COLLECT")
     yield w
@@ -176,13 +177,13 @@ def test_reset_key_record_is_refused_on_reopening(ws: Workspace, env: Path) -> N
     anchor.head_file.unlink()
     anchor.checkpoint_file.unlink()
     with pytest.raises(AuditIntegrityError, match="was bound to an audit key before"):
-        Workspace(env / "ws", analyst="A. Analyst")
+        open_as("A. Analyst", env / "ws")
 
 
 def test_changed_workspace_id_is_reported(ws: Workspace) -> None:
     with _raw(ws) as raw:
         raw.execute("UPDATE ib_audit_meta SET workspace_id = 'f' || substr(workspace_id, 2)")
-    w = Workspace(ws.path or "", analyst="A. Analyst")
+    w = open_as("A. Analyst", ws.path or "")
     with pytest.raises(AuditIntegrityError, match="now calls itself"):
         w.audit.verify()
 
@@ -233,13 +234,13 @@ def test_key_readable_by_others_is_refused(ws: Workspace, env: Path) -> None:
     key_file = env / "cfg" / "audit.key"
     os.chmod(key_file, 0o644)
     with pytest.raises(AuditIntegrityError, match=r"mode 0o644.*chmod 600"):
-        Workspace(env / "ws", analyst="A. Analyst")
+        open_as("A. Analyst", env / "ws")
 
 
 def test_missing_key_is_not_silently_replaced(ws: Workspace, env: Path) -> None:
     (env / "cfg" / "audit.key").unlink()
     with pytest.raises(AuditIntegrityError, match="audit key file .* is missing"):
-        Workspace(env / "ws", analyst="A. Analyst")
+        open_as("A. Analyst", env / "ws")
     assert not (env / "cfg" / "audit.key").exists()
 
 
@@ -249,10 +250,10 @@ def test_another_key_is_refused(ws: Workspace, env: Path, monkeypatch: pytest.Mo
     other.chmod(0o600)
     monkeypatch.setenv("INTELBENCH_AUDIT_KEY", str(other))
     with pytest.raises(AuditIntegrityError, match="audit key mismatch"):
-        Workspace(env / "ws", analyst="A. Analyst")
+        open_as("A. Analyst", env / "ws")
     other.write_text("not a key")
     with pytest.raises(AuditIntegrityError, match="does not hold a key"):
-        Workspace(env / "ws2", analyst="A. Analyst")
+        open_as("A. Analyst", env / "ws2")
 
 
 def test_key_from_the_user_config(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -262,7 +263,7 @@ def test_key_from_the_user_config(env: Path, monkeypatch: pytest.MonkeyPatch) ->
         f'anchor_dir = "{env / "force-anchors"}"\n'
     )
     monkeypatch.delenv("INTELBENCH_ANCHOR_DIR")
-    w = Workspace(env / "w", analyst="A")
+    w = open_as("A", env / "w")
     w.put("plan", "p", {})
     assert (env / "keys" / "force.key").is_file()
     assert w.audit.anchor is not None and w.audit.anchor.folder == env / "force-anchors"

@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 import intelbench.store.db as _db
-from intelbench.store.workspace import Workspace
+from tests._identity import open_as
 
 FIXTURE = Path(__file__).parent / "data" / "main_schema3"
 
@@ -45,7 +45,7 @@ def test_previous_release_workspace_upgrades_and_every_hash_verifies(old: Path) 
         if doc is not None:
             assert _db.sha256_hex(_db.canonical_json(json.loads(doc))) == digest
             assert _db.canonical_json(json.loads(doc)) == doc
-    ws = Workspace(old, analyst="New Analyst", role="INTEL_UNIT")
+    ws = open_as("New Analyst", old, role="INTEL_UNIT")
     assert ws.schema_version == 6
     assert ws.audit.verify()
     plan = ws.get("plan", "CP-1", justification="upgrade check")
