@@ -159,7 +159,7 @@ def stage_intake(n: int, which: str, csv: str) -> dict[str, Any]:
     import intelbench as ib
 
     tmp = Path(tempfile.mkdtemp())
-    ws = ib.Workspace(tmp / "ws", analyst="Bench", role="ANALYST")
+    ws = ib.Workspace(tmp / "ws", role="ANALYST")
     auth = ib.comms.Authority("OCDA/2025/000001", "2025-09-01", "2025-12-01")
     ib.comms.normalise_numbers(pd.Series(["07700 900123"]))  # load the modules first
     with Meter() as m:

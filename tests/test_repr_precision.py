@@ -29,6 +29,7 @@ from intelbench._display import (
     num,
     time_level,
 )
+from tests._identity import open_as
 
 DECIMAL = re.compile(r"(?<![\w.,-])-?\d[\d,]*\.\d+(?![\w.])")
 
@@ -212,7 +213,7 @@ def test_workbench_frames_in_ipython_show_at_their_precision_once_intelbench_is_
 
 @pytest.fixture
 def ws() -> Any:
-    return ib.Workspace(tempfile.mkdtemp(), analyst="A. Analyst", role="INTEL_UNIT")
+    return open_as("A. Analyst", tempfile.mkdtemp(), role="INTEL_UNIT")
 
 
 def test_audit_reprs_show_times_to_the_second_in_utc(ws: Any) -> None:

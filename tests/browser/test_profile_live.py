@@ -23,6 +23,7 @@ from intelbench.demo.profiles import (
     disseminate_profile,
     partner_request,
 )
+from tests._identity import open_as
 
 pytestmark = pytest.mark.browser
 
@@ -32,7 +33,7 @@ _TARGET = {"ib-map": ".leaflet-container", "ib-link-chart": "canvas", "ib-timeli
 @pytest.fixture(scope="module")
 def sent(samples: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     base = tmp_path_factory.mktemp("profile_live")
-    ws = ib.Workspace(base / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", base / "ws", role="ANALYST")
     shared: dict[str, Any] = {}
     today = dt.date(2026, 11, 24)
     found: dict[str, Any] = {"ws": ws}

@@ -166,7 +166,7 @@ def test_fixed_width_times_match_the_reference(tmp_path: Path, monkeypatch: pyte
     assert isinstance(col, _read.TimeColumn)
     assert (col.codes == -2).mean() > 0.7 and (col.codes >= 0).any()
     assert table.blank_lines == int(blank_row)
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     auth = ib.comms.Authority("OCDA/2025/000001", "2025-03-01", "2025-12-01")
     new = ib.comms.read_cdr(f, lay, authority=auth, workspace=ws, cells=CELLS)
     old = reference.read_cdr(f, lay, authority=auth, workspace=ws, cells=CELLS)
@@ -209,7 +209,7 @@ def test_years_beyond_the_timestamp_range_are_quarantined(tmp_path: Path) -> Non
     rows = [r.replace("2025-09-01 10:00:00", t) for r, t in zip(
         NC_ROWS[:3], ["0000-01-01 00:00:00", "9999-12-31 23:59:59", "2025-09-01 10:00:00"])]
     f.write_text("\n".join([NC_HEAD, *rows]) + "\n", encoding="utf-8")
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     auth = ib.comms.Authority("OCDA/2025/000001", "2025-03-01", "2025-12-01")
     imp = ib.comms.read_cdr(f, "northcell", authority=auth, workspace=ws)
     bad = imp.quarantine[imp.quarantine["column"] == "start"]

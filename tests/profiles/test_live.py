@@ -24,6 +24,7 @@ import shapely
 import intelbench as ib
 from intelbench.profiles._live import remark
 from intelbench.profiles._static import static_figure
+from tests._identity import open_as
 from tests.offline_scan import external_fetches
 from tests.profiles import _factory as fx
 
@@ -104,7 +105,7 @@ def _frames(doc: str) -> list[str]:
 @pytest.mark.parametrize("kind", ["POLICE_FORCE", "PARTNER_ISA"])
 def test_interactive_profile_through_the_gate(live: dict[str, Any], tmp_path: Path,
                                               kind: str) -> None:
-    ws = ib.Workspace(tmp_path / "ws", analyst="A. Analyst", role="ANALYST")
+    ws = open_as("A. Analyst", tmp_path / "ws", role="ANALYST")
     p = _profile(live)
     rec = _send(p.interactive(), ws, tmp_path / "out", kind)
     raw = rec.path.read_bytes()

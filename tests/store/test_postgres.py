@@ -37,7 +37,8 @@ WORKER = textwrap.dedent(
     from intelbench.store.workspace import Workspace
     from tests.plans._helpers import good_plan
     url, n, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-    ws = Workspace(url, analyst=f"Analyst {n}", role="INTEL_UNIT")
+    __import__("os").environ["INTELBENCH_ANALYST"] = f"Analyst {n}"
+    ws = Workspace(url, role="INTEL_UNIT")
     to = Recipient("DS Analyst", "Southshire Police", "POLICE_FORCE")
     out = tempfile.mkdtemp()
     counts = {"plan": 0, "grade": 0, "dissemination": 0, "shared": 0}
@@ -88,7 +89,7 @@ def test_four_analysts_write_at_once_and_nothing_is_lost(schemas: PgSchemas) -> 
     import intelbench as ib
 
     url = schemas.url()
-    Workspace(url, analyst="Setup", role="INTEL_UNIT").close()  # schema made before the race
+    open_as("Setup", url, role="INTEL_UNIT").close()  # schema made before the race
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(root), *filter(None, [os.environ.get("PYTHONPATH")])])}
