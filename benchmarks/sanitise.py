@@ -9,14 +9,23 @@ cards, IPs, URLs, handles, passports, driving licences) with one scan per column
 the obvious code: a Python loop over rows applying ``re.sub`` once per pattern. Both produce
 the same redacted text.
 
+The output is also compared with the output of the code before it was made faster
+(``sanitise_reference.json``: SHA-256 digests of every output column, the flagged values and the
+counts of redactions, for 100,000 rows, saved once from commit d84a642): the run fails if
+anything differs.
+
 Run: .venv/bin/python benchmarks/sanitise.py [n_rows]
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import sys
 import time
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -24,6 +33,7 @@ import pandas as pd
 from intelbench.gate.sanitise import KnownTerms, policy_for, sanitise_frame
 
 SEED = 2026
+REFERENCE = Path(__file__).with_name("sanitise_reference.json")
 
 
 def make_log(n: int, seed: int = SEED) -> tuple[pd.DataFrame, KnownTerms]:
@@ -118,6 +128,36 @@ def naive(log: pd.DataFrame, known: KnownTerms, allowed: set[str]) -> list[dict]
     return out
 
 
+def _sha(values: Any) -> str:
+    h = hashlib.sha256()
+    for v in values:
+        h.update(("\x00" if v is None else str(v)).encode("utf-8", "surrogatepass") + b"\x1e")
+    return h.hexdigest()
+
+
+def digest(res: Any) -> dict[str, Any]:
+    """SHA-256 of every output column and of the flagged values; the redaction counts."""
+    flagged = res.flagged
+    return {
+        "columns": {str(c): _sha(res.frame[c].tolist()) for c in res.frame.columns},
+        "flagged": {str(c): _sha(flagged[c].tolist()) for c in flagged.columns},
+        "redactions": {f"{f}:{k}": int(n) for (f, k), n in sorted(res.redactions.items())},
+    }
+
+
+def check_reference(n: int, got: dict[str, Any]) -> str:
+    """Compare with the saved output of the code before it was made faster."""
+    ref = json.loads(REFERENCE.read_text())
+    if ref["n_rows"] != n or ref["seed"] != SEED:
+        return f"no reference for {n:,} rows (saved for {ref['n_rows']:,})"
+    diff = [f"{part}.{k}" for part in ("columns", "flagged", "redactions")
+            for k in sorted(set(ref[part]) | set(got[part]))
+            if ref[part].get(k) != got[part].get(k)]
+    if diff:
+        raise SystemExit(f"output differs from the saved reference in: {', '.join(diff)}")
+    return f"identical to the saved pre-change output ({REFERENCE.name}, {n:,} rows)"
+
+
 def main(n: int = 100_000) -> None:
     log, known = make_log(n)
     policy = policy_for("PARTNER_ISA")
@@ -138,6 +178,7 @@ def main(n: int = 100_000) -> None:
     print(f"per-row re.sub loop:       {t_peer:6.2f} s")
     print(f"ratio (peer / intelbench): {t_peer / t_ib:6.1f}x")
     print(f"identical redacted text in {same:,} of {n:,} rows")
+    print(check_reference(n, digest(res)))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from intelbench._vocab import COMMON_WORDS
 from intelbench.exceptions import ParameterError
 from intelbench.gate.detectors import (
@@ -234,9 +236,9 @@ class Redactor:
             return ScanResult([], Counter(), [], [])
         s = SEP.join(v.replace(SEP, " ") for v in values)
         kept, flags = self._scan(s, flag)
-        starts = [0]
-        for v in values[:-1]:
-            starts.append(starts[-1] + len(v) + 1)
+        lens = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) + 1
+        starts_arr = np.concatenate(([0], np.cumsum(lens[:-1])))
+        starts = starts_arr.tolist()
         found: list[tuple[int, Finding]] = []
         withheld: list[tuple[int, int, str, int]] = []
         for a, b, k in flags:
@@ -248,7 +250,9 @@ class Redactor:
                                      else "flagged")))
             if not released:
                 withheld.append((a, b, "FLAGGED", 1))
-        hits = [(bisect.bisect_right(starts, a) - 1, k) for a, _, k in kept]
+        which = np.searchsorted(starts_arr, np.fromiter(
+            (k[0] for k in kept), dtype=np.int64, count=len(kept)), side="right") - 1
+        hits = list(zip(which.tolist(), (k[2] for k in kept)))
         if withheld:
             kept = _merge([(a, b, k, 0) for a, b, k in kept] + withheld)
         clean = self._apply(s, kept).split(SEP)

@@ -37,6 +37,38 @@ _MONTH_CODES = np.array(sorted(code3(m) for m in (
     dtype=np.int64)
 
 
+def _digits_alone(
+    lead: np.ndarray, r: np.ndarray, n1: np.ndarray, n2: np.ndarray, n3: np.ndarray,
+    n4: np.ndarray,
+) -> np.ndarray:
+    r"""Which runs of digits, alone as a token, may start a match that changes the output.
+
+    Read off the patterns of :data:`~intelbench.gate.detectors.ANCHORED` that start with a
+    digit, for a run of ``r`` digits led by ``lead`` and followed by ``n1`` to ``n4``. A run
+    that fails all of these can at most match itself as a short LONGNUM? (under six
+    characters, no context word), which changes nothing. Code points above 127 count as
+    letters and digits, since case-insensitive letter classes and \d match some of them.
+    """
+    letter1 = (((n1 | 32) >= 97) & ((n1 | 32) <= 122)) | (n1 > 127)
+
+    def loose(x: np.ndarray) -> np.ndarray:  # a letter or a digit, in any script
+        return (((x | 32) >= 97) & ((x | 32) <= 122)) | ((x >= 48) & (x <= 57)) | (x > 127)
+
+    sep1 = (n1 == 32) | (n1 == 45) | (n1 == 47) | (n1 == 46) | (n1 == 44)
+    return (
+        (lead == 48)  # PHONE "07700 900123"
+        | (r >= 4)  # CARD, NHS, BANK, PASSPORT?, DATE "1985-03-12", a long LONGNUM?
+        | letter1  # ADDRESS "4A Mill", DATE "12th March", DATELESS "123ABC", LICENCE "99..."
+        | (n1 == 45)  # a LONGNUM? running on over dashes, "12-34-56"
+        # IP, CARD, BANK, NHS, SHORTNUM?, DATE "12/03/85", "12 03 1985": a separator and a
+        # digit; DATE "12 March 1985", "12, march", "12 - Mar", ADDRESS "12 Harrow Road",
+        # DATELESS "123 AB": up to three separators and a letter
+        | (sep1 & (loose(n2) | loose(n3) | loose(n4)))
+        # ADDRESS "12,  Harrow Road": a comma or spaces before the street's name
+        | (((n1 == 32) | (n1 == 44)) & ((n2 == 32) | (n2 == 44)))
+    )
+
+
 def anchored_spans(t: TextArrays) -> list[tuple[int, int, str, int]]:
     """Spans (start, end, kind, priority 2) of the digit-anchored identifiers in ``t``.
 
@@ -51,6 +83,18 @@ def anchored_spans(t: TextArrays) -> list[tuple[int, int, str, int]]:
     d, e, w_start, w_end = t.d_start, t.d_end, t.w_start, t.w_end
     if not len(d):
         return []
+    top = len(arr) - 1
+
+    def at(pos: np.ndarray) -> np.ndarray:
+        """Return the code point at each position (0 past the end)."""
+        return arr[np.minimum(pos, top)].astype(np.int64) * (pos <= top)
+
+    def is_letter(x: np.ndarray) -> np.ndarray:
+        return ((x | 32) >= 97) & ((x | 32) <= 122)
+
+    def is_digit(x: np.ndarray) -> np.ndarray:
+        return (x >= 48) & (x <= 57)
+
     back = np.zeros(len(d), dtype=np.int64)
     ok = np.ones(len(d), dtype=bool)
     for j in range(1, 7):
@@ -60,35 +104,66 @@ def anchored_spans(t: TextArrays) -> list[tuple[int, int, str, int]]:
     t0 = d - back
     before = arr[np.maximum(t0 - 1, 0)]
     tp = np.where((t0 >= 1) & ((before == 43) | (before == 40)), t0 - 1, -1)
+    r = e - d  # digits in the run
+    n1, n2, n3, n4 = at(e), at(e + 1), at(e + 2), at(e + 3)
+    # Characters a case-insensitive letter class or \d may also match beyond ASCII (the
+    # Kelvin sign is a "k", Arabic-Indic digits are digits): any code point above 127.
+    wide1, wide2 = n1 > 127, n2 > 127
     # the word before, across one space, dash or dot ("ABC 123", "March 12", "SMITH 80...")
     t1 = np.full(len(d), -1, dtype=np.int64)
     if len(w_end):
         gap = t0 - 1
         idx = np.minimum(np.searchsorted(w_end, gap), len(w_end) - 1)
-        sep_ok = (gap >= 1) & np.isin(arr[np.maximum(gap, 0)], (32, 45, 46))
+        sep = arr[np.maximum(gap, 0)]
+        sep_ok = (gap >= 1) & np.isin(sep, (32, 45, 46))
         ws_ = w_start[idx]
         size = gap - ws_
         all_up = np.ones(len(d), dtype=bool)
-        top = len(arr) - 1
         for k in range(5):
             all_up &= (k >= size) | upper[np.minimum(ws_ + k, top)]
         low3 = ((arr[ws_] | 32).astype(np.int64) << 16
-                | (arr[np.minimum(ws_ + 1, len(arr) - 1)] | 32).astype(np.int64) << 8
-                | (arr[np.minimum(ws_ + 2, len(arr) - 1)] | 32).astype(np.int64))
+                | (arr[np.minimum(ws_ + 1, top)] | 32).astype(np.int64) << 8
+                | (arr[np.minimum(ws_ + 2, top)] | 32).astype(np.int64))
         month = np.isin(low3, _MONTH_CODES) & (size <= 9)
         hit = sep_ok & (w_end[idx] == gap) & ((all_up & (size <= 5)) | month | (size <= 2))
-        t1 = np.where(hit, ws_, -1)
-    # skip digit runs where no kind can start: nothing before them, no leading 0, shorter
-    # than 4 digits, not followed by a separator and a digit, a letter or a capital, and no
-    # context word (DOB, sort code, account, passport, source) in the 48 characters before
-    top = len(arr) - 1
-    n1 = arr[np.minimum(e, top)] * (e <= top)
-    n2 = arr[np.minimum(e + 1, top)] * (e + 1 <= top)
-    n2_digit = (n2 >= 48) & (n2 <= 57)
-    n2_upper = (n2 >= 65) & (n2 <= 90)
-    n1_letter = ((n1 | 32) >= 97) & ((n1 | 32) <= 122)
-    keep = ((t0 != d) | (tp >= 0) | (t1 >= 0) | (arr[d] == 48) | (e - d >= 4) | n1_letter
-            | (np.isin(n1, (47, 46, 45, 32)) & n2_digit) | ((n1 == 32) & n2_upper))
+        # What can start at that word and run on across the separator into these digits
+        # (read off the patterns of ANCHORED; the digits must follow the separator at once):
+        space, dash = sep == 32, sep == 45
+        can = (t0 == d) & (
+            # LICENCE: five letters, an optional space, six digits
+            ((size == 5) & space & ((r >= 6) | wide1))
+            # NINO: two letters, [ -]?, two digits, [ -]?, two digits ...
+            | ((size == 2) & (space | dash) & ((r >= 4) | wide1 | (
+                (r == 2) & ((n1 == 32) | (n1 == 45)) & (is_digit(n2) | wide2))))
+            # VRM "ABC 123D" and POSTCODE "GIR 0AA": three letters, [ -]?, one to three digits
+            | ((size == 3) & (space | dash) & (r <= 3))
+            # DATELESS "AB 123": one to three capitals, an optional space, a digit from 1
+            | (all_up & (size <= 3) & space & (arr[d] != 48))
+            # DATE "March 12, 1985", "Mar.12 1985"
+            | (month & (space | (sep == 46)))
+        )
+        t1 = np.where(hit & can, ws_, -1)
+    # Every pattern opens with (?<![A-Za-z0-9]): a candidate after a letter or digit cannot
+    # match, so it is not tried.
+    alnum = letter | t.digit
+
+    def start_ok(c: np.ndarray) -> np.ndarray:
+        return (c >= 0) & ((c == 0) | ~alnum[np.maximum(c - 1, 0)])
+
+    c1 = np.where(start_ok(t1), t1, -1)
+    # only PHONE starts at "+" or "(": "+44...", "(0...", "(+44", "(0044"
+    first = at(t0)
+    cp = np.where(start_ok(tp) & ((first == 48) | (first == 52)), tp, -1)
+    # Letters joined to the digits: four or more can only be LICENCE ("SMIT9...", "SMITH"
+    # and six digits) or a month ("June12 1985").
+    low3_0 = ((at(t0) | 32) << 16) | ((at(t0 + 1) | 32) << 8) | (at(t0 + 2) | 32)
+    joined_ok = ((back <= 3) | np.isin(low3_0, _MONTH_CODES)
+                 | ((back == 4) & (arr[d] == 57)) | ((back == 5) & ((r >= 6) | wide1)))
+    # Digits alone (no letter joined, nothing before): only a few shapes of what follows
+    # let a pattern match more than the digits, or match them at all (see _digits_alone)
+    alone = (t0 == d) & (c1 < 0) & (cp < 0)
+    c0_ok = start_ok(t0) & np.where(t0 == d, ~alone | _digits_alone(arr[d], r, n1, n2, n3, n4),
+                                    joined_ok)
     kw: list[int] = []
     for w in _KW_ALL:
         i = low.find(w)
@@ -96,22 +171,16 @@ def anchored_spans(t: TextArrays) -> list[tuple[int, int, str, int]]:
             kw.append(i)
             i = low.find(w, i + 1)
     kws = np.sort(np.array(kw, dtype=np.int64))
-    if not keep.all():
-        if kw:
-            keep |= np.searchsorted(kws, d) > np.searchsorted(kws, d - 48)
-        d, t0, tp, t1 = d[keep], t0[keep], tp[keep], t1[keep]
-    # Every pattern opens with (?<![A-Za-z0-9]): a candidate after a letter or digit cannot
-    # match, so it is not tried. The digits themselves are a candidate only when no letter
-    # is joined to them, and then they are t0.
-    alnum = letter | t.digit
+    if kw:  # a context word (DOB, sort code, account, passport, source) in the 48 before
+        c0_ok |= alone & (np.searchsorted(kws, d) > np.searchsorted(kws, d - 48))
+    c0 = np.where(c0_ok, t0, -1)
     cands = []
-    for c in (t1, tp, t0):
-        ok = (c >= 0) & ((c == 0) | ~alnum[np.maximum(c - 1, 0)])
+    for c in (c1, cp, c0):
         # whether a context word starts in the 40 characters before (else in_context need
         # not look)
         near = np.searchsorted(kws, c) > np.searchsorted(kws, c - 40)
-        cands.append((np.where(ok, c, -1), near))
-    live = (cands[0][0] >= 0) | (cands[1][0] >= 0) | (cands[2][0] >= 0)
+        cands.append((c, near))
+    live = (c1 >= 0) | (cp >= 0) | (c0 >= 0)
     rows = zip(d[live].tolist(), *(x[live].tolist() for pair in cands for x in pair))
     out: list[tuple[int, int, str, int]] = []
     last_end = 0
@@ -136,8 +205,8 @@ def anchored_spans(t: TextArrays) -> list[tuple[int, int, str, int]]:
                 kind, a, b = found
             final = kind if kind in _PLAIN else in_context(s, low, kind, a, b, words)
             if final is None:
-                if b - a >= 6:  # a plain date or number: consumed, not redacted
-                    consumed = max(consumed, b)
+                if b - a >= 6 and b > consumed:  # a plain date or number: consumed, not
+                    consumed = b  # redacted
                 continue
             if final == "REF_CTX":
                 ref = _CTX_REF.search(s, max(0, a - 40), a)

@@ -51,13 +51,30 @@ def flag_spans(
     """
     s, upper, letter, digit = t.s, t.upper, t.letter, t.digit
     w_start, w_end, d_start = t.w_start, t.w_end, t.d_start
+    if kept:
+        k_start = np.fromiter((k[0] for k in kept), dtype=np.int64, count=len(kept))
+        k_end = np.fromiter((k[1] for k in kept), dtype=np.int64, count=len(kept))
+
+    def outside(pos: np.ndarray) -> np.ndarray:
+        """Which positions are not inside a redacted span."""
+        if not kept:
+            return np.ones(len(pos), dtype=bool)
+        i = np.searchsorted(k_start, pos, side="right") - 1
+        return ~((i >= 0) & (pos < k_end[np.maximum(i, 0)]))
+
     cand: list[tuple[int, int, str]] = []
     if len(d_start):
         t_start, t_end = runs(letter | digit)
-        nd = np.searchsorted(d_start, t_end) - np.searchsorted(d_start, t_start)
-        nl = np.searchsorted(w_start, t_end) - np.searchsorted(w_start, t_start)
-        long = (nd > 0) & (nl == 0) & (t_end - t_start >= 6)
-        mixed = (nd > 0) & (nl > 0)
+        # tokens holding a digit, a letter (each run of either starts inside one token)
+        has_d = np.zeros(len(t_start), dtype=bool)
+        has_d[np.searchsorted(t_start, d_start, side="right") - 1] = True
+        has_l = np.zeros(len(t_start), dtype=bool)
+        if len(w_start):
+            has_l[np.searchsorted(t_start, w_start, side="right") - 1] = True
+        long = has_d & ~has_l & (t_end - t_start >= 6)
+        long[long] = outside(t_start[long])
+        mixed = has_d & has_l
+        mixed[mixed] = outside(t_start[mixed])
         cand += [(a, b, "LONG_DIGITS") for a, b in
                  zip(t_start[long].tolist(), t_end[long].tolist())
                  if not (a and s[a - 1] == "-" and _URN_HEAD.search(s, max(0, a - 10), a))]
@@ -65,17 +82,11 @@ def flag_spans(
                  zip(t_start[mixed].tolist(), t_end[mixed].tolist())]
     if flag == "all" and len(w_start):
         keep = upper[w_start] & (w_end - w_start >= 3)
+        keep[keep] = outside(w_start[keep])
         cand += [
             (a, b, "NAME_LIKE")
             for a, b in zip(w_start[keep].tolist(), w_end[keep].tolist())
             if s[a:b].lower() not in vocab
             and not (a and s[a - 1].isdigit()) and not (b < len(s) and s[b].isdigit())
         ]
-    if not cand or not kept:
-        return sorted(cand)
-    starts = np.array([k[0] for k in kept])
-    ends = np.array([k[1] for k in kept])
-    pos = np.array([c[0] for c in cand])
-    i = np.searchsorted(starts, pos, side="right") - 1
-    inside = (i >= 0) & (pos < ends[np.maximum(i, 0)])
-    return sorted(c for c, hide in zip(cand, inside.tolist()) if not hide)
+    return sorted(cand)

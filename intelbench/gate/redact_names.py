@@ -113,31 +113,38 @@ class TermFinder:
                 codes.add(code3(lead.group()))
         self._term_codes = np.array(sorted(codes), dtype=np.int64)
         self._other_rx = re.compile(trie_regex(sorted(other))) if other else None
+        self._kinds: dict[str, str] = {}  # matched text -> kind, filled as texts are scanned
 
     def find(self, t: TextArrays) -> list[tuple[int, int, str, int]]:
         """Spans (start, end, kind, priority 0) of known terms in ``t``, names widened."""
-        s, low, arr, letter = t.s, t.low, t.arr, t.letter
+        s, low, arr = t.s, t.low, t.arr
         w_start, w_end = t.w_start, t.w_end
         n = len(s)
         spans: list[tuple[int, int, str, int]] = []
         if self._term_rx is not None and len(w_start):
-            lower = np.where(letter, arr | 32, 0).astype(np.int64)
+            # the first three letters of each word, lower-cased and packed into one integer
             size = w_end - w_start
             last = len(arr) - 1
-            c1 = np.where(size > 1, lower[np.minimum(w_start + 1, last)], 0)
-            c2 = np.where(size > 2, lower[np.minimum(w_start + 2, last)], 0)
-            code = (lower[w_start] << 16) | (c1 << 8) | c2
+            c0 = (arr[w_start] | 32).astype(np.int64)
+            c1 = np.where(size > 1, arr[np.minimum(w_start + 1, last)] | 32, 0).astype(np.int64)
+            c2 = np.where(size > 2, arr[np.minimum(w_start + 2, last)] | 32, 0).astype(np.int64)
+            code = (c0 << 16) | (c1 << 8) | c2
             starts = w_start[np.isin(code, self._term_codes)].tolist()
-            matches = [self._term_rx.match(low, p) for p in starts]
+            match = self._term_rx.match
+            matches = [match(low, p) for p in starts]
             if self._other_rx is not None:
                 matches += list(self._other_rx.finditer(low))
+            kinds = self._kinds
             for m in matches:
                 if m is None:
                     continue
                 a, b = m.span()
                 if b == a or (a and low[a - 1].isalnum()) or (b < n and low[b].isalnum()):
                     continue
-                kind = self.terms.get(normalise_term(m.group()), "NAME")
+                g = m.group()
+                kind = kinds.get(g)
+                if kind is None:
+                    kind = kinds[g] = self.terms.get(normalise_term(g), "NAME")
                 if kind == "NAME":
                     a, b = self.widen(s, a, b)
                 spans.append((a, b, kind, 0))

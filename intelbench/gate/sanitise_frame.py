@@ -54,6 +54,18 @@ _RANKS = {"DC", "DS", "DI", "DCI", "PC", "PS", "SGT", "INSP", "MR", "MRS", "MS",
 
 
 def _generalise_time(s: pd.Series, resolution: str) -> tuple[pd.Series, int]:
+    """Generalise times to ``resolution``, converting each distinct value once."""
+    codes, uniques = pd.factorize(s, sort=False)
+    if len(uniques) > 0.5 * len(s):
+        return _generalise_values(s, resolution)
+    gen, _ = _generalise_values(pd.Series(uniques), resolution)
+    values = np.empty(len(gen) + 1, dtype=object)  # the last one for missing values
+    values[:-1] = gen.to_numpy(dtype=object)
+    out = pd.Series(values[codes], index=s.index, dtype=object, name=s.name)
+    return out, int((s.notna().to_numpy() & pd.isna(out).to_numpy()).sum())
+
+
+def _generalise_values(s: pd.Series, resolution: str) -> tuple[pd.Series, int]:
     if pd.api.types.is_datetime64_any_dtype(s):
         dt = s
     else:
@@ -191,33 +203,36 @@ def _suppress(out: pd.DataFrame, policy: SanitisationPolicy, res: SanitisationRe
 
 
 def _process(red: Any, vals: list[str], flag: str | None,
-             release: Callable[[str, str], bool]) -> Any:
+             release: Callable[[str, str], bool]) -> tuple[Any, list[tuple[int, int, Finding]]]:
     """Redact ``vals``, scanning each distinct value once.
 
     Code columns repeat a few values and free text repeats whole reports; a column of nearly
     all distinct values is scanned as it is.
+
+    Returns the scan (``flags`` left empty) and the flags as (first row, rows, finding): one
+    entry per flag in each distinct value, with the first row holding that value and the
+    number of rows that do.
     """
     if not vals:
-        return red.scan_many(vals, flag=flag, release=release)
+        return red.scan_many(vals, flag=flag, release=release), []
     codes, uniques = pd.factorize(np.asarray(vals, dtype=object), sort=False)
     if len(uniques) > 0.9 * len(vals):
-        return red.scan_many(vals, flag=flag, release=release)
+        r = red.scan_many(vals, flag=flag, release=release)
+        return ScanResult(r.clean, r.counts, [], []), [(i, 1, f) for i, f in r.flags]
     keys = [str(k) for k in uniques]
     r = red.scan_many(keys, flag=flag, release=release)
     weights = np.bincount(codes, minlength=len(keys))
     counts: Counter[str] = Counter()
     for i, k in r.hits:
         counts[k] += int(weights[i])
-    flags: list[tuple[int, Finding]] = []
+    flags: list[tuple[int, int, Finding]] = []
     if r.flags:
-        order = np.argsort(codes, kind="stable")  # rows of each distinct value, in order
-        bounds = np.searchsorted(codes[order], np.arange(len(keys) + 1))
-        for u, f in r.flags:
-            flags += [(row, f) for row in order[bounds[u]:bounds[u + 1]].tolist()]
+        # the first row of each distinct value (factorize numbers values as they first occur)
+        first = np.full(len(keys), len(codes), dtype=np.int64)
+        np.minimum.at(first, codes, np.arange(len(codes)))
+        flags = [(int(first[u]), int(weights[u]), f) for u, f in r.flags]
     clean = np.asarray(r.clean, dtype=object)[codes].tolist()
-    return ScanResult(clean, counts, flags, [])
-
-
+    return ScanResult(clean, counts, [], []), flags
 
 
 def _sentences(text: str) -> list[str]:
@@ -360,7 +375,7 @@ def sanitise_frame(
 
     # free text
     red = make_redactor(known, policy.patterns, sealed)
-    flagged: list[tuple[str, int, str, str, str, str]] = []
+    flagged: list[tuple[str, int, int, str, str, str, int, int, str]] = []
     for c in out.columns:
         if c == geom_name or str(c) in generalised:
             continue
@@ -399,32 +414,62 @@ def sanitise_frame(
         def rel(kind: str, value: str, _f: str = field_name) -> bool:
             return release is not None and release(_f, kind, value)
 
-        sr = _process(red, vals, flag, rel)
+        sr, sflags = _process(red, vals, flag, rel)
         counts = sr.counts
         if withheld:
             counts["WITHHELD"] += withheld
         for kind, n in counts.items():
             res.redactions[(str(c), kind)] += n
         idx = np.flatnonzero(present)
-        for i, f in sr.flags:
-            flagged.append((str(c), int(idx[i]), f.kind, f.value, _context(vals[i], f.start, f.end),
+        for i, n, f in sflags:
+            flagged.append((str(c), int(idx[i]), n, f.kind, f.value, vals[i], f.start, f.end,
                             f.action))
         newcol = np.fromiter(s.tolist(), dtype=object, count=len(s))  # tuples stay 1-D
         newcol[present] = sr.clean
         out[c] = newcol
     if flagged:
-        res.flagged = _flag_table(flagged, name)
+        res.flagged = _flag_table_counted(flagged, name)
     _suppress(out, policy, res)
     res.content = out
     return res
 
 
 def _flag_table(rows: list[tuple[str, int, str, str, str, str]], prefix: str) -> pd.DataFrame:
-    """One row per distinct (field, kind, value): first row, rows, context, id, released."""
-    frame = pd.DataFrame(rows, columns=["field", "row", "kind", "value", "context", "action"])
-    g = frame.groupby(["field", "kind", "value"], sort=False)
-    out = g.agg(row=("row", "first"), rows=("row", "size"), context=("context", "first"),
-                action=("action", "first")).reset_index()
+    """One row per distinct (field, kind, value): first row, rows, context, id, released.
+
+    ``rows`` holds one (field, row, kind, value, context, action) per flag found.
+    """
+    first: dict[tuple[str, str, str], list[Any]] = {}
+    for f, r, k, v, ctx, act in rows:
+        rec = first.get((f, k, v))
+        if rec is None:
+            first[(f, k, v)] = [f, r, 1, k, v, ctx, act]
+        else:
+            rec[2] += 1
+    return _flag_frame(list(first.values()), prefix)
+
+
+def _flag_table_counted(
+    rows: list[tuple[str, int, int, str, str, str, int, int, str]], prefix: str
+) -> pd.DataFrame:
+    """Build the table of :func:`_flag_table` from counted flags.
+
+    ``rows`` holds (field, first row, rows, kind, value, text, start, end, action); the
+    context is cut from the text only for the first row of each value.
+    """
+    first: dict[tuple[str, str, str], list[Any]] = {}
+    for f, r, n, k, v, text, a, b, act in rows:
+        rec = first.get((f, k, v))
+        if rec is None:
+            first[(f, k, v)] = [f, r, n, k, v, _context(text, a, b), act]
+        else:
+            rec[2] += n
+    return _flag_frame(list(first.values()), prefix)
+
+
+def _flag_frame(rows: list[list[Any]], prefix: str) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=["field", "row", "rows", "kind", "value", "context",
+                                      "action"])
     out["id"] = [flag_id(prefix + f, k, v) for f, k, v in
                  zip(out["field"], out["kind"], out["value"])]
     out["released"] = out["action"] == "released"

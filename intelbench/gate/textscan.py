@@ -28,13 +28,8 @@ def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not len(mask):
         e = np.zeros(0, dtype=np.int64)
         return e, e
-    prev = np.empty_like(mask)
-    prev[0] = False
-    prev[1:] = mask[:-1]
-    nxt = np.empty_like(mask)
-    nxt[-1] = False
-    nxt[:-1] = mask[1:]
-    return np.flatnonzero(mask & ~prev), np.flatnonzero(mask & ~nxt) + 1
+    edge = np.diff(mask.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
 
 
 @dataclass(frozen=True)
