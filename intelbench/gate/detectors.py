@@ -61,6 +61,9 @@ ANCHORED: list[tuple[str, str]] = [
               r"(?:\d" + _SEP + r"){8,9}\d(?!\d)"),
     ("IP", r"\d{1,3}(?:\.\d{1,3}){3}(?![0-9]|\.\d)"),
     ("CARD", r"\d(?:[ \-]?\d){11,18}(?!\d)"),
+    # IMSI (15 digits), IMEI (14 or 15) and IMEISV (16) written as one run; a Luhn-valid
+    # run is already taken as a card above, and either way it is withheld
+    ("DEVICE", r"\d{14,16}(?!\d)"),
     ("BANK", r"\d{2}[ \-]?\d{2}[ \-]?\d{2}[ ,;/:]{0,3}\d{8}(?!\d)"),
     ("NHS", r"\d{3}[ \-]?\d{3}[ \-]?\d{4}(?!\d)"),
     ("DATE", r"(?:\d{4}[\-/.]\d{1,2}[\-/.]\d{1,2}|\d{1,2}[ ]\d{1,2}[ ]\d{4}"

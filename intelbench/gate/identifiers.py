@@ -38,6 +38,7 @@ CLASSES: dict[str, str] = {
     "NINO": "National Insurance numbers",
     "NHS": "NHS numbers (modulus 11 check digit)",
     "CARD": "payment card numbers (Luhn)",
+    "DEVICE": "IMSI, IMEI and IMEISV numbers (a run of 14 to 16 digits)",
     "BANK": "sort codes and account numbers, IBANs",
     "PASSPORT": "UK passport numbers (with context)",
     "LICENCE": "GB driving-licence numbers",

@@ -56,6 +56,7 @@ LABELS: dict[str, str] = {
     "IBAN": "[BANK]",
     "BANK": "[BANK]",
     "CARD": "[CARD]",
+    "DEVICE": "[DEVICE]",
     "DOB": "[DOB]",
     "PHONE": "[PHONE]",
     "POSTCODE": "[POSTCODE]",
