@@ -480,8 +480,14 @@ class ReportFrame(pd.DataFrame):
 def require_column(frame: pd.DataFrame, column: str, parameter: str) -> pd.Series:
     if column not in frame.columns:
         cols = ", ".join(map(str, list(frame.columns)[:20]))
+        times = [str(c) for c in frame.columns
+                 if isinstance(frame[c].dtype, (pd.PeriodDtype, pd.DatetimeTZDtype))
+                 or pd.api.types.is_datetime64_any_dtype(frame[c].dtype)]
+        hint = (f"; its time column{'s are' if len(times) > 1 else ' is'} "
+                + ", ".join(repr(t) for t in times) + f": pass {parameter}={times[0]!r}"
+                if times and parameter in ("date", "start", "time") else "")
         raise SchemaError(
-            f"{parameter}={column!r}: no such column; the frame has columns [{cols}]"
+            f"{parameter}={column!r}: no such column; the frame has columns [{cols}]{hint}"
         )
     return frame[column]
 
