@@ -227,6 +227,31 @@ class GapReport:
     def _repr_html_(self) -> str:
         return self.to_html()
 
+    def to_page(self) -> str:
+        """Return the gap report as a standalone HTML page (the body is :meth:`to_html`)."""
+        title = html.escape(f"Collection gaps at {self.today.isoformat()}")
+        return ('<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
+                f"<title>{title}</title></head><body>\n{self.to_html()}\n</body></html>\n")
+
+    def to_product(self) -> Any:
+        """Return the gap report as a gate :class:`~intelbench.gate.Product` (kind ``"html"``).
+
+        ``ib.disseminate`` then parses the page, checks its text and writes it with the
+        marking banner top and bottom.
+
+        Examples
+        --------
+        >>> p = ib.plans.CollectionPlan("CP-1", "Burglary", created="2026-01-01")
+        >>> r = ib.plans.gaps(None, today=pd.Timestamp("2026-01-02").date(),
+        ...                    plans=[p.add_question(text="Who?")])
+        >>> r.to_product().kind
+        'html'
+        """
+        from intelbench.gate.products import Product
+
+        return Product(self.to_page(), title=f"Collection gaps at {self.today.isoformat()}",
+                       kind="html")
+
     def __repr__(self) -> str:
         return f"GapReport(at {self.today.isoformat()}: {self.summary()})"
 

@@ -1,7 +1,9 @@
 """Hostile strings in every user-supplied field of the interactive products, through the gate.
 
-Each payload goes into the map's title, layer (value) name, popup and tooltip values and into
-the link chart's title, labels, node types and link attributes. The product goes through
+Each payload goes into the map's title, layer (value) name, popup and tooltip values, into
+the link chart's title, labels, node types and link attributes, and into every user field of a
+collection plan behind a gap report (plan title and owner, question text, gap text, tasking,
+candidate sources). The product goes through
 ``ib.disseminate`` to an internal recipient (flagged values released after a dry run, as an
 analyst does); whatever the gate writes is opened in Chromium with every outside request
 blocked, and no payload may run, open a dialog or fetch anything. A payload the gate refuses
@@ -10,6 +12,7 @@ outright counts as tried and not executed.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +136,29 @@ def test_hostile_strings_in_a_link_chart_do_not_run(
                             or dialogs)
     _tally("link chart", path is not None, executed)
     assert not executed, f"payload ran in the link chart: {payload!r}"
+    assert blocked_requests == []
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_strings_in_a_gap_report_do_not_run(
+    payload: str, tmp_path: Path, guarded_page: Any, blocked_requests: list[str]
+) -> None:
+    dialogs: list[str] = []
+    guarded_page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    src = ib.plans.CandidateSource("OTHER", access_difficulties=payload, detail=payload)
+    plan = ib.plans.CollectionPlan("CP-1", payload, owner=payload, created="2025-11-01",
+                                   status="ACTIVE")
+    plan = plan.add_question(text=payload, priority="HIGH", deadline="2026-01-05", gap=payload,
+                             candidate_sources=[src], tasked_to=payload)
+    report = ib.plans.gaps(None, today=dt.date(2026, 1, 10), plans=[plan])
+    path = _through_gate(report, _request(tmp_path))
+    executed = False if path is None else _open(guarded_page, path, dialogs)
+    _tally("gap report", path is not None, executed)
+    assert not executed, f"payload ran in the gap report: {payload!r}"
+    assert not dialogs
+    if path is not None:  # the payload is on the page as text, not as markup
+        text = guarded_page.locator(".ib-gaps").inner_text()
+        assert payload in text
     assert blocked_requests == []
 
 
