@@ -270,8 +270,9 @@ def heat_matrix(
         "hasCrimeType": ct_col is not None, "hasArea": ar_col is not None,
         "crimeTypeName": ct_col or "", "areaName": ar_col or "",
         "g": {"c": groups["crime_type"].tolist(), "a": groups["area"].tolist(),
-              "p": groups["period"].tolist(), "n": groups["events"].round(4).tolist(),
-              "w": np.round(groups[wcols].to_numpy(), 4).tolist()},
+              "p": groups["period"].tolist(), "n": groups["events"].round(6).tolist(),
+              # 6 decimals: summed over many cells, the page's 3 significant figures hold
+              "w": np.round(groups[wcols].to_numpy(), 6).tolist()},
         "notes": list(getattr(overall, "notes", [])),
         "excluded": int(len(getattr(overall, "excluded", []))),
         "period": period,

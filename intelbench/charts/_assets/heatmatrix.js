@@ -43,10 +43,45 @@ function ibHeatMount(root, D) {
     for (var k = 0; k < 3; k++) c.push(Math.round(STOPS[a][k] + (STOPS[b][k] - STOPS[a][k]) * t));
     return "rgb(" + c.join(",") + ")";
   }
-  function fmt(v) {
-    if (v > 0 && v < 0.05) return "<0.1";
-    return v >= 10 ? String(Math.round(v)) : v.toFixed(1);
+  // Numbers at the precision they carry (the rules of intelbench._display): a count is a
+  // whole number with thousands separators; an aoristic weight is fractional, shown to 3
+  // significant figures in tooltips and labels, and compactly in a matrix cell (1 decimal
+  // place below 10, whole above, "<0.1" for a trace).
+  function group(n) {
+    var s = String(Math.abs(n)), out = "";
+    while (s.length > 3) { out = "," + s.slice(-3) + out; s = s.slice(0, -3); }
+    return (n < 0 ? "-" : "") + s + out;
   }
+  // v to d decimals as Python's round does: an exact tie goes to the even digit
+  function fixed(v, d) {
+    var a = Math.abs(v), t = a.toFixed(d), full = a.toFixed(Math.min(100, d + 80));
+    var p = full.indexOf(".");
+    if (/^50*$/.test(full.slice(p + 1 + d))) {
+      var lo = full.slice(0, d > 0 ? p + 1 + d : p);
+      if ((lo.charCodeAt(lo.length - 1) - 48) % 2 === 0) t = lo;
+    }
+    return (v < 0 && Number(t) !== 0 ? "-" : "") + t;
+  }
+  function count(v) { return isFinite(v) ? group(Number(fixed(v, 0))) : ""; }
+  function weight(v) {
+    if (!isFinite(v)) return "";
+    if (v === 0) return "0";
+    if (Math.abs(v) < 1e-4) {
+      var e = v.toExponential(2).split("e"), m = e[0].replace(/\.?0+$/, "");
+      var x = Number(e[1]);
+      return m + "e" + (x < 0 ? "-" : "+") + (Math.abs(x) < 10 ? "0" : "") + Math.abs(x);
+    }
+    var digits = 2 - Math.floor(Math.log10(Math.abs(v)));
+    if (digits <= 0) return count(v);
+    var t = fixed(v, digits);
+    return t.indexOf(".") < 0 ? t : t.replace(/\.?0+$/, "");
+  }
+  function cellText(v) {
+    if (!(v > 0)) return "";
+    if (v < 0.05) return "<0.1";
+    return v < 9.95 ? fixed(v, 1) : count(v);
+  }
+  function hh(h) { return (h < 10 ? "0" : "") + h; }
 
   var table = byId("ib-heat");
   var cells = [];
@@ -68,7 +103,7 @@ function ibHeatMount(root, D) {
     }
   })();
 
-  function bars(svg, values, labels, colourFill, dim) {
+  function bars(svg, values, labels, colourFill, dim, fmt) {
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     var W = 420, H = 150, padL = 30, padB = 24, n = values.length;
     var max = 0;
@@ -123,9 +158,9 @@ function ibHeatMount(root, D) {
       var f = max > 0 ? m[c] / max : 0;
       cells[c].style.background = m[c] > 0 ? colour(f) : "#f7f7f7";
       cells[c].className = f > 0.6 ? "ib-dark" : "";
-      cells[c].textContent = m[c] > 0 ? fmt(m[c]) : "";
-      cells[c].title = DAYS[Math.floor(c / 24)] + " " + (c % 24) + ":00 - " + fmt(m[c]) +
-        " (aoristic weight)";
+      cells[c].textContent = cellText(m[c]);
+      cells[c].title = DAYS[Math.floor(c / 24)] + " " + hh(c % 24) + ":00-" +
+        hh((c % 24) + 1) + ":00: " + weight(m[c]) + " events (aoristic weight)";
     }
     var byHour = [], byDay = [], hours = [];
     for (var h = 0; h < 24; h++) {
@@ -138,14 +173,14 @@ function ibHeatMount(root, D) {
       for (h = 0; h < 24; h++) s += m[d * 24 + h];
       byDay.push(s);
     }
-    bars(byId("ib-h-hour"), byHour, hours, "#b35806");
-    bars(byId("ib-h-day"), byDay, DAYS, "#b35806");
+    bars(byId("ib-h-hour"), byHour, hours, "#b35806", null, weight);
+    bars(byId("ib-h-day"), byDay, DAYS, "#b35806", null, weight);
     bars(byId("ib-h-period"),
          D.periods.map(function (q) { return perCount[q] || 0; }), D.periods, "#542788",
-         D.periods.map(function (q) { return !inPeriod[q]; }));
-    byId("ib-scale").textContent = "darkest cell: " + fmt(max) +
+         D.periods.map(function (q) { return !inPeriod[q]; }), count);
+    byId("ib-scale").textContent = "darkest cell: " + weight(max) +
       " events (aoristic weight)";
-    statusEl.textContent = fmt(total) + " events" + (D.excluded ? "; " + D.excluded +
+    statusEl.textContent = count(total) + " events" + (D.excluded ? "; " + count(D.excluded) +
       " rows excluded (see notes)" : "");
     api.total = total; api.matrix = Array.prototype.slice.call(m);
     api.renderMs = performance.now() - t;
@@ -165,6 +200,7 @@ function ibHeatMount(root, D) {
     render();
     return api.total;
   };
+  api.format = { count: count, weight: weight, cell: cellText };
   api.options = function (key) {
     return Array.prototype.map.call(sel[key].options, function (o) { return o.textContent; });
   };
