@@ -23,6 +23,21 @@ from tests.charts._data import (
 )
 
 pytestmark = pytest.mark.browser
+
+
+def _until(page: Any, expr: str, timeout: float = 30_000) -> None:
+    """Wait until ``expr`` is true in the page, polling from Python.
+
+    Playwright's ``wait_for_function`` re-evaluates a string predicate with ``eval`` inside
+    the page once the first check is false, and the timeline's Content-Security-Policy
+    (no 'unsafe-eval') refuses that; ``page.evaluate`` is not subject to the page's CSP.
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(f"Boolean({expr})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout / 1000:g} s: {expr}")
+        page.wait_for_timeout(20)
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENS = ROOT / "out" / "screens"
 
@@ -42,8 +57,7 @@ def dialogs(guarded_page: Any) -> list[str]:
 def open_timeline(page: Any, path: Path, timeout: float = 60_000) -> float:
     t0 = time.perf_counter()
     page.goto(path.resolve().as_uri())
-    page.wait_for_function("window.intelbenchTimeline && intelbenchTimeline.ready",
-                           timeout=timeout)
+    _until(page, "window.intelbenchTimeline && intelbenchTimeline.ready", timeout=timeout)
     return time.perf_counter() - t0
 
 
@@ -97,11 +111,11 @@ def test_zoom_pan_details_and_marking_banners(
     assert top["y"] == 0 and bottom["y"] + bottom["height"] == pytest.approx(1000, abs=1)
     before = page.evaluate("intelbenchTimeline.view()")
     page.click("#ib-zoom-in")
-    page.wait_for_function(f"intelbenchTimeline.view().msPerPx < {before['msPerPx']}")
+    _until(page, f"intelbenchTimeline.view().msPerPx < {before['msPerPx']}")
     zoomed = page.evaluate("intelbenchTimeline.view()")
     assert page.evaluate("intelbenchTimeline.drawnEvents") < 300
     page.click("#ib-right")
-    page.wait_for_function(f"intelbenchTimeline.view().t0 > {zoomed['t0']}")
+    _until(page, f"intelbenchTimeline.view().t0 > {zoomed['t0']}")
     # drag to the right: earlier times come into view
     box = page.locator("#ib-canvas").bounding_box()
     t0 = page.evaluate("intelbenchTimeline.view().t0")
@@ -109,14 +123,14 @@ def test_zoom_pan_details_and_marking_banners(
     page.mouse.down()
     page.mouse.move(box["x"] + 600, box["y"] + 300, steps=5)
     page.mouse.up()
-    page.wait_for_function(f"intelbenchTimeline.view().t0 < {t0}")
+    _until(page, f"intelbenchTimeline.view().t0 < {t0}")
     # wheel zoom around the cursor
     scale = page.evaluate("intelbenchTimeline.view().msPerPx")
     page.mouse.move(box["x"] + 500, box["y"] + 300)
     page.mouse.wheel(0, -300)
-    page.wait_for_function(f"intelbenchTimeline.view().msPerPx < {scale}")
+    _until(page, f"intelbenchTimeline.view().msPerPx < {scale}")
     page.click("#ib-fit")
-    page.wait_for_function("intelbenchTimeline.drawnEvents === 300")
+    _until(page, "intelbenchTimeline.drawnEvents === 300")
     # click an event: its details, with its window
     n = int(tl.events.index[tl.events["end"] > tl.events["start"]][0])
     x, y = page.evaluate(f"intelbenchTimeline.screenPos({n})")
