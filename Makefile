@@ -89,7 +89,7 @@ docs: $(STAMP)
 	$(BIN)/python docs/check_offline.py docs/_build/html
 
 lab: $(STAMP) $(SAMPLES)
-	$(BIN)/jupyter lab $(LAB_FLAGS)
+	$(BIN)/jupyter-lab $(LAB_FLAGS)
 
 forms: $(STAMP) $(SAMPLES)
 	$(BIN)/python -m intelbench.forms._voila_template widgets >/dev/null

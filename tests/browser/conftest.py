@@ -14,22 +14,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.browser._servers import VoilaServer, free_port, start_voila, stop_group
+
 CHROMIUM = os.environ.get("INTELBENCH_CHROMIUM", "/usr/bin/chromium")
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 LOCAL_SCHEMES = {"data", "blob", "file", "about", "chrome-extension", "devtools"}
@@ -111,90 +104,18 @@ def guarded_page(
     return page
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@dataclass
-class VoilaServer:
-    """A running Voilà server; ``url(app)`` gives the render URL of ``widgets/<app>.ipynb``."""
-
-    base: str
-    workspace: Path
-    process: subprocess.Popen[bytes]
-    log: Path
-    env: dict[str, str] = field(default_factory=dict)
-
-    def url(self, app: str) -> str:
-        name = app if app.endswith(".ipynb") else f"{app}.ipynb"
-        return f"{self.base}/voila/render/{name}"
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
+_free_port = free_port
 
 
 @pytest.fixture(scope="session")
 def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoilaServer]:
     """Start Voilà on loopback serving ``widgets/``; stop it (by PID) at the end of the session."""
     tmp = tmp_path_factory.mktemp("voila")
-    workspace = tmp / "workspace"
-    port = _free_port()
-    env = {
-        **os.environ,
-        "INTELBENCH_WORKSPACE": str(workspace),
-        "INTELBENCH_ANALYST": "Browser Test",
-        "INTELBENCH_ROLE": "INTEL_UNIT",
-        "JUPYTER_CONFIG_DIR": str(tmp / "config"),
-        "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
-        "IPYTHONDIR": str(tmp / "ipython"),
-        "MPLBACKEND": "Agg",
-    }
-    voila_bin = Path(sys.executable).with_name("voila")
-    assert voila_bin.exists(), f"voila not installed in the venv ({voila_bin})"
-    log = tmp / "voila.log"
-    with log.open("wb") as fh:
-        proc = subprocess.Popen(
-            [
-                str(voila_bin),
-                str(ROOT / "widgets"),
-                "--no-browser",
-                "--template=intelbench",
-                f"--port={port}",
-                "--Voila.ip=127.0.0.1",
-                "--ServerApp.port_retries=0",
-            ],
-            cwd=ROOT / "widgets",
-            env=env,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    server = VoilaServer(base=base, workspace=workspace, process=proc, log=log, env=env)
+    env = {**os.environ, "INTELBENCH_WORKSPACE": str(tmp / "workspace"),
+           "INTELBENCH_ANALYST": "Browser Test", "INTELBENCH_ROLE": "INTEL_UNIT"}
+    server = start_voila(tmp, env, timeout=60)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"voila exited early:\n{server.log_text()}")
-            try:
-                with urllib.request.urlopen(base + "/", timeout=2) as resp:
-                    if resp.status < 500:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"voila did not answer within 60 s:\n{server.log_text()}")
-            time.sleep(0.3)
         yield server
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=5)
+        stop_group(server.process)
         shutil.rmtree(tmp / "runtime", ignore_errors=True)

@@ -11,12 +11,6 @@ which role.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +20,7 @@ import pytest
 
 from intelbench.grading.reports import import_reports
 from tests._identity import open_as
-from tests.browser.conftest import ROOT, VoilaServer, _free_port
+from tests.browser._servers import VoilaServer, start_voila, stop_group
 
 pytestmark = pytest.mark.browser
 
@@ -38,51 +32,6 @@ LOG = pd.DataFrame({
     "sanitised_text": ["SUBJECT 1 seen at [ADDRESS]", "SUBJECT 2 seen at [ADDRESS]"],
 })
 URN = "IR-2026-000901"
-
-
-def _start(tmp: Path, name: str, env: dict[str, str]) -> VoilaServer:
-    port = _free_port()
-    log = tmp / f"voila-{name}.log"
-    env = {**env, "JUPYTER_CONFIG_DIR": str(tmp / name / "config"),
-           "JUPYTER_RUNTIME_DIR": str(tmp / name / "runtime"),
-           "IPYTHONDIR": str(tmp / name / "ipython"), "MPLBACKEND": "Agg"}
-    voila_bin = Path(sys.executable).with_name("voila")
-    assert voila_bin.exists(), f"voila not installed in the venv ({voila_bin})"
-    with log.open("wb") as fh:
-        proc = subprocess.Popen(
-            [str(voila_bin), str(ROOT / "widgets"), "--no-browser", "--template=intelbench",
-             f"--port={port}", "--Voila.ip=127.0.0.1", "--ServerApp.port_retries=0"],
-            cwd=ROOT / "widgets", env=env, stdout=fh, stderr=subprocess.STDOUT,
-            start_new_session=True)
-    return VoilaServer(base=f"http://127.0.0.1:{port}", workspace=Path(env["INTELBENCH_WORKSPACE"]),
-                       process=proc, log=log, env=env)
-
-
-def _wait(server: VoilaServer) -> None:
-    deadline = time.monotonic() + 90
-    while True:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"voila exited early:\n{server.log_text()}")
-        try:
-            with urllib.request.urlopen(server.base + "/", timeout=2) as resp:
-                if resp.status < 500:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"voila did not answer within 90 s:\n{server.log_text()}")
-        time.sleep(0.3)
-
-
-def _stop(server: VoilaServer) -> None:
-    proc = server.process
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
 
 
 @pytest.fixture
@@ -108,14 +57,12 @@ def servers(tmp_path: Path, config: dict[str, str]) -> Iterator[dict[str, VoilaS
     try:
         for name, analyst, role in (("analyst", "a.analyst", "ANALYST"),
                                     ("supervisor", "s.super", "SUPERVISOR")):
-            started[name] = _start(tmp_path, name, {**base, "INTELBENCH_ANALYST": analyst,
-                                                    "INTELBENCH_ROLE": role})
-        for server in started.values():
-            _wait(server)
+            started[name] = start_voila(tmp_path / name, {**base, "INTELBENCH_ANALYST": analyst,
+                                                          "INTELBENCH_ROLE": role})
         yield started
     finally:
         for server in started.values():
-            _stop(server)
+            stop_group(server.process)
 
 
 def _open(page: Any, server: VoilaServer) -> Any:

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import os
-import signal
 import subprocess
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import _free_port
+from tests.browser._servers import free_port, stop_group, wait_for_lab
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_make_lab_starts_and_opens_a_notebook(
     tmp_path: Path, guarded_page: Any, blocked_requests: list[str]
 ) -> None:
-    port, token = _free_port(), "intelbench-test-token"
+    port, token = free_port(), "intelbench-test-token"
     env = {**os.environ, "JUPYTER_TOKEN": token,
            "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
@@ -36,16 +31,7 @@ def test_make_lab_starts_and_opens_a_notebook(
                                 stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        status: dict[str, Any] = {}
-        while not status:
-            assert proc.poll() is None, f"make lab exited early:\n{log.read_text()}"
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as r:
-                    status = json.loads(r.read())
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                assert time.monotonic() < deadline, f"no /api/status in 120 s:\n{log.read_text()}"
-                time.sleep(0.5)
+        status = wait_for_lab(proc, base, token, log)
         assert "started" in status
         guarded_page.goto(f"{base}/lab/tree/03_grading.ipynb?token={token}", timeout=120_000)
         # Lab renders a notebook's cells progressively: wait until several are on the page.
@@ -57,10 +43,4 @@ def test_make_lab_starts_and_opens_a_notebook(
         assert blocked_requests == [], f"Lab attempted outside requests: {blocked_requests}"
         assert proc.poll() is None, "Lab stopped while the notebook was open"
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=5)
+        stop_group(proc, timeout=20)

@@ -13,14 +13,10 @@ import json
 import os
 import pwd
 import shutil
-import signal
 import stat
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +25,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser.conftest import _free_port
+from tests.browser._servers import free_port, stop_group, wait_for_lab
 
 pytestmark = pytest.mark.browser
 
@@ -104,7 +100,7 @@ def lab(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
     name = f"_widget_round_trip_{uuid.uuid4().hex[:8]}.ipynb"
     nb_path = ROOT / "notebooks" / name
     nb_path.write_text(json.dumps(_notebook([BUILD, READ, SET])), encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "JUPYTER_TOKEN": TOKEN, "HOME": str(tmp / "home"),
            "JUPYTER_CONFIG_DIR": str(tmp / "config"), "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"),
            "JUPYTER_DATA_DIR": str(tmp / "data"), "IPYTHONDIR": str(tmp / "ipython"),
@@ -117,23 +113,30 @@ def lab(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
         # taken as installed (make must not rebuild a venv it does not own)
         cmd += [f"BIN={Path(sys.executable).parent}", "-o", ".venv/.installed"]
     if as_other:
-        # the probe runs Lab's launcher as make will (a script whose #! is the venv's Python)
-        jupyter = (ROOT / ".venv" / "bin" / "jupyter" if (ROOT / ".venv" / "bin" / "jupyter")
-                   .exists() else Path(sys.executable).with_name("jupyter"))
-        # Where the venv's Python sits under a folder only root may enter (/root/.pyenv), the
-        # user gets CAP_DAC_READ_SEARCH (read and search any folder) and nothing else: its uid
-        # stays non-zero, so Lab's own root check and the Makefile's --allow-root do not apply.
+        # The probe runs Lab's launcher as make will: the venv's ``jupyter-lab`` script (its #!
+        # is the venv's Python). make runs it by path, not ``jupyter lab``: that form looks up
+        # ``jupyter-lab`` with access(2), which ignores the capability below, so under a folder
+        # only root may enter (a CI clone in a 0700 mktemp folder) the lookup fails.
+        launcher = (ROOT / ".venv" / "bin" / "jupyter-lab"
+                    if (ROOT / ".venv" / "bin" / "jupyter-lab").exists()
+                    else Path(sys.executable).with_name("jupyter-lab"))
+        # Where the venv's Python sits under a folder only root may enter (/root/.pyenv, or the
+        # clone itself), the user gets CAP_DAC_READ_SEARCH (read and search any folder) and
+        # nothing else: its uid stays non-zero, so Lab's own root check and the Makefile's
+        # --allow-root do not apply.
         drop = ["setpriv", f"--reuid={user}", "--regid=nogroup", "--clear-groups"]
+        tried = []
         for extra in ([], ["--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]):
-            probe = subprocess.run([*drop, *extra, "bash", "-c", f"'{jupyter}' lab --version"],
+            probe = subprocess.run([*drop, *extra, str(launcher), "--version"],
                                    env=env, capture_output=True, text=True, check=False)
             if probe.returncode == 0:
                 drop += extra
                 break
+            tried.append(f"{' '.join(extra) or 'no capability'}: {probe.stderr.strip()[-300:]}")
         else:
             nb_path.unlink(missing_ok=True)
-            pytest.skip(f"{user} cannot start {jupyter} here (its Python resolves to "
-                        f"{Path(sys.executable).resolve()}): {probe.stderr.strip()[-160:]}")
+            pytest.fail(f"{user} cannot start {launcher} (its Python resolves to "
+                        f"{Path(sys.executable).resolve()}); tried " + " | ".join(tried))
         for d in ("home", "config", "runtime", "data", "ipython", "workspaces", "workspace"):
             (tmp / d).mkdir()
         for d in [tmp, *tmp.iterdir()]:
@@ -146,16 +149,7 @@ def lab(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
                                 start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert proc.poll() is None, f"make lab exited early:\n{log.read_text()}"
-            try:
-                with urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2) as r:
-                    assert "started" in json.loads(r.read())
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                assert time.monotonic() < deadline, f"no /api/status in 120 s:\n{log.read_text()}"
-                time.sleep(0.5)
+        wait_for_lab(proc, base, TOKEN, log)
         lab_procs = subprocess.run(["ps", "-ww", "-o", "user=,args=", "--ppid", str(proc.pid)],
                                    capture_output=True, text=True, check=False).stdout
         lab_procs = "\n".join(ln for ln in lab_procs.splitlines() if "jupyter" in ln)
@@ -165,13 +159,7 @@ def lab(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
         assert ("--allow-root" in lab_procs) == (user == "root"), lab_procs
         yield base, name
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=5)
+        stop_group(proc, timeout=20)
         nb_path.unlink(missing_ok=True)
         (ROOT / "notebooks" / ".ipynb_checkpoints" / name.replace(
             ".ipynb", "-checkpoint.ipynb")).unlink(missing_ok=True)
