@@ -23,14 +23,21 @@ import pandas as pd
 
 __all__ = ["column_formatter", "count", "date_text", "display_frame", "frame_html",
            "made_by_intelbench",
-           "frame_html_or_default", "install", "notebook_frame_html", "num", "pct",
+           "frame_html_or_default", "install", "is_missing", "notebook_frame_html", "num", "pct",
            "precision_formatters", "time_level"]
 
 # at least this many distinct values must agree before "all on the 1st" reads as months
 _MIN_DISTINCT = 3
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
+    """True for None and for what pandas counts as missing (NaN, NaT, NA); False otherwise.
+
+    Examples
+    --------
+    >>> is_missing(None), is_missing(float("nan")), is_missing(0), is_missing([1, 2])
+    (True, True, False, False)
+    """
     if value is None:
         return True
     try:
@@ -53,7 +60,7 @@ def num(value: Any, sig: int = 3) -> str:
     '1.5e-09'
 
     """
-    if _missing(value):
+    if is_missing(value):
         return ""
     v = float(value)
     if math.isinf(v):
@@ -78,7 +85,7 @@ def count(value: Any) -> str:
     >>> count(3290), count(12.0), count(None)
     ('3,290', '12', '')
     """
-    if _missing(value):
+    if is_missing(value):
         return ""
     return f"{round(float(value)):,}"
 
@@ -91,7 +98,7 @@ def pct(value: Any, dp: int = 0) -> str:
     >>> pct(0.4567), pct(0.4567, 1), pct(1.0)
     ('46%', '45.7%', '100%')
     """
-    if _missing(value):
+    if is_missing(value):
         return ""
     return f"{float(value) * 100:.{dp}f}%"
 
@@ -149,7 +156,7 @@ def date_text(value: Any, level: str = "day") -> str:
     >>> date_text("2016-03", "month"), date_text(None)
     ('Mar 2016', '')
     """
-    if _missing(value):
+    if is_missing(value):
         return ""
     if isinstance(value, pd.Period):
         value = value.to_timestamp()

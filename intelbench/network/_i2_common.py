@@ -15,6 +15,8 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from intelbench._display import is_missing as _is_missing
+
 __all__ = ["ATTR_PREFIX", "GRADE_CODES", "SEP", "UNGRADED", "grade_indices", "guard_cell",
            "unguard_cell"]
 
@@ -122,15 +124,6 @@ def unguard_cell(text: str) -> str:
 
 def _clean(value: Any) -> str:
     return _BAD_XML.sub("\ufffd", "" if value is None else str(value))
-
-
-def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _date(value: Any) -> str:
