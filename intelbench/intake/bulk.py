@@ -542,17 +542,25 @@ def space_time_counts(parquet: str | Path, *, cell_size: float = 100.0,
             con.execute(f"SET threads={int(threads)}")
         cond = f"WHERE x IS NOT NULL AND ({where})" if where else "WHERE x IS NOT NULL"
         s = float(cell_size)
-        frame = con.execute(f"""
-            SELECT month, CAST(floor(x / {s}) AS BIGINT) AS col,
-                   CAST(floor(y / {s}) AS BIGINT) AS row, count(*) AS count
-            FROM read_parquet(?) {cond}
-            GROUP BY ALL ORDER BY month, row, col""", [str(parquet)]).df()
+        got = con.sql(f"""
+            SELECT (year(m) - 1970) * 12 + month(m) - 1 AS ordinal, col, row, count
+            FROM (SELECT strptime(CAST(month AS VARCHAR), '%Y-%m') AS m, col, row, count
+                  FROM (SELECT month, CAST(floor(x / {s}) AS BIGINT) AS col,
+                               CAST(floor(y / {s}) AS BIGINT) AS row, count(*) AS count
+                        FROM read_parquet($p) {cond} GROUP BY ALL))
+            ORDER BY ordinal, row, col""", params={"p": str(parquet)}).fetchnumpy()
     finally:
         con.close()
-    codes, months = pd.factorize(frame["month"].astype(str))  # parse each month once
-    frame["month"] = pd.PeriodIndex(list(months), freq="M").take(codes)
-    frame.insert(3, "x", (frame["col"] + 0.5) * cell_size)
-    frame.insert(4, "y", (frame["row"] + 0.5) * cell_size)
-    frame["count"] = frame["count"].astype(np.int64)
+    ordinal = got["ordinal"]
+    if np.ma.is_masked(ordinal):
+        raise SchemaError(f"{parquet}: {int(np.ma.count_masked(ordinal))} cell(s) of events "
+                          "have no month; expected YYYY-MM text in the month column")
+    ordinal = np.asarray(ordinal, dtype=np.int64)
+    col = np.asarray(got["col"], dtype=np.int64)
+    row = np.asarray(got["row"], dtype=np.int64)
+    frame = pd.DataFrame({
+        "month": pd.arrays.PeriodArray(ordinal, dtype=pd.PeriodDtype("M")), "col": col, "row": row,
+        "x": (col + 0.5) * cell_size, "y": (row + 0.5) * cell_size,
+        "count": np.asarray(got["count"], dtype=np.int64)})
     frame.attrs["cell_size"] = float(cell_size)
     return frame

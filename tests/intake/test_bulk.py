@@ -117,3 +117,17 @@ def test_space_time_counts_match_a_bincount(tmp_path: Path) -> None:
     assert int(burg["count"].sum()) == int((frame["crime_type"] == "Burglary").sum())
     with pytest.raises(ib.ParameterError):
         space_time_counts(f, cell_size=0)
+
+
+def test_space_time_counts_months_are_periods_and_a_missing_month_is_named(
+        tmp_path: Path) -> None:
+    f = tmp_path / "m.parquet"
+    pd.DataFrame({"month": ["1969-12", "2024-02", "2024-02"], "x": [1.0, 2.0, 350.0],
+                  "y": [1.0, 2.0, 3.0]}).to_parquet(f)
+    got = space_time_counts(f, cell_size=100)
+    assert str(got["month"].dtype) == "period[M]"
+    assert got["month"].astype(str).tolist() == ["1969-12", "2024-02", "2024-02"]
+    assert got[["col", "count"]].values.tolist() == [[0, 1], [0, 1], [3, 1]]
+    pd.DataFrame({"month": ["2024-01", None], "x": [1.0, 2.0], "y": [1.0, 2.0]}).to_parquet(f)
+    with pytest.raises(ib.SchemaError, match="no month"):
+        space_time_counts(f, cell_size=100)
