@@ -9,7 +9,9 @@ them in a fresh subprocess per method and reports wall time and peak memory (ru_
   ``geopandas.points_from_xy`` + ``to_crs(27700)`` (no checks, no report)
 
 Run: ``.venv/bin/python benchmarks/intake.py [rows]``. Targets: under 10 s and 2 GB.
-``--bulk [rows] [--files DIR]`` writes the 120 files into DIR once and reuses them after.
+``--bulk [rows] [--files DIR] [--pandas-files K]`` writes the 120 files into DIR once and
+reuses them after; ``--pandas-files K`` runs plain pandas on the first K files only (it
+cannot hold 20M rows in its 12 GB cap).
 
 Ten years (issue 18): ``.venv/bin/python benchmarks/intake.py --bulk [rows]`` writes 120
 monthly files and compares, each in its own process, ``police_uk_to_parquet`` (DuckDB,
@@ -119,11 +121,14 @@ import intelbench as ib
 from intelbench.intake.bulk import space_time_counts
 res = ib.read_police_uk(sys.argv[1], out=sys.argv[2])  # the DuckDB engine, Parquet out
 dt = time.perf_counter() - t
+ru = resource.getrusage(resource.RUSAGE_SELF)
+cpu = ru.ru_utime + ru.ru_stime
 t2 = time.perf_counter()
 cube = space_time_counts(res.parquet, cell_size=100)
 dc = time.perf_counter() - t2
 ru = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"seconds": dt, "cube_seconds": dc, "cpu": ru.ru_utime + ru.ru_stime,
+print(json.dumps({"seconds": dt, "cube_seconds": dc, "cpu": cpu,
+                  "cube_cpu": ru.ru_utime + ru.ru_stime - cpu,
                   "rows": res.report.rows_kept, "cells": len(cube),
                   "cube_total": int(cube["count"].sum()),
                   "excluded": res.report.counts(), "peak_mb": ru.ru_maxrss / 1024}))
@@ -146,11 +151,14 @@ df = df[(df["Longitude"] != 0) | (df["Latitude"] != 0)]
 pts = gpd.GeoSeries(gpd.points_from_xy(df["Longitude"], df["Latitude"]), crs=4326).to_crs(27700)
 dt = time.perf_counter() - t
 t2 = time.perf_counter()
+ru = resource.getrusage(resource.RUSAGE_SELF)
+cpu = ru.ru_utime + ru.ru_stime
 cube = pd.DataFrame({"month": df["Month"].to_numpy(), "col": (pts.x // 100).to_numpy(),
                      "row": (pts.y // 100).to_numpy()}).groupby(["month", "row", "col"]).size()
 dc = time.perf_counter() - t2
 ru = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({"seconds": dt, "cube_seconds": dc, "cpu": ru.ru_utime + ru.ru_stime,
+print(json.dumps({"seconds": dt, "cube_seconds": dc, "cpu": cpu,
+                  "cube_cpu": ru.ru_utime + ru.ru_stime - cpu,
                   "rows": len(df), "cells": len(cube), "cube_total": int(cube.sum()),
                   "files": len(files), "peak_mb": ru.ru_maxrss / 1024}))
 """
@@ -172,7 +180,7 @@ def bulk_files(folder: Path, rows: int) -> list[Path]:
     return files
 
 
-def bulk(rows: int, folder: Path | None) -> None:
+def bulk(rows: int, folder: Path | None, pandas_files: int = 0) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if folder is None:
             folder = Path(tmp) / "in"
@@ -182,17 +190,19 @@ def bulk(rows: int, folder: Path | None) -> None:
         print(f"DuckDB done: {ours} (load average {os.getloadavg()})", flush=True)
         cap = 12 << 30  # pandas gets 12 GB of address space; past it, 1/4 of the files
         try:
-            base = run(PANDAS_CUBE, folder, "0", str(cap))
+            if pandas_files:  # --pandas-files K: plain pandas on the first K files only
+                print(f"plain pandas on {pandas_files} of the {len(files)} files", flush=True)
+            base = run(PANDAS_CUBE, folder, str(pandas_files), str(cap))
         except subprocess.CalledProcessError as exc:
             print(f"plain pandas did not finish {rows:,} rows within {cap >> 30} GB: "
                   f"{exc.stderr.strip().splitlines()[-1][:200]}; measuring it on "
                   f"{len(files) // 4} of the {len(files)} files", flush=True)
             base = run(PANDAS_CUBE, folder, str(len(files) // 4), str(cap))
-    print(f"{'method':<22}{'intake s':>10}{'cube s':>8}{'CPU s':>8}{'peak MB':>9}"
+    print(f"{'method':<22}{'intake s':>10}{'CPU s':>8}{'cube s':>8}{'CPU s':>8}{'peak MB':>9}"
           f"{'rows kept':>12}{'cells':>10}")
     for name, r in (("intelbench (DuckDB)", ours), ("plain pandas", base)):
-        print(f"{name:<22}{r['seconds']:>10.2f}{r['cube_seconds']:>8.2f}{r['cpu']:>8.2f}"
-              f"{r['peak_mb']:>9.0f}{r['rows']:>12,}{r['cells']:>10,}")
+        print(f"{name:<22}{r['seconds']:>10.2f}{r['cpu']:>8.2f}{r['cube_seconds']:>8.2f}"
+              f"{r['cube_cpu']:>8.2f}{r['peak_mb']:>9.0f}{r['rows']:>12,}{r['cells']:>10,}")
     scale = ours["rows"] / base["rows"]  # pandas may have read a quarter of the files
     print(f"pandas/intelbench per row: intake {base['seconds'] * scale / ours['seconds']:.2f}x "
           f"wall, {base['cpu'] * scale / ours['cpu']:.2f}x CPU; kept out: {ours['excluded']}")
@@ -214,7 +224,12 @@ def main() -> None:
             i = args.index("--files")
             folder = Path(args[i + 1])
             del args[i:i + 2]
-        bulk(int(args[0]) if args else 20_000_000, folder)
+        pandas_files = 0
+        if "--pandas-files" in args:  # run plain pandas on the first K files only
+            i = args.index("--pandas-files")
+            pandas_files = int(args[i + 1])
+            del args[i:i + 2]
+        bulk(int(args[0]) if args else 20_000_000, folder, pandas_files)
         return
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     with tempfile.TemporaryDirectory() as tmp:

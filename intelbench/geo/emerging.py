@@ -194,6 +194,85 @@ def _cube_inference(y: np.ndarray, wy: np.ndarray, card: np.ndarray
     return z, benjamini_hochberg(two_sided_p(z))
 
 
+def _analyse_cube(cube: np.ndarray, active: np.ndarray, spec: Any, crs: Any, *, band: float,
+                 time_lag: int, alpha: float, step: str, steps: list[str],
+                 notes: list[str]) -> Any:
+    """Gi* per bin, Mann-Kendall per location and the categories, from a counts cube.
+
+    The shared core of :func:`emerging_hotspots` (cube from points) and
+    :func:`intelbench.intake.cube.emerging_from_counts` (cube from SQL counts).
+
+    Parameters
+    ----------
+    cube : numpy.ndarray
+        (steps, rows, cols) counts, zero outside ``active``.
+    active : numpy.ndarray
+        (rows, cols) booleans: the locations.
+    spec : GridSpec
+        The grid of the cube.
+    crs : any
+        The CRS of the grid.
+    band, time_lag, alpha : float, int, float
+        Neighbourhood distance (metres), earlier steps in a neighbourhood and the
+        significance level, already checked.
+    step : str
+        The step's name ("month", ...); ``steps`` are the labels of the steps.
+    notes : list of str
+        Notes for the frame's ``attrs["notes"]``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per location, as :func:`emerging_hotspots` returns (its last note aside).
+    """
+    from intelbench.geo.grid import grid_frame
+
+    size, lag, n_steps = spec.cell_size, time_lag, cube.shape[0]
+    hw = stencil_halfwidths(band, size)
+    spatial = np.stack([band_sum(cube[t], hw) for t in range(n_steps)])
+    ones = band_sum(active.astype(np.int64), hw)
+    wy = spatial.astype(float).copy()
+    card = np.repeat(ones[None].astype(float), n_steps, axis=0)
+    for k in range(1, lag + 1):
+        wy[k:] += spatial[:-k]
+        card[k:] += ones[None]
+    loc = active.ravel()
+    y = cube.reshape(n_steps, -1)[:, loc].astype(float)
+    wyv = wy.reshape(n_steps, -1)[:, loc]
+    cv = card.reshape(n_steps, -1)[:, loc]
+    z, q = _cube_inference(y.ravel(), wyv.ravel(), cv.ravel())
+    z, q = z.reshape(n_steps, -1), q.reshape(n_steps, -1)
+    sig = np.nan_to_num(q, nan=1.0) < alpha
+    hot = (sig & (np.nan_to_num(z) > 0)).T
+    cold = (sig & (np.nan_to_num(z) < 0)).T
+    mk = mann_kendall(np.nan_to_num(z.T))
+    cats = classify_trajectories(hot, cold, mk["z"], mk["p"], alpha=alpha)
+    full_cat = np.full(spec.ncells, "no pattern", dtype=object)
+    full_cat[loc] = cats
+    cols: dict[str, np.ndarray] = {"count": cube.sum(axis=0)}
+    for name, vals in (("hot_steps", hot.sum(axis=1)), ("cold_steps", cold.sum(axis=1)),
+                       ("final_z", z[-1]), ("trend_z", mk["z"]), ("trend_p", mk["p"]),
+                       ("trend_tau", mk["tau"])):
+        arr = np.zeros(spec.ncells, dtype=float)
+        arr[loc] = vals
+        cols[name] = arr.reshape(spec.nrows, spec.ncols)
+    cols["category"] = full_cat.reshape(spec.nrows, spec.ncols)
+    out = grid_frame(spec, cols, crs, mask=active, notes=notes)
+    out["category"] = pd.Categorical(out["category"], categories=list(CATEGORIES))
+    for name in ("hot_steps", "cold_steps"):
+        out[name] = out[name].astype(np.int64)
+    table = (out["category"].value_counts().reindex(list(CATEGORIES), fill_value=0)
+             .rename_axis("category").reset_index(name="locations"))
+    out.attrs["emerging"] = {
+        "cell_size": size, "distance": band, "time_lag": lag, "alpha": alpha,
+        "step": step, "steps": steps,
+        "global_window": "entire cube", "fdr": True,
+        "z": z, "q": q, "counts": y,
+        "table": table,
+    }
+    return out
+
+
 def emerging_hotspots(
     events: Any,
     time: str = "month",
@@ -259,7 +338,7 @@ def emerging_hotspots(
     []
     """
     from intelbench.geo._events import parse_datetimes
-    from intelbench.geo.grid import _prepare_grid, grid_frame
+    from intelbench.geo.grid import _prepare_grid
 
     if step not in _STEPS:
         raise ParameterError(f"step must be one of {sorted(_STEPS)}; got {step!r}.")
@@ -305,48 +384,9 @@ def emerging_hotspots(
                        minlength=n_steps * spec.ncells).reshape(n_steps, spec.nrows, spec.ncols)
     active = (total > 0) if mask is None else mask
     cube = np.where(active[None], cube, 0)
-    hw = stencil_halfwidths(band, size)
-    spatial = np.stack([band_sum(cube[t], hw) for t in range(n_steps)])
-    ones = band_sum(active.astype(np.int64), hw)
-    wy = spatial.astype(float).copy()
-    card = np.repeat(ones[None].astype(float), n_steps, axis=0)
-    for k in range(1, lag + 1):
-        wy[k:] += spatial[:-k]
-        card[k:] += ones[None]
+    out = _analyse_cube(cube, active, spec, crs, band=band, time_lag=lag, alpha=alpha,
+                        step=step, steps=[str(p) for p in labels], notes=notes)
     loc = active.ravel()
-    y = cube.reshape(n_steps, -1)[:, loc].astype(float)
-    wyv = wy.reshape(n_steps, -1)[:, loc]
-    cv = card.reshape(n_steps, -1)[:, loc]
-    z, q = _cube_inference(y.ravel(), wyv.ravel(), cv.ravel())
-    z, q = z.reshape(n_steps, -1), q.reshape(n_steps, -1)
-    sig = np.nan_to_num(q, nan=1.0) < alpha
-    hot = (sig & (np.nan_to_num(z) > 0)).T
-    cold = (sig & (np.nan_to_num(z) < 0)).T
-    mk = mann_kendall(np.nan_to_num(z.T))
-    cats = classify_trajectories(hot, cold, mk["z"], mk["p"], alpha=alpha)
-    full_cat = np.full(spec.ncells, "no pattern", dtype=object)
-    full_cat[loc] = cats
-    cols: dict[str, np.ndarray] = {"count": cube.sum(axis=0)}
-    for name, vals in (("hot_steps", hot.sum(axis=1)), ("cold_steps", cold.sum(axis=1)),
-                       ("final_z", z[-1]), ("trend_z", mk["z"]), ("trend_p", mk["p"]),
-                       ("trend_tau", mk["tau"])):
-        arr = np.zeros(spec.ncells, dtype=float)
-        arr[loc] = vals
-        cols[name] = arr.reshape(spec.nrows, spec.ncols)
-    cols["category"] = full_cat.reshape(spec.nrows, spec.ncols)
-    out = grid_frame(spec, cols, crs, mask=active, notes=notes)
-    out["category"] = pd.Categorical(out["category"], categories=list(CATEGORIES))
-    for name in ("hot_steps", "cold_steps"):
-        out[name] = out[name].astype(np.int64)
-    table = (out["category"].value_counts().reindex(list(CATEGORIES), fill_value=0)
-             .rename_axis("category").reset_index(name="locations"))
-    out.attrs["emerging"] = {
-        "cell_size": size, "distance": band, "time_lag": lag, "alpha": alpha,
-        "step": step, "steps": [str(p) for p in labels],
-        "global_window": "entire cube", "fdr": True,
-        "z": z, "q": q, "counts": y,
-        "table": table,
-    }
     out.attrs["notes"] = [*out.attrs.get("notes", []),
                           f"{int(loc.sum()):,} locations x {n_steps} {step}s; "
                           f"{int((~ok).sum())} events without "

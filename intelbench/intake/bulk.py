@@ -31,8 +31,8 @@ from intelbench.intake.police_uk import (
     GB_BOUNDS,
     POLICE_UK_COLUMNS,
     SNAKE_COLUMNS,
+    _BngPoints,
     _header_difference,
-    _to_bng,
 )
 
 __all__ = ["BulkIntake", "police_uk_to_parquet", "space_time_counts"]
@@ -66,6 +66,39 @@ def _cols_sql() -> str:
     return "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in POLICE_UK_COLUMNS) + "}"
 
 
+_GAP = re.compile(rb"\n\r?\n")
+
+
+def _has_gaps(f: Path, chunk: int = 1 << 24) -> bool:
+    """Tell whether ``f`` has an empty line before its last non-empty line.
+
+    The file is read in chunks; a run of line ends at the end of a chunk is carried into
+    the next one, so an empty line across a chunk boundary is found and the empty lines at
+    the very end of the file are not counted.
+    """
+    carry = b""
+    with f.open("rb") as fh:
+        while True:
+            block = fh.read(chunk)
+            if not block:
+                return False
+            data = carry + block if carry else block
+            cut = len(data.rstrip(b"\r\n"))
+            if _GAP.search(data, 0, cut):
+                return True
+            carry = data[max(cut - 1, 0):] if cut else data
+
+
+def _trailing_blank_lines(f: Path) -> int:
+    """Empty lines after the last line of ``f`` (the last line's own ending not counted)."""
+    with f.open("rb") as fh:
+        fh.seek(0, 2)
+        fh.seek(max(fh.tell() - 4096, 0))
+        tail = fh.read()
+    stripped = tail.rstrip(b"\r\n")
+    return max(tail[len(stripped):].count(b"\n") - 1, 0)
+
+
 def _check_files(files: list[Path], work: Path) -> tuple[list[Path], int]:
     """Check each header; return the files DuckDB reads and the trailing blank lines.
 
@@ -82,21 +115,8 @@ def _check_files(files: list[Path], work: Path) -> tuple[list[Path], int]:
             raise SchemaError(
                 f"{f}: the header does not match the 12 data.police.uk street columns "
                 f"({', '.join(POLICE_UK_COLUMNS)}): {_header_difference(got)}")
-        gaps = False
-        with f.open("rb") as fh:
-            data_tail = b""
-            prev = b""
-            while True:
-                chunk = fh.read(1 << 23)
-                if not chunk:
-                    break
-                body = (prev + chunk).rstrip(b"\r\n")
-                gaps = gaps or b"\n\n" in body or b"\n\r\n" in body
-                prev = chunk[-2:]
-                data_tail = chunk[-4096:]
-        stripped = data_tail.rstrip(b"\r\n")
-        trailing += max(data_tail[len(stripped):].count(b"\n") - 1, 0)
-        if enc == "cp1252" or gaps:
+        trailing += _trailing_blank_lines(f)
+        if enc == "cp1252" or _has_gaps(f):
             text = f.read_text(encoding=enc)
             fixed = re.sub(r"(?m)^(?=\r?$)", "," * (len(POLICE_UK_COLUMNS) - 1),
                            text.rstrip("\r\n"))
@@ -108,82 +128,148 @@ def _check_files(files: list[Path], work: Path) -> tuple[list[Path], int]:
     return out, trailing
 
 
-_REASONS = f"""
-CASE
-  WHEN blank THEN 'blank line'
-  WHEN NOT month_ok THEN 'bad month'
-  WHEN rep_month THEN 'repeated month'
-  WHEN rep_id THEN 'repeated Crime ID'
-  WHEN lon_bad OR lat_bad OR abs(lon) > 180 OR abs(lat) > 90 THEN 'bad coordinates'
-  WHEN lon = 0 AND lat = 0 THEN 'zero coordinates'
-  WHEN lon IS NULL OR lat IS NULL OR isnan(lon) OR isnan(lat) THEN 'no location'
-  WHEN lat BETWEEN {GB_BOUNDS[0]} AND {GB_BOUNDS[2]}
-       AND lon BETWEEN {GB_BOUNDS[1]} AND {GB_BOUNDS[3]} THEN 'latitude and longitude swapped'
-  WHEN NOT (lon BETWEEN {GB_BOUNDS[0]} AND {GB_BOUNDS[2]}
-            AND lat BETWEEN {GB_BOUNDS[1]} AND {GB_BOUNDS[3]}) THEN 'outside Great Britain'
-  WHEN "Crime type" IS NULL THEN 'missing crime type'
-  ELSE ''
-END"""
+#: reason codes the SQL gives each row; "repeated month" and "repeated Crime ID" (3 and 4)
+#: are decided while the rows stream in file order (see _Repeats)
+REASONS = ("", "blank line", "bad month", "repeated month", "repeated Crime ID",
+           "bad coordinates", "zero coordinates", "no location",
+           "latitude and longitude swapped", "outside Great Britain", "missing crime type")
+_BLANK, _BAD_MONTH, _REP_MONTH, _REP_ID = 1, 2, 3, 4
 
 _ALL = ", ".join(f'"{c}"' for c in POLICE_UK_COLUMNS)
-#: excluded rows keep the original columns, coordinates as numbers (as read_police_uk does)
-_EXCLUDED = ", ".join({"Longitude": 'lon AS "Longitude"', "Latitude": 'lat AS "Latitude"'}
-                      .get(c, f'"{c}"') for c in POLICE_UK_COLUMNS)
+_CODE = f"""
+CASE
+  WHEN COALESCE({_ALL}) IS NULL THEN 1
+  WHEN TRY_STRPTIME("Month", '%Y-%m') IS NULL THEN 2
+  WHEN ("Longitude" IS NOT NULL AND lon IS NULL) OR ("Latitude" IS NOT NULL AND lat IS NULL)
+       OR abs(lon) > 180 OR abs(lat) > 90 THEN 5
+  WHEN lon = 0 AND lat = 0 THEN 6
+  WHEN lon IS NULL OR lat IS NULL OR isnan(lon) OR isnan(lat) THEN 7
+  WHEN lat BETWEEN {GB_BOUNDS[0]} AND {GB_BOUNDS[2]}
+       AND lon BETWEEN {GB_BOUNDS[1]} AND {GB_BOUNDS[3]} THEN 8
+  WHEN NOT (lon BETWEEN {GB_BOUNDS[0]} AND {GB_BOUNDS[2]}
+            AND lat BETWEEN {GB_BOUNDS[1]} AND {GB_BOUNDS[3]}) THEN 9
+  WHEN "Crime type" IS NULL THEN 10
+  ELSE 0
+END::UTINYINT"""
+#: the streamed columns: the 12 (coordinates as numbers) under their snake_case names
+_STREAM = ", ".join(
+    {"Longitude": "lon AS longitude", "Latitude": "lat AS latitude"}.get(c, f'"{c}" AS {s}')
+    for c, s in zip(POLICE_UK_COLUMNS, SNAKE_COLUMNS))
+_KEPT_COLUMNS = [*SNAKE_COLUMNS, "file", "line", "x", "y"]
+#: Parquet options of the kept rows: no dictionary for the (unique) Crime IDs, and min/max
+#: statistics only where a reader filters (writing them for long text costs time)
+_DICTIONARY = [c for c in _KEPT_COLUMNS
+               if c not in ("crime_id", "longitude", "latitude", "line", "x", "y")]
+_STATS = ["month", "falls_within", "crime_type", "longitude", "latitude", "line", "x", "y"]
 
 
-def _flag_views(con: Any, raw: Path) -> None:
-    """Create views over the raw Parquet giving each row its file, line, flags and reason.
+class _Repeats:
+    """Repeated months and repeated Crime IDs, decided while the rows stream in file order.
 
-    Only small tables are built (first file of each month and force, row counts per file,
-    Crime IDs seen more than once); the rows themselves are scanned from the Parquet.
+    A month of a force belongs to the first file that holds it (``min(file)``); rows of it
+    in a later file are "repeated month". Among the other rows, a Crime ID belongs to the
+    first file that holds it; rows of it in a later file are "repeated Crime ID". Because
+    the rows arrive in file order, the first file seen is the first file. Only the Crime IDs
+    whose hash occurs more than once (``candidates``, from one aggregate over the files)
+    are tracked by value, so memory stays small unless IDs really repeat.
     """
-    con.execute(f"""
-        CREATE VIEW r AS
-        SELECT p.*, f.file_idx, TRY_CAST("Longitude" AS DOUBLE) AS lon,
-               TRY_CAST("Latitude" AS DOUBLE) AS lat,
-               ("Longitude" IS NOT NULL AND TRY_CAST("Longitude" AS DOUBLE) IS NULL) AS lon_bad,
-               ("Latitude" IS NOT NULL AND TRY_CAST("Latitude" AS DOUBLE) IS NULL) AS lat_bad,
-               (TRY_STRPTIME("Month", '%Y-%m') IS NOT NULL) AS month_ok,
-               (COALESCE({_ALL}) IS NULL) AS blank
-        FROM read_parquet('{raw}') p JOIN files f ON p.filename = f.path""")
-    con.execute("""CREATE TABLE fstart AS SELECT file_idx, min(rid) AS first_rid
-                   FROM read_parquet(?) p JOIN files f ON p.filename = f.path GROUP BY 1""",
-                [str(raw)])
-    con.execute("""CREATE TABLE mfirst AS SELECT "Month" AS m, "Falls within" AS fw,
-                   min(file_idx) AS first, min(rid) AS first_rid
-                   FROM r WHERE NOT blank GROUP BY ALL""")
-    con.execute("""
-        CREATE VIEW rm AS
-        SELECT r.*, COALESCE(NOT r.blank AND r.file_idx <> mf.first, false) AS rep_month,
-               mf.first AS month_first
-        FROM r LEFT JOIN mfirst mf ON r."Month" IS NOT DISTINCT FROM mf.m
-                                   AND r."Falls within" IS NOT DISTINCT FROM mf.fw""")
-    con.execute("""
-        CREATE TABLE ids AS
-        SELECT "Crime ID" AS id, min(file_idx) AS first, max(file_idx) AS last, count(*) AS n
-        FROM rm WHERE NOT blank AND NOT rep_month AND "Crime ID" IS NOT NULL
-        GROUP BY 1 HAVING min(file_idx) <> max(file_idx) OR count(*) > 1""")
-    con.execute(f"""
-        CREATE VIEW checked AS
-        WITH i AS (
-          SELECT rm.*, COALESCE(NOT rm.blank AND NOT rm.rep_month AND rm.file_idx <> d.first,
-                                false) AS rep_id,
-                 rm.rid - fs.first_rid + 2 AS line
-          FROM rm JOIN fstart fs USING (file_idx)
-          LEFT JOIN (SELECT id, first FROM ids WHERE first <> last) d ON rm."Crime ID" = d.id)
-        SELECT *, {_REASONS} AS reason FROM i""")
+
+    def __init__(self, candidates: Any) -> None:
+        self.candidates = candidates
+        self.month_first: dict[tuple[Any, Any], int] = {}
+        self.month_rows: dict[tuple[int, int, Any, Any], int] = {}
+        self.id_first: dict[str, list[int]] = {}  # id -> [first file, rows in it]
+        self.repeated_ids = 0
+
+    def months(self, month: Any, force: Any, fi: np.ndarray, live: np.ndarray) -> np.ndarray:
+        """Flag the rows of a month and force first read from an earlier file."""
+        import pyarrow.compute as pc
+
+        md, fd = pc.dictionary_encode(month), pc.dictionary_encode(force)
+        mi = np.asarray(md.indices.fill_null(-1), dtype=np.int64)
+        fj = np.asarray(fd.indices.fill_null(-1), dtype=np.int64)
+        mv, fv = md.dictionary.to_pylist() + [None], fd.dictionary.to_pylist() + [None]
+        nf = len(fv)
+        key = np.where(mi < 0, len(mv) - 1, mi) * nf + np.where(fj < 0, nf - 1, fj)
+        rows = np.flatnonzero(live)
+        first_row = np.full(len(mv) * nf, -1, dtype=np.int64)
+        first_row[key[rows][::-1]] = rows[::-1]
+        first_file = np.zeros(len(first_row), dtype=np.int64)
+        for k in np.flatnonzero(first_row >= 0).tolist():
+            first_file[k] = self.month_first.setdefault((mv[k // nf], fv[k % nf]),
+                                                        int(fi[first_row[k]]))
+        rep = live & (fi != first_file[key])
+        if rep.any():
+            at = np.flatnonzero(rep)
+            combo = fi[at] * len(first_row) + key[at]
+            uniq, first, n = np.unique(combo, return_index=True, return_counts=True)
+            for j in np.argsort(first, kind="stable").tolist():
+                f, k = divmod(int(uniq[j]), len(first_row))
+                group = (int(f), int(first_file[k]), mv[k // nf], fv[k % nf])
+                self.month_rows[group] = self.month_rows.get(group, 0) + int(n[j])
+        return rep
+
+    def ids(self, crime_id: Any, hashes: Any, fi: np.ndarray, live: np.ndarray) -> np.ndarray:
+        """Flag the rows whose Crime ID was first read from an earlier file."""
+        import pyarrow.compute as pc
+
+        rep = np.zeros(len(fi), dtype=bool)
+        if hashes is None:
+            return rep
+        cand = np.asarray(pc.is_in(hashes, value_set=self.candidates).fill_null(False))
+        cand &= live & np.asarray(crime_id.is_valid())
+        at = np.flatnonzero(cand)
+        if len(at) == 0:
+            return rep
+        for i, cid, f in zip(at.tolist(), crime_id.take(at).to_pylist(), fi[at].tolist()):
+            seen = self.id_first.get(cid)
+            if seen is None:
+                self.id_first[cid] = [f, 1]
+            elif seen[0] == f:
+                seen[1] += 1
+            else:
+                rep[i] = True
+        self.repeated_ids += int(rep.sum())
+        return rep
+
+    def facts(self, files: list[Path]) -> dict[str, Any]:
+        return {
+            "repeated_ids": self.repeated_ids,
+            "ids_twice_in_a_file": sum(1 for _, n in self.id_first.values() if n > 1),
+            "repeated_months": [{"file": str(files[f]), "month": str(m), "force": str(fw),
+                                 "rows": k, "first_read_from": str(files[first])}
+                                for (f, first, m, fw), k in self.month_rows.items()],
+        }
 
 
-def _outcome_lookup(outcomes: pd.DataFrame | None) -> tuple[pd.Index, np.ndarray, np.ndarray]:
-    if outcomes is None:
-        return pd.Index([], dtype=object), np.zeros(0, dtype=object), np.zeros(0, dtype=object)
-    return (pd.Index(outcomes["crime_id"].astype(object)),
-            outcomes["outcome"].to_numpy(dtype=object),
-            np.asarray(outcomes["outcome_month"].astype(str), dtype=object))
+class _Lines:
+    """File and line of each streamed row (the rows arrive in file order)."""
+
+    def __init__(self) -> None:
+        self.offset = 0  # rows streamed so far
+        self.file = -1  # the file being read and the stream offset of its first row
+        self.start = 0
+
+    def __call__(self, fi: np.ndarray) -> np.ndarray:
+        n = len(fi)
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        seg = np.flatnonzero(np.r_[True, fi[1:] != fi[:-1]])
+        starts = np.empty(len(seg), dtype=np.int64)
+        for j, s in enumerate(seg.tolist()):
+            f = int(fi[s])
+            if f != self.file:
+                if f < self.file:
+                    raise RuntimeError("DuckDB returned the rows out of file order")
+                self.file, self.start = f, self.offset + s
+            starts[j] = self.start
+        pos = self.offset + np.arange(n, dtype=np.int64)
+        self.offset += n
+        return pos - np.repeat(starts, np.diff(np.r_[seg, n])) + 2
 
 
 def police_uk_to_parquet(path: str | Path | Iterable[str | Path], out: str | Path, *,
-                         batch_rows: int = 1_000_000, memory_limit: str = "2GB",
+                         batch_rows: int = 500_000, memory_limit: str = "2GB",
                          threads: int | None = None,
                          outcomes: pd.DataFrame | None = None) -> BulkIntake:
     r"""Read data.police.uk street CSVs through DuckDB into Parquet, with the usual checks.
@@ -196,7 +282,7 @@ def police_uk_to_parquet(path: str | Path | Iterable[str | Path], out: str | Pat
         A folder; ``crimes.parquet`` and ``excluded.parquet`` are written there (and a
         temporary work folder, removed at the end).
     batch_rows : int
-        Rows transformed to British National Grid and written per batch.
+        Rows checked, transformed to British National Grid and written per batch.
     memory_limit : str
         DuckDB's memory limit; past it DuckDB spills to the work folder.
     threads : int, optional
@@ -219,11 +305,14 @@ def police_uk_to_parquet(path: str | Path | Iterable[str | Path], out: str | Pat
 
     Notes
     -----
-    The CSVs are copied once into a temporary Parquet file (columnar, compressed); the
-    checks that span files (repeated months, repeated Crime IDs) are aggregates over it that
-    keep only the groups seen more than once, and the kept rows are streamed from it in file
-    order, transformed to British National Grid once per distinct point of each batch and
-    written with their file and line. Memory is bounded by DuckDB's limit and the batch.
+    The files are read twice by DuckDB, nothing is copied in between. The first read
+    hashes the Crime IDs and keeps the hashes seen more than once (usually none). The second
+    streams the rows in file order with the per-row checks done in SQL (blank line, bad
+    month, coordinates, crime type); the checks that span files are decided on the way,
+    since in file order the first file to hold a month of a force, or a Crime ID, is the
+    one seen first. Each batch of kept rows gets its British National Grid x/y (pyproj,
+    once per distinct point) and is written to Parquet while DuckDB parses the next.
+    Memory is bounded by DuckDB's limit and the batch.
 
     Examples
     --------
@@ -243,8 +332,6 @@ def police_uk_to_parquet(path: str | Path | Iterable[str | Path], out: str | Pat
     import shutil
 
     import duckdb
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     if batch_rows < 1:
         raise ParameterError(f"batch_rows must be at least 1; got {batch_rows!r}")
@@ -262,129 +349,147 @@ def police_uk_to_parquet(path: str | Path | Iterable[str | Path], out: str | Pat
         con.execute("SET preserve_insertion_order=true")
         if threads:
             con.execute(f"SET threads={int(threads)}")
-        names = [str(f) for f in read]
-        con.execute("CREATE TABLE files AS SELECT * FROM (SELECT unnest(?) AS path, "
-                    "generate_subscripts(?, 1) - 1 AS file_idx)", [names, names])
-        raw = work / "raw.parquet"
-        con.execute(f"""
-            COPY (SELECT *, row_number() OVER () AS rid FROM read_csv(?, header=true,
-                  columns={_cols_sql()}, auto_detect=false, delim=',', quote='"',
-                  escape='"', filename=true, strict_mode=true))
-            TO '{raw}' (FORMAT parquet)""", [names])
-        _flag_views(con, raw)
-        facts = _facts(con, files)
-        facts["blank_lines"] += trailing
-        con.execute(f"""
-            COPY (SELECT file_idx, line, reason, {_EXCLUDED} FROM checked
-                  WHERE reason NOT IN ('', 'blank line') ORDER BY rid)
-            TO '{excl_path}' (FORMAT parquet)""")
-        drop = con.execute("SELECT rid FROM checked WHERE reason <> '' ORDER BY rid"
-                           ).fetchnumpy()["rid"]
-        drop = np.asarray(drop, dtype=np.int64)
-        starts = con.execute("SELECT file_idx, first_rid FROM fstart ORDER BY first_rid"
-                             ).fetchnumpy()
-        s_file = np.asarray(starts["file_idx"], dtype=np.int64)
-        s_rid = np.asarray(starts["first_rid"], dtype=np.int64)
-        text = ", ".join(f'"{c}" AS {s}' for c, s in zip(POLICE_UK_COLUMNS, SNAKE_COLUMNS)
-                         if c not in ("Longitude", "Latitude"))
-        reader = con.sql(f"""SELECT {text}, TRY_CAST("Longitude" AS DOUBLE) AS longitude,
-                                    TRY_CAST("Latitude" AS DOUBLE) AS latitude, rid
-                             FROM read_parquet('{raw}')""").to_arrow_reader(batch_rows)
-        o_index, o_value, o_month = _outcome_lookup(outcomes)
-        kept = _write_kept(reader, kept_path, drop, s_file, s_rid, files,
-                           (o_index, o_value, o_month) if outcomes is not None else None)
+        csv = (f"read_csv($files, header=true, columns={_cols_sql()}, auto_detect=false, "
+               """delim=',', quote='"', escape='"', strict_mode=true)""")
+        names = {"files": [str(f) for f in read]}
+        cand = con.sql(f"""SELECT h FROM (SELECT hash("Crime ID") AS h FROM {csv}
+                           WHERE "Crime ID" IS NOT NULL) GROUP BY h HAVING count(*) > 1""",
+                       params=names).to_arrow_table().column("h").combine_chunks()
+        hashes = ', hash("Crime ID") AS h' if len(cand) else ""
+        reader = con.sql(f"""
+            SELECT fi, {_STREAM}, {_CODE} AS code{hashes}
+            FROM (SELECT *, file_index AS fi, TRY_CAST("Longitude" AS DOUBLE) AS lon,
+                         TRY_CAST("Latitude" AS DOUBLE) AS lat FROM {csv})""",
+                         params=names).to_arrow_reader(batch_rows)
+        facts = _stream(reader, kept_path, excl_path, files, _Repeats(cand), outcomes)
     finally:
         con.close()
         shutil.rmtree(work, ignore_errors=True)
-    del pa, pq
     from intelbench.intake.report import IntakeReport
 
     excluded = pd.read_parquet(excl_path)
     excluded.insert(0, "file", [str(files[i]) for i in excluded.pop("file_idx")])
     excluded = excluded[["file", "line", "reason", *POLICE_UK_COLUMNS]]
     report = IntakeReport(files=[str(f) for f in files], rows_read=facts["rows_read"],
-                          rows_kept=kept, blank_lines=facts["blank_lines"],
-                          excluded=excluded, repeated_months=facts["repeated_months"],
+                          rows_kept=facts["rows_kept"],
+                          blank_lines=facts["blank_lines"] + trailing, excluded=excluded,
+                          repeated_months=facts["repeated_months"],
                           repeated_ids=facts["repeated_ids"],
                           ids_twice_in_a_file=facts["ids_twice_in_a_file"])
     return BulkIntake(parquet=kept_path, excluded_parquet=excl_path, report=report)
 
 
-_KEPT_COLUMNS = [*SNAKE_COLUMNS, "file", "line", "x", "y"]
+def _outcome_lookup(outcomes: pd.DataFrame) -> tuple[Any, Any, Any]:
+    import pyarrow as pa
+
+    month = np.asarray(outcomes["outcome_month"].astype(str), dtype=object)
+    return (pa.array(outcomes["crime_id"].astype(object), type=pa.string()),
+            pa.array(outcomes["outcome"].to_numpy(dtype=object), type=pa.string()),
+            pa.array(month, type=pa.string()))
 
 
-def _write_kept(reader: Any, kept_path: Path, drop: np.ndarray, s_file: np.ndarray,
-                s_rid: np.ndarray, files: list[Path],
-                outcomes: tuple[pd.Index, np.ndarray, np.ndarray] | None) -> int:
-    """Stream the raw rows in file order, keep those not in ``drop``, add file, line, x/y."""
+def _stream(reader: Any, kept_path: Path, excl_path: Path, files: list[Path],
+            repeats: _Repeats, outcomes: pd.DataFrame | None) -> dict[str, Any]:
+    """Check the streamed rows, write the kept ones with x/y and the excluded ones."""
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    file_names = pa.array([str(f) for f in files])
+    file_names = pa.array([str(f) for f in files], type=pa.string())
+    reasons = pa.array(REASONS, type=pa.string())
+    lookup = _outcome_lookup(outcomes) if outcomes is not None else None
+    lines = _Lines()
+    to_bng = _BngPoints()
     writer: Any = None
-    kept = 0
-    for batch in reader:
-        rid = batch.column("rid").to_numpy(zero_copy_only=False).astype(np.int64)
-        pos = np.searchsorted(drop, rid)
-        hit = pos < len(drop)
-        hit[hit] = drop[pos[hit]] == rid[hit]
-        keep = ~hit
-        if not keep.any():
-            continue
-        table = pa.Table.from_batches([batch]).filter(pa.array(keep))
-        rid = rid[keep]
-        k = np.searchsorted(s_rid, rid, side="right") - 1
-        lon = table.column("longitude").to_numpy().astype(float)
-        lat = table.column("latitude").to_numpy().astype(float)
-        x, y = _to_bng(lon, lat)
-        table = table.drop_columns(["rid"])
-        table = table.select([*SNAKE_COLUMNS[:4], "longitude", "latitude", *SNAKE_COLUMNS[6:]])
-        table = table.append_column("file", file_names.take(pa.array(s_file[k])))
-        table = table.append_column("line", pa.array(rid - s_rid[k] + 2))
-        table = table.append_column("x", pa.array(x)).append_column("y", pa.array(y))
-        if outcomes is not None:
-            index, value, month = outcomes
-            at = index.get_indexer(table.column("crime_id").to_numpy(zero_copy_only=False))
-            found = at >= 0
-            ov = np.full(len(at), None, dtype=object)
-            om = np.full(len(at), None, dtype=object)
-            ov[found], om[found] = value[at[found]], month[at[found]]
-            table = table.append_column("outcome", pa.array(ov, type=pa.string()))
-            table = table.append_column("outcome_month", pa.array(om, type=pa.string()))
-        if writer is None:
-            writer = pq.ParquetWriter(kept_path, table.schema)
-        writer.write_table(table)
-        kept += table.num_rows
+    pending: Future[None] | None = None
+    excluded: list[Any] = []
+    counts = {"rows_read": 0, "rows_kept": 0, "blank_lines": 0}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for batch in reader:
+            fi = batch.column("fi").to_numpy().astype(np.int64)
+            code = batch.column("code").to_numpy().astype(np.uint8)
+            line = lines(fi)
+            live = code != _BLANK
+            counts["rows_read"] += int(live.sum())
+            counts["blank_lines"] += int(len(code) - live.sum())
+            rep_month = repeats.months(batch.column("month"), batch.column("falls_within"),
+                                       fi, live)
+            rep_id = repeats.ids(batch.column("crime_id"),
+                                 batch.column("h") if "h" in batch.schema.names else None,
+                                 fi, live & ~rep_month)
+            open_ = live & (code != _BAD_MONTH)
+            code[open_ & rep_id] = _REP_ID
+            code[open_ & rep_month] = _REP_MONTH
+            out = np.flatnonzero((code != 0) & live)
+            if len(out):
+                part = batch.select(SNAKE_COLUMNS).take(pa.array(out))
+                excluded.append(pa.table(
+                    [pa.array(fi[out]), pa.array(line[out]),
+                     reasons.take(pa.array(code[out])), *part.columns],
+                    names=["file_idx", "line", "reason", *POLICE_UK_COLUMNS]))
+            keep = np.flatnonzero(code == 0)
+            if len(keep) == 0:
+                continue
+            table = _rows(pa.Table.from_batches([batch.select(SNAKE_COLUMNS)]), keep)
+            lon = table.column("longitude").to_numpy()
+            lat = table.column("latitude").to_numpy()
+            x, y = to_bng(lon, lat)
+            table = (table.append_column("file", pa.DictionaryArray.from_arrays(
+                         pa.array(fi[keep].astype(np.int32)), file_names))
+                     .append_column("line", pa.array(line[keep]))
+                     .append_column("x", pa.array(x)).append_column("y", pa.array(y)))
+            if lookup is not None:
+                table = _join_outcomes(table, lookup)
+            if writer is None:
+                writer = pq.ParquetWriter(kept_path, table.schema, store_schema=False,
+                                          use_dictionary=_DICTIONARY, write_statistics=_STATS)
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(writer.write_table, table)
+            counts["rows_kept"] += len(keep)
+        if pending is not None:
+            pending.result()
     if writer is None:
-        names = _KEPT_COLUMNS + (["outcome", "outcome_month"] if outcomes is not None else [])
+        names = _KEPT_COLUMNS + (["outcome", "outcome_month"] if lookup is not None else [])
         types = {"longitude": pa.float64(), "latitude": pa.float64(), "line": pa.int64(),
                  "x": pa.float64(), "y": pa.float64()}
         empty = pa.schema([(s, types.get(s, pa.string())) for s in names])
         pq.write_table(empty.empty_table(), kept_path)
     else:
         writer.close()
-    return kept
+    schema = pa.schema([("file_idx", pa.int64()), ("line", pa.int64()),
+                        ("reason", pa.string())] + [
+        (c, pa.float64() if c in ("Longitude", "Latitude") else pa.string())
+        for c in POLICE_UK_COLUMNS])
+    pq.write_table(pa.concat_tables(excluded) if excluded else schema.empty_table(),
+                   excl_path)
+    return {**counts, **repeats.facts(files)}
 
 
-def _facts(con: Any, files: list[Path]) -> dict[str, Any]:
-    n, blank, rep_ids = con.execute(
-        "SELECT count(*) FILTER (WHERE NOT blank), count(*) FILTER (WHERE blank), "
-        "count(*) FILTER (WHERE rep_id) FROM checked").fetchone()
-    single = con.execute("SELECT count(*) FROM ids WHERE first = last").fetchone()[0]
-    multi = con.execute("""
-        SELECT count(*) FROM (SELECT rm."Crime ID" FROM rm JOIN ids d
-          ON rm."Crime ID" = d.id AND d.first <> d.last AND rm.file_idx = d.first
-          WHERE NOT rm.blank AND NOT rm.rep_month GROUP BY 1 HAVING count(*) > 1)""").fetchone()[0]
-    months = con.execute("""
-        SELECT file_idx, month_first, "Month", "Falls within", count(*) AS rows
-        FROM rm WHERE rep_month GROUP BY ALL ORDER BY min(rid)""").fetchall()
-    return {
-        "rows_read": int(n), "blank_lines": int(blank), "repeated_ids": int(rep_ids),
-        "ids_twice_in_a_file": int(single) + int(multi),
-        "repeated_months": [{"file": str(files[f]), "month": str(m), "force": str(fw),
-                             "rows": int(k), "first_read_from": str(files[first])}
-                            for f, first, m, fw, k in months],
-    }
+def _rows(table: Any, keep: np.ndarray) -> Any:
+    """Return the rows ``keep`` (sorted) of ``table``, as zero-copy slices if a few runs."""
+    import pyarrow as pa
+
+    if len(keep) == table.num_rows:
+        return table
+    breaks = np.flatnonzero(np.diff(keep) != 1) + 1
+    if len(breaks) > 64:
+        return table.take(pa.array(keep))
+    starts = np.r_[0, breaks]
+    ends = np.r_[breaks, len(keep)]
+    return pa.concat_tables([table.slice(int(keep[a]), int(b - a))
+                             for a, b in zip(starts, ends, strict=True)])
+
+
+def _join_outcomes(table: Any, lookup: tuple[Any, Any, Any]) -> Any:
+    """Add ``outcome`` and ``outcome_month`` by Crime ID (null where none)."""
+    import pyarrow.compute as pc
+
+    ids, value, month = lookup
+    at = pc.index_in(table.column("crime_id"), value_set=ids)
+    return (table.append_column("outcome", value.take(at))
+            .append_column("outcome_month", month.take(at)))
 
 
 def space_time_counts(parquet: str | Path, *, cell_size: float = 100.0,
@@ -437,17 +542,25 @@ def space_time_counts(parquet: str | Path, *, cell_size: float = 100.0,
             con.execute(f"SET threads={int(threads)}")
         cond = f"WHERE x IS NOT NULL AND ({where})" if where else "WHERE x IS NOT NULL"
         s = float(cell_size)
-        frame = con.execute(f"""
-            SELECT month, CAST(floor(x / {s}) AS BIGINT) AS col,
-                   CAST(floor(y / {s}) AS BIGINT) AS row, count(*) AS count
-            FROM read_parquet(?) {cond}
-            GROUP BY ALL ORDER BY month, row, col""", [str(parquet)]).df()
+        got = con.sql(f"""
+            SELECT (year(m) - 1970) * 12 + month(m) - 1 AS ordinal, col, row, count
+            FROM (SELECT strptime(CAST(month AS VARCHAR), '%Y-%m') AS m, col, row, count
+                  FROM (SELECT month, CAST(floor(x / {s}) AS BIGINT) AS col,
+                               CAST(floor(y / {s}) AS BIGINT) AS row, count(*) AS count
+                        FROM read_parquet($p) {cond} GROUP BY ALL))
+            ORDER BY ordinal, row, col""", params={"p": str(parquet)}).fetchnumpy()
     finally:
         con.close()
-    codes, months = pd.factorize(frame["month"].astype(str))  # parse each month once
-    frame["month"] = pd.PeriodIndex(list(months), freq="M").take(codes)
-    frame.insert(3, "x", (frame["col"] + 0.5) * cell_size)
-    frame.insert(4, "y", (frame["row"] + 0.5) * cell_size)
-    frame["count"] = frame["count"].astype(np.int64)
+    ordinal = got["ordinal"]
+    if np.ma.is_masked(ordinal):
+        raise SchemaError(f"{parquet}: {int(np.ma.count_masked(ordinal))} cell(s) of events "
+                          "have no month; expected YYYY-MM text in the month column")
+    ordinal = np.asarray(ordinal, dtype=np.int64)
+    col = np.asarray(got["col"], dtype=np.int64)
+    row = np.asarray(got["row"], dtype=np.int64)
+    frame = pd.DataFrame({
+        "month": pd.arrays.PeriodArray(ordinal, dtype=pd.PeriodDtype("M")), "col": col, "row": row,
+        "x": (col + 0.5) * cell_size, "y": (row + 0.5) * cell_size,
+        "count": np.asarray(got["count"], dtype=np.int64)})
     frame.attrs["cell_size"] = float(cell_size)
     return frame

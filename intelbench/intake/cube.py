@@ -74,14 +74,7 @@ def emerging_from_counts(
     (True, True)
     """
     from intelbench.geo._events import GridSpec, check_positive, check_probability
-    from intelbench.geo._stats import band_sum, stencil_halfwidths
-    from intelbench.geo.emerging import (
-        CATEGORIES,
-        _cube_inference,
-        classify_trajectories,
-        mann_kendall,
-    )
-    from intelbench.geo.grid import grid_frame
+    from intelbench.geo.emerging import _analyse_cube
 
     missing = [c for c in ("month", "col", "row", "count") if c not in counts.columns]
     if missing:
@@ -116,47 +109,9 @@ def emerging_from_counts(
                        minlength=n_steps * spec.ncells).astype(np.int64)
     cube = cube.reshape(n_steps, spec.nrows, spec.ncols)
     active = cube.sum(axis=0) > 0
-    hw = stencil_halfwidths(band, size)
-    spatial = np.stack([band_sum(cube[t], hw) for t in range(n_steps)])
-    ones = band_sum(active.astype(np.int64), hw)
-    wy = spatial.astype(float).copy()
-    card = np.repeat(ones[None].astype(float), n_steps, axis=0)
-    for k in range(1, lag + 1):
-        wy[k:] += spatial[:-k]
-        card[k:] += ones[None]
+    out = _analyse_cube(cube, active, spec, crs, band=band, time_lag=lag, alpha=alpha,
+                        step="month", steps=[str(p) for p in labels], notes=[])
     loc = active.ravel()
-    y = cube.reshape(n_steps, -1)[:, loc].astype(float)
-    wyv = wy.reshape(n_steps, -1)[:, loc]
-    cv = card.reshape(n_steps, -1)[:, loc]
-    z, q = _cube_inference(y.ravel(), wyv.ravel(), cv.ravel())
-    z, q = z.reshape(n_steps, -1), q.reshape(n_steps, -1)
-    sig = np.nan_to_num(q, nan=1.0) < alpha
-    hot = (sig & (np.nan_to_num(z) > 0)).T
-    cold = (sig & (np.nan_to_num(z) < 0)).T
-    mk = mann_kendall(np.nan_to_num(z.T))
-    cats = classify_trajectories(hot, cold, mk["z"], mk["p"], alpha=alpha)
-    full_cat = np.full(spec.ncells, "no pattern", dtype=object)
-    full_cat[loc] = cats
-    cols: dict[str, np.ndarray] = {"count": cube.sum(axis=0)}
-    for name, vals in (("hot_steps", hot.sum(axis=1)), ("cold_steps", cold.sum(axis=1)),
-                       ("final_z", z[-1]), ("trend_z", mk["z"]), ("trend_p", mk["p"]),
-                       ("trend_tau", mk["tau"])):
-        arr = np.zeros(spec.ncells, dtype=float)
-        arr[loc] = vals
-        cols[name] = arr.reshape(spec.nrows, spec.ncols)
-    cols["category"] = full_cat.reshape(spec.nrows, spec.ncols)
-    out = grid_frame(spec, cols, crs, mask=active, notes=[])
-    out["category"] = pd.Categorical(out["category"], categories=list(CATEGORIES))
-    for name in ("hot_steps", "cold_steps"):
-        out[name] = out[name].astype(np.int64)
-    table = (out["category"].value_counts().reindex(list(CATEGORIES), fill_value=0)
-             .rename_axis("category").reset_index(name="locations"))
-    out.attrs["emerging"] = {
-        "cell_size": size, "distance": band, "time_lag": lag, "alpha": alpha,
-        "step": "month", "steps": [str(p) for p in labels],
-        "global_window": "entire cube", "fdr": True,
-        "z": z, "q": q, "counts": y, "table": table,
-    }
     out.attrs["notes"] = [*out.attrs.get("notes", []),
                           f"{int(loc.sum()):,} locations x {n_steps} months, from counts "
                           "(space_time_counts), no events loaded."]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -272,17 +273,92 @@ def read_outcomes(files: list[Path]) -> tuple[pd.DataFrame, dict[str, Any]]:
     return out, facts
 
 
-def _to_bng(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Transform WGS84 lon/lat to British National Grid, once per distinct point."""
-    from pyproj import Transformer
+_LOCAL = threading.local()
 
-    if len(lon) == 0:
-        return np.zeros(0), np.zeros(0)
-    lon_code, _ = pd.factorize(lon)
-    lat_code, lat_uniq = pd.factorize(lat)
-    codes, _ = pd.factorize(lon_code.astype(np.int64) * len(lat_uniq) + lat_code)
+
+def _transformer() -> Any:
+    """WGS84 -> British National Grid, made once per thread (making one takes ~60 ms)."""
+    tr = getattr(_LOCAL, "bng", None)
+    if tr is None:
+        from pyproj import Transformer
+
+        tr = _LOCAL.bng = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+    return tr
+
+
+def _distinct_points(lon: np.ndarray, lat: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Return (codes, first, key): each row's distinct point, each point's first row and key.
+
+    The points are factorised on a 64-bit mix of the two coordinates' bits (``key``), then
+    checked: if two different points shared a key, the slower exact factorisation is used
+    and ``key`` is None.
+    """
+    bits_x = np.ascontiguousarray(lon, dtype=np.float64).view(np.uint64)
+    bits_y = np.ascontiguousarray(lat, dtype=np.float64).view(np.uint64)
+    with np.errstate(over="ignore"):
+        mixed = bits_x * np.uint64(0x9E3779B97F4A7C15) ^ (bits_y + np.uint64(0x632BE59BD9B4E019))
+    codes, uniq = pd.factorize(mixed)
     first = np.empty(int(codes.max()) + 1, dtype=np.int64)
     first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
-    tr = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
-    x, y = tr.transform(lon[first], lat[first])
-    return np.asarray(x)[codes], np.asarray(y)[codes]
+    key: np.ndarray | None = np.asarray(uniq, dtype=np.uint64)
+    if not ((bits_x[first][codes] == bits_x).all() and (bits_y[first][codes] == bits_y).all()):
+        lon_code, _ = pd.factorize(lon)
+        lat_code, lat_uniq = pd.factorize(lat)
+        codes, _ = pd.factorize(lon_code.astype(np.int64) * len(lat_uniq) + lat_code)
+        first = np.empty(int(codes.max()) + 1, dtype=np.int64)
+        first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+        key = None
+    return codes, first, key
+
+
+def _to_bng(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Transform WGS84 lon/lat to British National Grid, once per distinct point."""
+    return _BngPoints()(lon, lat)
+
+
+class _BngPoints:
+    """WGS84 lon/lat to British National Grid x/y, transforming each distinct point once.
+
+    Calls share what earlier calls transformed, so the many batches of one large intake,
+    which mostly repeat the same snap points, transform each point once in all.
+
+    Examples
+    --------
+    >>> bng = _BngPoints()
+    >>> x, y = bng(np.array([-1.5, -1.5]), np.array([53.0, 53.0]))
+    >>> [round(float(v)) for v in (*x, *y)], len(bng)
+    ([433653, 433653, 344859, 344859], 1)
+    """
+
+    def __init__(self) -> None:
+        self._key = pd.Index(np.zeros(0, dtype=np.uint64))
+        self._bits = np.zeros((0, 2), dtype=np.uint64)
+        self._xy = np.zeros((0, 2))
+
+    def __len__(self) -> int:
+        return len(self._key)
+
+    def __call__(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        lon = np.ascontiguousarray(lon, dtype=np.float64)
+        lat = np.ascontiguousarray(lat, dtype=np.float64)
+        if len(lon) == 0:
+            return np.zeros(0), np.zeros(0)
+        codes, first, key = _distinct_points(lon, lat)
+        bits = np.stack([lon[first].view(np.uint64), lat[first].view(np.uint64)], axis=1)
+        at = (self._key.get_indexer(pd.Index(key)) if key is not None
+              else np.full(len(first), -1))
+        known = at >= 0
+        known[known] = (self._bits[at[known]] == bits[known]).all(axis=1)
+        xy = np.empty((len(first), 2))
+        xy[known] = self._xy[at[known]]
+        new = np.flatnonzero(~known)
+        if len(new):
+            x, y = _transformer().transform(lon[first[new]], lat[first[new]])
+            xy[new, 0], xy[new, 1] = x, y
+            fresh = new[at[new] < 0] if key is not None else new[:0]
+            if key is not None and len(fresh):
+                self._key = self._key.append(pd.Index(key[fresh]))
+                self._bits = np.concatenate([self._bits, bits[fresh]])
+                self._xy = np.concatenate([self._xy, xy[fresh]])
+        return xy[codes, 0], xy[codes, 1]

@@ -43,27 +43,8 @@ def _compare(folder: Path, out: Path, batch_rows: int) -> ib.intake.IntakeReport
     return got
 
 
-def test_messy_files_match_the_pandas_reader(tmp_path: Path) -> None:
-    src = tmp_path / "in"
-    src.mkdir()
-    _write(src / "2025-01-t-street.csv", [
-        _row(Crime_ID="a1", Month="2025-01"),
-        _row(Crime_ID="", Month="2025-01", Crime_type="Anti-social behaviour"),
-        _row(Crime_ID="a3", Month="2025-01", Longitude="", Latitude=""),
-        _row(Crime_ID="a4", Month="2025-01", Longitude="0", Latitude="0"),
-        _row(Crime_ID="a5", Month="2025-01", Longitude="53.0", Latitude="-1.5"),
-        _row(Crime_ID="a6", Month="2025-01", Longitude="2.35", Latitude="48.85"),
-        _row(Crime_ID="a7", Month="2025-01", Longitude="x", Latitude="53"),
-        _row(Crime_ID="a8", Month="2025/01"),
-        _row(Crime_ID="a9", Month="2025-01", Crime_type=""),
-        _row(Crime_ID="a1", Month="2025-01", Location="Elsewhere"),
-        ["", "", "", "", "", "", "", "", "", "", "", ""],
-    ], bom=True, trailing="\r\n")
-    _write(src / "2025-02-t-street.csv", [
-        _row(Crime_ID="a1", Month="2025-02"),
-        _row(Crime_ID="b2", Month="2025-02", Longitude="-2.25", Latitude="53.48"),
-        _row(Crime_ID="b3", Month="2025-01"),
-    ], newline="\n")
+def test_messy_files_match_the_pandas_reader(tmp_path: Path, messy_police_uk: Path) -> None:
+    src = messy_police_uk
     (src / "copy").mkdir()
     shutil.copy(src / "2025-02-t-street.csv", src / "copy" / "2025-02-t-street.csv")
     got = _compare(src, tmp_path / "out", batch_rows=3)
@@ -117,3 +98,17 @@ def test_space_time_counts_match_a_bincount(tmp_path: Path) -> None:
     assert int(burg["count"].sum()) == int((frame["crime_type"] == "Burglary").sum())
     with pytest.raises(ib.ParameterError):
         space_time_counts(f, cell_size=0)
+
+
+def test_space_time_counts_months_are_periods_and_a_missing_month_is_named(
+        tmp_path: Path) -> None:
+    f = tmp_path / "m.parquet"
+    pd.DataFrame({"month": ["1969-12", "2024-02", "2024-02"], "x": [1.0, 2.0, 350.0],
+                  "y": [1.0, 2.0, 3.0]}).to_parquet(f)
+    got = space_time_counts(f, cell_size=100)
+    assert str(got["month"].dtype) == "period[M]"
+    assert got["month"].astype(str).tolist() == ["1969-12", "2024-02", "2024-02"]
+    assert got[["col", "count"]].values.tolist() == [[0, 1], [0, 1], [3, 1]]
+    pd.DataFrame({"month": ["2024-01", None], "x": [1.0, 2.0], "y": [1.0, 2.0]}).to_parquet(f)
+    with pytest.raises(ib.SchemaError, match="no month"):
+        space_time_counts(f, cell_size=100)
