@@ -145,20 +145,25 @@ def test_hostile_strings_in_a_gap_report_do_not_run(
 ) -> None:
     dialogs: list[str] = []
     guarded_page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    src = ib.plans.CandidateSource("OTHER", access_difficulties=payload, detail=payload)
-    plan = ib.plans.CollectionPlan("CP-1", payload, owner=payload, created="2025-11-01",
-                                   status="ACTIVE")
-    plan = plan.add_question(text=payload, priority="HIGH", deadline="2026-01-05", gap=payload,
-                             candidate_sources=[src], tasked_to=payload)
+    src = ib.plans.CandidateSource("OTHER", access_difficulties=f"Hard {payload}",
+                                   detail=f"Source {payload}")
+    plan = ib.plans.CollectionPlan("CP-1", f"Plan {payload}", owner=f"Owner {payload}",
+                                   created="2025-11-01", status="ACTIVE")
+    plan = plan.add_question(text=f"Question {payload}", priority="HIGH", deadline="2026-01-05",
+                             gap=f"Gap {payload}", candidate_sources=[src],
+                             tasked_to=f"Team {payload}")
     report = ib.plans.gaps(None, today=dt.date(2026, 1, 10), plans=[plan])
     path = _through_gate(report, _request(tmp_path))
     executed = False if path is None else _open(guarded_page, path, dialogs)
     _tally("gap report", path is not None, executed)
     assert not executed, f"payload ran in the gap report: {payload!r}"
     assert not dialogs
-    if path is not None:  # the payload is on the page as text, not as markup
+    if path is not None:  # the payload is on the page as text, not as markup, in every field
         text = guarded_page.locator(".ib-gaps").inner_text()
-        assert payload in text
+        for field in (f"Plan {payload}", f"Owner {payload}", f"Question {payload}",
+                      f"Gap {payload}", f"Team {payload}", f"Source {payload}",
+                      f"Hard {payload}"):
+            assert field in text, field
     assert blocked_requests == []
 
 
