@@ -268,7 +268,7 @@ class GapReport:
 
 
 def _source_text(src: Any) -> str:
-    """A candidate source as one line: type, detail and the difficulties of reaching it."""
+    """Return a candidate source as one line: type, detail, difficulties of reaching it."""
     text = src.source_type.label + (f" ({src.detail})" if src.detail else "")
     return text + (f": {src.access_difficulties}" if src.access_difficulties else "")
 
@@ -280,7 +280,7 @@ def _cell(value: Any) -> str:
 
 
 def _e(value: Any) -> str:
-    """The one escape of the gap report's HTML: a value as text (None and NaN as empty)."""
+    """Escape a value as text, the one escape of the gap report's HTML (None, NaN: empty)."""
     return html.escape(_cell(value), quote=True)
 
 
