@@ -50,7 +50,7 @@ GAP_COLUMNS = [
     "ungraded_reports",
     "answered_by",
     "reasons",
-    "gap",
+    "gap_text",
     "candidate_sources",
 ]
 _PLAN_COLUMNS = ["plan_id", "title", "owner", "status", "next_review", "overdue", "open_questions"]
@@ -224,7 +224,7 @@ class GapReport:
                 plan = _cell(r["plan_id"]) + (f": {title}" if title else "")
                 cells = [
                     plan, r["plan_owner"], r["question_id"], r["priority"], r["status"],
-                    r["tasked_to"], r["deadline"], r["reasons"], text, r["gap"],
+                    r["tasked_to"], r["deadline"], r["reasons"], text, r["gap_text"],
                     r["candidate_sources"],
                 ]
                 style = ' style="background:#fde2e2"' if r["overdue"] else ""
@@ -378,7 +378,7 @@ def gaps(
                     "ungraded_reports": len(q_bands) - len(known),
                     "answered_by": ", ".join(q.answered_by),
                     "reasons": "; ".join(reasons),
-                    "gap": q.gap,
+                    "gap_text": q.gap,
                     "candidate_sources": "; ".join(_source_text(c) for c in q.candidate_sources),
                     "_order": (_PRIORITY_ORDER[q.priority], not q_over, q.deadline or dt.date.max),
                 }
