@@ -44,7 +44,7 @@ from typing import Any
 from intelbench._offline import external_urls
 from intelbench.gate.assets import is_asset
 
-__all__ = ["HtmlReport", "inspect_html", "rewrite_html", "script_literal"]
+__all__ = ["HtmlReport", "csp_meta_spans", "inspect_html", "rewrite_html", "script_literal"]
 
 #: Attributes whose value a browser fetches or follows.
 URL_ATTRS = frozenset({
@@ -370,6 +370,44 @@ def inspect_html(doc: str, *, _depth: int = 0) -> HtmlReport:
         report.problems.append(f"{len(urls)} external address(es) in the data")
     report.problems = list(dict.fromkeys(report.problems))
     return report
+
+
+class _MetaFinder(HTMLParser):
+    """Find the ``<meta http-equiv="Content-Security-Policy">`` tags of a document."""
+
+    def __init__(self, doc: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines = [0] + [m.end() for m in re.finditer("\n", doc)]
+        self.spans: list[tuple[int, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "meta" and a.get("http-equiv", "").strip().lower() == \
+                "content-security-policy":
+            line, col = self.getpos()
+            start = self.lines[line - 1] + col
+            self.spans.append((start, start + len(self.get_starttag_text() or "")))
+
+    handle_startendtag = handle_starttag
+
+
+def csp_meta_spans(doc: str) -> list[tuple[int, int]]:
+    """Return the (start, end) offsets of every Content-Security-Policy ``<meta>`` in ``doc``.
+
+    The gate removes them and writes its own single policy, which lets only the scripts it
+    recognised run.
+
+    Examples
+    --------
+    >>> from intelbench.gate.html_check import csp_meta_spans
+    >>> doc = '<head><meta http-equiv="Content-Security-Policy" content="x"></head>'
+    >>> [doc[a:b] for a, b in csp_meta_spans(doc)]
+    ['<meta http-equiv="Content-Security-Policy" content="x">']
+    """
+    finder = _MetaFinder(doc)
+    finder.feed(doc)
+    finder.close()
+    return finder.spans
 
 
 def _safe(text: str) -> str:

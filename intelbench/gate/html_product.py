@@ -33,7 +33,7 @@ from intelbench.gate.html_check import inspect_html, rewrite_html
 from intelbench.gate.policy import RecipientKind, SanitisationPolicy
 from intelbench.gate.sanitise_frame import SanitisationResult, _context, _flag_table
 
-__all__ = ["LivePage", "sanitise_html"]
+__all__ = ["PAGE_WORDING", "LivePage", "is_page_wording", "sanitise_html"]
 
 @dataclass(frozen=True)
 class LivePage:
@@ -53,6 +53,50 @@ class LivePage:
 _PLUMBING = re.compile(r"^(?:[a-z][a-z_]*_[0-9a-f]{32}(?:_[a-z]+)?|#[0-9a-fA-F]{3,8}|"
                        r"(?:Multi)?(?:Point|LineString|Polygon)|Feature(?:Collection)?|"
                        r"GeometryCollection)$")
+
+
+#: The workbench's own fixed page wording: the buttons, headings, hints and fixed labels its
+#: pages (maps, link charts, timelines, heat matrices, gap reports) show, and the fixed values
+#: their payloads carry (time certainties, default layer names). Written as templates: every
+#: run of up to four digits reads as ``0`` (counts, dates, periods, question numbers), see
+#: :func:`is_page_wording`. A text node or payload string that is exactly one of these is
+#: workbench wording, not data: it is still redacted like any text, but never flagged as a
+#: possible name or code. Everything else (titles, labels, layer names, details the analyst
+#: or the data supplied) is flagged as before.
+PAGE_WORDING: frozenset[str] = frozenset({
+    # timeline page
+    "Pan earlier", "Pan later", "Zoom in", "Zoom out", "Fit", "Legend",
+    "Click an event for its details.", "Controlling", "Ordered", "Free",
+    # heat-matrix page
+    "Crime type", "Area", "From", "To", "Reset", "By hour of day", "By day of week",
+    "By period", "By period (events)", "All", "0Q0", "0-Q0", "0-W0",
+    # map payload (ib.geo.map)
+    "Points", "Points (0)", "Points (0,0)", "Produced 0-0-0", "Areas", "Area names",
+    "Hotspots (Gi*)",
+    # gap report (ib.plans.gaps): its column heads and question numbers
+    "Plan", "Owner", "Q", "Q0", "Priority", "Status", "Tasked to", "Deadline",
+    "Listed because", "Question", "Gap", "Candidate sources", "Plans overdue for review:",
+})
+_SHORT_DIGITS = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
+_SPACES = re.compile(r"\s+")
+#: SVG path data (the link chart's node icons): commands and numbers, nothing else.
+_SVG_PATH = re.compile(r"^[Mm][\d\s.,eE+\-]+(?:[MmZzLlHhVvCcSsQqTtAa][\d\s.,eE+\-]*)*$")
+
+
+def is_page_wording(text: str) -> bool:
+    """Whether ``text`` (a whole text node or payload string) is the workbench's own wording.
+
+    Examples
+    --------
+    >>> from intelbench.gate.html_product import is_page_wording
+    >>> is_page_wording(" Zoom in "), is_page_wording("Points (12)"), is_page_wording("2025Q1")
+    (True, True, True)
+    >>> is_page_wording("Zoom in on Kyle"), is_page_wording("Q123456")
+    (False, False)
+    """
+    t = _SPACES.sub(" ", text).strip()
+    return (_SHORT_DIGITS.sub("0", t) in PAGE_WORDING
+            or (len(t) > 8 and _SVG_PATH.match(t) is not None))
 
 
 def sanitise_html(
@@ -93,17 +137,22 @@ def sanitise_html(
         return lambda kind, value: release is not None and release(field, kind, value)
 
     rows: list[tuple[str, int, str, str, str, str]] = []
-    sr = red.scan_many([visible], release=rel("html.text"))
-    rows += [("html.text", 0, f.kind, f.value, _context(visible, f.start, f.end), f.action)
+    # only data is flagged: the workbench's own page wording is checked above, never flagged
+    shown = "\n".join(t for t in rep.text if not is_page_wording(t))
+    sr = red.scan_many([shown], release=rel("html.text"))
+    rows += [("html.text", 0, f.kind, f.value, _context(shown, f.start, f.end), f.action)
              for _, f in sr.flags]
     held_text = sum(1 for _, f in sr.flags if f.action == "flagged")
     leaves = list(dict.fromkeys(s for s in rep.leaves if s.strip() and not _PLUMBING.match(s)))
+    fixed = [s for s in leaves if is_page_wording(s)]
+    leaves = [s for s in leaves if not is_page_wording(s)]
     pr = red.scan_many(leaves, release=rel("html.data"))
+    fr = red.scan_many(fixed, flag=None)
     rows += [("html.data", i, f.kind, f.value, _context(leaves[i], f.start, f.end), f.action)
              for i, f in pr.flags]
-    for kind, n in pr.counts.items():
+    for kind, n in (pr.counts + fr.counts).items():
         res.redactions[("html.data", kind)] += n
-    clean = {s: c for s, c in zip(leaves, pr.clean) if c != s}
+    clean = {s: c for s, c in zip(leaves + fixed, pr.clean + fr.clean) if c != s}
     if rows:
         res.flagged = _flag_table(rows, "")
     if held_text:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from intelbench.gate.html_check import inspect_html
+from intelbench.gate.html_check import csp_meta_spans, inspect_html
 from intelbench.gate.html_product import LivePage
 
 __all__ = ["Block", "Marking", "blocks_of", "csv_marking", "inject_marking", "write"]
@@ -295,8 +295,24 @@ iframe.ib-live{width:100%;height:720px;border:1px solid #ccc}
 """
 
 
-def _banner(m: Marking, where: str) -> str:
-    return f'<div class="marking {where}" role="note">{html.escape(m.banner)}</div>'
+#: The banners of an interactive page: fixed to the top and bottom of the window, above every
+#: layer a page can draw (Leaflet's panes and controls, the map's own marking, chart overlays),
+#: so the marking stays visible whatever the page positions; the spacers keep the page's own
+#: content in flow clear of them.
+_PAGE_CSS = """
+div.marking[data-ib-gate]{position:fixed;left:0;right:0;z-index:2147483647;margin:0;
+ box-sizing:border-box;min-height:23px;padding:4px 8px;background:#b00000;color:#fff;
+ font:bold 13px/15px Arial,Helvetica,sans-serif;text-align:center;letter-spacing:.04em;
+ -webkit-print-color-adjust:exact;print-color-adjust:exact}
+div.marking[data-ib-gate].top{top:0}
+div.marking[data-ib-gate].bottom{bottom:0}
+div.ib-gate-space{height:23px;flex:none}
+"""
+
+
+def _banner(m: Marking, where: str, *, fixed: bool = False) -> str:
+    gate = " data-ib-gate" if fixed else ""
+    return f'<div class="marking {where}"{gate} role="note">{html.escape(m.banner)}</div>'
 
 
 def _cover(m: Marking) -> str:
@@ -349,15 +365,23 @@ def _write_html(blocks: list[Block], path: Path, m: Marking) -> None:
 
 
 def inject_marking(doc: str, m: Marking, *, cover: bool = True) -> str:
-    """Add the marking banners, cover (unless ``cover=False``) and print CSS to a document."""
+    """Add the marking banners, cover (unless ``cover=False``) and print CSS to a document.
+
+    Any Content-Security-Policy the page brought is replaced by the gate's one policy, which
+    lets only the scripts the gate recognised (by their SHA-256) run: no inline handler, no
+    other inline script, no ``eval``, no fetch.
+    """
+    for a, b in reversed(csp_meta_spans(doc)):
+        doc = doc[:a] + doc[b:]
     hashes = " ".join(dict.fromkeys(inspect_html(doc).script_hashes))
     # only the scripts the gate recognised may run; no inline handler, no fetch
     csp = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
            f"script-src {hashes or chr(39) + 'none' + chr(39)}; style-src 'unsafe-inline'; "
-           "img-src data:; font-src data:\">")
-    style = csp + f"<style>{_CSS.replace('body{', '.ib-body-unused{')}</style>"
-    top = _banner(m, "top") + (_cover(m) if cover else "")
-    bottom = _banner(m, "bottom")
+           "img-src data:; font-src data:; base-uri 'none'; form-action 'none'\">")
+    style = csp + f"<style>{_CSS.replace('body{', '.ib-body-unused{')}{_PAGE_CSS}</style>"
+    space = '<div class="ib-gate-space" aria-hidden="true"></div>'
+    top = _banner(m, "top", fixed=True) + space + (_cover(m) if cover else "")
+    bottom = space + _banner(m, "bottom", fixed=True)
     low = doc.lower()
     if "<head" in low:
         i = low.index(">", low.index("<head")) + 1

@@ -36,6 +36,7 @@ __all__ = [
 GAP_COLUMNS = [
     "plan_id",
     "plan_title",
+    "plan_owner",
     "question_id",
     "question",
     "priority",
@@ -49,6 +50,8 @@ GAP_COLUMNS = [
     "ungraded_reports",
     "answered_by",
     "reasons",
+    "gap_text",
+    "candidate_sources",
 ]
 _PLAN_COLUMNS = ["plan_id", "title", "owner", "status", "next_review", "overdue", "open_questions"]
 _GRADE_RE = re.compile(r"^\[?\s*([1-3])\s*([A-Ea-e])\s*([PCpc])?\s*\]?$")
@@ -188,8 +191,13 @@ class GapReport:
         )
 
     def to_html(self, max_text: int = 80) -> str:
-        """Compact, self-contained HTML summary; every value is escaped."""
-        e = html.escape
+        """Compact, self-contained HTML summary; every value is escaped (once, by ``_e``).
+
+        Each plan with a gap is shown with its title and owner; each question with its
+        priority, status, tasking, deadline, why it is listed, its text (shortened to
+        ``max_text`` characters), the gap it closes and its candidate sources.
+        """
+        e = _e
         out = [
             '<div class="ib-gaps">',
             f"<h3>Collection gaps at {e(self.today.isoformat())}</h3>",
@@ -198,26 +206,29 @@ class GapReport:
         overdue_plans = self.plans[self.plans["overdue"]]
         if len(overdue_plans):
             items = "".join(
-                f"<li>{e(str(r['plan_id']))}: review due {e(str(r['next_review']))}</li>"
+                f"<li>{e(r['plan_id'])} {e(r['title'])} (owner {e(r['owner'])}): "
+                f"review due {e(r['next_review'])}</li>"
                 for r in overdue_plans.to_dict("records")
             )
             out.append(f"<p>Plans overdue for review:</p><ul>{items}</ul>")
         if len(self.frame):
-            head = ["Plan", "Q", "Priority", "Status", "Tasked to", "Deadline", "Gap", "Question"]
+            head = ["Plan", "Owner", "Q", "Priority", "Status", "Tasked to", "Deadline",
+                    "Listed because", "Question", "Gap", "Candidate sources"]
             out.append('<table border="1" style="border-collapse:collapse;font-size:90%">')
             out.append("<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>")
             for r in self.frame.to_dict("records"):
-                text = str(r["question"])
+                text = _cell(r["question"])
                 if len(text) > max_text:
                     text = text[: max_text - 1] + "\u2026"
+                title = _cell(r["plan_title"])
+                plan = _cell(r["plan_id"]) + (f": {title}" if title else "")
                 cells = [
-                    r["plan_id"], r["question_id"], r["priority"], r["status"],
-                    r["tasked_to"], r["deadline"], r["reasons"], text,
+                    plan, r["plan_owner"], r["question_id"], r["priority"], r["status"],
+                    r["tasked_to"], r["deadline"], r["reasons"], text, r["gap_text"],
+                    r["candidate_sources"],
                 ]
                 style = ' style="background:#fde2e2"' if r["overdue"] else ""
-                out.append(
-                    f"<tr{style}>" + "".join(f"<td>{e(_cell(c))}</td>" for c in cells) + "</tr>"
-                )
+                out.append(f"<tr{style}>" + "".join(f"<td>{e(c)}</td>" for c in cells) + "</tr>")
             out.append("</table>")
         else:
             out.append("<p>No gaps.</p>")
@@ -256,10 +267,21 @@ class GapReport:
         return f"GapReport(at {self.today.isoformat()}: {self.summary()})"
 
 
+def _source_text(src: Any) -> str:
+    """Return a candidate source as one line: type, detail, difficulties of reaching it."""
+    text = src.source_type.label + (f" ({src.detail})" if src.detail else "")
+    return text + (f": {src.access_difficulties}" if src.access_difficulties else "")
+
+
 def _cell(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return str(value)
+
+
+def _e(value: Any) -> str:
+    """Escape a value as text, the one escape of the gap report's HTML (None, NaN: empty)."""
+    return html.escape(_cell(value), quote=True)
 
 
 def gaps(
@@ -342,6 +364,7 @@ def gaps(
                 {
                     "plan_id": plan.id,
                     "plan_title": plan.title,
+                    "plan_owner": plan.owner,
                     "question_id": q.id,
                     "question": q.text,
                     "priority": None if q.priority is None else q.priority.value,
@@ -355,6 +378,8 @@ def gaps(
                     "ungraded_reports": len(q_bands) - len(known),
                     "answered_by": ", ".join(q.answered_by),
                     "reasons": "; ".join(reasons),
+                    "gap_text": q.gap,
+                    "candidate_sources": "; ".join(_source_text(c) for c in q.candidate_sources),
                     "_order": (_PRIORITY_ORDER[q.priority], not q_over, q.deadline or dt.date.max),
                 }
             )

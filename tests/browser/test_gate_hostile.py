@@ -3,7 +3,9 @@
 Each payload goes into the map's title, layer (value) name, popup and tooltip values, into
 the link chart's title, labels, node types and link attributes, and into every user field of a
 collection plan behind a gap report (plan title and owner, question text, gap text, tasking,
-candidate sources). The product goes through
+candidate sources), into the timeline's subjects, kinds, other parties, details, title and
+caption, and into the heat matrix's crime types and areas (its filter values) and title. The
+product goes through
 ``ib.disseminate`` to an internal recipient (flagged values released after a dry run, as an
 analyst does); whatever the gate writes is opened in Chromium with every outside request
 blocked, and no payload may run, open a dialog or fetch anything. A payload the gate refuses
@@ -13,11 +15,13 @@ outright counts as tried and not executed.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import networkx as nx
+import pandas as pd
 import pytest
 
 import intelbench as ib
@@ -145,25 +149,123 @@ def test_hostile_strings_in_a_gap_report_do_not_run(
 ) -> None:
     dialogs: list[str] = []
     guarded_page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    src = ib.plans.CandidateSource("OTHER", access_difficulties=payload, detail=payload)
-    plan = ib.plans.CollectionPlan("CP-1", payload, owner=payload, created="2025-11-01",
-                                   status="ACTIVE")
-    plan = plan.add_question(text=payload, priority="HIGH", deadline="2026-01-05", gap=payload,
-                             candidate_sources=[src], tasked_to=payload)
+    src = ib.plans.CandidateSource("OTHER", access_difficulties=f"Hard {payload}",
+                                   detail=f"Source {payload}")
+    plan = ib.plans.CollectionPlan("CP-1", f"Plan {payload}", owner=f"Owner {payload}",
+                                   created="2025-11-01", status="ACTIVE")
+    plan = plan.add_question(text=f"Question {payload}", priority="HIGH", deadline="2026-01-05",
+                             gap=f"Gap {payload}", candidate_sources=[src],
+                             tasked_to=f"Team {payload}")
     report = ib.plans.gaps(None, today=dt.date(2026, 1, 10), plans=[plan])
     path = _through_gate(report, _request(tmp_path))
     executed = False if path is None else _open(guarded_page, path, dialogs)
     _tally("gap report", path is not None, executed)
     assert not executed, f"payload ran in the gap report: {payload!r}"
     assert not dialogs
-    if path is not None:  # the payload is on the page as text, not as markup
+    if path is not None:  # the payload is on the page as text, not as markup, in every field
         text = guarded_page.locator(".ib-gaps").inner_text()
-        assert payload in text
+        for field in (f"Plan {payload}", f"Owner {payload}", f"Question {payload}",
+                      f"Gap {payload}", f"Team {payload}", f"Source {payload}",
+                      f"Hard {payload}"):
+            assert field in text, field
+    assert blocked_requests == []
+
+
+def _until(page: Any, expr: str, timeout: float = 30_000) -> None:
+    """Poll ``expr`` from Python (the chart pages' CSP refuses wait_for_function's eval)."""
+    deadline = time.monotonic() + timeout / 1000
+    while not page.evaluate(f"Boolean({expr})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout / 1000:g} s: {expr}")
+        page.wait_for_timeout(20)
+
+
+def _ran(page: Any, dialogs: list[str]) -> bool:
+    return bool(page.evaluate("() => window.__pwned !== undefined") or dialogs)
+
+
+def _text_only(page: Any, selector: str) -> None:
+    """The element shows its (user-supplied) string as text: no element inside it."""
+    assert page.locator(selector).count() == 1
+    assert page.locator(f"{selector} *").count() == 0
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_strings_in_a_timeline_do_not_run(
+    payload: str, tmp_path: Path, guarded_page: Any, blocked_requests: list[str]
+) -> None:
+    dialogs: list[str] = []
+    page = guarded_page
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    ev = pd.DataFrame({  # the payload as subject, kind, other party, detail, title, caption
+        "subject": [f"S {payload}", "P-2", "P-3"],
+        "time": ["2025-03-01 10:00", "2025-03-02 12:30", "2025-03-03 09:00"],
+        "kind": ["meeting", payload, f"K {payload}"],
+        "with": ["P-2", f"W {payload}", ""],
+        "note": [payload, f"N {payload}", "plain"],
+    })
+    product = ib.timeline(ev, title=payload, caption=payload)
+    path = _through_gate(product, _request(tmp_path))
+    executed = False
+    if path is not None:
+        page.goto(path.as_uri())
+        _until(page, "window.intelbenchTimeline && intelbenchTimeline.ready")
+        _text_only(page, "h1.ib-title")
+        for n in range(len(ev)):  # open every event's details, as a reader clicks them
+            x, y = page.evaluate(f"intelbenchTimeline.screenPos({n})")
+            page.mouse.click(x, y)
+            page.evaluate(f"intelbenchTimeline.select({n})")
+            page.evaluate("intelbenchTimeline.detailsText()")
+        for sel in ("#ib-zoom-in", "#ib-fit"):
+            page.click(sel)
+        page.wait_for_timeout(200)
+        assert page.locator("#ib-details script, #ib-details img, #ib-details svg, "
+                            "#ib-legend img, #ib-legend script").count() == 0
+        executed = _ran(page, dialogs)
+    _tally("timeline", path is not None, executed)
+    assert not executed, f"payload ran in the timeline: {payload!r}"
+    assert not dialogs
+    assert blocked_requests == []
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_hostile_strings_in_a_heat_matrix_do_not_run(
+    payload: str, tmp_path: Path, guarded_page: Any, blocked_requests: list[str]
+) -> None:
+    dialogs: list[str] = []
+    page = guarded_page
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    ev = pd.DataFrame({  # the payload as crime type and area (the filter values) and title
+        "from": ["06/01/2025 08:00", "07/01/2025 22:00", "08/02/2025 01:00"],
+        "to": ["06/01/2025 16:00", "07/01/2025 22:00", "08/02/2025 03:00"],
+        "offence": [payload, f"T {payload}", "Robbery"],
+        "area": [f"A {payload}", payload, "North"],
+    })
+    product = ib.charts.heat_matrix(ev, start="from", end="to", crime_type="offence",
+                                    area="area", title=payload)
+    path = _through_gate(product, _request(tmp_path))
+    executed = False
+    if path is not None:
+        page.goto(path.as_uri())
+        _until(page, "window.intelbenchHeat && intelbenchHeat.total > 0")
+        _text_only(page, "h1.ib-title")
+        for sel in ("#ib-f-type", "#ib-f-area"):  # choose every filter value in turn
+            n = page.locator(f"{sel} option").count()
+            assert n >= 2
+            for i in range(n):
+                page.select_option(sel, index=i)
+            page.click("#ib-reset")
+        assert page.locator("option *, #ib-h-hour script, #ib-h-day img").count() == 0
+        page.wait_for_timeout(200)
+        executed = _ran(page, dialogs)
+    _tally("heat matrix", path is not None, executed)
+    assert not executed, f"payload ran in the heat matrix: {payload!r}"
+    assert not dialogs
     assert blocked_requests == []
 
 
 def test_report_the_tally() -> None:
-    """Print what was tried per output (run after the two tests above)."""
+    """Print what was tried per output (run after the tests above)."""
     for output, t in sorted(TALLY.items()):
         print(f"{output}: {t['tried']} payloads tried, {t['refused']} refused by the gate, "
               f"{t['written']} written and opened, {t['executed']} executed")

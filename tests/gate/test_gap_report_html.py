@@ -1,5 +1,7 @@
 """A collection-plan gap report goes through the gate as an HTML product: marked top and bottom,
-clean under the gate's HTML check, and every user field escaped."""
+clean under the gate's HTML check, every user field shown (plan title and owner, question,
+tasking, gap text, candidate sources) and escaped once, and its text checked by the gate like
+any other HTML text."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 
 import intelbench as ib
 from intelbench import gate as dm
+from intelbench.exceptions import DisseminationRefused
 from intelbench.gate.html_check import inspect_html
 from tests.gate._support import make_workspace
 
@@ -89,17 +92,50 @@ def test_hostile_strings_in_every_field_come_out_escaped(tmp_path: Path, payload
     assert report.problems == []
     if "<" in payload:
         assert payload not in doc  # never as markup
-    # the fields the gap report shows carry the payload as text, escaped once
-    for shown in (f"Question {payload}", f"Team {payload}"):
-        assert html.escape(shown) in doc, shown
-        assert shown in report.text or any(shown in t for t in report.text)
-    # fields the gap report does not show (plan title, owner, gap text, candidate sources) may
-    # only ever appear escaped
-    for hidden in (f"Plan {payload}", f"DS {payload}", f"Gap {payload}", f"Source {payload}",
-                   f"Hard {payload}"):
-        assert "<" not in payload or hidden not in doc, hidden
+    # every user field is shown, carrying the payload as text, escaped once (never twice)
+    shown = (f"Question {payload}", f"Team {payload}", f"Plan {payload}", f"DS {payload}",
+             f"Gap {payload}", f"Source {payload}", f"Hard {payload}")
+    for field in shown:
+        assert html.escape(field) in doc, field
+        assert any(field in t for t in report.text), field
+        twice = html.escape(html.escape(field))
+        if twice != html.escape(field):
+            assert twice not in doc, field
     # no template was evaluated and no script or handler came from the data
     assert "49" not in doc.replace(rec.path.name, "")
     assert report.assets == 0 and report.bootstraps == 0
     for fragment in ("<script>alert", "<img"):
         assert fragment not in doc
+
+
+def test_the_gap_report_shows_every_field_an_analyst_needs(tmp_path: Path) -> None:
+    rec = _send(_report("plain"), _request(tmp_path, "POLICE_FORCE"))
+    text = " ".join(inspect_html(rec.path.read_text(encoding="utf-8")).text)
+    for field in ("CP-1: Plan plain", "DS plain", "Question plain", "Gap plain",
+                  "Source plain", "Hard plain", "Team plain"):
+        assert field in text, field
+
+
+@pytest.mark.parametrize("field", ["title", "owner", "gap", "detail", "access_difficulties"])
+def test_an_identifier_in_any_field_stops_the_gap_report(tmp_path: Path, field: str) -> None:
+    """The gate checks the report's text as it checks any HTML text: an identifier there
+    refuses it (send a report built from sanitised wording instead)."""
+    phone = "07700 900461"
+    kw = {"title": "Plan", "owner": "DS Owner", "gap": "Gap", "detail": "Source",
+          "access_difficulties": "Hard"}
+    kw[field] = f"{kw[field]} rang {phone}"
+    src = ib.plans.CandidateSource("OTHER", access_difficulties=kw["access_difficulties"],
+                                   detail=kw["detail"])
+    plan = ib.plans.CollectionPlan("CP-1", kw["title"], owner=kw["owner"],
+                                   created="2025-11-01", status="ACTIVE")
+    plan = plan.add_question(text="Who?", priority="HIGH", deadline="2026-01-05",
+                             gap=kw["gap"], candidate_sources=[src])
+    report = ib.plans.gaps(None, today=TODAY, plans=[plan])
+    assert phone in report.to_page()  # the report shows the field ...
+    req = _request(tmp_path, "POLICE_FORCE")
+    dry = dm.disseminate(report, dry_run=True, **req)
+    assert any("visible text of the HTML holds values that must be redacted (PHONE" in p
+               for ps in dry.problems.values() for p in ps), dry.problems
+    with pytest.raises(DisseminationRefused):  # ... and the gate will not let it out
+        dm.disseminate(report, **req)
+    assert not any((tmp_path / "out").glob("DIS-*"))
