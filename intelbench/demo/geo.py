@@ -59,7 +59,8 @@ class BurglaryFigures:
     cell_size, band : float
         The scale of the hot spot analysis (metres): the cell side, chosen from the data
         (the mean distance between neighbouring incident locations), and the neighbourhood
-        (distance band, :data:`HOTSPOT_BAND`); see ``hotspots.attrs["hotspots"]["scale"]``.
+        (distance band, :data:`HOTSPOT_BAND`, or three cells where the cell is wider); see
+        ``hotspots.attrs["hotspots"]["scale"]``.
     """
 
     recorded: int
@@ -91,6 +92,18 @@ class BurglaryFigures:
         """The hot-cell count as the log and the profile both print it."""
         return (f"{self.hot_cells:,} hot cells of {self.cell_size:,.0f} m (Gi*, 95%; "
                 f"neighbourhood {self.band:,.0f} m)")
+
+
+def _band_for(points: Any) -> float:
+    """Return the hot spot neighbourhood: HOTSPOT_BAND, or three cells if cells are wider.
+
+    A sparse month of real data (Cumbria's 186 burglaries) gives cells of a kilometre.
+    """
+    from intelbench.geo._events import prepare_points
+    from intelbench.geo._scale import cell_size_from_points
+
+    cell = cell_size_from_points(prepare_points(points).xy).value
+    return max(HOTSPOT_BAND, 3.0 * cell)
 
 
 def _burglary_crimes(shared: dict[str, Any], data: Path) -> Any:
@@ -131,7 +144,8 @@ def burglary_figures(shared: dict[str, Any], data: str | Path, *, seed: int = 1
         study_area = None
         if (data / "areas.gpkg").exists():
             study_area = gpd.read_file(data / "areas.gpkg", layer="boundary")
-        shared["hotspots"] = hotspots(burglary, distance=HOTSPOT_BAND, study_area=study_area)
+        shared["hotspots"] = hotspots(burglary, distance=_band_for(burglary),
+                                      study_area=study_area)
     hs = shared["hotspots"]
     extract = shared.get("burglary")
     if extract is None and (data / "burglary_extract.csv").exists():
