@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 __all__ = ["BurglaryFigures", "burglary_figures", "burglary_points", "hotspots_step",
            "map_step"]
 
+#: Neighbourhood (Gi* distance band, metres) of the burglary hot spots: about a
+#: kilometre, the scale of a patrol area an analyst briefs from; the cell size comes from
+#: the data (issue 14).
+HOTSPOT_BAND = 900.0
+
 #: Near-repeat bands of the demo and the profile (metres, days).
 NEAR_REPEAT_BANDS = ([100, 200, 300, 400], [7, 14, 21, 28])
 
@@ -39,9 +44,9 @@ class BurglaryFigures:
     recorded : int
         Burglaries in the street-level data (data.police.uk), the input of the hot spots.
     hot_cells, cold_cells : int
-        Cells classed hot / cold at 95% or more (Gi*, FDR q < 0.05), 150 m cells.
+        Cells classed hot / cold at 95% or more (Gi*, FDR q < 0.05).
     cells : int
-        Cells analysed.
+        Cells analysed (every cell of the force boundary, empty ones included).
     located : int
         Rows of the force burglary extract located inside the force (near-repeat input).
     left_out : int
@@ -51,6 +56,11 @@ class BurglaryFigures:
         burglary extract or boundary, as in a street-data-only folder).
     permutations : int
         Permutations behind ``knox_p``.
+    cell_size, band : float
+        The scale of the hot spot analysis (metres): the cell side, chosen from the data
+        (the mean distance between neighbouring incident locations), and the neighbourhood
+        (distance band, :data:`HOTSPOT_BAND`, or three cells where the cell is wider); see
+        ``hotspots.attrs["hotspots"]["scale"]``.
     """
 
     recorded: int
@@ -62,6 +72,14 @@ class BurglaryFigures:
     knox_ratio: float
     knox_p: float
     permutations: int
+    cell_size: float = float("nan")
+    band: float = float("nan")
+
+    @property
+    def scale_text(self) -> str:
+        """The scale of the hot spot analysis in words."""
+        return (f"cells of {self.cell_size:,.0f} m, the mean distance between neighbouring "
+                f"burglary locations; neighbourhood {self.band:,.0f} m")
 
     @property
     def knox_text(self) -> str:
@@ -72,7 +90,20 @@ class BurglaryFigures:
     @property
     def hot_text(self) -> str:
         """The hot-cell count as the log and the profile both print it."""
-        return f"{self.hot_cells:,} hot cells of 150 m (Gi*, 95%)"
+        return (f"{self.hot_cells:,} hot cells of {self.cell_size:,.0f} m (Gi*, 95%; "
+                f"neighbourhood {self.band:,.0f} m)")
+
+
+def _band_for(points: Any) -> float:
+    """Return the hot spot neighbourhood: HOTSPOT_BAND, or three cells if cells are wider.
+
+    A sparse month of real data (Cumbria's 186 burglaries) gives cells of a kilometre.
+    """
+    from intelbench.geo._events import prepare_points
+    from intelbench.geo._scale import cell_size_from_points
+
+    cell = cell_size_from_points(prepare_points(points).xy).value
+    return max(HOTSPOT_BAND, 3.0 * cell)
 
 
 def _burglary_crimes(shared: dict[str, Any], data: Path) -> Any:
@@ -102,7 +133,19 @@ def burglary_figures(shared: dict[str, Any], data: str | Path, *, seed: int = 1
     data = Path(data)
     burglary = _burglary_crimes(shared, data)
     if shared.get("hotspots") is None:
-        shared["hotspots"] = hotspots(burglary, cell_size=150)
+        # The cell size comes from the data (the mean distance between neighbouring
+        # incident locations, as ArcGIS's Optimized Hot Spot Analysis chooses it), the
+        # neighbourhood is about a kilometre (HOTSPOT_BAND), and the force boundary is the
+        # study area, so empty cells inside the force count as cells with no burglary
+        # (issue 14). A fixed 150 m grid with queen neighbours gave four isolated cells,
+        # which read as sparse in a briefing; the band chosen by incremental spatial
+        # autocorrelation (2.7 km on the sample force) covers whole towns and misses the
+        # planted persistent hot spot.
+        study_area = None
+        if (data / "areas.gpkg").exists():
+            study_area = gpd.read_file(data / "areas.gpkg", layer="boundary")
+        shared["hotspots"] = hotspots(burglary, distance=_band_for(burglary),
+                                      study_area=study_area)
     hs = shared["hotspots"]
     extract = shared.get("burglary")
     if extract is None and (data / "burglary_extract.csv").exists():
@@ -129,6 +172,8 @@ def burglary_figures(shared: dict[str, Any], data: str | Path, *, seed: int = 1
         knox_ratio=float(nr.ratio.to_numpy()[1, 0]) if nr is not None else float("nan"),
         knox_p=float(nr.p_value.to_numpy()[1, 0]) if nr is not None else float("nan"),
         permutations=int(nr.permutations) if nr is not None else 0,
+        cell_size=float(hs.attrs.get("hotspots", {}).get("cell_size", float("nan"))),
+        band=float(hs.attrs.get("hotspots", {}).get("distance", float("nan"))),
     )
     shared["burglary_figures"] = fig
     return fig
@@ -148,6 +193,8 @@ def hotspots_step(ctx: DemoContext) -> list[str]:
     lines = [
         f"{fig.recorded:,} burglaries in the street-level data on {fig.cells:,} cells; "
         f"{fig.hot_text}; {fig.cold_cells:,} cold cells (FDR-controlled)",
+        f"scale of analysis: {fig.scale_text} "
+        f"({hs.attrs.get('hotspots', {}).get('scale', 'not recorded')})",
         f"wrote {gpkg}",
         f"wrote {csv}",
     ]

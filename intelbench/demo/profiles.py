@@ -147,7 +147,9 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
         from intelbench.demo.geo import burglary_figures
 
         st["fig"] = burglary_figures(shared, data, seed=seed)  # one computation (issue 17)
-        m.step("ib.geo.hotspots", crime_type="Burglary", cell_size=150)
+        fig = st["fig"]
+        m.step("ib.geo.hotspots", crime_type="Burglary", study_area="areas.gpkg boundary",
+               cell_size=f"{fig.cell_size:g} (from the data)", distance=fig.band)
         hs = shared["hotspots"]
         st["hs"] = hs
         st["map"] = geo.map(hs, areas=st["areas"], boundary=st["boundary"],
@@ -245,8 +247,9 @@ def build_problem_profile(data: str | Path, ws: Any, *, shared: dict[str, Any] |
                    "burglary series); not yet corroborated."),
         locations=f"{n_hot} hot cells; see the hotspot map.",
         figures=[
-            FigureItem("Burglary hotspots", st["map"], "Gi* hot and cold cells (150 m), "
-                       "FDR-controlled; area outlines act as the basemap.", static=hs,
+            FigureItem("Burglary hotspots", st["map"], f"Gi* hot and cold cells "
+                       f"({fig.scale_text}), FDR-controlled, inside the force boundary; "
+                       "area outlines act as the basemap.", static=hs,
                        column="gi_star"),
             FigureItem("Burglary rate by area", rate_map, "Burglaries per 1,000 households, "
                        "by area (quantile classes); roads and place names for context."),

@@ -41,7 +41,7 @@ from intelbench.geo._gistar import (
     labels_of,
 )
 from intelbench.geo._stats import band_count_full, band_sum, binary_rows, stencil_halfwidths
-from intelbench.geo.grid import _cell_polygons, _prepare_grid
+from intelbench.geo.grid import _prepare_grid
 
 __all__ = ["HotspotGrid", "hotspot_grid"]
 
@@ -109,25 +109,77 @@ class HotspotGrid:
         out[self.cell_id] = self[name]
         return out.reshape(self.spec.nrows, self.spec.ncols)
 
-    def to_frame(self) -> Any:
-        """Build the GeoDataFrame that :func:`~intelbench.geo.hotspots.hotspots` returns."""
+    def to_frame(self, cells: str = "all") -> Any:
+        """Build the GeoDataFrame that :func:`~intelbench.geo.hotspots.hotspots` returns.
+
+        The cell polygons are created on first use of the geometry (drawing, ``.area``,
+        ``to_file``, a spatial join ...; see :mod:`intelbench.geo._lazycells`): the frame is
+        a real GeoDataFrame from the start, and code that reads only its columns never
+        pays for 1M polygons.
+
+        Parameters
+        ----------
+        cells : {"all", "relevant"}, default "all"
+            "all": one row per analysed cell. "relevant": only the cells that hold an
+            incident or are classed hot or cold; empty, not significant cells are left
+            out (their count is 0, so totals do not change), which the notes state with
+            their number. This raster result keeps every cell either way.
+
+        Examples
+        --------
+        >>> import geopandas as gpd
+        >>> rng = np.random.default_rng(0)
+        >>> xy = np.vstack([rng.uniform(0, 3000, (60, 2)), rng.normal(1500, 60, (150, 2))])
+        >>> pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]),
+        ...                        crs="EPSG:27700")
+        >>> hg = hotspot_grid(pts, cell_size=150, extent=(0, 0, 3000, 3000))
+        >>> full, rel = hg.to_frame(), hg.to_frame(cells="relevant")
+        >>> len(full), len(rel), int(full["count"].sum()) == int(rel["count"].sum())
+        (400, 70, True)
+        """
         import geopandas as gpd
 
+        from intelbench.geo._lazycells import cell_squares
+
+        if cells not in ("all", "relevant"):
+            raise ParameterError(f"cells must be 'all' or 'relevant'; got {cells!r}.")
         spec = self.spec
-        rows, cols = np.divmod(self.cell_id, spec.ncols)
-        data: dict[str, Any] = {"cell_id": self.cell_id, "row": rows, "col": cols}
+        gi_bin = self.columns["gi_bin"]
+        cell_id = self.cell_id
+        keep: np.ndarray | None = None
+        if cells == "relevant":
+            keep = (np.asarray(self.columns["count"]) != 0) | (gi_bin != 0)
+            if keep.all():
+                keep = None
+            else:
+                cell_id = cell_id[keep]
+                gi_bin = gi_bin[keep]
+        rows, cols = np.divmod(cell_id, spec.ncols)
+        data: dict[str, Any] = {"cell_id": cell_id, "row": rows, "col": cols}
         for name in _COLUMNS:
-            data[name] = self.columns[name]
-        data["hotspot"] = labels_of(self.columns["gi_bin"])
-        geom = _cell_polygons(spec, rows, cols)
+            data[name] = self.columns[name] if keep is None else self.columns[name][keep]
+        data["hotspot"] = labels_of(gi_bin)
+        geom = cell_squares(spec.x0, spec.y0, spec.cell_size, rows, cols, crs=self.crs)
         out = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geom, crs=self.crs), crs=self.crs)
         out.attrs["grid"] = {
             "x0": spec.x0, "y0": spec.y0, "cell_size": spec.cell_size,
             "nrows": spec.nrows, "ncols": spec.ncols,
-            "complete": len(self.cell_id) == spec.ncells,
+            "complete": len(cell_id) == spec.ncells,
         }
-        out.attrs["notes"] = list(self.attrs.get("notes", []))
-        out.attrs["hotspots"] = dict(self.attrs.get("hotspots", {}))
+        notes = list(self.attrs.get("notes", []))
+        meta = dict(self.attrs.get("hotspots", {}))
+        meta["cells_in_frame"] = int(len(cell_id))
+        meta["frame_cells"] = cells
+        if keep is not None:
+            left = int(len(keep) - keep.sum())
+            notes.append(
+                f"the frame holds the {int(keep.sum()):,} cells that hold incidents or are "
+                f"hot or cold; {left:,} empty, not significant cells of the "
+                f"{len(keep):,} analysed are left out (cells='all' keeps them; "
+                "hotspot_grid keeps every cell)."
+            )
+        out.attrs["notes"] = notes
+        out.attrs["hotspots"] = meta
         if "scale_search" in self.attrs:
             out.attrs["scale_search"] = self.attrs["scale_search"]
         return out

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any, ParamSpec
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,25 +49,26 @@ from intelbench.geo.hotgrid import HotspotGrid, hotspot_grid
 __all__ = ["HOTSPOT_LABELS", "HotspotGrid", "getis_ord", "gi_star_grid", "hotspot_grid",
            "hotspots"]
 
-_P = ParamSpec("_P")
-
-
 def _frame_of(
-    grid_fn: Callable[_P, HotspotGrid],
-) -> Callable[[Callable[..., Any]], Callable[_P, Any]]:
-    """Build a function with ``grid_fn``'s parameters that returns ``grid_fn(...).to_frame()``.
+    grid_fn: Callable[..., HotspotGrid],
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Build ``grid_fn(...).to_frame(cells=cells)`` with ``grid_fn``'s parameters and ``cells``.
 
     The parameters and their defaults live only in ``grid_fn``; the decorated function gives
     the name and the docstring (with its doctest).
     """
 
-    def build(doc: Callable[..., Any]) -> Callable[_P, Any]:
-        def frame(*args: _P.args, **kwargs: _P.kwargs) -> Any:
-            return grid_fn(*args, **kwargs).to_frame()
+    def build(doc: Callable[..., Any]) -> Callable[..., Any]:
+        def frame(*args: Any, cells: str = "all", **kwargs: Any) -> Any:
+            return grid_fn(*args, **kwargs).to_frame(cells=cells)
 
         functools.update_wrapper(frame, doc)
+        sig = inspect.signature(grid_fn)
+        params = [*sig.parameters.values(),
+                  inspect.Parameter("cells", inspect.Parameter.KEYWORD_ONLY, default="all",
+                                    annotation="str")]
         setattr(frame, "__signature__",  # noqa: B010  (help() and autodoc show the parameters)
-                inspect.signature(grid_fn).replace(return_annotation="GeoDataFrame"))
+                sig.replace(parameters=params, return_annotation="GeoDataFrame"))
         return frame
 
     return build
@@ -124,6 +125,12 @@ def hotspots() -> Any:  # parameters: those of hotspot_grid
         from each cell holding incidents to its K-th nearest such cell (K = 5% of them,
         3-30, capped at one standard distance). The search is kept in
         ``attrs["scale_search"]``.
+    cells : {"all", "relevant"}, default "all"
+        Rows of the frame: every analysed cell, or only those that hold an incident or
+        are classed hot or cold ("relevant": empty, not significant cells are left out, so
+        counts and classes are unchanged; the notes give how many were left out). The cell
+        polygons are built on first use of the geometry either way, so a frame of a large
+        grid is ready at once; :func:`hotspot_grid` returns arrays and keeps every cell.
 
     Returns
     -------

@@ -25,21 +25,17 @@ if TYPE_CHECKING:
 __all__ = ["docx_to_pdf", "render_docx"]
 
 
-def _cell(v: Any) -> str:
-    if v is None or (isinstance(v, float) and v != v) or v is pd.NaT or v is pd.NA:
-        return ""
-    return str(v)
-
-
 def _table(doc: Any, frame: pd.DataFrame, max_rows: int = 200) -> None:
     """Write a frame as a Word table, cells shown as the HTML profile shows them.
 
     Numbers and dates are shown at the precision they carry, by the same rules as
     :func:`intelbench.profiles.render_html.table_html` (:mod:`intelbench._display`): counts
     whole with thousands separators, other numbers to three significant figures, month-only
-    dates as ``Mar 2016``; coordinates and plain integers are left as they are.
+    dates as ``Mar 2016``; coordinates and plain integers keep every digit
+    (:func:`~intelbench.profiles.render_html.cell_text`, shared with the HTML table).
     """
     from intelbench._display import precision_formatters
+    from intelbench.profiles.render_html import cell_text
 
     geom = getattr(frame, "_geometry_column_name", None)
     f = pd.DataFrame(frame).drop(columns=[geom], errors="ignore") if geom else frame
@@ -52,7 +48,7 @@ def _table(doc: Any, frame: pd.DataFrame, max_rows: int = 200) -> None:
     for row in f.head(max_rows).itertuples(index=False, name=None):
         cells = t.add_row().cells
         for i, (v, fn) in enumerate(zip(row, fmts, strict=True)):
-            text = _cell(v)
+            text = cell_text(v)
             cells[i].text = text if fn is None or text == "" else fn(v)
     if len(f) > max_rows:
         doc.add_paragraph(f"{len(f) - max_rows} more row(s) not shown.")

@@ -25,7 +25,7 @@ from intelbench.profiles._parts import FigureItem
 if TYPE_CHECKING:
     from intelbench.profiles.model import Profile
 
-__all__ = ["render_html", "safe_json", "table_html"]
+__all__ = ["cell_text", "render_html", "safe_json", "table_html"]
 
 _CSS = """
 :root{--mark:#b00000}
@@ -63,13 +63,7 @@ def _e(value: Any) -> str:
 
 
 def _cell(v: Any) -> str:
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    if v is pd.NaT or v is pd.NA:
-        return ""
-    if isinstance(v, list | tuple):
-        return _e(", ".join(map(str, v)))
-    return _e(_fmt(v))
+    return _e(cell_text(v))
 
 
 def table_html(frame: pd.DataFrame, max_rows: int = 200) -> str:
@@ -130,17 +124,35 @@ def _figure_html(item: FigureItem, mark: str) -> str:
     return f'<figure class="ib-chart">{img}{cap}</figure>'
 
 
-def _fmt(v: Any) -> str:
-    """Format a number as an analyst reads it: whole numbers whole, others to 3 figures."""
-    if isinstance(v, bool):
-        return str(v)
+def cell_text(v: Any) -> str:
+    """Text of a table cell that no precision rule formats, the same in HTML and DOCX.
+
+    Both renderers fall back to this for the columns :func:`intelbench._display.
+    precision_formatters` leaves alone (coordinates, plain integers, text, flags): missing
+    is "", a list is joined with commas, and a number keeps every digit it has (a whole
+    float without its ``.0``), because rounding a coordinate moves the point.
+
+    Examples
+    --------
+    >>> from intelbench.profiles.render_html import cell_text
+    >>> cell_text(345678.25), cell_text(np.float64(345680.125)), cell_text(345678.0)
+    ('345678.25', '345680.125', '345678')
+    >>> cell_text(float("nan")), cell_text(None), cell_text(["a", "b"]), cell_text(True)
+    ('', '', 'a, b', 'True')
+    """
+    if v is None or v is pd.NaT or v is pd.NA:
+        return ""
+    if isinstance(v, list | tuple):
+        return ", ".join(map(str, v))
+    if isinstance(v, bool | np.bool_):
+        return str(bool(v))
     if isinstance(v, float | np.floating):
         f = float(v)
         if f != f:
             return ""
         if f.is_integer() and abs(f) < 1e15:
             return str(int(f))
-        return f"{f:.3g}" if abs(f) < 1000 else f"{f:,.0f}"
+        return repr(f)
     return str(v)
 
 

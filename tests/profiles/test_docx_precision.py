@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 
+import numpy as np
 import pandas as pd
 
 import intelbench as ib
@@ -59,13 +60,25 @@ def test_docx_table_cells_at_their_precision() -> None:
 
 
 def test_docx_table_reads_as_the_html_table() -> None:
-    # Coordinates left out: the HTML table's fallback still rounds them (render_html._fmt),
-    # where intelbench._display keeps every digit of a coordinate, as the DOCX does.
-    frame = _frame().drop(columns=["easting"])
+    # coordinates included: both renderers fall back to one formatter (cell_text)
+    frame = _frame()
     html_cells = [re.sub(r"<[^>]+>", "", c)
                   for c in re.findall(r"<td>(.*?)</td>", table_html(frame))]
     docx_cells = [c for r in _docx_table(frame)[1:] for c in r]
     assert docx_cells == html_cells
+
+
+def test_html_table_keeps_every_digit_of_a_coordinate() -> None:
+    # render_html used to round a coordinate to whole metres (345678.25 -> "345,678")
+    f = pd.DataFrame({"easting": [345678.25, 345680.125, 345681.0],
+                      "lat": [54.123456789, 54.5, float("nan")],
+                      "x": [np.float64(300000.75), np.float64(1.0), np.float64(2.5)]})
+    cells = re.findall(r"<td>(.*?)</td>", table_html(f))
+    assert cells == ["345678.25", "54.123456789", "300000.75",
+                     "345680.125", "54.5", "1",
+                     "345681", "", "2.5"]
+    docx = [c for r in _docx_table(f)[1:] for c in r]
+    assert docx == cells
 
 
 def test_docx_missing_values_stay_empty() -> None:
