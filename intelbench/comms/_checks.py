@@ -21,6 +21,7 @@ from intelbench.comms._read import TimeColumn
 from intelbench.comms.layouts import DIRECTIONS, EVENT_TYPES, Layout
 from intelbench.comms.numbers import INVALID_NUMBER, is_imei, is_imsi, normalise_unique
 from intelbench.exceptions import SchemaError
+from intelbench.intake._common import NUL_REASON
 from intelbench.intake.columnar import CategoricalTable, TextColumn
 
 if TYPE_CHECKING:
@@ -271,6 +272,8 @@ def check_records(table: CategoricalTable, lay: Layout, authority: Authority,
     for name, src in m.items():  # the checks of read_table, in its order
         fld = _Field.of(table.columns[src], upper=name in ("direction", "type"))
         f[name] = fld
+        has_nul = pd.Series(fld.values, dtype="str").str.contains("\x00", regex=False)
+        issues.add(fld.per_row(has_nul.to_numpy(dtype=bool), False), name, NUL_REASON)
         if name in _REQUIRED:
             issues.add(~fld.present, name, "missing required value")
         if name in ("direction", "type"):

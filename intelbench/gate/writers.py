@@ -309,6 +309,15 @@ div.marking[data-ib-gate].bottom{bottom:0}
 div.ib-gate-space{height:23px;flex:none}
 """
 
+#: With a cover, a full-window map goes into the page's flow below it (the window's height
+#: less the two banners), so that the cover is not hidden under the map; the page scrolls.
+#: The selector outranks the map's own absolute positioning (an id and ``!important``).
+_COVER_FLOW_CSS = """
+body:not(#ib-gate-none) div.folium-map{position:relative!important;top:auto!important;
+ bottom:auto!important;left:auto!important;right:auto!important;width:100%!important;
+ height:calc(100vh - 46px)!important}
+"""
+
 
 def _banner(m: Marking, where: str, *, fixed: bool = False) -> str:
     gate = " data-ib-gate" if fixed else ""
@@ -378,7 +387,9 @@ def inject_marking(doc: str, m: Marking, *, cover: bool = True) -> str:
     csp = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
            f"script-src {hashes or chr(39) + 'none' + chr(39)}; style-src 'unsafe-inline'; "
            "img-src data:; font-src data:; base-uri 'none'; form-action 'none'\">")
-    style = csp + f"<style>{_CSS.replace('body{', '.ib-body-unused{')}{_PAGE_CSS}</style>"
+    flow = _COVER_FLOW_CSS if cover else ""
+    style = (csp + f"<style>{_CSS.replace('body{', '.ib-body-unused{')}{_PAGE_CSS}{flow}"
+             "</style>")
     space = '<div class="ib-gate-space" aria-hidden="true"></div>'
     top = _banner(m, "top", fixed=True) + space + (_cover(m) if cover else "")
     bottom = space + _banner(m, "bottom", fixed=True)

@@ -12,7 +12,8 @@ import pandas as pd
 
 from intelbench.exceptions import SchemaError
 
-__all__ = ["NotNumberError", "collect_files", "read_csv_text", "read_header", "sniff_text"]
+__all__ = ["NUL_REASON", "NotNumberError", "collect_files", "has_nul", "read_csv_text",
+           "read_header", "sniff_text"]
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -60,7 +61,10 @@ def sniff_text(path: Path) -> str:
                           "download), not a CSV text file; unzip it or use read_table for XLSX")
     if head.startswith(b"%PDF"):
         raise SchemaError(f"{path}: this is a PDF document, not a CSV text file")
-    if b"\x00" in head:
+    first_line = head.split(b"\n", 1)[0]
+    if b"\x00" in first_line or head.count(b"\x00") > len(head) // 100:
+        # a NUL in the header, or more than 1% NUL bytes (UTF-16, a database file, an
+        # image): not CSV text. A few NUL bytes in rows are a damaged row, quarantined.
         raise SchemaError(f"{path}: the file holds binary data (NUL bytes), not CSV text")
     body = head[len(_BOM):] if head.startswith(_BOM) else head
     if body.lstrip()[:1] == b"<":
@@ -107,3 +111,22 @@ def read_csv_text(path: Path, encoding: str, what: str, **kw: Any) -> pd.DataFra
         if "could not convert string to float" in msg or "Unable to parse" in msg:
             raise NotNumberError(f"{path}: a numeric column holds text") from None
         raise SchemaError(f"{path}: cannot be read as {what}: {msg}") from None
+
+
+#: the reason given to a row that holds a NUL byte in any of its cells
+NUL_REASON = "NUL byte in a cell"
+
+
+def has_nul(path: Path, chunk: int = 1 << 24) -> bool:
+    """Tell whether the file holds a NUL byte anywhere (read in chunks).
+
+    A text file with a NUL byte in a row is damaged there: the readers quarantine those rows
+    (``NUL_REASON``) and keep the others.
+    """
+    with path.open("rb") as fh:
+        while True:
+            block = fh.read(chunk)
+            if not block:
+                return False
+            if b"\x00" in block:
+                return True

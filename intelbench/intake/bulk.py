@@ -26,7 +26,13 @@ import numpy as np
 import pandas as pd
 
 from intelbench.exceptions import ParameterError, SchemaError
-from intelbench.intake._common import collect_files, read_header, sniff_text
+from intelbench.intake._common import (
+    NUL_REASON,
+    collect_files,
+    has_nul,
+    read_header,
+    sniff_text,
+)
 from intelbench.intake.police_uk import (
     GB_BOUNDS,
     POLICE_UK_COLUMNS,
@@ -99,8 +105,10 @@ def _trailing_blank_lines(f: Path) -> int:
     return max(tail[len(stripped):].count(b"\n") - 1, 0)
 
 
-def _check_files(files: list[Path], work: Path) -> tuple[list[Path], int]:
-    """Check each header; return the files DuckDB reads and the trailing blank lines.
+def _check_files(files: list[Path], work: Path) -> tuple[list[Path], int, bool]:
+    """Check each header; return the files DuckDB reads, trailing blank lines and NUL bytes.
+
+    The third value tells whether any file holds a NUL byte (its rows are then checked).
 
     A Windows-1252 file, or one with empty lines between its rows, is copied to ``work`` as
     UTF-8 with each empty line written as a row of empty cells: DuckDB then reads it as a
@@ -108,8 +116,10 @@ def _check_files(files: list[Path], work: Path) -> tuple[list[Path], int]:
     """
     out: list[Path] = []
     trailing = 0
+    nul = False
     for i, f in enumerate(files):
         enc = sniff_text(f)
+        nul = nul or has_nul(f)
         got = read_header(f, enc)
         if got != POLICE_UK_COLUMNS:
             raise SchemaError(
@@ -125,21 +135,25 @@ def _check_files(files: list[Path], work: Path) -> tuple[list[Path], int]:
             out.append(copy)
         else:
             out.append(f)
-    return out, trailing
+    return out, trailing, nul
 
 
 #: reason codes the SQL gives each row; "repeated month" and "repeated Crime ID" (3 and 4)
 #: are decided while the rows stream in file order (see _Repeats)
 REASONS = ("", "blank line", "bad month", "repeated month", "repeated Crime ID",
            "bad coordinates", "zero coordinates", "no location",
-           "latitude and longitude swapped", "outside Great Britain", "missing crime type")
-_BLANK, _BAD_MONTH, _REP_MONTH, _REP_ID = 1, 2, 3, 4
+           "latitude and longitude swapped", "outside Great Britain", "missing crime type",
+           NUL_REASON)
+_BLANK, _BAD_MONTH, _REP_MONTH, _REP_ID, _NUL = 1, 2, 3, 4, 11
 
 _ALL = ", ".join(f'"{c}"' for c in POLICE_UK_COLUMNS)
+#: a row with a NUL byte in any cell (only asked when a file holds one)
+_NUL_SQL = "  WHEN " + " OR ".join(f'contains("{c}", chr(0))' for c in POLICE_UK_COLUMNS) + \
+    " THEN 11\n"
 _CODE = f"""
 CASE
   WHEN COALESCE({_ALL}) IS NULL THEN 1
-  WHEN TRY_STRPTIME("Month", '%Y-%m') IS NULL THEN 2
+{{nul}}  WHEN TRY_STRPTIME("Month", '%Y-%m') IS NULL THEN 2
   WHEN ("Longitude" IS NOT NULL AND lon IS NULL) OR ("Latitude" IS NOT NULL AND lat IS NULL)
        OR abs(lon) > 180 OR abs(lat) > 90 THEN 5
   WHEN lon = 0 AND lat = 0 THEN 6
@@ -342,7 +356,7 @@ def police_uk_to_parquet(path: str | Path | Iterable[str | Path], out: str | Pat
     kept_path, excl_path = out_dir / "crimes.parquet", out_dir / "excluded.parquet"
     con = duckdb.connect()
     try:
-        read, trailing = _check_files(files, work)
+        read, trailing, nul = _check_files(files, work)
         con.execute("SET enable_progress_bar=false")
         con.execute(f"SET memory_limit='{memory_limit}'")
         con.execute(f"SET temp_directory='{work / 'spill'}'")
@@ -357,7 +371,7 @@ def police_uk_to_parquet(path: str | Path | Iterable[str | Path], out: str | Pat
                        params=names).to_arrow_table().column("h").combine_chunks()
         hashes = ', hash("Crime ID") AS h' if len(cand) else ""
         reader = con.sql(f"""
-            SELECT fi, {_STREAM}, {_CODE} AS code{hashes}
+            SELECT fi, {_STREAM}, {_CODE.format(nul=_NUL_SQL if nul else "")} AS code{hashes}
             FROM (SELECT *, file_index AS fi, TRY_CAST("Longitude" AS DOUBLE) AS lon,
                          TRY_CAST("Latitude" AS DOUBLE) AS lat FROM {csv})""",
                          params=names).to_arrow_reader(batch_rows)
@@ -418,7 +432,8 @@ def _stream(reader: Any, kept_path: Path, excl_path: Path, files: list[Path],
             rep_id = repeats.ids(batch.column("crime_id"),
                                  batch.column("h") if "h" in batch.schema.names else None,
                                  fi, live & ~rep_month)
-            open_ = live & (code != _BAD_MONTH)
+            nul = code == _NUL  # a NUL byte outranks every reason but a blank line
+            open_ = live & (code != _BAD_MONTH) & ~nul
             code[open_ & rep_id] = _REP_ID
             code[open_ & rep_month] = _REP_MONTH
             out = np.flatnonzero((code != 0) & live)

@@ -12,8 +12,10 @@ import pandas as pd
 
 from intelbench.exceptions import SchemaError
 from intelbench.intake._common import (
+    NUL_REASON,
     NotNumberError,
     collect_files,
+    has_nul,
     read_csv_text,
     read_header,
     sniff_text,
@@ -61,9 +63,14 @@ def _header_difference(got: list[str]) -> str:
     return "; ".join(parts)
 
 
-def _read_one(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """One file: the frame (text as categories, coordinates as float) and bad-number masks."""
+def _read_one(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """Read one file: frame, bad-number masks and the rows holding a NUL byte.
+
+    Text is read as categories and coordinates as floats.
+    """
     enc = sniff_text(path)
+    if has_nul(path):
+        return _read_with_nul(path, enc)
     got = read_header(path, enc)
     if got != POLICE_UK_COLUMNS:
         raise SchemaError(
@@ -78,12 +85,21 @@ def _read_one(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         df = read_csv_text(path, enc, "a data.police.uk CSV",
                            dtype={**dtype, "Longitude": "float64", "Latitude": "float64"}, **kw)
         no_bad = np.zeros(len(df), dtype=bool)
-        return df, no_bad, no_bad
+        return df, no_bad, no_bad, no_bad
     except NotNumberError:
         pass
-    # slow path: a coordinate cell holds text; read as text and flag what does not parse
+    df, lon_bad, lat_bad = _read_text_coordinates(path, enc)
+    return df, lon_bad, lat_bad, np.zeros(len(df), dtype=bool)
+
+
+def _read_text_coordinates(path: Path, enc: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Read coordinates as text (the slow path); mask those that do not parse."""
+    dtype: dict[str, Any] = {c: "category" for c in _TEXT}
+    dtype["Crime ID"] = object
     df = read_csv_text(path, enc, "a data.police.uk CSV",
-                       dtype={**dtype, "Longitude": object, "Latitude": object}, **kw)
+                       dtype={**dtype, "Longitude": object, "Latitude": object},
+                       keep_default_na=False, na_values=[""], skip_blank_lines=False,
+                       low_memory=False)
     bad = []
     for col in ("Longitude", "Latitude"):
         text = df[col]
@@ -91,6 +107,31 @@ def _read_one(path: Path) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         bad.append((text.notna() & num.isna()).to_numpy())
         df[col] = num.astype("float64")
     return df, bad[0], bad[1]
+
+
+def _read_with_nul(path: Path, enc: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray,
+                                                  np.ndarray]:
+    """Read a file with NUL bytes in some rows as text, and mark those rows."""
+    dtype: dict[str, Any] = {c: "category" for c in _TEXT}
+    dtype.update({"Crime ID": object, "Longitude": object, "Latitude": object})
+    df = read_csv_text(path, enc, "a data.police.uk CSV", dtype=dtype, keep_default_na=False,
+                       na_values=[""], skip_blank_lines=False, low_memory=False)
+    nul = np.zeros(len(df), dtype=bool)
+    for col in df.columns:
+        values = df[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            cats = values.cat.categories.astype(str).str.contains("\x00", regex=False)
+            nul |= np.append(np.asarray(cats), False)[np.asarray(values.array.codes)]
+        else:
+            nul |= values.astype(str).str.contains("\x00", regex=False).to_numpy() & \
+                values.notna().to_numpy()
+    bad = []
+    for col in ("Longitude", "Latitude"):
+        text = df[col]
+        num = pd.to_numeric(text, errors="coerce")
+        bad.append((text.notna() & num.isna()).to_numpy() & ~nul)
+        df[col] = num.astype("float64")
+    return df, bad[0], bad[1], nul
 
 
 def _union(frames: list[pd.DataFrame], col: str) -> pd.Categorical:
@@ -111,6 +152,7 @@ def read_police_uk_frames(path: str | Path | Iterable[str | Path]
     frames = [p[0] for p in parts]
     lon_bad = np.concatenate([p[1] for p in parts])
     lat_bad = np.concatenate([p[2] for p in parts])
+    nul = np.concatenate([p[3] for p in parts])
     n = [len(f) for f in frames]
     file_idx = np.repeat(np.arange(len(files), dtype=np.int32), n)
     line = np.concatenate([np.arange(k, dtype=np.int64) + 2 for k in n])
@@ -147,6 +189,7 @@ def read_police_uk_frames(path: str | Path | Iterable[str | Path]
     reason[~in_gb & (reason == "")] = "outside Great Britain"
     no_type = np.asarray(raw["Crime type"].array.codes) < 0
     reason[no_type & (reason == "")] = "missing crime type"
+    reason[nul & ~blank_row] = NUL_REASON
     reason[blank_row] = "blank line"
     keep = reason == ""
     out = ~keep & ~blank_row

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from intelbench.exceptions import SchemaError
-from intelbench.intake._common import read_csv_text, sniff_text
+from intelbench.intake._common import NUL_REASON, read_csv_text, sniff_text
 
 __all__ = ["KINDS", "check_frame", "read_header", "read_raw"]
 
@@ -96,8 +96,14 @@ def check_frame(raw: pd.DataFrame, mapping: Mapping[str, str], schema: Mapping[s
             s = s.str.upper()
         empty = s == ""
         bad: list[tuple[pd.Series, str]] = []
+        # a NUL byte marks a damaged row: the value is not kept, the row is quarantined
+        nul = s.str.contains("\x00", regex=False)
+        if nul.any():
+            bad.append((nul, NUL_REASON))
+            s = s.where(~nul, "")
+            empty = s == ""
         if spec.get("required", True):
-            bad.append((empty, "missing required value"))
+            bad.append((empty & ~nul, "missing required value"))
         value: pd.Series
         if kind in ("int", "float"):
             num = pd.to_numeric(s.where(~empty), errors="coerce").astype(float)

@@ -46,6 +46,21 @@ _PROBE = """() => [...document.querySelectorAll('div.marking')].map(b => {
 })"""
 
 
+#: The gate's cover: scrolled into view, whether the element at the centre of its visible
+#: part is the cover (or inside it).
+_COVER = """() => {
+  const c = document.querySelector('section.ib-cover');
+  if (c === null) return null;
+  c.scrollIntoView({block: 'center'});
+  const r = c.getBoundingClientRect();
+  const top = Math.max(r.top, 24), bottom = Math.min(r.bottom, window.innerHeight - 24);
+  const e = document.elementFromPoint(r.left + r.width / 2, (top + bottom) / 2);
+  window.scrollTo(0, 0);
+  return {text: c.textContent, height: r.height, onTop: e !== null && (e === c || c.contains(e)),
+          hit: e === null ? null : e.tagName + '.' + e.className};
+}"""
+
+
 def _until(page: Any, expr: str, timeout: float = 30_000) -> None:
     """Poll ``expr`` from Python (the pages' CSP refuses the ``eval`` of wait_for_function)."""
     deadline = time.monotonic() + timeout / 1000
@@ -155,6 +170,11 @@ def test_the_gate_banner_is_visible_and_on_top(
     guarded_page.wait_for_timeout(300)  # let the page finish drawing (map tiles, chart layout)
     height = guarded_page.viewport_size["height"]
     _check_banners(guarded_page.evaluate(_PROBE), banner, height, kind)
+    # the dissemination cover (release text, handling) is on the page and nothing lies over it
+    cover = guarded_page.evaluate(_COVER)
+    assert cover is not None, f"{kind}: no dissemination cover"
+    assert rec.ref in cover["text"] and cover["height"] > 0, (kind, cover)
+    assert cover["onTop"], f"{kind}: the cover lies under {cover['hit']}"
     # still on top after the page is scrolled to its end
     guarded_page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     guarded_page.wait_for_timeout(100)
