@@ -385,6 +385,7 @@ def link_chart(
         colour_by=colour_by,
         layout=restored,
     )
+    data["seed"] = int(seed)  # the seed of a re-layout in the page
     start = ChartLayout(
         positions={str(v): (float(x), float(y))
                    for v, x, y in zip(node_frame["id"], node_frame["x"], node_frame["y"],
