@@ -155,7 +155,8 @@ function layout(G, kind, opts) {
     }
   }
   function forces(iters, tx, ty, pull, linkScale) {
-    var dx = new Float64Array(m), dy = new Float64Array(m), k2 = k * k, theta2 = 1.44;
+    // Barnes-Hut opening angle 1.2 (squared), 1.5 above 2,000 nodes
+    var dx = new Float64Array(m), dy = new Float64Array(m), k2 = k * k, theta2 = m <= 2000 ? 1.44 : 2.25;
     var temp = 2 * k, cool = Math.pow(0.01, 1 / Math.max(iters - 1, 1));
     var ES = Int32Array.from(es), ET = Int32Array.from(et), LS = null;
     if (linkScale) {
@@ -171,7 +172,7 @@ function layout(G, kind, opts) {
       temp *= cool;
     }
   }
-  function iterations() { return m <= 300 ? 300 : m <= 2000 ? 150 : 40; }
+  function iterations() { return m <= 300 ? 300 : m <= 2000 ? 150 : 30; }
 
   // ---- push apart nodes whose discs (with a margin for their labels) touch ----------------
   function separate(passes) {
@@ -262,7 +263,7 @@ function layout(G, kind, opts) {
     throw new Error("unknown layout " + kind);
   }
   var tSep = performance.now();
-  separate(m <= 2000 ? 60 : 10);
+  separate(m <= 2000 ? 60 : 6);
   var moved = 0;
   for (j = 0; j < m; j++) {
     if (fixed[j]) continue;
@@ -315,7 +316,7 @@ function layout(G, kind, opts) {
       }
       var need = 0;
       ringNodes.forEach(function (q5) { need += 2 * rad[q5] + 0.75 * k; });
-      radius = Math.max(radius + 1.6 * k, need / (2 * Math.PI));
+      radius = Math.max(radius + 2.2 * k, need / (2 * Math.PI));
       var at = 0;
       ringNodes.forEach(function (q6) {
         var step = (2 * rad[q6] + 0.75 * k) / need * 2 * Math.PI;
