@@ -865,6 +865,7 @@ function mountLinkChart(root, D, hooks) {
     function finish() {
       X.set(res.x); Y.set(res.y); anim = null;
       fit(); draw();
+      // totalMs runs from the button to the last frame (with the animation, if any)
       api.lastRelayout = { kind: kind, moved: res.moved, layoutMs: tLayout,
         totalMs: performance.now() - t0, drawMs: api.renderMs, parts: res.ms };
       setStatus("Re-laid out " + res.moved + " nodes (" + kind + ")");
