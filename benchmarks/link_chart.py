@@ -9,6 +9,9 @@
   the time of the chart's first draw call; ``first frame`` runs to the second animation frame
   after it (the frame holding the chart has been produced). Best and median of ``--runs``.
 * Screenshots to ``out/screens/`` (Fit, two zooms, a selection with its details).
+* Re-layout in the page: the demo chart before and after an organic, a grouped and a radial
+  re-layout (two nodes pinned, two hidden; labels measured at Fit; screenshots), and the time
+  of each re-layout of the 5,000-node chart (layout, refit and redraw, no animation).
 
 Run: ``PYTHONPATH=. .venv/bin/python benchmarks/link_chart.py [--runs 5] [--data data_samples]``.
 Chromium is ``/usr/bin/chromium`` (``INTELBENCH_CHROMIUM`` to change), headless, offline.
@@ -104,6 +107,46 @@ def summary(name: str, firsts: list[float], frames: list[float]) -> str:
             f"{statistics.median(frames):.0f} ms (runs {[round(f) for f in firsts]})")
 
 
+def relayout_demo(page: Any, demo: Any, tmp: Path, screens: Path) -> None:
+    """The demo chart before and after re-layout in the page, with two pins and two hidden."""
+    open_chart(page, demo.save(tmp / "demo_relayout.html"))
+    order = [str(demo.data["nodes"]["id"][k]) for k in demo.data["nodes"]["order"]]
+    for v in order[1:3]:
+        page.evaluate(f"intelbenchChart.select({json.dumps(v)})")
+        page.click(".ib-pin")
+    page.evaluate(f"intelbenchChart.hide({json.dumps(order[5:7])})")
+    page.evaluate("intelbenchChart.select(null)")
+    page.evaluate("intelbenchChart.fit()")
+    drawn, over = overlap(page)
+    page.screenshot(path=str(screens / "link_chart_relayout_before.png"))
+    print(f"  before re-layout (2 pinned, 2 hidden), at Fit: {drawn} labels drawn, {over} "
+          f"overlap; screenshot {screens / 'link_chart_relayout_before.png'}")
+    for kind in ("organic", "grouped", "radial"):
+        page.select_option(".ib-layout-kind", kind)
+        page.click(".ib-relayout")
+        page.wait_for_function("!intelbenchChart.animating()")
+        ms = page.evaluate("intelbenchChart.lastRelayout")
+        drawn, over = overlap(page)
+        shot = screens / f"link_chart_relayout_{kind}.png"
+        page.screenshot(path=str(shot))
+        print(f"  after {kind} re-layout (layout {ms['layoutMs']:.0f} ms; {ms['totalMs']:.0f} ms "
+              f"with the animation), at Fit: "
+              f"{drawn} labels drawn, {over} overlap ({over / max(drawn, 1):.1%}); "
+              f"screenshot {shot}")
+
+
+def relayout_times(page: Any, runs: int) -> None:
+    """Re-layout of the chart open in ``page`` (the 5,000-node one), each kind ``runs`` times."""
+    for kind in ("organic", "grouped", "radial"):
+        times = [page.evaluate(f"intelbenchChart.relayout('{kind}', {{animate: false}})")
+                 for _ in range(runs)]
+        total = [t["totalMs"] for t in times]
+        layout = [t["layoutMs"] for t in times]
+        print(f"5,000 nodes / 15,000 links, {kind} re-layout: best {min(total):.0f} ms, median "
+              f"{statistics.median(total):.0f} ms (of which layout {statistics.median(layout):.0f}"
+              f" ms; runs {[round(x) for x in total]})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=5)
@@ -143,6 +186,7 @@ def main() -> None:
         page.screenshot(path=str(args.screens / "link_chart_selected_roles.png"))
         print(f"  selection, coloured by key-player role: "
               f"{args.screens / 'link_chart_selected_roles.png'}")
+        relayout_demo(page, demo, Path(tmp), args.screens)
         t0 = time.perf_counter()
         G = big_graph()
         big = link_chart(G, positions=chart_layout(G, seed=0))
@@ -150,6 +194,7 @@ def main() -> None:
               f"({len(big.html) / 1e6:.1f} MB)")
         print(summary("5,000 nodes / 15,000 links",
                       *draw_times(page, big.save(Path(tmp) / "big.html"), args.runs)))
+        relayout_times(page, args.runs)
         H, pos = geometric_graph(20_000, 60_000)
         huge = link_chart(H, positions=pos, max_nodes=20_000)
         print(summary(f"20,000 nodes / {H.number_of_edges():,} links",

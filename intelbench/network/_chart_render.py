@@ -209,13 +209,14 @@ def render_page(data: dict[str, Any]) -> str:
         f"<style>\n{_asset('linkchart.css')}</style>\n</head>\n<body>\n"
         '<div id="ib-root"></div>\n'
         f'<script type="application/json" id="ib-chart-data">{_safe_json(data)}</script>\n'
+        f"<script>\n{_asset('linkchart_layout.js')}</script>\n"
         f"<script>\n{_asset('linkchart.js')}</script>\n"
         f"<script>\n{_asset('linkchart_boot.js')}</script>\n</body>\n</html>\n"
     )
 
 
 def widget_esm() -> str:
-    """The widget's ES module: the chart script plus the anywidget ``render`` glue.
+    """The widget's ES module: the layout and chart scripts plus the anywidget ``render`` glue.
 
     The chart data never sits in a synchronised trait: the front end asks for it with a
     ``ready`` message and the kernel answers with a ``data`` message, so the notebook's saved
@@ -250,7 +251,7 @@ function render(context) {
 }
 export default { render: render };
 """
-    return _asset("linkchart.js") + "\n" + glue
+    return _asset("linkchart_layout.js") + "\n" + _asset("linkchart.js") + "\n" + glue
 
 
 def widget_css() -> str:

@@ -14,6 +14,14 @@ colour by OCG, key-player role or community, drag-to-move-and-pin, hide and expa
 nodes and the marking banner at the top and bottom. The arrangement (positions, pins, hidden
 nodes, notes) is a :class:`~intelbench.network.chart_layouts.ChartLayout`, saved to and
 restored from the workspace.
+
+"Re-layout" lays the shown nodes out again in the page, offline, after the analyst has
+dragged, hidden or expanded nodes: *Organic* (force-directed, Barnes-Hut repulsion, starting
+from where the nodes are), *Grouped* (one cluster per value of the colour attribute, else
+OCG, community or entity type) or *Radial* (rings by links from the selected node, else the
+most important one). Pinned nodes do not move, hidden nodes are left where they were, the
+chart refits and the labels are placed again. The result depends only on the chart's state
+and ``seed``, and it is saved like any other arrangement.
 """
 
 # ruff: noqa: N803, N806  (G for graphs, as in networkx)
@@ -228,7 +236,7 @@ def link_chart(
     layout : {"auto", "fr", "drl", "spring", "circle"}
         Layout algorithm (see :func:`chart_layout`); ignored when ``positions`` is given.
     seed : int
-        Random seed of the layout.
+        Random seed of the layout (and of a re-layout in the page).
     node_type, label, weight : str
         Node attribute holding the type, node attribute holding the label, edge attribute
         holding the weight.
@@ -385,6 +393,7 @@ def link_chart(
         colour_by=colour_by,
         layout=restored,
     )
+    data["seed"] = int(seed)  # the seed of a re-layout in the page
     start = ChartLayout(
         positions={str(v): (float(x), float(y))
                    for v, x, y in zip(node_frame["id"], node_frame["x"], node_frame["y"],

@@ -219,11 +219,16 @@ def test_hostile_strings_run_no_script_and_open_no_dialog(
     assert note == "Note: " + HOSTILE[0] + HOSTILE[1]
     for attr in ("ocg", "role", "community"):
         guarded_page.select_option(".ib-colour-by", attr)
+    for kind in ("grouped", "radial"):  # re-layout by the hostile group values
+        guarded_page.select_option(".ib-layout-kind", kind)
+        guarded_page.click(".ib-relayout")
+        guarded_page.wait_for_function("!intelbenchChart.animating()")
     guarded_page.fill(".ib-search", "{{")
     text = guarded_page.locator("#ib-root").text_content()
     assert "{{7*7}}" in text and "49" not in text and HOSTILE[0] in text
     assert guarded_page.locator("img").count() == 0
-    assert guarded_page.locator("script").count() == 3  # the page's own data, code and start
+    # the page's own data, layout code, chart code and start
+    assert guarded_page.locator("script").count() == 4
     guarded_page.wait_for_timeout(300)
     assert dialogs == []
     assert page_errors == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -144,7 +145,8 @@ def test_hostile_strings_are_data_never_markup() -> None:
     chart = link_chart(G, seed=1, title=HOSTILE[2], marking=HOSTILE[0],
                        saved_layout={"notes": {"N0": HOSTILE[2]}})
     page = chart.html
-    assert page.count("<script") == 3 and page.count("</script>") == 3  # data, chart, start
+    # data, layout, chart, start
+    assert page.count("<script") == 4 and page.count("</script>") == 4
     assert "<img" not in page and "alert(2)</script>" not in page
     data = data_of(page)
     assert data["title"] == HOSTILE[2] and data["marking"] == HOSTILE[0]
@@ -254,3 +256,21 @@ def test_anywidget_is_imported_only_when_a_widget_is_made() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+def test_page_and_widget_carry_the_relayout_script_and_the_seed() -> None:
+    from intelbench.gate.assets import is_asset
+    from intelbench.network._chart_render import widget_esm
+
+    chart = link_chart(small_graph(), seed=5)
+    assert chart.data["seed"] == 5
+    import intelbench.network
+
+    assets = Path(intelbench.network.__file__).parent / "_chart_assets"
+    layout_js = (assets / "linkchart_layout.js").read_text("utf-8")
+    assert "function layout(G, kind, opts)" in layout_js
+    bodies = re.findall(r"<script>\n(.*?)</script>", chart.html, flags=re.S)
+    assert len(bodies) == 3 and all(is_asset(b) for b in bodies)
+    assert bodies[0].strip() == layout_js.strip()
+    assert layout_js.strip() in widget_esm()
+    assert ".ib-relayout" not in layout_js and '"ib-relayout"' in widget_esm()

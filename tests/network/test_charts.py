@@ -68,9 +68,10 @@ def test_standalone_html_has_no_external_reference(tmp_path: Path) -> None:
 def test_markup_in_labels_cannot_break_out_and_round_trips() -> None:
     G = small_graph()
     chart = link_chart(G, seed=1)
-    # Only our own three script elements exist; the labels never appear raw.
-    assert chart.html.count("<script") == 3  # data block, chart asset, start asset
-    assert chart.html.count("</script>") == 3
+    # Only our own four script elements exist; the labels never appear raw.
+    # data block, layout asset, chart asset, start asset
+    assert chart.html.count("<script") == 4
+    assert chart.html.count("</script>") == 4
     assert EVIL_IMG not in chart.html and "<b>bold</b>" not in chart.html
     assert "\u2028" not in chart.html and "\u2029" not in chart.html
     data = embedded(chart)

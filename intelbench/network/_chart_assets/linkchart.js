@@ -59,10 +59,20 @@ function mountLinkChart(root, D, hooks) {
   var colourLabel = h("label", "ib-colour-label", "Colour by ");
   var colourSel = h("select", "ib-colour-by");
   colourLabel.appendChild(colourSel);
+  var layoutSel = h("select", "ib-layout-kind");
+  layoutSel.setAttribute("aria-label", "Layout");
+  [["organic", "Organic"], ["grouped", "Grouped"], ["radial", "Radial"]].forEach(function (o) {
+    var op = h("option", null, o[1]); op.value = o[0]; layoutSel.appendChild(op);
+  });
+  layoutSel.title = "Organic: force-directed. Grouped: one cluster per value of the colour " +
+    "attribute (OCG, community, else entity type). Radial: rings by links from the selected node.";
+  var relayoutBtn = button("Re-layout", "ib-relayout",
+    "Lay out the shown nodes again; pinned nodes stay where they are");
   var showAllBtn = button("Show hidden", "ib-show-all", "Show every hidden node again");
   var clearBtn = button("Clear", "ib-clear", "Clear selection, path and search");
   var statusEl = h("span", "ib-status"); statusEl.setAttribute("role", "status");
-  [titleEl, searchBox, zin, zout, fitBtn, pathLabel, colourLabel, showAllBtn, clearBtn, statusEl]
+  [titleEl, searchBox, zin, zout, fitBtn, layoutSel, relayoutBtn, pathLabel, colourLabel, showAllBtn,
+    clearBtn, statusEl]
     .forEach(function (el) { bar.appendChild(el); });
   var main = h("div", "ib-main");
   var stage = h("div", "ib-stage");
@@ -828,6 +838,57 @@ function mountLinkChart(root, D, hooks) {
     state.pathStart = -1; searchBox.value = ""; search(""); setPath([]); select(-1, false, false);
   });
 
+  // ---- re-layout in the page (linkchart_layout.js), animated, then refit ---------------------
+  var anim = null;
+  function groupCodes() {
+    var a = attrOf(colourBy) || attrOf("ocg") || attrOf("community");
+    return a ? a.codes : D.nodes.t;
+  }
+  function firstShown() {  // the most important node shown
+    for (var o = 0; o < order.length; o++) if (!hidden[order[o]]) return order[o];
+    return undefined;
+  }
+  function relayout(kind, opts) {
+    opts = opts || {};
+    if (typeof linkChartLayout !== "function") throw new Error("the layout script is missing");
+    if (anim) { window.cancelAnimationFrame(anim.frame); anim = null; }
+    var t0 = performance.now();
+    var active = new Uint8Array(N);
+    for (var k = 0; k < N; k++) active[k] = hidden[k] ? 0 : 1;
+    var centre = opts.centre !== undefined ? indexOf.get(String(opts.centre)) :
+      (state.selected >= 0 && !hidden[state.selected] ? state.selected : firstShown());
+    var res = linkChartLayout({ n: N, s: D.edges.s, t: D.edges.t, x: X, y: Y, r: R, active: active,
+      pinned: pinned }, kind, { seed: opts.seed !== undefined ? opts.seed : (D.seed || 0),
+      groups: groupCodes(), centre: centre });
+    var tLayout = performance.now() - t0;
+    var fromX = Float64Array.from(X), fromY = Float64Array.from(Y);
+    function finish() {
+      X.set(res.x); Y.set(res.y); anim = null;
+      fit(); draw();
+      // totalMs runs from the button to the last frame (with the animation, if any)
+      api.lastRelayout = { kind: kind, moved: res.moved, layoutMs: tLayout,
+        totalMs: performance.now() - t0, drawMs: api.renderMs, parts: res.ms };
+      setStatus("Re-laid out " + res.moved + " nodes (" + kind + ")");
+      layoutChanged();
+    }
+    var animate = opts.animate !== undefined ? opts.animate : res.moved <= 3000;
+    if (!animate) { finish(); return api.lastRelayout; }
+    // ease from the old positions to the new ones, then the final draw places the labels
+    var start = performance.now(), dur = 450;
+    anim = { frame: 0 };
+    (function step() {
+      var u = Math.min(1, (performance.now() - start) / dur), f = u * u * (3 - 2 * u);
+      if (u >= 1) { finish(); return; }
+      for (var q = 0; q < N; q++) {
+        X[q] = fromX[q] + (res.x[q] - fromX[q]) * f; Y[q] = fromY[q] + (res.y[q] - fromY[q]) * f;
+      }
+      fit(); draw();
+      anim.frame = window.requestAnimationFrame(step);
+    })();
+    return { kind: kind, moved: res.moved, layoutMs: tLayout, animating: true };
+  }
+  relayoutBtn.addEventListener("click", function () { relayout(layoutSel.value); });
+
   // ---- layout state (saved to the workspace from Python) -----------------------------------
   function layoutState() {
     var pos = {}, pins = [], hid = [], nts = {};
@@ -861,6 +922,9 @@ function mountLinkChart(root, D, hooks) {
   api.expand = function (id) { var k = indexOf.get(String(id)); var n = k === undefined ? 0 : expandNode(k); draw(); return n; };
   api.setNote = function (id, text) { var k = indexOf.get(String(id)); if (k !== undefined) setNote(k, text); };
   api.layoutState = layoutState;
+  api.relayout = function (kind, opts) { return relayout(kind || layoutSel.value, opts); };
+  api.animating = function () { return anim !== null; };
+  api.position = function (id) { var k = indexOf.get(String(id)); return k === undefined ? null : [X[k], Y[k]]; };
   api.hovered = function () { return state.hover >= 0 ? String(D.nodes.id[state.hover]) : null; };
   api.hiddenCount = countHidden;
   api.pixelColour = function (id) {
