@@ -94,7 +94,11 @@ def aggregate_comms(frame: pd.DataFrame) -> pd.DataFrame:
         raise SchemaError(
             "communications data: expected a time column (start) and party columns (target, "
             f"other); columns present: {', '.join(map(str, frame.columns))}")
-    when = pd.to_datetime(frame[tcol], errors="coerce", utc=True)
+    # Times as text are read as ISO 8601 only: a day-first "01/02/2025" is left without a
+    # day (still counted) rather than read month-first onto the wrong day.
+    when = (pd.to_datetime(frame[tcol], utc=True)
+            if pd.api.types.is_datetime64_any_dtype(frame[tcol])
+            else pd.to_datetime(frame[tcol], errors="coerce", utc=True, format="ISO8601"))
     labels = phone_labels(pd.concat([frame[c] for c in parties], ignore_index=True))
     out = pd.DataFrame({"day": when.dt.strftime("%Y-%m-%d")})
     for c in parties:

@@ -365,7 +365,8 @@ def emerging_hotspots(
     n_steps = len(labels)
     if n_steps < min_steps:
         raise SchemaError(
-            f"column {time!r} spans {n_steps} {step}s ({labels[0]} to {labels[-1]}); an "
+            f"column {time!r} spans {n_steps} {step}{'s' if n_steps != 1 else ''} "
+            f"({labels[0]} to {labels[-1]}); an "
             f"emerging hot spot analysis needs at least {min_steps} steps for a trend. Use "
             "a longer period or a shorter step."
         )
