@@ -176,7 +176,6 @@ def test_path_result_repr_has_no_numbers_to_round() -> None:
 
 
 def test_workbench_frames_in_ipython_show_at_their_precision_once_intelbench_is_imported() -> None:
-    pytest.importorskip("IPython")
     from IPython.core.interactiveshell import InteractiveShell
 
     shell = InteractiveShell.instance()

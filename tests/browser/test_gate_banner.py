@@ -29,7 +29,7 @@ import pytest
 
 import intelbench as ib
 from intelbench import gate as dm
-from tests.gate._support import make_workspace
+from tests.gate._support import html_request, send_released
 
 pytestmark = pytest.mark.browser
 
@@ -70,21 +70,8 @@ def _until(page: Any, expr: str, timeout: float = 30_000) -> None:
         page.wait_for_timeout(20)
 
 
-def _request(tmp_path: Path) -> dict[str, Any]:
-    out = tmp_path / "out"
-    out.mkdir(exist_ok=True)
-    return dict(
-        to=dm.Recipient("DS Analyst", "Southshire Police", "POLICE_FORCE"),
-        purpose="Banner test", basis="Prevent offences",
-        necessity="Necessary and proportionate for the banner test",
-        path=out, fmt="html", ws=make_workspace(tmp_path / "ws"),
-    )
-
-
 def _send(product: Any, req: dict[str, Any]) -> Any:
-    dry = dm.disseminate(product, dry_run=True, **req)
-    rel = dry.release(*dry.flagged["id"]) if len(dry.flagged) else None
-    rec = dm.disseminate(product, release=rel, **req)
+    rec = send_released(product, req)
     assert isinstance(rec, dm.DisseminationRecord)
     return rec
 
@@ -162,7 +149,7 @@ def test_the_gate_banner_is_visible_and_on_top(
     kind: str, tmp_path: Path, guarded_page: Any, blocked_requests: list[str],
     page_errors: list[str],
 ) -> None:
-    rec = _send(_MAKE[kind](), _request(tmp_path))
+    rec = _send(_MAKE[kind](), html_request(tmp_path, "Banner test"))
     banner = f"{rec.doc['classification']} | {rec.ref} | Handling {rec.doc['handling']}"
     guarded_page.goto(rec.path.as_uri())
     guarded_page.wait_for_load_state("load")
@@ -192,7 +179,7 @@ def test_every_live_page_of_an_interactive_profile_shows_the_banner_on_top(
                ib.profiles.FigureItem("Links", _chart(), "By reference."),
                ib.profiles.FigureItem("Events", _timeline(), "From the log.")]
     prof = fx.reviewed(fx.problem(figures=figures))
-    rec = _send(prof.interactive(), _request(tmp_path))
+    rec = _send(prof.interactive(), html_request(tmp_path, "Banner test"))
     banner = f"{rec.doc['classification']} | {rec.ref} | Handling {rec.doc['handling']}"
     page = guarded_page
     page.goto(rec.path.as_uri())
@@ -237,7 +224,7 @@ def test_chart_pages_carry_one_hash_based_csp_and_still_work(
     product = _MAKE[kind]()
     before = [html.unescape(c) for c in _csps(product.html)]
     assert len(before) == 1 and "unsafe-inline" not in _script_src(before[0])
-    rec = _send(product, _request(tmp_path))
+    rec = _send(product, html_request(tmp_path, "Banner test"))
     doc = rec.path.read_text(encoding="utf-8")
     csps = _csps(doc)
     assert len(csps) == 1, csps

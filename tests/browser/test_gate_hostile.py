@@ -25,10 +25,9 @@ import pandas as pd
 import pytest
 
 import intelbench as ib
-from intelbench import gate as dm
 from intelbench.exceptions import DisseminationRefused
 from intelbench.network.charts import link_chart
-from tests.gate._support import make_workspace
+from tests.gate._support import html_request, send_released
 
 pytestmark = pytest.mark.browser
 
@@ -50,22 +49,9 @@ PAYLOADS = [
 TALLY: dict[str, dict[str, int]] = {}
 
 
-def _request(tmp_path: Path) -> dict[str, Any]:
-    out = tmp_path / "out"
-    out.mkdir(exist_ok=True)
-    return dict(
-        to=dm.Recipient("DS Analyst", "Southshire Police", "POLICE_FORCE"),
-        purpose="Hostile string test", basis="Prevent offences",
-        necessity="Necessary and proportionate for the hostile string test",
-        path=out, fmt="html", ws=make_workspace(tmp_path / "ws"),
-    )
-
-
 def _through_gate(product: Any, req: dict[str, Any]) -> Path | None:
     try:
-        dry = dm.disseminate(product, dry_run=True, **req)
-        rel = dry.release(*dry.flagged["id"]) if len(dry.flagged) else None
-        rec = dm.disseminate(product, release=rel, **req)
+        rec = send_released(product, req)
     except DisseminationRefused:
         return None
     return Path(rec.path)
@@ -112,7 +98,7 @@ def test_hostile_strings_in_a_map_do_not_run(
     except ib.IntelbenchError:
         _tally("map", False, False)  # the map itself refused the string
         return
-    path = _through_gate(product, _request(tmp_path))
+    path = _through_gate(product, html_request(tmp_path, "Hostile string test"))
     executed = False if path is None else _open(guarded_page, path, dialogs)
     _tally("map", path is not None, executed)
     assert not executed, f"payload ran in the map: {payload!r}"
@@ -130,7 +116,7 @@ def test_hostile_strings_in_a_link_chart_do_not_run(
     G.add_node("P-2", node_type=payload, label="Second")
     G.add_edge("P-1", "P-2", link_types=(payload,), reports=(payload,), grades=("B2",))
     product = link_chart(G, seed=1, title=payload)
-    path = _through_gate(product, _request(tmp_path))
+    path = _through_gate(product, html_request(tmp_path, "Hostile string test"))
     executed = False
     if path is not None:
         executed = _open(guarded_page, path, dialogs)
@@ -157,7 +143,7 @@ def test_hostile_strings_in_a_gap_report_do_not_run(
                              gap=f"Gap {payload}", candidate_sources=[src],
                              tasked_to=f"Team {payload}")
     report = ib.plans.gaps(None, today=dt.date(2026, 1, 10), plans=[plan])
-    path = _through_gate(report, _request(tmp_path))
+    path = _through_gate(report, html_request(tmp_path, "Hostile string test"))
     executed = False if path is None else _open(guarded_page, path, dialogs)
     _tally("gap report", path is not None, executed)
     assert not executed, f"payload ran in the gap report: {payload!r}"
@@ -205,7 +191,7 @@ def test_hostile_strings_in_a_timeline_do_not_run(
         "note": [payload, f"N {payload}", "plain"],
     })
     product = ib.timeline(ev, title=payload, caption=payload)
-    path = _through_gate(product, _request(tmp_path))
+    path = _through_gate(product, html_request(tmp_path, "Hostile string test"))
     executed = False
     if path is not None:
         page.goto(path.as_uri())
@@ -243,7 +229,7 @@ def test_hostile_strings_in_a_heat_matrix_do_not_run(
     })
     product = ib.charts.heat_matrix(ev, start="from", end="to", crime_type="offence",
                                     area="area", title=payload)
-    path = _through_gate(product, _request(tmp_path))
+    path = _through_gate(product, html_request(tmp_path, "Hostile string test"))
     executed = False
     if path is not None:
         page.goto(path.as_uri())

@@ -20,10 +20,10 @@ import pytest
 from intelbench.demo.cli import DemoContext
 from intelbench.demo.network import demo_chart_graph
 from intelbench.network import link_chart
-from intelbench.network._chart_render import widget_css, widget_esm
 from intelbench.network.chart_layouts import ChartLayout, load_chart_layout, save_chart_layout
 from intelbench.network.chart_widget import ChartSession
 from tests._identity import open_as
+from tests.browser._widget_stub import mount_widget
 from tests.network.test_charts import EVIL_IMG, EVIL_SCRIPT, big_graph, small_graph
 
 pytestmark = pytest.mark.browser
@@ -388,27 +388,7 @@ def test_widget_selection_round_trip_with_a_stub_model(
     """
     G = small_graph()
     session = ChartSession(link_chart(G, seed=1))
-    guarded_page.set_content(
-        f"<style>{widget_css()}</style><div id='host' style='width:1300px'></div>")
-    guarded_page.evaluate(
-        """async (esm) => {
-          const url = URL.createObjectURL(new Blob([esm], {type: 'text/javascript'}));
-          const mod = await import(url);
-          const handlers = [];
-          window.stub = { sent: [], handlers,
-            send(m) { this.sent.push(JSON.parse(JSON.stringify(m))); },
-            on(ev, f) { if (ev === 'msg:custom') handlers.push(f); },
-            off(ev, f) { handlers.splice(handlers.indexOf(f), 1); },
-            deliver(m) { handlers.forEach((f) => f(m)); } };
-          window.el = document.getElementById('host');
-          window.cleanup = mod.default.render({ model: window.stub, el: window.el });
-        }""", widget_esm())
-
-    def pump() -> None:
-        sent = guarded_page.evaluate("stub.sent.splice(0)")
-        for msg in sent:
-            for reply in session.receive(msg):
-                guarded_page.evaluate("(m) => stub.deliver(m)", json.loads(json.dumps(reply)))
+    pump = mount_widget(guarded_page, session)
 
     assert guarded_page.evaluate("stub.sent")[0] == {"type": "ready"}
     pump()  # ready -> data: the chart mounts inside the widget element

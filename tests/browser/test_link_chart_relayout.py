@@ -17,10 +17,10 @@ import pytest
 from intelbench.demo.cli import DemoContext
 from intelbench.demo.network import demo_chart_graph
 from intelbench.network import link_chart
-from intelbench.network._chart_render import widget_css, widget_esm
 from intelbench.network.chart_layouts import ChartLayout, load_chart_layout, save_chart_layout
 from intelbench.network.chart_widget import ChartSession
 from tests._identity import open_as
+from tests.browser._widget_stub import mount_widget
 from tests.browser.test_link_chart import open_chart, overlaps
 from tests.network.test_charts import big_graph, small_graph
 
@@ -151,25 +151,7 @@ def test_widget_relayout_sends_the_new_layout_to_python(
     page = guarded_page
     G = small_graph()
     session = ChartSession(link_chart(G, seed=1))
-    page.set_content(f"<style>{widget_css()}</style><div id='host' style='width:1300px'></div>")
-    page.evaluate(
-        """async (esm) => {
-          const url = URL.createObjectURL(new Blob([esm], {type: 'text/javascript'}));
-          const mod = await import(url);
-          const handlers = [];
-          window.stub = { sent: [], handlers,
-            send(m) { this.sent.push(JSON.parse(JSON.stringify(m))); },
-            on(ev, f) { if (ev === 'msg:custom') handlers.push(f); },
-            off(ev, f) { handlers.splice(handlers.indexOf(f), 1); },
-            deliver(m) { handlers.forEach((f) => f(m)); } };
-          window.el = document.getElementById('host');
-          window.cleanup = mod.default.render({ model: window.stub, el: window.el });
-        }""", widget_esm())
-
-    def pump() -> None:
-        for msg in page.evaluate("stub.sent.splice(0)"):
-            for reply in session.receive(msg):
-                page.evaluate("(m) => stub.deliver(m)", json.loads(json.dumps(reply)))
+    pump = mount_widget(page, session)
 
     pump()
     page.wait_for_function("el.intelbenchChart && el.intelbenchChart.ready")

@@ -78,3 +78,31 @@ def leaks(path: Path, secrets: list[str]) -> list[str]:
     separators."""
     text = squash(extracted_text(path))
     return [s for s in secrets if squash(s) and squash(s) in text]
+
+
+# -- sending HTML products through the gate --------------------------------------------------
+def html_request(tmp_path: Path, purpose: str, **extra: Any) -> dict[str, Any]:
+    """Keyword arguments of ``ib.disseminate`` for an HTML product to a police analyst.
+
+    The output folder and the workspace are made under ``tmp_path``; ``extra`` adds or
+    replaces arguments (``known=``, ...).
+    """
+    from intelbench import gate as dm
+
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    return dict(
+        to=dm.Recipient("DS Analyst", "Southshire Police", "POLICE_FORCE"),
+        purpose=purpose, basis="Prevent offences",
+        necessity=f"Necessary and proportionate for the {purpose.lower()}",
+        path=out, fmt="html", ws=make_workspace(tmp_path / "ws"), **extra,
+    )
+
+
+def send_released(product: Any, req: dict[str, Any]) -> Any:
+    """Disseminate after a dry run, releasing every value the dry run flagged."""
+    from intelbench import gate as dm
+
+    dry = dm.disseminate(product, dry_run=True, **req)
+    rel = dry.release(*dry.flagged["id"]) if len(dry.flagged) else None
+    return dm.disseminate(product, release=rel, **req)

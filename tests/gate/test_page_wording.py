@@ -24,7 +24,7 @@ import shapely
 import intelbench as ib
 from intelbench import gate as dm
 from intelbench.gate.html_product import is_page_wording
-from tests.gate._support import leaks, make_workspace
+from tests.gate._support import html_request, leaks
 
 DATA = Path(__file__).resolve().parents[2] / "data_samples"
 UNKNOWN = "Zebedee"  # a capitalised name the workspace does not know
@@ -88,21 +88,11 @@ MAKE = {"map": _map, "link chart": _chart, "timeline": _timeline, "heat matrix":
         "gap report": _gaps}
 
 
-def _request(tmp_path: Path, known: Any) -> dict[str, Any]:
-    out = tmp_path / "out"
-    out.mkdir(exist_ok=True)
-    return dict(
-        to=dm.Recipient("DS Analyst", "Southshire Police", "POLICE_FORCE"),
-        purpose="Page wording test", basis="Prevent offences",
-        necessity="Necessary and proportionate for the page wording test",
-        path=out, fmt="html", ws=make_workspace(tmp_path / "ws"), known=known,
-    )
-
-
 @pytest.mark.parametrize("kind", list(MAKE))
 def test_page_wording_is_not_flagged(tmp_path: Path, known: tuple[str, Any], kind: str) -> None:
     product = MAKE[kind]("quiet street")
-    dry = dm.disseminate(product, dry_run=True, **_request(tmp_path, known[1]))
+    req = html_request(tmp_path, "Page wording test", known=known[1])
+    dry = dm.disseminate(product, dry_run=True, **req)
     assert isinstance(dry, dm.DryRun)
     assert list(dry.flagged["value"]) == [], dry.flagged[["field", "kind", "value"]]
     assert not dry.problems.get("sanitisation"), dry.problems
@@ -112,7 +102,7 @@ def test_page_wording_is_not_flagged(tmp_path: Path, known: tuple[str, Any], kin
 def test_a_name_in_a_label_is_still_caught(tmp_path: Path, known: tuple[str, Any],
                                            kind: str) -> None:
     name, terms = known
-    req = _request(tmp_path, terms)
+    req = html_request(tmp_path, "Page wording test", known=terms)
     # a known name widened over the unknown name next to it, even beside page wording
     product = MAKE[kind](f"Legend {name} {UNKNOWN} Fit")
     dry = dm.disseminate(product, dry_run=True, **req)
