@@ -233,7 +233,7 @@ def _categorical(codes: np.ndarray, values: pd.Index, keep: np.ndarray, *,
 
 
 def check_records(table: CategoricalTable, lay: Layout, authority: Authority,
-                  cells: pd.DataFrame | None, where: str
+                  cells: pd.DataFrame | None, where: str, *, scan_nul: bool = True
                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Return (records, quarantine, rejected) for a table read in a provider's layout.
 
@@ -249,6 +249,9 @@ def check_records(table: CategoricalTable, lay: Layout, authority: Authority,
         The cell-site table; unknown cell IDs are quarantined when given.
     where : str
         The file, for messages.
+    scan_nul : bool
+        Look for NUL bytes in the values (quarantined as damaged rows). A caller that has
+        found none in the file's bytes passes False and skips the scan.
 
     Returns
     -------
@@ -272,8 +275,9 @@ def check_records(table: CategoricalTable, lay: Layout, authority: Authority,
     for name, src in m.items():  # the checks of read_table, in its order
         fld = _Field.of(table.columns[src], upper=name in ("direction", "type"))
         f[name] = fld
-        has_nul = pd.Series(fld.values, dtype="str").str.contains("\x00", regex=False)
-        issues.add(fld.per_row(has_nul.to_numpy(dtype=bool), False), name, NUL_REASON)
+        if scan_nul:
+            nul = pd.Series(fld.values, dtype="str").str.contains("\x00", regex=False)
+            issues.add(fld.per_row(nul.to_numpy(dtype=bool), False), name, NUL_REASON)
         if name in _REQUIRED:
             issues.add(~fld.present, name, "missing required value")
         if name in ("direction", "type"):

@@ -34,6 +34,7 @@ from intelbench.comms._read import read_cdr_table
 from intelbench.comms.layouts import LAYOUTS, Layout
 from intelbench.comms.numbers import INVALID_NUMBER, normalise_number
 from intelbench.exceptions import ParameterError
+from intelbench.intake._common import has_nul
 
 __all__ = ["RECORD_COLUMNS", "Authority", "CDRImport", "combine", "read_cdr"]
 
@@ -259,7 +260,10 @@ def read_cdr(
     else:
         lay = layout
     table = read_cdr_table(p, lay, sheet)
-    records, quarantine, rejected = check_records(table, lay, authority, cells, str(p))
+    # a CSV's bytes are scanned for NUL once (fast); its values only if the bytes hold one
+    scan = p.suffix.lower() in {".xlsx", ".xlsm"} or has_nul(p)
+    records, quarantine, rejected = check_records(table, lay, authority, cells, str(p),
+                                                  scan_nul=scan)
     n = len(table)
     workspace.audit.record(
         "COLLECT", record_ref=f"comms/{authority.reference}",
