@@ -87,6 +87,83 @@ def _notebook(cells: list[str]) -> dict[str, Any]:
     }
 
 
+CAPS = ["--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]
+
+
+def _folders_on_the_way(user: str) -> list[Path]:
+    """Folders that ``user`` may not search on the way to the clone and the venv's Python.
+
+    Covers every hop: the clone as the tests see it, the launcher's ``#!`` path as written
+    (the clone's unresolved path), and each symlink from the venv's ``python`` to the real
+    interpreter.
+    """
+    launcher = ROOT / ".venv" / "bin" / "jupyter-lab"
+    paths = [ROOT, Path(sys.executable)]
+    if launcher.exists():
+        first = launcher.read_bytes().split(b"\n", 1)[0]
+        if first.startswith(b"#!"):
+            paths.append(Path(first[2:].decode().split()[0]))
+    hops: list[Path] = []
+    for path in paths:
+        for _ in range(40):
+            hops.append(Path(os.path.abspath(path)))
+            if not path.is_symlink():
+                break
+            path = path.parent / os.readlink(path)
+        hops.append(path.resolve())
+    pw = pwd.getpwnam(user)
+    blocked: list[Path] = []
+    for hop in hops:
+        for folder in [*reversed(hop.parents), hop] if hop.is_dir() else reversed(hop.parents):
+            st = folder.stat()
+            if st.st_uid == pw.pw_uid or st.st_mode & stat.S_IXOTH or folder in blocked:
+                continue
+            blocked.append(folder)
+    return blocked
+
+
+def _way_in(user: str, drop: list[str], cmd: list[str], env: dict[str, str],
+            granted: list[tuple[Path, int]]) -> tuple[list[str] | None, list[str]]:
+    """How ``user`` can run ``make lab`` from this clone, and what was tried.
+
+    The first item is ``drop`` with what the way needs, or ``None`` if no way works.
+
+    Each way is tried by running ``make lab`` itself as the user with ``LAB_FLAGS=--version``
+    (make, then bash, then the venv's ``jupyter-lab`` script by path and its ``#!`` Python), so
+    a way that works for one exec but not through make's chain is not taken:
+
+    1. nothing: the clone and the interpreter are open to the user;
+    2. CAP_DAC_READ_SEARCH only (search any folder), as ambient capability: the user's uid
+       stays non-zero, so Lab's own root check and the Makefile's ``--allow-root`` do not
+       apply; some kernels do not carry ambient capabilities through make's execs;
+    3. search permission (``o+x``, not read) on just the folders the user cannot search
+       (a 0700 ``mktemp`` folder around the clone, ``/root`` around pyenv's Python), restored
+       when the test ends (``granted`` holds the original modes).
+    """
+    tried: list[str] = []
+
+    def works(extra: list[str]) -> bool:
+        probe = subprocess.run([*drop, *extra, *cmd, "LAB_FLAGS=--version"], cwd=ROOT, env=env,
+                               capture_output=True, text=True, check=False, timeout=120)
+        if probe.returncode == 0:
+            return True
+        out = (probe.stderr + probe.stdout).strip()[-300:]
+        tried.append(f"{' '.join(extra) or 'as is'}: {out}")
+        return False
+
+    if works([]):
+        return drop, tried
+    if works(CAPS):
+        return [*drop, *CAPS], tried
+    for folder in _folders_on_the_way(user):
+        granted.append((folder, folder.stat().st_mode))
+        folder.chmod(folder.stat().st_mode | stat.S_IXOTH)
+    tried.append("o+x on " + ", ".join(str(f) for f, _ in granted))
+    if granted and works([]):
+        return drop, tried
+    return None, tried
+
+
 def _users() -> list[str]:
     return ["root", "nobody"] if os.geteuid() == 0 else [pwd.getpwuid(os.geteuid()).pw_name]
 
@@ -112,36 +189,24 @@ def lab(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
         # a worktree without its own venv: Lab from the venv running the tests, which is
         # taken as installed (make must not rebuild a venv it does not own)
         cmd += [f"BIN={Path(sys.executable).parent}", "-o", ".venv/.installed"]
+    granted: list[tuple[Path, int]] = []
     if as_other:
-        # The probe runs Lab's launcher as make will: the venv's ``jupyter-lab`` script (its #!
-        # is the venv's Python). make runs it by path, not ``jupyter lab``: that form looks up
-        # ``jupyter-lab`` with access(2), which ignores the capability below, so under a folder
-        # only root may enter (a CI clone in a 0700 mktemp folder) the lookup fails.
-        launcher = (ROOT / ".venv" / "bin" / "jupyter-lab"
-                    if (ROOT / ".venv" / "bin" / "jupyter-lab").exists()
-                    else Path(sys.executable).with_name("jupyter-lab"))
-        # Where the venv's Python sits under a folder only root may enter (/root/.pyenv, or the
-        # clone itself), the user gets CAP_DAC_READ_SEARCH (read and search any folder) and
-        # nothing else: its uid stays non-zero, so Lab's own root check and the Makefile's
-        # --allow-root do not apply.
-        drop = ["setpriv", f"--reuid={user}", "--regid=nogroup", "--clear-groups"]
-        tried = []
-        for extra in ([], ["--inh-caps=+dac_read_search", "--ambient-caps=+dac_read_search"]):
-            probe = subprocess.run([*drop, *extra, str(launcher), "--version"],
-                                   env=env, capture_output=True, text=True, check=False)
-            if probe.returncode == 0:
-                drop += extra
-                break
-            tried.append(f"{' '.join(extra) or 'no capability'}: {probe.stderr.strip()[-300:]}")
-        else:
-            nb_path.unlink(missing_ok=True)
-            pytest.fail(f"{user} cannot start {launcher} (its Python resolves to "
-                        f"{Path(sys.executable).resolve()}); tried " + " | ".join(tried))
-        for d in ("home", "config", "runtime", "data", "ipython", "workspaces", "workspace"):
-            (tmp / d).mkdir()
+        for sub in ("home", "config", "runtime", "data", "ipython", "workspaces", "workspace"):
+            (tmp / sub).mkdir()
         for d in [tmp, *tmp.iterdir()]:
             d.chmod(0o777)
         nb_path.chmod(nb_path.stat().st_mode | stat.S_IROTH)
+        drop, tried = _way_in(
+            user, ["setpriv", f"--reuid={user}", "--regid=nogroup", "--clear-groups"], cmd, env,
+            granted)
+        if drop is None:
+            nb_path.unlink(missing_ok=True)
+            shutil.rmtree(tmp, ignore_errors=True)
+            for folder, mode in reversed(granted):
+                folder.chmod(mode)
+            pytest.fail(f"{user} cannot run `make lab` here; tried " + " | ".join(tried))
+        print(f"{user} runs make lab with: {' '.join(drop[4:]) or 'no extra rights'}"
+              + (f"; o+x on {[str(f) for f, _ in granted]}" if granted else ""))
         cmd = [*drop, *cmd]
     log = tmp / "lab.log"
     with log.open("wb") as fh:
@@ -164,6 +229,8 @@ def lab(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
         (ROOT / "notebooks" / ".ipynb_checkpoints" / name.replace(
             ".ipynb", "-checkpoint.ipynb")).unlink(missing_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
+        for folder, mode in reversed(granted):
+            folder.chmod(mode)
 
 
 def _run_cell(page: Any, index: int) -> None:
