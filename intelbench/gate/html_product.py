@@ -72,7 +72,13 @@ PAGE_WORDING: frozenset[str] = frozenset({
     "By period", "By period (events)", "All", "0Q0", "0-Q0", "0-W0",
     # map payload (ib.geo.map)
     "Points", "Points (0)", "Points (0,0)", "Produced 0-0-0", "Areas", "Area names",
-    "Hotspots (Gi*)",
+    "Hotspots (Gi*)", "Boundary", "Outlines", "Density", "Density (KDE)", "Density contours",
+    "Grid counts", "Incidents per cell", "Incidents in cell", "Incidents per 0 m cell",
+    "Points per 0 m cell (0)", "Points per 0 m cell (0,0)", "0 located", "0,0 located",
+    "Gi* z-score", "p-value", "q-value (FDR)", "Place names", "Buildings", "Roads",
+    "Hot spot, 0% confidence", "Cold spot, 0% confidence",
+    "No incidents in this cell; hot because of its neighbours.",
+    "Fewer incidents here and around it than across the area.",
     # gap report (ib.plans.gaps): its column heads and question numbers
     "Plan", "Owner", "Q", "Q0", "Priority", "Status", "Tasked to", "Deadline",
     "Listed because", "Question", "Gap", "Candidate sources", "Plans overdue for review:",

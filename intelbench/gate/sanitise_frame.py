@@ -202,6 +202,10 @@ def _suppress(out: pd.DataFrame, policy: SanitisationPolicy, res: SanitisationRe
         )
 
 
+#: Public geography in a place column a product declares: ONS (GSS) codes such as E01019239,
+#: and the "007C" of an LSOA or MSOA name such as "Carlisle 007C".
+PUBLIC_AREA_CODE = re.compile(r"[EWSNLMKJ]\d{8}|\d{3}[A-Z]{1,2}")
+
 def _process(red: Any, vals: list[str], flag: str | None,
              release: Callable[[str, str], bool]) -> tuple[Any, list[tuple[int, int, Finding]]]:
     """Redact ``vals``, scanning each distinct value once.
@@ -321,6 +325,7 @@ def sanitise_frame(
     keep: list[Any] = []
     never: list[Any] = []
     role: dict[str, str] = {}
+    guessed: dict[str, bool] = {}  # role guessed from the values alone, not named anywhere
     for c in df.columns:
         key = "geometry" if c == geom_name else str(c).strip().lower()
         if c == geom_name:
@@ -328,6 +333,7 @@ def sanitise_frame(
         else:
             r, why = role_of(c, df[c], declared)
         role[str(c)] = r
+        guessed[str(c)] = why.startswith("inferred:")
         if is_never_leave(key) or r in NEVER_LEAVE_ROLES:
             never.append(c)
             res.dropped[str(c)] = f"never leaves ({r})"
@@ -406,15 +412,30 @@ def sanitise_frame(
                             t in all_originals for t in _sentences(vals[i])):
                         vals[i] = "[WITHHELD]"
                         withheld += 1
-        flag = "all" if r in ("free_text", "personal") or (
+        # Names are looked for in free text and personal data, in long text, and in any text
+        # column whose role neither the product nor the column's name gives (deny by
+        # default: a column of names under an unknown heading must not pass as "labels").
+        flag = "all" if r in ("free_text", "personal") or guessed.get(str(c), False) or (
             vals and (np.mean([len(v) for v in vals]) if withheld else lens.mean()) > 30) else (
             None if r in ("identifier", "time") else "digits")
         field_name = f"{name}{c}"
+        # a place column the product declares: ONS area codes and LSOA-style name suffixes
+        # are public geography, not identifiers to flag
+        public = r == "location" and str(c) in declared
 
-        def rel(kind: str, value: str, _f: str = field_name) -> bool:
+        def rel(kind: str, value: str, _f: str = field_name, _public: bool = public) -> bool:
+            if _public and kind == "CODE" and PUBLIC_AREA_CODE.fullmatch(value):
+                return True
             return release is not None and release(_f, kind, value)
 
         sr, sflags = _process(red, vals, flag, rel)
+        if public:
+            kept_flags = [x for x in sflags
+                          if not (x[2].kind == "CODE" and PUBLIC_AREA_CODE.fullmatch(x[2].value))]
+            if len(kept_flags) < len(sflags):
+                res.notes.append(f"{c}: {sum(x[1] for x in sflags) - sum(x[1] for x in kept_flags)}"
+                                 " public area codes (ONS codes, LSOA name suffixes) not flagged")
+            sflags = kept_flags
         counts = sr.counts
         if withheld:
             counts["WITHHELD"] += withheld

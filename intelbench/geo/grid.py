@@ -7,6 +7,7 @@ location, points outside the extent) are kept in ``result.attrs["notes"]``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -255,7 +256,7 @@ def rates(
     points: Any,
     areas: Any,
     *,
-    population: Any = "residents",
+    population: Any = "auto",
     per: float = 1000,
     by: str | None = None,
     code: str | None = None,
@@ -277,11 +278,13 @@ def rates(
         Events as points with a CRS.
     areas : geopandas.GeoDataFrame
         Any polygon layer (LSOAs, beats, sectors) with a CRS.
-    population : str, DataFrame, Series or None, default "residents"
+    population : str, DataFrame, Series or None, default "auto"
         Column of ``areas`` holding the denominator (residents, households, ...), or a
         population table by area code (a frame with a code column, or a Series indexed by
         code) matched to ``areas`` on ``area_code``; a table that does not cover every area
-        is refused, naming the areas. None gives counts and densities only.
+        is refused, naming the areas. None gives counts and densities only; ``"auto"`` uses
+        ``residents`` where ``areas`` has it and otherwise gives counts and densities only,
+        with a note saying so.
     per : float, default 1000
         Rate base: events per ``per`` units of ``population``.
     by : {"code", "polygon"}, optional
@@ -303,7 +306,9 @@ def rates(
         ``count_per_km2`` and, with a population, ``rate``. ``attrs["rate"]`` says what the
         rate is per and ``attrs["counted_by"]`` how counts were made; ``attrs["notes"]``
         lists points outside every area, codes with no area, disagreements between code and
-        polygon counts, and areas with no population (rate NaN).
+        polygon counts, and areas with no population (rate NaN). ``attrs["roles"]`` declares
+        the counts and rates as aggregates and the areas' code and name as places, so the
+        table can go to a partner through the gate (:mod:`intelbench.gate.roles`).
 
     Warns
     -----
@@ -340,6 +345,11 @@ def rates(
     check_positive("per", per, typical="usually 1000 or 100000")
     out = areas.to_crs(prep.crs) if not areas.crs.equals(prep.crs) else areas.copy()
     table = population if isinstance(population, (pd.DataFrame, pd.Series)) else None
+    if isinstance(population, str) and population == "auto":
+        population = "residents" if "residents" in out.columns else None
+        if population is None:
+            notes.append("areas has no 'residents' column: counts and counts per km² only "
+                         "(pass population= for a rate).")
     if table is None and population is not None:
         if population not in out.columns:
             raise SchemaError(
@@ -429,7 +439,31 @@ def rates(
             out["rate"] = np.where(bad, np.nan, counts / pop * per)
         out.attrs["rate"] = f"events per {per:,g} {population}"
     out.attrs["notes"] = notes
+    out.attrs["roles"] = _rate_roles(out, areas, ar_code, population)
     return out
+
+
+#: Columns of an area layer that name or code the area (ONS style LSOA11NM/LSOA11CD too).
+_AREA_LABEL = re.compile(r"(?i)^(name|code|area|.*_(name|code|nm|cd)|[a-z]{2,6}\d{2}(nm|nmw|cd))$")
+
+
+def _rate_roles(out: Any, areas: Any, area_code: str | None, population: Any
+                ) -> dict[str, str]:
+    """Roles of the columns :func:`rates` returns: what the gate may release to whom."""
+    roles = {c: "count" for c in ("count", "count_code", "count_polygon", "population")
+             if c in out.columns}
+    roles.update({c: "statistic" for c in ("area_km2", "count_per_km2", "rate")
+                  if c in out.columns})
+    if isinstance(population, str) and population in out.columns:
+        roles[population] = "count"
+    for c in areas.columns:
+        if c == areas.geometry.name or str(c) in roles:
+            continue
+        text = pd.api.types.is_object_dtype(out[c]) or pd.api.types.is_string_dtype(out[c])
+        if text and (c == area_code or _AREA_LABEL.match(str(c))):
+            roles[str(c)] = "location"
+    return {**{str(k): str(v) for k, v in dict(areas.attrs.get("roles") or {}).items()},
+            **roles}
 
 
 def _code_columns(events: Any, areas: Any, code: str | None, area_code: str | None

@@ -84,8 +84,45 @@ def _gaps(label: str) -> Any:
     return ib.plans.gaps(None, today=dt.date(2026, 1, 10), plans=[plan])
 
 
-MAKE = {"map": _map, "link chart": _chart, "timeline": _timeline, "heat matrix": _heat,
-        "gap report": _gaps}
+def _events() -> gpd.GeoDataFrame:
+    """Burglaries: a tight cluster in a town and a scatter around it (enough for Gi*)."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    xy = np.vstack([rng.normal([431000, 432000], 150, (60, 2)),
+                    rng.uniform([428000, 428000], [436000, 436000], (60, 2))])
+    return gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=27700)
+
+
+def _area() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(geometry=[shapely.box(427000, 427000, 437000, 437000)], crs=27700)
+
+
+def _hotspot_map(label: str) -> Any:
+    hs = ib.geo.hotspots(_events(), cell_size=500, study_area=_area(), cells="relevant")
+    return ib.geo.map(hotspots=hs, boundary=_area(), title=label)
+
+
+def _density_map(label: str) -> Any:
+    return ib.geo.map(kde=ib.geo.kde(_events(), bandwidth=600, cell_size=200),
+                      boundary=_area(), title=label)
+
+
+def _grid_map(label: str) -> Any:
+    return ib.geo.map(grid=ib.geo.grid(_events(), cell_size=1000), title=label)
+
+
+def _points_for_sharing(label: str) -> Any:
+    return ib.geo.map(points=_events(), boundary=_area(), for_sharing=True, title=label)
+
+
+#: Products whose user string is a label inside the page.
+LABELLED = {"map": _map, "link chart": _chart, "timeline": _timeline, "heat matrix": _heat,
+            "gap report": _gaps}
+#: Maps whose only user string is the title: every other word on them is the map's own.
+TITLED = {"hot spot map": _hotspot_map, "density map": _density_map, "grid map": _grid_map,
+          "shared points map": _points_for_sharing}
+MAKE = {**LABELLED, **TITLED}
 
 
 @pytest.mark.parametrize("kind", list(MAKE))
@@ -98,13 +135,27 @@ def test_page_wording_is_not_flagged(tmp_path: Path, known: tuple[str, Any], kin
     assert not dry.problems.get("sanitisation"), dry.problems
 
 
-@pytest.mark.parametrize("kind", list(MAKE))
+@pytest.mark.parametrize("kind", list(TITLED))
+def test_a_name_in_a_map_title_is_refused(tmp_path: Path, known: tuple[str, Any],
+                                          kind: str) -> None:
+    name, terms = known
+    req = html_request(tmp_path, "Page wording test", known=terms)
+    product = TITLED[kind](f"Legend {name} Fit")
+    dry = dm.disseminate(product, dry_run=True, **req)
+    assert any("title holds values" in p for p in dry.problems.get("sanitisation", [])), (
+        dry.problems)
+    with pytest.raises(ib.exceptions.DisseminationRefused, match="title holds values"):
+        dm.disseminate(product, **req)
+    assert not any(tmp_path.rglob("*.html"))
+
+
+@pytest.mark.parametrize("kind", list(LABELLED))
 def test_a_name_in_a_label_is_still_caught(tmp_path: Path, known: tuple[str, Any],
                                            kind: str) -> None:
     name, terms = known
     req = html_request(tmp_path, "Page wording test", known=terms)
     # a known name widened over the unknown name next to it, even beside page wording
-    product = MAKE[kind](f"Legend {name} {UNKNOWN} Fit")
+    product = LABELLED[kind](f"Legend {name} {UNKNOWN} Fit")
     dry = dm.disseminate(product, dry_run=True, **req)
     red = dry.redactions.set_index("kind")["count"] if len(dry.redactions) else {}
     in_text = any("visible text of the HTML holds values that must be redacted (NAME" in p
@@ -115,7 +166,7 @@ def test_a_name_in_a_label_is_still_caught(tmp_path: Path, known: tuple[str, Any
         rec = dm.disseminate(product, **req)
         assert leaks(rec.path, [name, UNKNOWN]) == []
     # an unknown name on its own is flagged for a person to release, and withheld otherwise
-    product = MAKE[kind](f"{UNKNOWN} street")
+    product = LABELLED[kind](f"{UNKNOWN} street")
     dry = dm.disseminate(product, dry_run=True, **req)
     flagged = dry.flagged[dry.flagged["value"] == UNKNOWN]
     assert len(flagged) >= 1 and set(flagged["kind"]) == {"NAME_LIKE"}

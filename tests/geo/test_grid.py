@@ -108,7 +108,11 @@ def test_rates_counts_boundary_points_once_and_notes_outside() -> None:
     assert out["count"].sum() == 2
     assert any("1 of 3 points lie outside" in n for n in out.attrs["notes"])
     with pytest.raises(SchemaError, match="population column 'residents'"):
-        ib.geo.rates(pts, areas)
+        ib.geo.rates(pts, areas, population="residents")
+    # the default takes residents where the areas have them, else counts and densities only
+    plain = ib.geo.rates(pts, areas)
+    assert "rate" not in plain.columns and plain["count"].tolist() == out["count"].tolist()
+    assert any("no 'residents' column" in n for n in plain.attrs["notes"])
 
 
 def test_classify_matches_mapclassify() -> None:
