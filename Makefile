@@ -77,7 +77,8 @@ notebooks: $(STAMP) $(SAMPLES)
 
 browser: $(STAMP) $(SAMPLES) chromium
 	$(BIN)/python -m intelbench.forms._voila_template widgets >/dev/null
-	$(BIN)/pytest -m browser tests/browser -p no:cacheprovider
+	$(BIN)/pytest -m "browser and not timed" -n 2 --dist loadfile tests/browser -p no:cacheprovider
+	$(BIN)/pytest -m "browser and timed" tests/browser -p no:cacheprovider
 
 test: lint typecheck docs unit notebooks browser
 

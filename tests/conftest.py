@@ -61,6 +61,9 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line("markers", "postgres_only: the test needs PostgreSQL")
     config.addinivalue_line(
+        "markers", "one_backend: what the test checks (files a writer makes) does not depend "
+        "on the store; run once, on SQLite (the store's own suites run on both)")
+    config.addinivalue_line(
         "markers", "slow_store: a timing or load test of the store (runs in `make test`)"
     )
 
@@ -109,7 +112,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" not in metafunc.fixturenames:
         metafunc.fixturenames.append("backend")  # set up first by _store_backend (autouse)
     marks = {m.name for m in metafunc.definition.iter_markers()}
-    if SQLITE_ONLY_MARK in marks or _about_sqlite_files(metafunc.function):
+    if SQLITE_ONLY_MARK in marks or "one_backend" in marks or _about_sqlite_files(
+            metafunc.function):
         params = ["sqlite"]
     elif "postgres_only" in marks:
         params = ["postgresql"]

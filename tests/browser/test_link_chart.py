@@ -345,6 +345,7 @@ def geometric_graph(n: int, m: int, seed: int = 1) -> tuple[nx.Graph, dict[int, 
     return G, pos
 
 
+@pytest.mark.timed
 def test_5000_and_20000_node_charts_draw_fast(
     guarded_page: Any, blocked_requests: list[str], page_errors: list[str], tmp_path: Path
 ) -> None:

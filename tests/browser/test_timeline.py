@@ -192,6 +192,7 @@ def test_sample_group_timeline(
     assert page_errors == [] and blocked_requests == []
 
 
+@pytest.mark.timed
 def test_10000_events_draw_in_under_a_second(
     guarded_page: Any, blocked_requests: list[str], page_errors: list[str], tmp_path: Path
 ) -> None:

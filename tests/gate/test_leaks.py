@@ -179,6 +179,7 @@ def ws(tmp_path: Path) -> Any:
     return make_workspace(tmp_path / "ws")
 
 
+@pytest.mark.one_backend
 @pytest.mark.parametrize("to", [POLICE, PARTNER], ids=["police", "partner"])
 def test_sweep(ws: Any, tmp_path: Path, to: Any) -> None:
     out = tmp_path / "out"
@@ -200,6 +201,7 @@ def test_sweep(ws: Any, tmp_path: Path, to: Any) -> None:
 _KINDS = sorted(k for k in sample_values(random.Random(0)) if k != "_")
 
 
+@pytest.mark.one_backend
 @settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32 - 1),
