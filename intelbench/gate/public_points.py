@@ -115,5 +115,5 @@ def aggregate_points(frame: pd.DataFrame, *, grid: float = 500.0) -> pd.DataFram
                 vals[hit] = "[WITHHELD]"
         out[col] = pd.array(vals, dtype="string")
     agg = out.groupby([name, *map(str, keys)], dropna=False).size().reset_index(name="count")
-    roles = {name: "label", "count": "count", **{str(k): "label" for k in keys}}
+    roles = {name: "location", "count": "count", **{str(k): "label" for k in keys}}
     return with_roles(agg, roles)

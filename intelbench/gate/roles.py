@@ -60,7 +60,7 @@ _NAMES: dict[str, frozenset[str]] = {
     "internal": frozenset({"risk_assessment_ref", "internal_ref", "internal_reference",
                            "grade_rationale", "sealed", "budget_code", "cost_code"}),
     "marking": frozenset({"classification", "handling", "handling_conditions", "action_code",
-                          "sanitisation_code", "source_eval", "intel_assess", "grade",
+                          "sanitisation_code", "source_eval", "intel_assess", "grade", "grades",
                           "legacy_grade", "scheme", "status", "nfd", "not_for_dissemination"}),
     "identifier": frozenset({"urn", "id", "nominal_id", "entity_id", "crime_ref", "crime_id",
                              "report_urn", "subjects", "source", "target", "node", "node_id",

@@ -202,9 +202,14 @@ def _suppress(out: pd.DataFrame, policy: SanitisationPolicy, res: SanitisationRe
         )
 
 
+#: A value with nothing left but withheld flags (and spaces or punctuation between them).
+_NOTHING_LEFT = re.compile(r"(?:\[FLAGGED\]|[\W_])*\[FLAGGED\](?:\[FLAGGED\]|[\W_])*")
+
 #: Public geography in a place column a product declares: ONS (GSS) codes such as E01019239,
 #: and the "007C" of an LSOA or MSOA name such as "Carlisle 007C".
 PUBLIC_AREA_CODE = re.compile(r"[EWSNLMKJ]\d{8}|\d{3}[A-Z]{1,2}")
+#: Grades in a marking column: 3x5x2 (``1AP``, ``2B``), legacy 5x5x5 (``B21``), Admiralty (``A1``).
+GRADE_CODE = re.compile(r"[1-3][A-E][PC]?|[A-E][1-5][1-5]?|[A-F][1-6]")
 
 def _process(red: Any, vals: list[str], flag: str | None,
              release: Callable[[str, str], bool]) -> tuple[Any, list[tuple[int, int, Finding]]]:
@@ -419,22 +424,27 @@ def sanitise_frame(
             vals and (np.mean([len(v) for v in vals]) if withheld else lens.mean()) > 30) else (
             None if r in ("identifier", "time") else "digits")
         field_name = f"{name}{c}"
-        # a place column the product declares: ONS area codes and LSOA-style name suffixes
-        # are public geography, not identifiers to flag
-        public = r == "location" and str(c) in declared
+        # Codes that are not identifiers: in a place column (declared, or named as one),
+        # ONS area codes and LSOA-style name suffixes are public geography; in a marking
+        # column, grades (1AP, legacy B21, Admiralty A1) are the workbench's own codes.
+        known_codes = (PUBLIC_AREA_CODE if r == "location"
+                       else GRADE_CODE if r == "marking" else None)
 
-        def rel(kind: str, value: str, _f: str = field_name, _public: bool = public) -> bool:
-            if _public and kind == "CODE" and PUBLIC_AREA_CODE.fullmatch(value):
+        def rel(kind: str, value: str, _f: str = field_name,
+                _codes: re.Pattern[str] | None = known_codes) -> bool:
+            if _codes is not None and kind == "CODE" and _codes.fullmatch(value):
                 return True
             return release is not None and release(_f, kind, value)
 
         sr, sflags = _process(red, vals, flag, rel)
-        if public:
+        if known_codes is not None:
             kept_flags = [x for x in sflags
-                          if not (x[2].kind == "CODE" and PUBLIC_AREA_CODE.fullmatch(x[2].value))]
+                          if not (x[2].kind == "CODE" and known_codes.fullmatch(x[2].value))]
             if len(kept_flags) < len(sflags):
+                what = ("public area codes (ONS codes, LSOA name suffixes)" if r == "location"
+                        else "grades")
                 res.notes.append(f"{c}: {sum(x[1] for x in sflags) - sum(x[1] for x in kept_flags)}"
-                                 " public area codes (ONS codes, LSOA name suffixes) not flagged")
+                                 f" {what} not flagged")
             sflags = kept_flags
         counts = sr.counts
         if withheld:
@@ -445,6 +455,12 @@ def sanitise_frame(
         for i, n, f in sflags:
             flagged.append((str(c), int(idx[i]), n, f.kind, f.value, vals[i], f.start, f.end,
                             f.action))
+        if sflags and all(_NOTHING_LEFT.fullmatch(v) for v in sr.clean):
+            shown = sorted({f.value for _, _, f in sflags if f.action != "released"})
+            res.hollow.append(
+                f"field {c!r}: every value would be withheld as flagged ("
+                + ", ".join(shown[:5]) + (" ..." if len(shown) > 5 else "")
+                + "); release the values after a dry run, or take the field out of the product")
         newcol = np.fromiter(s.tolist(), dtype=object, count=len(s))  # tuples stay 1-D
         newcol[present] = sr.clean
         out[c] = newcol

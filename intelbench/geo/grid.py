@@ -7,7 +7,6 @@ location, points outside the extent) are kept in ``result.attrs["notes"]``.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
@@ -23,6 +22,7 @@ from intelbench.geo._events import (
     grid_spec,
     prepare_points,
 )
+from intelbench.geo._roles import area_roles
 
 __all__ = ["classify", "grid", "grid_from_frame", "rates"]
 
@@ -439,31 +439,13 @@ def rates(
             out["rate"] = np.where(bad, np.nan, counts / pop * per)
         out.attrs["rate"] = f"events per {per:,g} {population}"
     out.attrs["notes"] = notes
-    out.attrs["roles"] = _rate_roles(out, areas, ar_code, population)
+    made = {c: "count" for c in ("count", "count_code", "count_polygon", "population")}
+    made.update({c: "statistic" for c in ("area_km2", "count_per_km2", "rate")})
+    if isinstance(population, str):
+        made[population] = "count"
+    out.attrs["roles"] = area_roles(out, areas, made, code=ar_code)
     return out
 
-
-#: Columns of an area layer that name or code the area (ONS style LSOA11NM/LSOA11CD too).
-_AREA_LABEL = re.compile(r"(?i)^(name|code|area|.*_(name|code|nm|cd)|[a-z]{2,6}\d{2}(nm|nmw|cd))$")
-
-
-def _rate_roles(out: Any, areas: Any, area_code: str | None, population: Any
-                ) -> dict[str, str]:
-    """Roles of the columns :func:`rates` returns: what the gate may release to whom."""
-    roles = {c: "count" for c in ("count", "count_code", "count_polygon", "population")
-             if c in out.columns}
-    roles.update({c: "statistic" for c in ("area_km2", "count_per_km2", "rate")
-                  if c in out.columns})
-    if isinstance(population, str) and population in out.columns:
-        roles[population] = "count"
-    for c in areas.columns:
-        if c == areas.geometry.name or str(c) in roles:
-            continue
-        text = pd.api.types.is_object_dtype(out[c]) or pd.api.types.is_string_dtype(out[c])
-        if text and (c == area_code or _AREA_LABEL.match(str(c))):
-            roles[str(c)] = "location"
-    return {**{str(k): str(v) for k, v in dict(areas.attrs.get("roles") or {}).items()},
-            **roles}
 
 
 def _code_columns(events: Any, areas: Any, code: str | None, area_code: str | None

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from intelbench.exceptions import CRSError, ParameterError, SchemaError
+from intelbench.geo._roles import area_roles
 
 __all__ = ["area_shares", "population_lookup", "reaggregate"]
 
@@ -116,7 +117,9 @@ def reaggregate(
     geopandas.GeoDataFrame
         A copy of ``target`` with the new columns and ``covered_share`` (the share of the
         target's area covered by ``source``). ``attrs["reaggregate"]`` records the method;
-        ``attrs["notes"]`` says how much of each layer the other does not cover.
+        ``attrs["notes"]`` says how much of each layer the other does not cover;
+        ``attrs["roles"]`` declares the shared-out figures as aggregates and statistics and
+        the target's name and code as places, for the gate.
 
     Raises
     ------
@@ -201,6 +204,11 @@ def reaggregate(
     out.attrs["reaggregate"] = {"weights": weights, "population": population,
                                 "extensive": ext, "intensive": inten}
     out.attrs["notes"] = notes
+    made = {**{c: "count" for c in ext}, **{c: "statistic" for c in inten},
+            "covered_share": "statistic"}
+    if population is not None:
+        made[population] = "count"
+    out.attrs["roles"] = area_roles(out, target, made)
     return out
 
 

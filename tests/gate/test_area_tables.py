@@ -13,6 +13,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 import intelbench as ib
 from intelbench import gate as dm
@@ -72,5 +73,42 @@ def test_a_name_in_another_area_column_is_kept_back(tmp_path: Path) -> None:
     dry = dm.disseminate(table, dry_run=True, **req)
     problems = " ".join(p for ps in dry.problems.values() for p in ps)
     assert "contact" in problems or "Darren" in set(dry.flagged["value"]), dry.problems
-    rec = dm.disseminate(table, drop=["contact"], **req)
+    with pytest.raises(ib.exceptions.DisseminationRefused, match="'contact': every value"):
+        dm.disseminate(table, **req)  # not a column of "[FLAGGED]" sent as if it were data
+    rec = dm.disseminate(table.drop(columns="contact"), **req)
     assert leaks(rec.path, ["Darren"]) == []
+
+
+def test_a_reaggregated_table_reaches_a_partner_whole(tmp_path: Path) -> None:
+    import geopandas as gpd
+    import shapely
+
+    lsoas = cumbria_lsoas()
+    crimes = cumbria_crimes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # points outside their own LSOA: tested in tests/geo
+        rated = ib.geo.rates(crimes[crimes["crime_type"] == "Burglary"], lsoas, by="polygon")
+    x0, y0, x1, y1 = lsoas.total_bounds
+    mid = (x0 + x1) / 2
+    beats = gpd.GeoDataFrame({"beat_name": ["West 01", "East 02"], "beat_code": ["W1", "E2"]},
+                             geometry=[shapely.box(x0, y0, mid, y1), shapely.box(mid, y0, x1, y1)],
+                             crs=lsoas.crs)
+    out = ib.geo.reaggregate(rated, beats, extensive=["count"])
+    table = out.drop(columns="geometry")
+    assert table.attrs["roles"] == {"beat_name": "location", "beat_code": "location",
+                                    "count": "count", "covered_share": "statistic"}
+    req = _request(tmp_path)
+    # the force's own beat codes are not public geography: a person releases them first,
+    # and until then the gate refuses rather than send a column of withheld values
+    dry = dm.disseminate(table, dry_run=True, **req)
+    assert sorted(dry.flagged["value"]) == ["E2", "W1"]
+    assert any("'beat_code': every value would be withheld" in p
+               for p in dry.problems.get("sanitisation", [])), dry.problems
+    with pytest.raises(ib.exceptions.DisseminationRefused, match="beat_code"):
+        dm.disseminate(table, **req)
+    rec = dm.disseminate(table, release=dry.release(*dry.flagged["id"]), **req)
+    back = pd.read_csv(rec.path)
+    assert back["beat_name"].tolist() == ["West 01", "East 02"]
+    assert back["beat_code"].tolist() == ["W1", "E2"]
+    assert back["count"].round(6).tolist() == table["count"].round(6).tolist()
+    assert round(back["count"].sum()) == int(rated["count"].sum())

@@ -58,7 +58,7 @@ WORKER = textwrap.dedent(
             graded.append(urn)
         counts["grade"] += 3
         rec = ib.disseminate(
-            pd.DataFrame({"area": [f"N{n}"], "crimes": [i]}), to=to,
+            pd.DataFrame({"area": [f"North {n}"], "crimes": [i]}), to=to,
             purpose="Tasking the partner force", basis="policing purpose: prevent crime",
             necessity="Needed to task the partner force; counts only", path=out,
             fmt="csv", ws=ws)
