@@ -205,11 +205,12 @@ def _suppress(out: pd.DataFrame, policy: SanitisationPolicy, res: SanitisationRe
 #: A value with nothing left but withheld flags (and spaces or punctuation between them).
 _NOTHING_LEFT = re.compile(r"(?:\[FLAGGED\]|[\W_])*\[FLAGGED\](?:\[FLAGGED\]|[\W_])*")
 
-#: Public geography in a place column a product declares: ONS (GSS) codes such as E01019239,
-#: and the "007C" of an LSOA or MSOA name such as "Carlisle 007C".
+#: Public geography in a place column (declared, or named as one): ONS (GSS) codes such as
+#: E01019239, and the "007C" of an LSOA or MSOA name such as "Carlisle 007C".
 PUBLIC_AREA_CODE = re.compile(r"[EWSNLMKJ]\d{8}|\d{3}[A-Z]{1,2}")
 #: Grades in a marking column: 3x5x2 (``1AP``, ``2B``), legacy 5x5x5 (``B21``), Admiralty (``A1``).
 GRADE_CODE = re.compile(r"[1-3][A-E][PC]?|[A-E][1-5][1-5]?|[A-F][1-6]")
+
 
 def _process(red: Any, vals: list[str], flag: str | None,
              release: Callable[[str, str], bool]) -> tuple[Any, list[tuple[int, int, Finding]]]:
@@ -430,16 +431,16 @@ def sanitise_frame(
         known_codes = (PUBLIC_AREA_CODE if r == "location"
                        else GRADE_CODE if r == "marking" else None)
 
-        def rel(kind: str, value: str, _f: str = field_name,
-                _codes: re.Pattern[str] | None = known_codes) -> bool:
-            if _codes is not None and kind == "CODE" and _codes.fullmatch(value):
-                return True
-            return release is not None and release(_f, kind, value)
+        def is_known_code(kind: str, value: str,
+                          _codes: re.Pattern[str] | None = known_codes) -> bool:
+            return _codes is not None and kind == "CODE" and _codes.fullmatch(value) is not None
+
+        def rel(kind: str, value: str, _f: str = field_name) -> bool:
+            return is_known_code(kind, value) or (release is not None and release(_f, kind, value))
 
         sr, sflags = _process(red, vals, flag, rel)
         if known_codes is not None:
-            kept_flags = [x for x in sflags
-                          if not (x[2].kind == "CODE" and known_codes.fullmatch(x[2].value))]
+            kept_flags = [x for x in sflags if not is_known_code(x[2].kind, x[2].value)]
             if len(kept_flags) < len(sflags):
                 what = ("public area codes (ONS codes, LSOA name suffixes)" if r == "location"
                         else "grades")

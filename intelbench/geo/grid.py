@@ -447,7 +447,6 @@ def rates(
     return out
 
 
-
 def _code_columns(events: Any, areas: Any, code: str | None, area_code: str | None
                   ) -> tuple[str | None, str | None]:
     """Return the events' and the areas' area-code columns (None where there is none)."""

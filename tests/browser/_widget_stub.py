@@ -8,7 +8,7 @@ from typing import Any
 
 from intelbench.network._chart_render import widget_css, widget_esm
 
-__all__ = ["mount_widget"]
+__all__ = ["drag_node", "mount_widget"]
 
 _MOUNT = """async (esm) => {
   const url = URL.createObjectURL(new Blob([esm], {type: 'text/javascript'}));
@@ -39,3 +39,12 @@ def mount_widget(page: Any, session: Any) -> Callable[[], None]:
                 page.evaluate("(m) => stub.deliver(m)", json.loads(json.dumps(reply)))
 
     return pump
+
+
+def drag_node(page: Any, node: str, dx: float = 50, dy: float = 30) -> None:
+    """Drag a node of the mounted widget's chart by (dx, dy) pixels, as a mouse would."""
+    x, y = page.evaluate(f"el.intelbenchChart.screenPos({node!r})")
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + dx, y + dy, steps=5)
+    page.mouse.up()

@@ -23,7 +23,7 @@ from intelbench.network import link_chart
 from intelbench.network.chart_layouts import ChartLayout, load_chart_layout, save_chart_layout
 from intelbench.network.chart_widget import ChartSession
 from tests._identity import open_as
-from tests.browser._widget_stub import mount_widget
+from tests.browser._widget_stub import drag_node, mount_widget
 from tests.network.test_charts import EVIL_IMG, EVIL_SCRIPT, big_graph, small_graph
 
 pytestmark = pytest.mark.browser
@@ -414,11 +414,7 @@ def test_widget_selection_round_trip_with_a_stub_model(
     # the last id given is the one whose details show (as text: the label holds markup)
     assert guarded_page.locator("#host .ib-details h2").text_content() == "1 High St <b>bold</b>"
     # a drag in the chart sends the layout back to Python
-    x, y = guarded_page.evaluate("el.intelbenchChart.screenPos('O-1')")
-    guarded_page.mouse.move(x, y)
-    guarded_page.mouse.down()
-    guarded_page.mouse.move(x + 50, y + 30, steps=5)
-    guarded_page.mouse.up()
+    drag_node(guarded_page, "O-1")
     pump()
     assert session.layout_state.pinned == ("O-1",)
     assert guarded_page.evaluate("typeof window.__pwned") == "undefined"

@@ -20,7 +20,7 @@ from intelbench.network import link_chart
 from intelbench.network.chart_layouts import ChartLayout, load_chart_layout, save_chart_layout
 from intelbench.network.chart_widget import ChartSession
 from tests._identity import open_as
-from tests.browser._widget_stub import mount_widget
+from tests.browser._widget_stub import drag_node, mount_widget
 from tests.browser.test_link_chart import open_chart, overlaps
 from tests.network.test_charts import big_graph, small_graph
 
@@ -158,11 +158,7 @@ def test_widget_relayout_sends_the_new_layout_to_python(
     pump()
     start = session.layout_state
     # drag O-1: it is pinned where it was dropped
-    x, y = page.evaluate("el.intelbenchChart.screenPos('O-1')")
-    page.mouse.move(x, y)
-    page.mouse.down()
-    page.mouse.move(x + 50, y + 30, steps=5)
-    page.mouse.up()
+    drag_node(page, "O-1")
     pump()
     dropped = session.layout_state.positions["O-1"]
     page.select_option("#host .ib-layout-kind", "organic")
