@@ -439,14 +439,8 @@ def sanitise_frame(
             return is_known_code(kind, value) or (release is not None and release(_f, kind, value))
 
         sr, sflags = _process(red, vals, flag, rel)
-        if known_codes is not None:
-            kept_flags = [x for x in sflags if not is_known_code(x[2].kind, x[2].value)]
-            if len(kept_flags) < len(sflags):
-                what = ("public area codes (ONS codes, LSOA name suffixes)" if r == "location"
-                        else "grades")
-                res.notes.append(f"{c}: {sum(x[1] for x in sflags) - sum(x[1] for x in kept_flags)}"
-                                 f" {what} not flagged")
-            sflags = kept_flags
+        if known_codes is not None:  # not flagged (res.notes are the recipient's notes)
+            sflags = [x for x in sflags if not is_known_code(x[2].kind, x[2].value)]
         counts = sr.counts
         if withheld:
             counts["WITHHELD"] += withheld
